@@ -1,0 +1,10 @@
+//! Authentication: password hashing, access tokens, refresh tokens and the caller extractor.
+
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;
+pub mod session;
+pub mod tokens;
+
+pub use extractor::{Caller, OptionalCaller};

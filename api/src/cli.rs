@@ -1,0 +1,174 @@
+//! The `praxis` command line: serve (the default), migrate, seed-demo, user grant-role, openapi.
+
+use crate::auth::{password, tokens};
+use crate::config::Config;
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use praxis_domain::account::{DisplayName, Email, Role};
+use praxis_persistence::users::{self, NewUserRow};
+use praxis_persistence::{migrations, to_db_time, write_tx, Database};
+use secrecy::ExposeSecret;
+
+#[derive(Parser)]
+#[command(
+    name = "praxis",
+    version,
+    about = "Praxis: the backend of an online learning community for Sociocracy 3.0 practitioners.",
+    long_about = "Praxis serves the community's API. Configuration comes from PRAXIS_* environment \
+                  variables (and a .env file); with none set it serves on 127.0.0.1:8080 with an \
+                  SQLite database in ./praxis.db."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the API (the default). Migrations run first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill an empty database with a small demo community and print its logins.
+    SeedDemo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document (what `make openapi` commits as openapi.json).
+    Openapi,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Grant a role to an existing account.
+    GrantRole {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        /// host or admin.
+        #[arg(long, value_parser = ["host", "admin"])]
+        role: String,
+    },
+}
+
+fn open(config: &Config) -> anyhow::Result<Database> {
+    Database::open(config.database_url.expose_secret(), 2).context("cannot open the database")
+}
+
+pub fn migrate(config: &Config) -> anyhow::Result<()> {
+    let db = open(config)?;
+    // Database::open already applied what was pending; report the state.
+    let mut conn = db.conn()?;
+    let pending = migrations::run_pending(&mut conn)?;
+    println!(
+        "database is up to date ({}, {} migrations applied now)",
+        db.engine().as_str(),
+        pending.len()
+    );
+    Ok(())
+}
+
+pub fn grant_role(config: &Config, email: &str, role: &str) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let role = Role::parse(role).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = open(config)?;
+    let mut conn = db.conn()?;
+    let Some(user) = users::find_by_email(&mut conn, email.as_str())? else {
+        bail!("no account with email {}", email.as_str());
+    };
+    let granted = users::grant_role(&mut conn, &user.id, role, to_db_time(chrono::Utc::now()))?;
+    if granted {
+        println!("granted {} to {}", role.as_str(), email.as_str());
+    } else {
+        println!("{} already has the role {}", email.as_str(), role.as_str());
+    }
+    Ok(())
+}
+
+pub const DEMO_PASSWORD: &str = "praxis-demo-2026";
+
+/// Demo accounts: (email, display name, time zone, locale, roles).
+const DEMO_PEOPLE: &[(&str, &str, &str, &str, &[Role])] = &[
+    (
+        "admin@praxis.example",
+        "Alex Admin",
+        "Europe/Vienna",
+        "en",
+        &[Role::Admin],
+    ),
+    (
+        "host@praxis.example",
+        "Hana Host",
+        "Europe/Berlin",
+        "en",
+        &[Role::Host],
+    ),
+    (
+        "lucia@praxis.example",
+        "Lucía Lobby",
+        "America/Bogota",
+        "es",
+        &[],
+    ),
+    (
+        "pat@praxis.example",
+        "Pat Practitioner",
+        "America/New_York",
+        "en",
+        &[],
+    ),
+    (
+        "priya@praxis.example",
+        "Priya Pro",
+        "Asia/Kolkata",
+        "en",
+        &[],
+    ),
+];
+
+pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
+    let db = open(config)?;
+    let mut conn = db.conn()?;
+    if users::count(&mut conn)? > 0 {
+        bail!("the database already has accounts: seed-demo only fills an empty database");
+    }
+    let now = to_db_time(chrono::Utc::now());
+    let hash = password::hash(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    write_tx(&mut conn, |conn| -> anyhow::Result<()> {
+        for (email, name, tz, locale, roles) in DEMO_PEOPLE {
+            let id = uuid::Uuid::now_v7().to_string();
+            let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let name = DisplayName::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+            users::insert(
+                conn,
+                &NewUserRow {
+                    id: &id,
+                    email: email.as_str(),
+                    password_hash: &hash,
+                    display_name: name.as_str(),
+                    time_zone: tz,
+                    locale,
+                    calendar_feed_token: &tokens::generate(),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            for role in *roles {
+                users::grant_role(conn, &id, *role, now)?;
+            }
+        }
+        Ok(())
+    })?;
+    println!("Demo community created. Every account's password is: {DEMO_PASSWORD}");
+    for (email, name, _, _, roles) in DEMO_PEOPLE {
+        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        println!("  {email:<24} {name:<18} {}", roles.join(","));
+    }
+    println!(
+        "Log in at POST /api/v1/auth/login, or try it in Swagger UI at {}/swagger-ui/",
+        config.public_url
+    );
+    Ok(())
+}

@@ -1,0 +1,322 @@
+//! Configuration from environment variables (and a `.env` file when present), with the defaults
+//! API.md lists. Secrets may come from `<NAME>_FILE` instead, and are never printed.
+
+use ipnet::IpNet;
+use secrecy::SecretString;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: SecretString,
+    pub bind: String,
+    /// `None`: generated on first start and kept in the database.
+    pub jwt_secret: Option<SecretString>,
+    pub payment_webhook_secret: Option<SecretString>,
+    pub smtp_url: Option<SecretString>,
+    pub mail_dir: PathBuf,
+    pub public_url: String,
+    /// Requests per minute per client IP on login, register and refresh; 0 turns limits off.
+    pub auth_rate_per_minute: u32,
+    pub trusted_proxies: Vec<IpNet>,
+    pub cors_origins: Vec<String>,
+    pub log_format: LogFormat,
+    pub body_limit_bytes: usize,
+    pub db_pool_size: u32,
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {name}: {reason}")]
+pub struct ConfigError {
+    pub name: String,
+    pub reason: String,
+}
+
+fn invalid(name: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        name: name.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+impl Config {
+    pub const DEFAULT_DATABASE_URL: &'static str = "sqlite://praxis.db";
+    pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
+
+    /// The defaults, as if nothing were configured.
+    pub fn defaults() -> Self {
+        Self {
+            database_url: SecretString::from(Self::DEFAULT_DATABASE_URL),
+            bind: Self::DEFAULT_BIND.to_owned(),
+            jwt_secret: None,
+            payment_webhook_secret: None,
+            smtp_url: None,
+            mail_dir: PathBuf::from("./mail"),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            auth_rate_per_minute: 20,
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+            log_format: LogFormat::Human,
+            body_limit_bytes: 64 * 1024,
+            db_pool_size: 10,
+            workers: None,
+        }
+    }
+
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let plain = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let secret = |name: &str| -> Result<Option<SecretString>, ConfigError> {
+            let file_var = format!("{name}_FILE");
+            if let Some(path) = plain(&file_var) {
+                let content = std::fs::read_to_string(&path)
+                    .map_err(|e| invalid(&file_var, format!("cannot read {path}: {e}")))?;
+                let value = content.trim_end_matches(['\r', '\n']).to_owned();
+                if value.is_empty() {
+                    return Err(invalid(&file_var, format!("{path} is empty")));
+                }
+                return Ok(Some(SecretString::from(value)));
+            }
+            Ok(plain(name).map(SecretString::from))
+        };
+        let mut config = Self::defaults();
+        if let Some(url) = secret("PRAXIS_DATABASE_URL")? {
+            config.database_url = url;
+        }
+        if let Some(bind) = plain("PRAXIS_BIND") {
+            config.bind = bind;
+        }
+        config.jwt_secret = secret("PRAXIS_JWT_SECRET")?;
+        if let Some(s) = &config.jwt_secret {
+            use secrecy::ExposeSecret;
+            if s.expose_secret().len() < 32 {
+                return Err(invalid(
+                    "PRAXIS_JWT_SECRET",
+                    "must be at least 32 characters long",
+                ));
+            }
+        }
+        config.payment_webhook_secret = secret("PRAXIS_PAYMENT_WEBHOOK_SECRET")?;
+        config.smtp_url = secret("PRAXIS_SMTP_URL")?;
+        if let Some(dir) = plain("PRAXIS_MAIL_DIR") {
+            config.mail_dir = PathBuf::from(dir);
+        }
+        if let Some(url) = plain("PRAXIS_PUBLIC_URL") {
+            config.public_url = url.trim_end_matches('/').to_owned();
+        } else if plain("PRAXIS_BIND").is_some() {
+            config.public_url = format!("http://{}", config.bind);
+        }
+        if let Some(rate) = plain("PRAXIS_AUTH_RATE_PER_MINUTE") {
+            config.auth_rate_per_minute = rate.trim().parse().map_err(|_| {
+                invalid(
+                    "PRAXIS_AUTH_RATE_PER_MINUTE",
+                    "must be a whole number (0 = off)",
+                )
+            })?;
+        }
+        if let Some(list) = plain("PRAXIS_TRUSTED_PROXIES") {
+            config.trusted_proxies = parse_proxies(&list)?;
+        }
+        if let Some(list) = plain("PRAXIS_CORS_ORIGINS") {
+            config.cors_origins = parse_origins(&list)?;
+        }
+        if let Some(format) = plain("PRAXIS_LOG_FORMAT") {
+            config.log_format = match format.as_str() {
+                "json" => LogFormat::Json,
+                "human" | "text" => LogFormat::Human,
+                _ => return Err(invalid("PRAXIS_LOG_FORMAT", "must be human or json")),
+            };
+        }
+        if let Some(limit) = plain("PRAXIS_BODY_LIMIT_BYTES") {
+            config.body_limit_bytes = limit
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1024)
+                .ok_or_else(|| invalid("PRAXIS_BODY_LIMIT_BYTES", "must be a number ≥ 1024"))?;
+        }
+        if let Some(size) = plain("PRAXIS_DB_POOL_SIZE") {
+            config.db_pool_size = size
+                .parse()
+                .ok()
+                .filter(|n| (1..=200).contains(n))
+                .ok_or_else(|| invalid("PRAXIS_DB_POOL_SIZE", "must be between 1 and 200"))?;
+        }
+        if let Some(workers) = plain("PRAXIS_WORKERS") {
+            config.workers = Some(
+                workers
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=256).contains(n))
+                    .ok_or_else(|| invalid("PRAXIS_WORKERS", "must be between 1 and 256"))?,
+            );
+        }
+        Ok(config)
+    }
+
+    /// Whether a request coming from `peer` may tell us the client's address.
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|net| net.contains(&peer))
+    }
+}
+
+fn parse_proxies(list: &str) -> Result<Vec<IpNet>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    invalid(
+                        "PRAXIS_TRUSTED_PROXIES",
+                        format!("{s:?} is not an IP or CIDR"),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let origin = s.trim_end_matches('/');
+            let valid = (origin.starts_with("http://") || origin.starts_with("https://"))
+                && !origin["https://".len().min(origin.len())..].contains('/');
+            if valid {
+                Ok(origin.to_owned())
+            } else {
+                Err(invalid(
+                    "PRAXIS_CORS_ORIGINS",
+                    format!("{s:?} is not an origin like https://app.example.org"),
+                ))
+            }
+        })
+        .collect()
+}
+
+impl std::fmt::Debug for Config {
+    /// Secrets are shown only as set or unset; the database URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use secrecy::ExposeSecret;
+        let masked = |s: &Option<SecretString>| if s.is_some() { "***" } else { "(unset)" };
+        let db =
+            praxis_persistence::connection::DatabaseUrl::parse(self.database_url.expose_secret())
+                .map(|u| format!("{u:?}"))
+                .unwrap_or_else(|_| "(invalid)".to_owned());
+        f.debug_struct("Config")
+            .field("database_url", &db)
+            .field("bind", &self.bind)
+            .field("jwt_secret", &masked(&self.jwt_secret))
+            .field(
+                "payment_webhook_secret",
+                &masked(&self.payment_webhook_secret),
+            )
+            .field("smtp_url", &masked(&self.smtp_url))
+            .field("mail_dir", &self.mail_dir)
+            .field("public_url", &self.public_url)
+            .field("auth_rate_per_minute", &self.auth_rate_per_minute)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("cors_origins", &self.cors_origins)
+            .field("log_format", &self.log_format)
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("db_pool_size", &self.db_pool_size)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_configured_means_sqlite_on_localhost_8080() {
+        use secrecy::ExposeSecret;
+        let config = from(&[]).map_err(|e| e.to_string());
+        let config = config.as_ref().map(|c| {
+            (
+                c.database_url.expose_secret().to_owned(),
+                c.bind.clone(),
+                c.auth_rate_per_minute,
+            )
+        });
+        assert_eq!(
+            config,
+            Ok((
+                "sqlite://praxis.db".to_owned(),
+                "127.0.0.1:8080".to_owned(),
+                20
+            ))
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_in_debug_output() {
+        let config = from(&[
+            (
+                "PRAXIS_JWT_SECRET",
+                "a-very-long-secret-that-nobody-should-see-0123",
+            ),
+            (
+                "PRAXIS_DATABASE_URL",
+                "postgres://praxis:hunter2@db:5432/praxis",
+            ),
+        ]);
+        let shown = config.map(|c| format!("{c:?}")).unwrap_or_default();
+        assert!(!shown.contains("nobody-should-see"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("jwt_secret: \"***\""), "{shown}");
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        use secrecy::ExposeSecret;
+        let dir = std::env::temp_dir().join(format!("praxis-config-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("jwt");
+        let _ = std::fs::write(&path, "0123456789abcdef0123456789abcdef-from-file\n");
+        let config = from(&[("PRAXIS_JWT_SECRET_FILE", path.to_str().unwrap_or_default())]);
+        let secret = config
+            .ok()
+            .and_then(|c| c.jwt_secret)
+            .map(|s| s.expose_secret().to_owned());
+        assert_eq!(
+            secret.as_deref(),
+            Some("0123456789abcdef0123456789abcdef-from-file")
+        );
+    }
+
+    #[test]
+    fn invalid_values_are_named_in_the_error() {
+        let err = from(&[("PRAXIS_AUTH_RATE_PER_MINUTE", "lots")]).err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_AUTH_RATE_PER_MINUTE".to_owned())
+        );
+        assert!(from(&[("PRAXIS_CORS_ORIGINS", "not an origin")]).is_err());
+        assert!(from(&[("PRAXIS_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1")]).is_ok());
+        assert!(from(&[("PRAXIS_JWT_SECRET", "short")]).is_err());
+    }
+}

@@ -1,0 +1,35 @@
+//! The OpenAPI document: every handler's declared paths plus the shared parts.
+
+use crate::routes::{auth, health, me, plans};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        health::health, health::ready, health::metrics,
+        auth::register, auth::login, auth::refresh, auth::logout,
+        me::get_me, me::patch_me,
+        plans::list_plans, plans::update_plan,
+    ),
+    components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
+    tags(
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "me", description = "The caller's own profile"),
+        (name = "plans", description = "The plan catalogue"),
+        (name = "admin", description = "For hosts and admins"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    )
+)]
+struct ApiDoc;
+
+/// The complete document, as served at `/api-docs/openapi.json` and committed as `openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    praxis_openapi::finish(ApiDoc::openapi())
+}
+
+/// The document as pretty JSON with a final newline, as `make openapi` writes it.
+pub fn document_json() -> String {
+    let mut json = document().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

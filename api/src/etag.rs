@@ -1,0 +1,36 @@
+//! Conditional GETs for cacheable public reads: a strong ETag over the body, and 304 when the
+//! client already holds it.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> HttpResponse {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == "*" || t == etag)
+        });
+    let mut response = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        // Shared caches may keep it, but must ask again each time: seats change.
+        .insert_header((header::CACHE_CONTROL, "public, no-cache"));
+    if matches {
+        response.finish()
+    } else {
+        response.content_type("application/json").body(body)
+    }
+}

@@ -1,0 +1,193 @@
+//! Request extractors with problem-detail errors: JSON bodies (with the path of the field that
+//! failed) and query strings.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use praxis_domain::FieldError;
+use serde::de::DeserializeOwned;
+
+/// A JSON body, at most the configured size (64 KiB by default). Malformed JSON is a 400; JSON of
+/// the wrong shape is a 422 naming the field; a body over the limit is a 413.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.config.body_limit_bytes)
+            .unwrap_or(64 * 1024);
+        let is_json =
+            req.content_type() == "application/json" || req.content_type().ends_with("+json");
+        let declared = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the body as JSON with `Content-Type: application/json`.".to_owned(),
+                ));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| {
+                    ApiError::BadRequest("The request body could not be read.".into())
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_data() {
+            let field = if path == "." || path.is_empty() {
+                missing_field(&inner).unwrap_or_else(|| "body".to_owned())
+            } else if let Some(missing) = missing_field(&inner) {
+                format!("{path}.{missing}")
+            } else {
+                path
+            };
+            ApiError::Validation(vec![FieldError::new(field, describe(&inner))])
+        } else {
+            ApiError::BadRequest(format!(
+                "The body is not valid JSON (line {}, column {}).",
+                inner.line(),
+                inner.column()
+            ))
+        }
+    })?;
+    deserializer.end().map_err(|_| {
+        ApiError::BadRequest("The body has trailing characters after the JSON value.".into())
+    })?;
+    Ok(value)
+}
+
+fn missing_field(err: &serde_json::Error) -> Option<String> {
+    let message = err.to_string();
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+/// serde's message without its position and without Rust type names.
+fn describe(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
+    if message.starts_with("missing field") {
+        return "is required".to_owned();
+    }
+    let replacements = [
+        ("expected struct ", "expected an object"),
+        ("expected enum ", "expected one of the documented values"),
+        ("expected u8", "expected a non-negative whole number"),
+        ("expected u16", "expected a non-negative whole number"),
+        ("expected u32", "expected a non-negative whole number"),
+        ("expected u64", "expected a non-negative whole number"),
+        ("expected usize", "expected a non-negative whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ];
+    for (needle, replacement) in replacements {
+        if let Some(at) = message.find(needle) {
+            return format!("{}{replacement}", &message[..at]);
+        }
+    }
+    message
+}
+
+/// A query string; a value of the wrong shape is a 400 naming the parameter.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            serde_urlencoded_from(req.query_string())
+                .map(Query)
+                .map_err(|message| ApiError::Validation(vec![FieldError::new("query", message)])),
+        )
+    }
+}
+
+fn serde_urlencoded_from<T: DeserializeOwned>(query: &str) -> Result<T, String> {
+    web::Query::<T>::from_query(query)
+        .map(web::Query::into_inner)
+        .map_err(|e| {
+            let text = e.to_string();
+            text.split(" at line ").next().unwrap_or(&text).to_owned()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        count: u32,
+    }
+
+    fn fields(result: Result<Body, ApiError>) -> Vec<(String, String)> {
+        match result {
+            Err(ApiError::Validation(errors)) => {
+                errors.into_iter().map(|e| (e.field, e.message)).collect()
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field_without_rust_types() {
+        let missing = fields(parse_json(br#"{"items": []}"#));
+        assert_eq!(missing, vec![("name".to_owned(), "is required".to_owned())]);
+        let nested = fields(parse_json(br#"{"name": "x", "items": [{"count": -1}]}"#));
+        assert_eq!(nested[0].0, "items[0].count");
+        assert!(!nested[0].1.contains("u32"), "{}", nested[0].1);
+        let shape = fields(parse_json(br#"[1]"#));
+        assert!(!shape[0].1.contains("Body"), "{}", shape[0].1);
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(
+            parse_json::<Body>(b"{\"name\": "),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+}

@@ -1,0 +1,20 @@
+//! The HTTP API of Praxis: configuration, startup, telemetry, extractors and one module per
+//! resource. Rules live in `praxis-domain`, SQL in `praxis-persistence`.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod docs;
+pub mod error;
+pub mod etag;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,243 @@
+//! Register, log in, refresh and log out.
+
+use crate::auth::password;
+use crate::auth::rate_limit::{client_ip, Limited};
+use crate::auth::session::{self, Rotation, TokenPair};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
+use crate::routes::me::{load_me, MeResponse};
+use crate::state::{blocking, AppState};
+use actix_web::{web, HttpRequest, HttpResponse};
+use praxis_domain::account::{DisplayName, Email, Locale, Password, TimeZone};
+use praxis_domain::error::Errors;
+use praxis_openapi::Problem;
+use praxis_persistence::to_db_time;
+use praxis_persistence::users::{self, NewUserRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/auth/register").route(web::post().to(register)))
+        .service(web::resource("/auth/login").route(web::post().to(login)))
+        .service(web::resource("/auth/refresh").route(web::post().to(refresh)))
+        .service(web::resource("/auth/logout").route(web::post().to(logout)));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"email": "ana@example.org", "password": "a long passphrase", "display_name": "Ana", "time_zone": "Europe/Madrid", "locale": "es"}))]
+pub struct RegisterRequest {
+    pub email: String,
+    /// 10 to 256 characters.
+    pub password: String,
+    pub display_name: String,
+    /// IANA time zone; defaults to UTC.
+    pub time_zone: Option<String>,
+    /// `en` (default) or `es`.
+    pub locale: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"email": "ana@example.org", "password": "a long passphrase"}))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "refresh_token": "q1w2e3…", "expires_in": 900, "token_type": "Bearer"}))]
+pub struct TokenResponse {
+    /// HS256 JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Opaque; exchange it at `/auth/refresh` for a new pair. Each one works once.
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub token_type: &'static str,
+}
+
+impl From<TokenPair> for TokenResponse {
+    fn from(pair: TokenPair) -> Self {
+        Self {
+            access_token: pair.access_token,
+            refresh_token: pair.refresh_token,
+            expires_in: pair.expires_in,
+            token_type: "Bearer",
+        }
+    }
+}
+
+/// Creates an account on the free Lobby plan.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = MeResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is already registered (`email-taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    state
+        .auth_limiter
+        .check(Limited::Register, client_ip(&req, &state.config))?;
+    let body = body.0;
+    let mut errors = Errors::new();
+    let email = errors.take(Email::parse(&body.email));
+    let password = errors.take(Password::parse(&body.password));
+    let display_name = errors.take(DisplayName::parse(&body.display_name));
+    let time_zone = errors.take(
+        body.time_zone
+            .as_deref()
+            .map_or(Ok(TimeZone::utc()), TimeZone::parse),
+    );
+    let locale = errors.take(body.locale.as_deref().map_or(Ok(Locale::En), Locale::parse));
+    errors.finish()?;
+    let (Some(email), Some(password), Some(display_name), Some(time_zone), Some(locale)) =
+        (email, password, display_name, time_zone, locale)
+    else {
+        return Err(ApiError::internal("validated fields missing"));
+    };
+    let password_hash = blocking(move || password::hash(password.expose()))
+        .await?
+        .map_err(ApiError::internal)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = to_db_time(state.now());
+    let user_id = id.clone();
+    state
+        .write(move |conn| {
+            let feed_token = crate::auth::tokens::generate();
+            let inserted = users::insert(
+                conn,
+                &NewUserRow {
+                    id: &user_id,
+                    email: email.as_str(),
+                    password_hash: &password_hash,
+                    display_name: display_name.as_str(),
+                    time_zone: time_zone.name(),
+                    locale: locale.as_str(),
+                    calendar_feed_token: &feed_token,
+                    created_at: now,
+                    updated_at: now,
+                },
+            );
+            match inserted {
+                Err(praxis_persistence::Error::UniqueViolation(_)) => Err(ApiError::Conflict {
+                    kind: "email-taken",
+                    detail: "An account with this email already exists; log in instead.".to_owned(),
+                }),
+                other => Ok(other?),
+            }
+        })
+        .await?;
+    let me = load_me(&state, id.clone()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", "/api/v1/me"))
+        .json(me))
+}
+
+/// Logs in with email and password. An unknown email and a wrong password get the same answer
+/// in comparable time.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (`invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    state
+        .auth_limiter
+        .check(Limited::Login, client_ip(&req, &state.config))?;
+    let body = body.0;
+    let email = Email::parse(&body.email).ok();
+    let user = match email {
+        Some(email) => {
+            state
+                .db(move |conn| Ok(users::find_by_email(conn, email.as_str())?))
+                .await?
+        }
+        None => None,
+    };
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_hash.to_string());
+    let password = body.password;
+    let matches = blocking(move || password::verify(&password, &stored)).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(ApiError::unauthorized(
+            "invalid-credentials",
+            "The email or password is not correct.",
+        ));
+    };
+    let now = state.now();
+    let jwt = state.jwt.clone();
+    let pair = state
+        .write(move |conn| session::issue(conn, &jwt, &user.id, None, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(TokenResponse::from(pair)))
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used
+/// one revokes every token of its session.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenResponse),
+        (status = 401, description = "Invalid, expired, revoked or reused (`invalid-refresh-token`, `refresh-token-reused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    state
+        .auth_limiter
+        .check(Limited::Refresh, client_ip(&req, &state.config))?;
+    let presented = body.0.refresh_token;
+    let now = state.now();
+    let jwt = state.jwt.clone();
+    match state
+        .write(move |conn| session::rotate(conn, &jwt, &presented, now))
+        .await?
+    {
+        Rotation::Rotated(pair) => Ok(HttpResponse::Ok().json(TokenResponse::from(pair))),
+        Rotation::Reused => Err(ApiError::unauthorized(
+            "refresh-token-reused",
+            "This refresh token was already used, so the session has been revoked; log in again.",
+        )),
+    }
+}
+
+/// Ends the session of the given refresh token (its whole family). Always 204.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let presented = body.0.refresh_token;
+    let now = state.now();
+    state
+        .write(move |conn| session::revoke(conn, &presented, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,224 @@
+//! The plan catalogue, public, and its administration.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::etag::json_with_etag;
+use crate::extract::Json;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use praxis_domain::error::Errors;
+use praxis_domain::plans::{
+    seats_left, BillingPeriod, Plan, PlanChanges, PlanSlug, Price, PriceVersion, MAX_SEAT_LIMIT,
+};
+use praxis_domain::{Currency, Money};
+use praxis_openapi::Problem;
+use praxis_persistence::audit::{self, AuditRow};
+use praxis_persistence::{plans, to_db_time};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/plans").route(web::get().to(list_plans)))
+        .service(web::resource("/admin/plans/{plan}").route(web::patch().to(update_plan)));
+}
+
+/// An amount of money in minor units (cents).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"amount": 12300, "currency": "EUR"}))]
+pub struct MoneyDto {
+    /// Minor units (cents); never a float.
+    pub amount: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+impl From<Money> for MoneyDto {
+    fn from(m: Money) -> Self {
+        Self {
+            amount: m.cents,
+            currency: m.currency.to_string(),
+        }
+    }
+}
+
+impl MoneyDto {
+    pub fn parse(&self, field: &str) -> praxis_domain::Result<Money> {
+        let currency = Currency::parse(&format!("{field}.currency"), &self.currency)?;
+        Money::non_negative(&format!("{field}.amount"), self.amount, currency)
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct PriceDto {
+    /// `monthly` or `yearly`.
+    #[schema(example = "yearly")]
+    pub billing_period: String,
+    /// `regular` or `supporter`.
+    #[schema(example = "regular")]
+    pub price_version: String,
+    pub amount: MoneyDto,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanResponse {
+    /// `lobby`, `practitioner` or `pro`.
+    #[schema(example = "practitioner")]
+    pub slug: String,
+    pub name: String,
+    /// PRO needs an approved application before subscribing.
+    pub requires_application: bool,
+    /// `null` means unlimited.
+    pub seat_limit: Option<u32>,
+    /// Places still free; `null` means unlimited.
+    pub seats_left: Option<u32>,
+    /// Deducted from a yearly refund: the included e-course, which the member keeps.
+    pub e_course_deduction: MoneyDto,
+    pub prices: Vec<PriceDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanListResponse {
+    pub items: Vec<PlanResponse>,
+}
+
+fn plan_response(plan: Plan, seats_taken: u32) -> PlanResponse {
+    PlanResponse {
+        slug: plan.slug.as_str().to_owned(),
+        seats_left: seats_left(plan.seat_limit, seats_taken),
+        name: plan.name,
+        requires_application: plan.requires_application,
+        seat_limit: plan.seat_limit,
+        e_course_deduction: plan.e_course_deduction.into(),
+        prices: plan
+            .prices
+            .into_iter()
+            .map(|p| PriceDto {
+                billing_period: p.billing_period.as_str().to_owned(),
+                price_version: p.price_version.as_str().to_owned(),
+                amount: p.amount.into(),
+            })
+            .collect(),
+    }
+}
+
+/// The plans, their prices per period and version, places left and whether an application is
+/// needed. Public. Supports `If-None-Match`.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "plans",
+    responses(
+        (status = 200, description = "The plan catalogue", body = PlanListResponse,
+            headers(("ETag" = String, description = "Send it back in If-None-Match"))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+    ))]
+pub async fn list_plans(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let catalogue = state.db(|conn| Ok(plans::all(conn)?)).await?;
+    let items = catalogue
+        .into_iter()
+        .map(|plan| plan_response(plan, 0))
+        .collect();
+    Ok(json_with_etag(&req, &PlanListResponse { items }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"seat_limit": 120, "prices": [{"billing_period": "monthly", "price_version": "regular", "amount": {"amount": 2900, "currency": "EUR"}}], "e_course_deduction": {"amount": 9900, "currency": "EUR"}}))]
+pub struct UpdatePlanRequest {
+    pub seat_limit: Option<i64>,
+    /// Prices to set; prices not listed stay as they are.
+    pub prices: Option<Vec<PriceDto>>,
+    pub e_course_deduction: Option<MoneyDto>,
+}
+
+impl UpdatePlanRequest {
+    fn parse(self) -> praxis_domain::Result<PlanChanges> {
+        let mut errors = Errors::new();
+        let seat_limit = match self.seat_limit {
+            Some(n) if (0..=MAX_SEAT_LIMIT).contains(&n) => u32::try_from(n).ok(),
+            Some(_) => {
+                errors.push(
+                    "seat_limit",
+                    format!("must be between 0 and {MAX_SEAT_LIMIT}"),
+                );
+                None
+            }
+            None => None,
+        };
+        let mut prices = Vec::new();
+        for (i, p) in self.prices.unwrap_or_default().iter().enumerate() {
+            let field = format!("prices[{i}]");
+            let period = errors.take(BillingPeriod::parse(
+                &format!("{field}.billing_period"),
+                &p.billing_period,
+            ));
+            let version = errors.take(PriceVersion::parse(
+                &format!("{field}.price_version"),
+                &p.price_version,
+            ));
+            let amount = errors.take(p.amount.parse(&format!("{field}.amount")));
+            if let (Some(billing_period), Some(price_version), Some(amount)) =
+                (period, version, amount)
+            {
+                prices.push(Price {
+                    billing_period,
+                    price_version,
+                    amount,
+                });
+            }
+        }
+        let e_course_deduction = self
+            .e_course_deduction
+            .and_then(|m| errors.take(m.parse("e_course_deduction")));
+        errors.finish()?;
+        Ok(PlanChanges {
+            seat_limit,
+            prices,
+            e_course_deduction,
+        })
+    }
+}
+
+/// Changes a plan's seat limit, prices or e-course deduction. Admins only; audited.
+#[utoipa::path(patch, path = "/api/v1/admin/plans/{plan}", tag = "admin", security(("bearer" = [])),
+    params(("plan" = String, Path, description = "`lobby`, `practitioner` or `pro`")),
+    request_body = UpdatePlanRequest,
+    responses(
+        (status = 200, description = "The plan as changed", body = PlanResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (`admin-role-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid change", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: Json<UpdatePlanRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin(&state).await?;
+    let slug = PlanSlug::parse(&path.into_inner())?;
+    let changes = body.0.parse()?;
+    let now = state.now();
+    let actor = caller.user_id.clone();
+    let plan = state
+        .write(move |conn| {
+            let before = plans::find(conn, slug)?;
+            let after = changes.apply_to(&before)?;
+            plans::save(conn, &after, to_db_time(now))?;
+            audit::record(
+                conn,
+                &AuditRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    at: to_db_time(now),
+                    actor_id: Some(actor),
+                    action: "plan.updated".to_owned(),
+                    subject_type: "plan".to_owned(),
+                    subject_id: slug.as_str().to_owned(),
+                    before_json: serde_json::to_string(&plan_response(before, 0)).ok(),
+                    after_json: serde_json::to_string(&plan_response(after.clone(), 0)).ok(),
+                },
+            )?;
+            Ok::<_, ApiError>(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(plan_response(plan, 0)))
+}

@@ -1,0 +1,169 @@
+//! Building and running the application: `Application::build(config)` opens the database,
+//! resolves the signing secret and binds the listener; `run_until_stopped` serves until SIGTERM
+//! or Ctrl-C, letting requests in flight finish.
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password;
+use crate::auth::rate_limit::AuthRateLimiter;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::middleware::observe;
+use crate::state::AppState;
+use crate::{docs, routes};
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{header, Method};
+use actix_web::{middleware::from_fn, web, App, HttpServer};
+use anyhow::Context;
+use praxis_persistence::{settings, to_db_time, Database};
+use secrecy::ExposeSecret;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+const JWT_SECRET_SETTING: &str = "jwt_secret";
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let state = prepare(config, clock).await?;
+        let listener = TcpListener::bind(&state.config.bind)
+            .with_context(|| format!("cannot listen on {}", state.config.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), "praxis is serving");
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the database (migrating it), resolves the JWT secret and prepares shared state.
+pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let url = config.database_url.expose_secret().to_owned();
+    let pool_size = config.db_pool_size;
+    let db = tokio::task::spawn_blocking(move || Database::open(&url, pool_size))
+        .await?
+        .context("cannot open the database")?;
+    let jwt_secret = match &config.jwt_secret {
+        Some(secret) => secret.expose_secret().to_owned(),
+        None => {
+            let db = db.clone();
+            let now = to_db_time(clock.now());
+            let generated = crate::auth::tokens::generate() + &crate::auth::tokens::generate();
+            let (secret, created) = tokio::task::spawn_blocking(move || {
+                let mut conn = db.conn()?;
+                settings::get_or_insert(&mut conn, JWT_SECRET_SETTING, &generated, now)
+            })
+            .await??;
+            if created {
+                tracing::warn!(
+                    "PRAXIS_JWT_SECRET is not set: generated a signing secret and stored it in the \
+                     database. Set PRAXIS_JWT_SECRET (or PRAXIS_JWT_SECRET_FILE) in production."
+                );
+            } else {
+                tracing::info!("using the JWT signing secret stored in the database");
+            }
+            secret
+        }
+    };
+    let dummy_hash =
+        tokio::task::spawn_blocking(|| password::hash(&crate::auth::tokens::generate()))
+            .await?
+            .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
+    let auth_limiter = AuthRateLimiter::new(config.auth_rate_per_minute);
+    let sweeper = auth_limiter.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            sweeper.forget_idle();
+        }
+    });
+    Ok(AppState {
+        db,
+        jwt: JwtKeys::new(jwt_secret.as_bytes()),
+        config: Arc::new(config),
+        clock,
+        auth_limiter,
+        dummy_hash: dummy_hash.into(),
+        metrics: Metrics::new()?,
+    })
+}
+
+fn cors(config: &Config) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::RETRY_AFTER,
+            header::LOCATION,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600)
+        // Same-origin pages (Swagger UI) send an Origin header too: an origin not on the list
+        // just gets no CORS headers, so the browser keeps cross-origin pages out.
+        .block_on_origin_mismatch(false);
+    for origin in &config.cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let workers = state.config.workers;
+    let data = web::Data::new(state);
+    let document = docs::document();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(cors(&data.config))
+            .wrap(from_fn(observe))
+            .configure(routes::configure)
+            .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+            .service(praxis_openapi::swagger_ui(document.clone()))
+            .default_service(web::to(routes::not_found))
+    })
+    .shutdown_timeout(30)
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,11 @@
+//! The community's rules as plain Rust. Nothing here knows about HTTP, SQL or async runtimes:
+//! values are parsed into types that can only hold valid data, and rules are pure functions.
+
+pub mod access;
+pub mod account;
+pub mod error;
+pub mod money;
+pub mod plans;
+
+pub use error::{Error, FieldError, Result};
+pub use money::{Currency, Money};

@@ -1,0 +1,83 @@
+//! Money is an integer number of minor units (cents) in an ISO 4217 currency. Never a float.
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const EUR: Currency = Currency(*b"EUR");
+
+    pub fn parse(field: &str, code: &str) -> Result<Self> {
+        let bytes = code.as_bytes();
+        if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_uppercase) {
+            Ok(Currency([bytes[0], bytes[1], bytes[2]]))
+        } else {
+            Err(Error::field(
+                field,
+                "must be a three-letter upper-case ISO 4217 code such as EUR",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // The bytes were checked to be ASCII upper-case letters when built.
+        std::str::from_utf8(&self.0).unwrap_or("EUR")
+    }
+}
+
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    pub cents: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn eur(cents: i64) -> Self {
+        Self {
+            cents,
+            currency: Currency::EUR,
+        }
+    }
+
+    /// An amount a member could be charged or refunded: zero or more, below a sanity ceiling
+    /// (one million euros) that keeps every later multiplication far from overflow.
+    pub fn non_negative(field: &str, cents: i64, currency: Currency) -> Result<Self> {
+        const CEILING: i64 = 100_000_000;
+        if !(0..=CEILING).contains(&cents) {
+            return Err(Error::field(
+                field,
+                format!("must be between 0 and {CEILING} minor units"),
+            ));
+        }
+        Ok(Self { cents, currency })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_never_negative_when_parsed() {
+        assert!(Money::non_negative("amount", -1, Currency::EUR).is_err());
+        assert!(Money::non_negative("amount", 0, Currency::EUR).is_ok());
+        assert!(Money::non_negative("amount", 100_000_001, Currency::EUR).is_err());
+    }
+
+    #[test]
+    fn currency_must_be_iso_code() {
+        assert_eq!(
+            Currency::parse("c", "EUR").map(|c| c.to_string()),
+            Ok("EUR".into())
+        );
+        assert!(Currency::parse("c", "eur").is_err());
+        assert!(Currency::parse("c", "EURO").is_err());
+    }
+}

@@ -1,0 +1,29 @@
+//! Diesel over SQLite and PostgreSQL: one portable schema, rows, repositories and migrations.
+//!
+//! Every function here is synchronous and must run on the blocking pool.
+
+pub mod audit;
+pub mod connection;
+pub mod error;
+pub mod migrations;
+pub mod plans;
+pub mod schema;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+
+pub use connection::{write_tx, Database, DbConnection, Engine, PoolState};
+pub use diesel::result::Error as DieselError;
+pub use error::{Error, Result};
+
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+
+/// Instants are stored as UTC without zone, truncated to microseconds: PostgreSQL keeps
+/// microseconds and SQLite would keep nanoseconds, and both engines must return the same instant.
+pub fn to_db_time(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc().trunc_subsecs(6)
+}
+
+pub fn from_db_time(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}

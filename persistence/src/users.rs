@@ -1,0 +1,118 @@
+//! Accounts and their roles.
+
+use crate::error::{Error, Result};
+use crate::schema::{user_roles, users};
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use praxis_domain::account::Role;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub time_zone: String,
+    pub locale: String,
+    pub calendar_feed_token: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUserRow<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub display_name: &'a str,
+    pub time_zone: &'a str,
+    pub locale: &'a str,
+    pub calendar_feed_token: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub time_zone: Option<String>,
+    pub locale: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Inserts an account; an email already registered is a `UniqueViolation`.
+pub fn insert(conn: &mut DbConnection, row: &NewUserRow<'_>) -> Result<()> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update(conn: &mut DbConnection, id: &str, changes: &UserChanges) -> Result<()> {
+    let updated = diesel::update(users::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+pub fn roles(conn: &mut DbConnection, user_id: &str) -> Result<Vec<Role>> {
+    let names: Vec<String> = user_roles::table
+        .filter(user_roles::user_id.eq(user_id))
+        .order(user_roles::role.asc())
+        .select(user_roles::role)
+        .load(conn)?;
+    names
+        .iter()
+        .map(|n| Role::parse(n).map_err(|_| Error::Corrupt(format!("unknown role {n:?}"))))
+        .collect()
+}
+
+/// Grants a role; granting one the account already has changes nothing.
+pub fn grant_role(
+    conn: &mut DbConnection,
+    user_id: &str,
+    role: Role,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    let inserted = diesel::insert_into(user_roles::table)
+        .values((
+            user_roles::user_id.eq(user_id),
+            user_roles::role.eq(role.as_str()),
+            user_roles::granted_at.eq(at),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) => match Error::from(e) {
+            Error::UniqueViolation(_) => Ok(false),
+            other => Err(other),
+        },
+    }
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
