@@ -57,6 +57,11 @@ impl Application {
         &self.state
     }
 
+    /// Stops the server; with `graceful`, requests in flight finish first.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }

@@ -64,6 +64,7 @@ pub fn schema_snapshot(conn: &mut DbConnection) -> Result<Vec<String>> {
                UNION ALL \
                SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint \
                WHERE connamespace = 'public'::regnamespace \
+                 AND conrelid <> '__diesel_schema_migrations'::regclass \
              ) s ORDER BY line"
         }
     };

@@ -1,0 +1,143 @@
+use crate::helpers::{problem, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn plan_catalogue_is_public_and_shaped_as_the_contract_says() {
+    let app = spawn_app().await;
+    let body: Value = app
+        .get("/api/v1/plans", None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let items = body["items"].as_array().cloned().unwrap_or_default();
+    let slugs: Vec<&str> = items.iter().filter_map(|p| p["slug"].as_str()).collect();
+    assert_eq!(slugs, vec!["lobby", "practitioner", "pro"]);
+    let lobby = &items[0];
+    assert_eq!(lobby["seat_limit"], Value::Null);
+    assert_eq!(lobby["prices"], json!([]));
+    let practitioner = &items[1];
+    assert_eq!(practitioner["requires_application"], false);
+    assert_eq!(
+        practitioner["e_course_deduction"],
+        json!({"amount": 9900, "currency": "EUR"})
+    );
+    assert_eq!(practitioner["seats_left"], practitioner["seat_limit"]);
+    assert_eq!(practitioner["prices"].as_array().map(Vec::len), Some(4));
+    let pro = &items[2];
+    assert_eq!(pro["requires_application"], true);
+    for price in pro["prices"].as_array().cloned().unwrap_or_default() {
+        assert!(price["amount"]["amount"].as_i64().is_some_and(|a| a > 0));
+        assert_eq!(price["amount"]["currency"], "EUR");
+    }
+}
+
+#[tokio::test]
+async fn admin_changes_a_plan_and_the_catalogue_shows_it() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let before = app.get("/api/v1/plans", None).await;
+    let etag = before.headers().get("etag").cloned();
+    let changed = app
+        .patch(
+            "/api/v1/admin/plans/practitioner",
+            Some(&admin.access_token),
+            &json!({"seat_limit": 2, "prices": [{"billing_period": "monthly", "price_version": "regular", "amount": {"amount": 2900, "currency": "EUR"}}]}),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let plan: Value = changed.json().await.unwrap_or_default();
+    assert_eq!(plan["seat_limit"], 2);
+    let after = app.get("/api/v1/plans", None).await;
+    assert_ne!(
+        after.headers().get("etag").cloned(),
+        etag,
+        "the ETag follows the content"
+    );
+    let body: Value = after.json().await.unwrap_or_default();
+    let monthly_regular = body["items"][1]["prices"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p["billing_period"] == "monthly" && p["price_version"] == "regular");
+    assert_eq!(
+        monthly_regular.map(|p| p["amount"]["amount"].clone()),
+        Some(json!(2900))
+    );
+}
+
+#[tokio::test]
+async fn only_admins_change_plans() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let host = app.as_host().await;
+    for token in [&member.access_token, &host.access_token] {
+        let response = app
+            .patch(
+                "/api/v1/admin/plans/pro",
+                Some(token),
+                &json!({"seat_limit": 1}),
+            )
+            .await;
+        assert_eq!(
+            problem(response, StatusCode::FORBIDDEN).await["type"],
+            "admin-role-required"
+        );
+    }
+    let anonymous = app
+        .patch("/api/v1/admin/plans/pro", None, &json!({"seat_limit": 1}))
+        .await;
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn invalid_plan_changes_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let token = Some(admin.access_token.as_str());
+    let before: Value = app
+        .get("/api/v1/plans", None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let cases = [
+        ("practitioner", json!({"seat_limit": -1})),
+        (
+            "practitioner",
+            json!({"prices": [{"billing_period": "weekly", "price_version": "regular", "amount": {"amount": 100, "currency": "EUR"}}]}),
+        ),
+        (
+            "practitioner",
+            json!({"prices": [{"billing_period": "monthly", "price_version": "supporter", "amount": {"amount": 100, "currency": "EUR"}}]}),
+        ),
+        (
+            "practitioner",
+            json!({"prices": [{"billing_period": "monthly", "price_version": "regular", "amount": {"amount": 100, "currency": "USD"}}]}),
+        ),
+        (
+            "practitioner",
+            json!({"e_course_deduction": {"amount": -5, "currency": "EUR"}}),
+        ),
+        ("lobby", json!({"seat_limit": 10})),
+    ];
+    for (plan, body) in cases {
+        let response = app
+            .patch(&format!("/api/v1/admin/plans/{plan}"), token, &body)
+            .await;
+        problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let unknown = app
+        .patch("/api/v1/admin/plans/gold", token, &json!({"seat_limit": 1}))
+        .await;
+    problem(unknown, StatusCode::NOT_FOUND).await;
+    let after: Value = app
+        .get("/api/v1/plans", None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(before, after);
+}
