@@ -1,6 +1,7 @@
 //! The HTTP API of Praxis: configuration, startup, telemetry, extractors and one module per
 //! resource. Rules live in `praxis-domain`, SQL in `praxis-persistence`.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod etag;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
+pub mod pagination;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod connection;
 pub mod error;
 pub mod migrations;
+pub mod outbox;
 pub mod plans;
 pub mod schema;
 pub mod settings;

@@ -78,9 +78,239 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        user_id -> Text,
+        plan_slug -> Text,
+        billing_period -> Text,
+        price_version -> Text,
+        status -> Text,
+        currency -> Text,
+        period_price_cents -> BigInt,
+        credit_cents -> BigInt,
+        amount_due_cents -> BigInt,
+        checkout_id -> Text,
+        checkout_url -> Text,
+        hold_expires_at -> Timestamp,
+        replaces_subscription_id -> Nullable<Text>,
+        price_override_id -> Nullable<Text>,
+        current_period_start -> Nullable<Timestamp>,
+        current_period_end -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    waitlist_entries (id) {
+        id -> Text,
+        user_id -> Text,
+        plan_slug -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        offered_at -> Nullable<Timestamp>,
+        offer_expires_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (event_id) {
+        event_id -> Text,
+        event_type -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        subscription_id -> Text,
+        user_id -> Text,
+        provider_event_id -> Text,
+        amount_cents -> BigInt,
+        credit_applied_cents -> BigInt,
+        currency -> Text,
+        refunded_cents -> BigInt,
+        paid_at -> Timestamp,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_counters (year) {
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        number -> Text,
+        user_id -> Text,
+        payment_id -> Text,
+        issued_at -> Timestamp,
+        description -> Text,
+        amount_cents -> BigInt,
+        credit_applied_cents -> BigInt,
+        currency -> Text,
+        billing_address_json -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    billing_addresses (user_id) {
+        user_id -> Text,
+        name -> Text,
+        line1 -> Text,
+        line2 -> Nullable<Text>,
+        city -> Text,
+        postal_code -> Text,
+        region -> Nullable<Text>,
+        country -> Text,
+        vat_id -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refund_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        subscription_id -> Text,
+        payment_id -> Text,
+        message -> Text,
+        status -> Text,
+        quote_cents -> BigInt,
+        currency -> Text,
+        quote_rule -> Text,
+        quote_full_months -> Nullable<Integer>,
+        quote_deduction_cents -> Nullable<BigInt>,
+        quote_explanation -> Text,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Text,
+        refund_request_id -> Text,
+        payment_id -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        status -> Text,
+        provider_reference -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    magic_links (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pro_applications (id) {
+        id -> Text,
+        user_id -> Text,
+        training -> Text,
+        experience -> Text,
+        helping_others -> Text,
+        commitment -> Bool,
+        status -> Text,
+        note -> Nullable<Text>,
+        submitted_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    price_assistance_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        plan_slug -> Text,
+        billing_period -> Text,
+        message -> Text,
+        proposed_cents -> BigInt,
+        currency -> Text,
+        status -> Text,
+        granted_cents -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    price_overrides (id) {
+        id -> Text,
+        user_id -> Text,
+        plan_slug -> Text,
+        billing_period -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        granted_by -> Text,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, endpoint, idempotency_key) {
+        user_id -> Text,
+        endpoint -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(plan_prices -> plans (plan_slug));
+diesel::joinable!(subscriptions -> users (user_id));
+diesel::joinable!(payments -> subscriptions (subscription_id));
+diesel::joinable!(invoices -> payments (payment_id));
+diesel::joinable!(refund_requests -> users (user_id));
+diesel::joinable!(pro_applications -> users (user_id));
+diesel::joinable!(price_assistance_requests -> users (user_id));
+diesel::joinable!(waitlist_entries -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -90,4 +320,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     plans,
     plan_prices,
     audit_log,
+    subscriptions,
+    waitlist_entries,
+    webhook_events,
+    payments,
+    invoice_counters,
+    invoices,
+    billing_addresses,
+    refund_requests,
+    refunds,
+    magic_links,
+    pro_applications,
+    price_assistance_requests,
+    price_overrides,
+    outbox,
+    idempotency_keys,
 );

@@ -12,7 +12,7 @@ use praxis_domain::plans::{
 };
 use praxis_domain::{Currency, Money};
 use praxis_openapi::Problem;
-use praxis_persistence::audit::{self, AuditRow};
+use praxis_persistence::audit;
 use praxis_persistence::{plans, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -206,16 +206,15 @@ pub async fn update_plan(
             plans::save(conn, &after, to_db_time(now))?;
             audit::record(
                 conn,
-                &AuditRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    at: to_db_time(now),
-                    actor_id: Some(actor),
-                    action: "plan.updated".to_owned(),
-                    subject_type: "plan".to_owned(),
-                    subject_id: slug.as_str().to_owned(),
-                    before_json: serde_json::to_string(&plan_response(before, 0)).ok(),
-                    after_json: serde_json::to_string(&plan_response(after.clone(), 0)).ok(),
-                },
+                &crate::audit::entry(
+                    Some(&actor),
+                    "plan.updated",
+                    "plan",
+                    slug.as_str(),
+                    Some(&plan_response(before, 0)),
+                    Some(&plan_response(after.clone(), 0)),
+                    now,
+                ),
             )?;
             Ok::<_, ApiError>(after)
         })

@@ -1,0 +1,15 @@
+DROP TABLE idempotency_keys;
+DROP TABLE outbox;
+DROP TABLE price_overrides;
+DROP TABLE price_assistance_requests;
+DROP TABLE pro_applications;
+DROP TABLE magic_links;
+DROP TABLE refunds;
+DROP TABLE refund_requests;
+DROP TABLE billing_addresses;
+DROP TABLE invoices;
+DROP TABLE invoice_counters;
+DROP TABLE payments;
+DROP TABLE webhook_events;
+DROP TABLE waitlist_entries;
+DROP TABLE subscriptions;
