@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod connection;
 pub mod error;
+pub mod invoices;
 pub mod migrations;
 pub mod outbox;
 pub mod plans;
