@@ -30,6 +30,8 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub db_pool_size: u32,
     pub workers: Option<usize>,
+    /// How long pending checkouts and waitlist offers hold their seat.
+    pub holds: praxis_domain::subscriptions::Holds,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,7 @@ impl Config {
             body_limit_bytes: 64 * 1024,
             db_pool_size: 10,
             workers: None,
+            holds: praxis_domain::subscriptions::Holds::default(),
         }
     }
 
@@ -162,6 +165,31 @@ impl Config {
                     .ok_or_else(|| invalid("PRAXIS_WORKERS", "must be between 1 and 256"))?,
             );
         }
+        if let Some(minutes) = plain("PRAXIS_CHECKOUT_HOLD_MINUTES") {
+            config.holds.checkout = chrono::Duration::minutes(
+                minutes
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=10_080).contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            "PRAXIS_CHECKOUT_HOLD_MINUTES",
+                            "must be between 1 and 10080",
+                        )
+                    })?,
+            );
+        }
+        if let Some(hours) = plain("PRAXIS_WAITLIST_OFFER_HOURS") {
+            config.holds.waitlist_offer = chrono::Duration::hours(
+                hours
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=720).contains(n))
+                    .ok_or_else(|| {
+                        invalid("PRAXIS_WAITLIST_OFFER_HOURS", "must be between 1 and 720")
+                    })?,
+            );
+        }
         Ok(config)
     }
 
@@ -234,6 +262,11 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("db_pool_size", &self.db_pool_size)
+            .field("checkout_hold_minutes", &self.holds.checkout.num_minutes())
+            .field(
+                "waitlist_offer_hours",
+                &self.holds.waitlist_offer.num_hours(),
+            )
             .finish()
     }
 }

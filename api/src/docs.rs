@@ -1,6 +1,6 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
-use crate::routes::{auth, health, me, plans};
+use crate::routes::{auth, health, me, plans, subscriptions, webhook};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -10,12 +10,18 @@ use utoipa::OpenApi;
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me,
         plans::list_plans, plans::update_plan,
+        subscriptions::create_subscription, subscriptions::list_subscriptions,
+        subscriptions::get_subscription, subscriptions::cancel_subscription,
+        subscriptions::join_waitlist, subscriptions::get_waitlist_entry, subscriptions::leave_waitlist,
+        webhook::payment_webhook,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "me", description = "The caller's own profile"),
         (name = "plans", description = "The plan catalogue"),
+        (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
+        (name = "payments", description = "The payment provider's webhook"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

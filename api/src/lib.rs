@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,9 +11,12 @@ pub mod docs;
 pub mod error;
 pub mod etag;
 pub mod extract;
+pub mod idempotency;
+pub mod jobs;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;
+pub mod payments;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use chrono::{DateTime, Utc};
+use praxis_domain::payments::PaymentProvider;
 use praxis_persistence::{Database, DbConnection};
 use std::sync::Arc;
 
@@ -21,11 +22,17 @@ pub struct AppState {
     /// unknown, so both failures take the same time.
     pub dummy_hash: Arc<str>,
     pub metrics: Metrics,
+    pub payments: Arc<dyn PaymentProvider>,
+    /// Verifies `Praxis-Signature` on payment webhooks.
+    pub webhook_secret: Arc<[u8]>,
 }
 
 impl AppState {
+    /// Now, to the microsecond: the precision both databases keep, so an instant computed here
+    /// equals the same instant read back.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        use chrono::SubsecRound;
+        self.clock.now().trunc_subsecs(6)
     }
 
     /// Runs diesel work on the blocking pool with a pooled connection; never on a worker thread.

@@ -6,7 +6,9 @@ pub mod account;
 pub mod calendar;
 pub mod error;
 pub mod money;
+pub mod payments;
 pub mod plans;
+pub mod subscriptions;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};

@@ -5,14 +5,18 @@
 pub mod audit;
 pub mod connection;
 pub mod error;
+pub mod idempotency;
 pub mod invoices;
 pub mod migrations;
 pub mod outbox;
+pub mod payments;
 pub mod plans;
 pub mod schema;
 pub mod settings;
+pub mod subscriptions;
 pub mod tokens;
 pub mod users;
+pub mod waitlist;
 
 pub use connection::{write_tx, Database, DbConnection, Engine, PoolState};
 pub use diesel::result::Error as DieselError;

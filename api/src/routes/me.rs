@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use praxis_domain::access::{built_in_space_access, Access, BuiltInSpace, MemberFacts, Viewer};
 use praxis_domain::account::{DisplayName, Locale, TimeZone};
 use praxis_domain::error::Errors;
+use praxis_domain::plans::PlanSlug;
 use praxis_openapi::Problem;
 use praxis_persistence::to_db_time;
 use praxis_persistence::users::{self, UserChanges};
@@ -73,16 +74,19 @@ pub struct UpdateMeRequest {
 /// Builds the profile as it is now: roles and space access are derived at this moment.
 pub async fn load_me(state: &AppState, user_id: String) -> ApiResult<MeResponse> {
     let public_url = state.config.public_url.clone();
+    let now = praxis_persistence::to_db_time(state.now());
     state
         .db(move |conn| {
             let user = users::find_by_id(conn, &user_id)?.ok_or_else(|| {
                 ApiError::unauthorized("invalid-token", "The account no longer exists.")
             })?;
             let roles = users::roles(conn, &user_id)?;
+            let active_plan = praxis_persistence::subscriptions::active_plan(conn, &user_id, now)?
+                .and_then(|slug| PlanSlug::parse(&slug).ok());
             let viewer = Viewer {
                 member: Some(MemberFacts {
                     roles: roles.clone(),
-                    active_plan: None,
+                    active_plan,
                 }),
             };
             let spaces = BuiltInSpace::ALL

@@ -4,6 +4,8 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod plans;
+pub mod subscriptions;
+pub mod webhook;
 
 use crate::error::{problem_for_status, problem_response};
 use actix_web::http::StatusCode;
@@ -17,7 +19,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .configure(auth::configure)
                 .configure(me::configure)
-                .configure(plans::configure),
+                .configure(plans::configure)
+                .configure(subscriptions::configure)
+                .configure(webhook::configure),
         );
 }
 

@@ -110,10 +110,29 @@ fn plan_response(plan: Plan, seats_taken: u32) -> PlanResponse {
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
     ))]
 pub async fn list_plans(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let catalogue = state.db(|conn| Ok(plans::all(conn)?)).await?;
+    let now = praxis_persistence::to_db_time(state.now());
+    let catalogue = state
+        .db(move |conn| {
+            let mut plans_with_seats = Vec::new();
+            for plan in plans::all(conn)? {
+                let taken = if plan.seat_limit.is_some() {
+                    praxis_persistence::subscriptions::seats_taken(
+                        conn,
+                        plan.slug.as_str(),
+                        now,
+                        None,
+                    )?
+                } else {
+                    0
+                };
+                plans_with_seats.push((plan, u32::try_from(taken).unwrap_or(u32::MAX)));
+            }
+            Ok(plans_with_seats)
+        })
+        .await?;
     let items = catalogue
         .into_iter()
-        .map(|plan| plan_response(plan, 0))
+        .map(|(plan, taken)| plan_response(plan, taken))
         .collect();
     Ok(json_with_etag(&req, &PlanListResponse { items }))
 }

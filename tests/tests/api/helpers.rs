@@ -5,6 +5,7 @@
 use chrono::Utc;
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
 use praxis_api::clock::ManualClock;
+use praxis_api::payments::LocalPaymentProvider;
 use praxis_api::state::AppState;
 use praxis_api::{Application, Config};
 use praxis_domain::account::Role;
@@ -16,6 +17,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "a long enough passphrase";
+pub const WEBHOOK_SECRET: &str = "whsec_test_0123456789abcdef";
 
 pub fn backend_is_postgres() -> bool {
     std::env::var("PRAXIS_TEST_BACKEND").is_ok_and(|b| b == "postgres")
@@ -145,6 +147,8 @@ pub struct TestApp {
     pub state: AppState,
     pub config: Config,
     pub database_url: String,
+    #[allow(dead_code)] // read by the refund tests
+    pub payments: Arc<LocalPaymentProvider>,
     handle: actix_web::dev::ServerHandle,
     _db: Arc<DbGuard>,
 }
@@ -152,6 +156,7 @@ pub struct TestApp {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user_id: String,
+    pub email: String,
     pub access_token: String,
     pub refresh_token: String,
 }
@@ -179,7 +184,10 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.database_url = SecretString::from(database_url.clone());
     config.bind = "127.0.0.1:0".to_owned();
     config.workers = Some(2);
+    // Tests register many members from one address; the rate-limit tests turn limits on.
+    config.auth_rate_per_minute = 0;
     config.db_pool_size = 8;
+    config.payment_webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
     config.mail_dir = std::env::temp_dir().join(format!("praxis-mail-{}", uuid::Uuid::new_v4()));
     customize(&mut config);
     start(
@@ -200,7 +208,8 @@ async fn start(
     if std::env::var("TEST_LOG").is_ok() {
         praxis_api::telemetry::init(config.log_format);
     }
-    let app = Application::build_with_clock(config.clone(), Arc::new(clock.clone()))
+    let payments = Arc::new(LocalPaymentProvider::new(&config.public_url));
+    let app = Application::build_with(config.clone(), Arc::new(clock.clone()), payments.clone())
         .await
         .unwrap_or_else(|e| panic!("app failed to start: {e:#}"));
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -217,6 +226,7 @@ async fn start(
         state,
         config,
         database_url,
+        payments,
         handle,
         _db: guard,
     }
@@ -304,12 +314,18 @@ impl TestApp {
             .unwrap_or_default();
         Session {
             user_id: me["id"].as_str().unwrap_or_default().to_owned(),
+            email: email.to_owned(),
             access_token: body["access_token"].as_str().unwrap_or_default().to_owned(),
             refresh_token: body["refresh_token"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
         }
+    }
+
+    /// Logs the member in again: after moving the clock, their access token has expired.
+    pub async fn relogin(&self, session: &Session) -> Session {
+        self.login(&session.email).await
     }
 
     /// A new member, registered and logged in.

@@ -2,9 +2,11 @@
 //! database, so tests run in parallel on SQLite (`make test`) and PostgreSQL (`make test-pg`).
 
 mod auth;
+mod billing_helpers;
 mod errors;
 mod helpers;
 mod http;
 mod openapi;
 mod persistence;
 mod plans;
+mod subscriptions;

@@ -1,0 +1,121 @@
+//! Ending subscriptions: a member's cancellation, and the periodic sweep that expires lapsed
+//! periods, abandoned checkouts and unanswered waitlist offers, then offers freed seats.
+
+use crate::billing::{messages, seats, Subscription};
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Duration, Utc};
+use praxis_domain::plans::PlanSlug;
+use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_persistence::outbox::{self, Mail};
+use praxis_persistence::subscriptions::{self, SubscriptionRow};
+use praxis_persistence::{to_db_time, users, waitlist, DbConnection};
+
+/// Cancels the member's subscription at once: access ends with this transaction. Cancelling a
+/// PRO subscription closes both lounges, since access is derived from the one subscription.
+/// Run in a write transaction.
+pub fn cancel(
+    conn: &mut DbConnection,
+    user_id: &str,
+    subscription_id: &str,
+    actor_id: &str,
+    now: DateTime<Utc>,
+    offer_hold: Duration,
+    public_url: &str,
+) -> ApiResult<SubscriptionRow> {
+    let at = to_db_time(now);
+    let row = subscriptions::find(conn, subscription_id)?
+        .filter(|r| r.user_id == user_id)
+        .ok_or(ApiError::NotFound("subscription"))?;
+    subscriptions::lock_plan(conn, &row.plan_slug)?;
+    let sub = Subscription::from_row(row, now)?;
+    if !matches!(
+        sub.status,
+        SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
+    ) {
+        return Err(ApiError::Conflict {
+            kind: "subscription-not-live",
+            detail: format!("This subscription is already {}.", sub.status.as_str()),
+        });
+    }
+    subscriptions::end(conn, &sub.row.id, "cancelled", "cancelled_by_member", at)?;
+    if let Some(user) = users::find_by_id(conn, user_id)? {
+        let (subject, body) = messages::cancellation(&user.display_name, sub.plan.as_str());
+        outbox::enqueue(
+            conn,
+            Mail {
+                kind: "cancellation",
+                recipient: user.email,
+                subject,
+                body,
+            },
+            at,
+        )?;
+    }
+    praxis_persistence::audit::record(
+        conn,
+        &crate::audit::entry(
+            Some(actor_id),
+            "subscription.cancelled",
+            "subscription",
+            &sub.row.id,
+            Some(&serde_json::json!({"status": sub.row.status})),
+            Some(&serde_json::json!({"status": "cancelled"})),
+            now,
+        ),
+    )?;
+    seats::offer_free_seats(conn, sub.plan, now, offer_hold, public_url)?;
+    subscriptions::find(conn, subscription_id)?.ok_or(ApiError::NotFound("subscription"))
+}
+
+/// What one sweep changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sweep {
+    pub expired: usize,
+    pub abandoned: usize,
+    pub offers_lapsed: usize,
+    pub offers_made: usize,
+}
+
+/// Writes down what time has already decided. Run in a write transaction.
+pub fn sweep(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    offer_hold: Duration,
+    public_url: &str,
+) -> ApiResult<Sweep> {
+    let at = to_db_time(now);
+    let mut result = Sweep::default();
+    for plan in [PlanSlug::Practitioner, PlanSlug::Pro] {
+        subscriptions::lock_plan(conn, plan.as_str())?;
+    }
+    for row in subscriptions::lapsed(conn, at, 500)? {
+        if subscriptions::end(conn, &row.id, "expired", "period_ended", at)? {
+            result.expired += 1;
+            praxis_persistence::audit::record(
+                conn,
+                &crate::audit::entry(
+                    None,
+                    "subscription.expired",
+                    "subscription",
+                    &row.id,
+                    Some(&serde_json::json!({"status": "active"})),
+                    Some(&serde_json::json!({"status": "expired"})),
+                    now,
+                ),
+            )?;
+        }
+    }
+    for row in subscriptions::abandoned(conn, at, 500)? {
+        if subscriptions::end(conn, &row.id, "expired", "checkout_abandoned", at)? {
+            result.abandoned += 1;
+        }
+    }
+    for offer in waitlist::lapsed_offers(conn, at)? {
+        waitlist::set_status(conn, &offer.id, "expired", None, at)?;
+        result.offers_lapsed += 1;
+    }
+    for plan in [PlanSlug::Practitioner, PlanSlug::Pro] {
+        result.offers_made += seats::offer_free_seats(conn, plan, now, offer_hold, public_url)?;
+    }
+    Ok(result)
+}

@@ -1,0 +1,51 @@
+//! The text of the mails billing sends. Plain text: it reads well in every client.
+
+use praxis_domain::Money;
+
+fn euros(money: Money) -> String {
+    format!(
+        "{}.{:02} {}",
+        money.cents / 100,
+        money.cents % 100,
+        money.currency
+    )
+}
+
+pub fn receipt(
+    name: &str,
+    invoice_number: &str,
+    amount: Money,
+    plan: &str,
+    period_end: &str,
+) -> (String, String) {
+    (
+        format!("Your Praxis receipt {invoice_number}"),
+        format!(
+            "Hello {name},\n\nthank you for your payment of {} for the {plan} plan.\n\
+             Invoice: {invoice_number}\nYour paid period ends on {period_end} (UTC).\n\n\
+             You can see your invoices in the customer hub.\n\n— Praxis",
+            euros(amount)
+        ),
+    )
+}
+
+pub fn cancellation(name: &str, plan: &str) -> (String, String) {
+    (
+        format!("Your {plan} subscription is cancelled"),
+        format!(
+            "Hello {name},\n\nyour {plan} subscription is cancelled and its spaces are closed to \
+             you from now on. You can still ask for a refund of what your plan's refund rules \
+             allow, and you are welcome back any time.\n\n— Praxis"
+        ),
+    )
+}
+
+pub fn waitlist_offer(name: &str, plan: &str, until: &str, public_url: &str) -> (String, String) {
+    (
+        format!("A place in the {plan} plan is yours until {until}"),
+        format!(
+            "Hello {name},\n\na place has opened in the {plan} plan and it is held for you until \
+             {until} (UTC). Subscribe before then to take it: {public_url}/plans/{plan}\n\n— Praxis"
+        ),
+    )
+}

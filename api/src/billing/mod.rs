@@ -1,0 +1,57 @@
+//! Membership and billing flows: each combines the rules in `praxis-domain` with the
+//! repositories in `praxis-persistence` inside one transaction. Handlers call these; these never
+//! see HTTP.
+
+pub mod checkout;
+pub mod lifecycle;
+pub mod messages;
+pub mod seats;
+pub mod webhook;
+
+use crate::error::ApiError;
+use chrono::{DateTime, Utc};
+use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
+use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_domain::{Currency, Money};
+use praxis_persistence::from_db_time;
+use praxis_persistence::subscriptions::SubscriptionRow;
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::internal(format!("stored subscription has an invalid {what}"))
+}
+
+/// A subscription row read back into domain values.
+pub struct Subscription {
+    pub row: SubscriptionRow,
+    pub plan: PlanSlug,
+    pub period: BillingPeriod,
+    pub version: PriceVersion,
+    pub currency: Currency,
+    /// The status at `now` (an active subscription past its period reads as expired).
+    pub status: SubscriptionStatus,
+}
+
+impl Subscription {
+    pub fn from_row(row: SubscriptionRow, now: DateTime<Utc>) -> Result<Self, ApiError> {
+        let stored = SubscriptionStatus::parse(&row.status).map_err(|_| corrupt("status"))?;
+        Ok(Self {
+            plan: PlanSlug::parse(&row.plan_slug).map_err(|_| corrupt("plan"))?,
+            period: BillingPeriod::parse("", &row.billing_period).map_err(|_| corrupt("period"))?,
+            version: PriceVersion::parse("", &row.price_version).map_err(|_| corrupt("version"))?,
+            currency: Currency::parse("", &row.currency).map_err(|_| corrupt("currency"))?,
+            status: praxis_domain::subscriptions::effective_status(
+                stored,
+                row.current_period_end.map(from_db_time),
+                now,
+            ),
+            row,
+        })
+    }
+
+    pub fn money(&self, cents: i64) -> Money {
+        Money {
+            cents,
+            currency: self.currency,
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Limited places: who holds a seat, and offering freed seats to the waitlist.
+
+use crate::billing::messages;
+use crate::error::ApiResult;
+use chrono::{DateTime, Duration, Utc};
+use praxis_domain::plans::{seats_left, PlanSlug};
+use praxis_persistence::outbox::{self, Mail};
+use praxis_persistence::{plans, subscriptions, to_db_time, users, waitlist, DbConnection};
+
+/// Places of a plan still free at `now` for `user_id` (their own waitlist offer counts as free
+/// for them). `None` is unlimited.
+pub fn free_seats(
+    conn: &mut DbConnection,
+    plan: PlanSlug,
+    user_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<u32>> {
+    let limit = plans::find(conn, plan)?.seat_limit;
+    if limit.is_none() {
+        return Ok(None);
+    }
+    let taken = subscriptions::seats_taken(conn, plan.as_str(), to_db_time(now), user_id)?;
+    Ok(seats_left(limit, u32::try_from(taken).unwrap_or(u32::MAX)))
+}
+
+/// Offers every free seat of a plan to the first people waiting, each with a mail and a hold.
+/// Call inside the transaction that freed the seat, after `lock_plan`.
+pub fn offer_free_seats(
+    conn: &mut DbConnection,
+    plan: PlanSlug,
+    now: DateTime<Utc>,
+    hold: Duration,
+    public_url: &str,
+) -> ApiResult<usize> {
+    let Some(free) = free_seats(conn, plan, None, now)? else {
+        return Ok(0);
+    };
+    let waiting = waitlist::first_waiting(conn, plan.as_str(), i64::from(free))?;
+    let at = to_db_time(now);
+    let until = now + hold;
+    for entry in &waiting {
+        waitlist::set_status(
+            conn,
+            &entry.id,
+            "offered",
+            Some((at, to_db_time(until))),
+            at,
+        )?;
+        if let Some(user) = users::find_by_id(conn, &entry.user_id)? {
+            let (subject, body) = messages::waitlist_offer(
+                &user.display_name,
+                plan.as_str(),
+                &until.format("%Y-%m-%d %H:%M").to_string(),
+                public_url,
+            );
+            outbox::enqueue(
+                conn,
+                Mail {
+                    kind: "waitlist_offer",
+                    recipient: user.email,
+                    subject,
+                    body,
+                },
+                at,
+            )?;
+        }
+        praxis_persistence::audit::record(
+            conn,
+            &crate::audit::entry::<(), _>(
+                None,
+                "waitlist.offered",
+                "waitlist_entry",
+                &entry.id,
+                None,
+                Some(
+                    &serde_json::json!({"plan": plan.as_str(), "user_id": entry.user_id, "until": until}),
+                ),
+                now,
+            ),
+        )?;
+    }
+    Ok(waiting.len())
+}

@@ -1,0 +1,163 @@
+//! Applying a verified `payment.succeeded` event: activation or renewal, the payment, its
+//! invoice with the next gapless number, a receipt mail and the audit entries, all in one
+//! transaction.
+
+use crate::billing::{messages, Subscription};
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Datelike, Utc};
+use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
+use praxis_domain::FieldError;
+use praxis_persistence::invoices::{self, InvoiceRow};
+use praxis_persistence::outbox::{self, Mail};
+use praxis_persistence::payments::{self, PaymentRow};
+use praxis_persistence::{from_db_time, subscriptions, to_db_time, users, DbConnection};
+
+pub struct PaymentSucceeded {
+    pub event_id: String,
+    pub checkout_id: String,
+    pub amount_cents: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Applied { invoice_number: String },
+    Replayed,
+}
+
+fn refuse(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(field, message)])
+}
+
+/// Run in a write transaction. Any error leaves nothing changed, the event id included, so the
+/// provider's retry of a corrected event is still applied.
+pub fn apply(
+    conn: &mut DbConnection,
+    event: &PaymentSucceeded,
+    now: DateTime<Utc>,
+) -> ApiResult<Outcome> {
+    let at = to_db_time(now);
+    if !payments::record_event(conn, &event.event_id, "payment.succeeded", at)? {
+        return Ok(Outcome::Replayed);
+    }
+    let row = subscriptions::find_by_checkout(conn, &event.checkout_id)?
+        .ok_or_else(|| refuse("data.checkout_id", "no checkout with this id"))?;
+    subscriptions::lock_plan(conn, &row.plan_slug)?;
+    let sub = Subscription::from_row(row, now)?;
+    let expected = match sub.status {
+        SubscriptionStatus::PendingPayment => sub.row.amount_due_cents,
+        SubscriptionStatus::Active => sub.row.period_price_cents,
+        _ => {
+            return Err(ApiError::Conflict {
+                kind: "checkout-closed",
+                detail: "This subscription has ended; the payment cannot be applied.".into(),
+            })
+        }
+    };
+    if event.currency != sub.row.currency {
+        return Err(refuse(
+            "data.currency",
+            format!("expected {}", sub.row.currency),
+        ));
+    }
+    if event.amount_cents != expected {
+        return Err(refuse("data.amount", format!("expected {expected}")));
+    }
+
+    let activating = sub.status == SubscriptionStatus::PendingPayment;
+    if activating {
+        if let Some(replaced) = &sub.row.replaces_subscription_id {
+            subscriptions::end(conn, replaced, "cancelled", "upgraded", at)?;
+        }
+    }
+    let (start, end) = next_period(
+        sub.row.current_period_end.map(from_db_time),
+        now,
+        sub.period,
+    );
+    subscriptions::set_period(conn, &sub.row.id, to_db_time(start), to_db_time(end), at)?;
+
+    let credit = if activating { sub.row.credit_cents } else { 0 };
+    let payment = PaymentRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        subscription_id: sub.row.id.clone(),
+        user_id: sub.row.user_id.clone(),
+        provider_event_id: event.event_id.clone(),
+        amount_cents: event.amount_cents,
+        credit_applied_cents: credit,
+        currency: sub.row.currency.clone(),
+        refunded_cents: 0,
+        paid_at: at,
+        period_start: to_db_time(start),
+        period_end: to_db_time(end),
+    };
+    payments::insert(conn, &payment)?;
+
+    let user = users::find_by_id(conn, &sub.row.user_id)?.ok_or(ApiError::NotFound("member"))?;
+    let address = praxis_persistence::invoices::billing_address_json(conn, &sub.row.user_id)?;
+    let number = payments::next_invoice_number(conn, now.year())?;
+    invoices::insert(
+        conn,
+        &InvoiceRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            number: number.clone(),
+            user_id: sub.row.user_id.clone(),
+            payment_id: payment.id.clone(),
+            issued_at: at,
+            description: format!(
+                "{} plan, {} ({}), {} to {}",
+                sub.plan.as_str(),
+                sub.period.as_str(),
+                sub.version.as_str(),
+                start.format("%Y-%m-%d"),
+                end.format("%Y-%m-%d")
+            ),
+            amount_cents: event.amount_cents,
+            credit_applied_cents: credit,
+            currency: sub.row.currency.clone(),
+            billing_address_json: address,
+        },
+    )?;
+    let (subject, body) = messages::receipt(
+        &user.display_name,
+        &number,
+        sub.money(event.amount_cents),
+        sub.plan.as_str(),
+        &end.format("%Y-%m-%d %H:%M").to_string(),
+    );
+    outbox::enqueue(
+        conn,
+        Mail {
+            kind: "receipt",
+            recipient: user.email,
+            subject,
+            body,
+        },
+        at,
+    )?;
+    let action = if activating {
+        "subscription.activated"
+    } else {
+        "subscription.renewed"
+    };
+    praxis_persistence::audit::record(
+        conn,
+        &crate::audit::entry(
+            None,
+            action,
+            "subscription",
+            &sub.row.id,
+            Some(
+                &serde_json::json!({"status": sub.row.status, "current_period_end": sub.row.current_period_end}),
+            ),
+            Some(&serde_json::json!({
+                "status": "active", "current_period_end": to_db_time(end), "payment_id": payment.id,
+                "amount": event.amount_cents, "invoice": number,
+            })),
+            now,
+        ),
+    )?;
+    Ok(Outcome::Applied {
+        invoice_number: number,
+    })
+}

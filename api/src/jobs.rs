@@ -1,0 +1,39 @@
+//! Periodic work every node runs: the billing sweep (lapsed periods, abandoned checkouts,
+//! unanswered offers, offering freed seats) and forgetting old idempotency keys. Every step is
+//! a transaction that is safe to run on several nodes at once.
+
+use crate::billing::lifecycle::{self, Sweep};
+use crate::error::ApiResult;
+use crate::state::AppState;
+use chrono::Duration;
+use praxis_persistence::{idempotency, to_db_time};
+
+/// One pass; tests call it directly instead of waiting.
+pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
+    let now = state.now();
+    let hold = state.config.holds.waitlist_offer;
+    let public_url = state.config.public_url.clone();
+    let sweep = state
+        .write(move |conn| lifecycle::sweep(conn, now, hold, &public_url))
+        .await?;
+    let cutoff = to_db_time(now - Duration::hours(crate::idempotency::RETENTION_HOURS));
+    state
+        .write(move |conn| Ok(idempotency::forget_before(conn, cutoff)?))
+        .await?;
+    Ok(sweep)
+}
+
+/// Runs [`run_once`] every `period` until the process ends.
+pub fn spawn(state: AppState, period: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            match run_once(&state).await {
+                Ok(sweep) if sweep != Sweep::default() => tracing::info!(?sweep, "billing sweep"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "billing sweep failed; will retry"),
+            }
+        }
+    });
+}

@@ -1,0 +1,118 @@
+//! Payments received through the provider's webhooks, replay protection, and gapless invoice
+//! numbers.
+
+use crate::error::{Error, Result};
+use crate::schema::{payments, webhook_events};
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payments)]
+pub struct PaymentRow {
+    pub id: String,
+    pub subscription_id: String,
+    pub user_id: String,
+    pub provider_event_id: String,
+    pub amount_cents: i64,
+    pub credit_applied_cents: i64,
+    pub currency: String,
+    pub refunded_cents: i64,
+    pub paid_at: NaiveDateTime,
+    pub period_start: NaiveDateTime,
+    pub period_end: NaiveDateTime,
+}
+
+/// Records a webhook event id; `false` when it was seen before (a replay).
+pub fn record_event(
+    conn: &mut DbConnection,
+    event_id: &str,
+    event_type: &str,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    let seen: i64 = webhook_events::table
+        .filter(webhook_events::event_id.eq(event_id))
+        .count()
+        .get_result(conn)?;
+    if seen > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(webhook_events::table)
+        .values((
+            webhook_events::event_id.eq(event_id),
+            webhook_events::event_type.eq(event_type),
+            webhook_events::received_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+pub fn insert(conn: &mut DbConnection, row: &PaymentRow) -> Result<()> {
+    diesel::insert_into(payments::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .find(id)
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The subscription's most recent payment: the one a refund or an upgrade credit is about.
+pub fn latest_for_subscription(
+    conn: &mut DbConnection,
+    subscription_id: &str,
+) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::subscription_id.eq(subscription_id))
+        .order((payments::paid_at.desc(), payments::id.desc()))
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Adds to what was refunded of a payment, never beyond what was paid (the table's CHECK is the
+/// last guard; this refuses first with a clear error).
+pub fn add_refunded(conn: &mut DbConnection, id: &str, cents: i64) -> Result<()> {
+    let updated = diesel::update(
+        payments::table
+            .filter(payments::id.eq(id))
+            .filter((payments::refunded_cents + cents).le(payments::amount_cents)),
+    )
+    .set(payments::refunded_cents.eq(payments::refunded_cents + cents))
+    .execute(conn)?;
+    if updated == 1 {
+        Ok(())
+    } else {
+        Err(Error::Domain(praxis_domain::Error::conflict(
+            "refund-exceeds-payment",
+            "This refund would exceed what remains unrefunded of the payment.",
+        )))
+    }
+}
+
+#[derive(QueryableByName)]
+struct LastNumber {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    last_number: i32,
+}
+
+/// The next invoice number of `year`, formatted `2026-000001`. Call inside the transaction that
+/// writes the invoice: the counter row stays locked until commit, and a rolled-back transaction
+/// gives its number back, so numbers have no gaps.
+pub fn next_invoice_number(conn: &mut DbConnection, year: i32) -> Result<String> {
+    let sql_create = format!(
+        "INSERT INTO invoice_counters (year, last_number) VALUES ({year}, 0) ON CONFLICT (year) DO NOTHING"
+    );
+    let sql_bump =
+        format!("UPDATE invoice_counters SET last_number = last_number + 1 WHERE year = {year}");
+    let sql_read = format!("SELECT last_number FROM invoice_counters WHERE year = {year}");
+    diesel::sql_query(sql_create).execute(conn)?;
+    diesel::sql_query(sql_bump).execute(conn)?;
+    let row: LastNumber = diesel::sql_query(sql_read).get_result(conn)?;
+    Ok(format!("{year}-{:06}", row.last_number))
+}

@@ -1,0 +1,254 @@
+//! Subscriptions and the seats they hold.
+
+use crate::error::Result;
+use crate::schema::{subscriptions, waitlist_entries};
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = subscriptions)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub user_id: String,
+    pub plan_slug: String,
+    pub billing_period: String,
+    pub price_version: String,
+    pub status: String,
+    pub currency: String,
+    pub period_price_cents: i64,
+    pub credit_cents: i64,
+    pub amount_due_cents: i64,
+    pub checkout_id: String,
+    pub checkout_url: String,
+    pub hold_expires_at: NaiveDateTime,
+    pub replaces_subscription_id: Option<String>,
+    pub price_override_id: Option<String>,
+    pub current_period_start: Option<NaiveDateTime>,
+    pub current_period_end: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub end_reason: Option<String>,
+}
+
+/// Serialises everything that takes or frees a seat of one plan. SQLite's immediate transaction
+/// already holds the database's write lock; on PostgreSQL the plan's row is locked until commit,
+/// so of many requests for the last seat exactly one sees it free.
+pub fn lock_plan(conn: &mut DbConnection, plan_slug: &str) -> Result<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT slug FROM plans WHERE slug = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(plan_slug)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Serialises a member's own subscription changes (PostgreSQL; SQLite is already serial).
+pub fn lock_user(conn: &mut DbConnection, user_id: &str) -> Result<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(user_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &mut DbConnection, row: &SubscriptionRow) -> Result<()> {
+    diesel::insert_into(subscriptions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<SubscriptionRow>> {
+    Ok(subscriptions::table
+        .find(id)
+        .select(SubscriptionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_checkout(
+    conn: &mut DbConnection,
+    checkout_id: &str,
+) -> Result<Option<SubscriptionRow>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::checkout_id.eq(checkout_id))
+        .select(SubscriptionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The member's subscriptions that are pending or active as stored (the caller applies
+/// read-time expiry).
+pub fn live_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<SubscriptionRow>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::user_id.eq(user_id))
+        .filter(subscriptions::status.eq_any(["pending_payment", "active"]))
+        .select(SubscriptionRow::as_select())
+        .load(conn)?)
+}
+
+/// The plan of the member's subscription that is active at `now`, if any.
+pub fn active_plan(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> Result<Option<String>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::user_id.eq(user_id))
+        .filter(subscriptions::status.eq("active"))
+        .filter(subscriptions::current_period_end.gt(now))
+        .select(subscriptions::plan_slug)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn page_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>> {
+    let mut query = subscriptions::table
+        .filter(subscriptions::user_id.eq(user_id))
+        .select(SubscriptionRow::as_select())
+        .order((subscriptions::created_at.desc(), subscriptions::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            subscriptions::created_at
+                .lt(at)
+                .or(subscriptions::created_at
+                    .eq(at)
+                    .and(subscriptions::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Seats of a plan taken at `now`: active subscriptions in their period, pending checkouts within
+/// their hold, and open waitlist offers (except `except_offer_of`'s own, which is theirs to take).
+pub fn seats_taken(
+    conn: &mut DbConnection,
+    plan_slug: &str,
+    now: NaiveDateTime,
+    except_offer_of: Option<&str>,
+) -> Result<i64> {
+    let active: i64 = subscriptions::table
+        .filter(subscriptions::plan_slug.eq(plan_slug))
+        .filter(subscriptions::status.eq("active"))
+        .filter(subscriptions::current_period_end.gt(now))
+        .count()
+        .get_result(conn)?;
+    let pending: i64 = subscriptions::table
+        .filter(subscriptions::plan_slug.eq(plan_slug))
+        .filter(subscriptions::status.eq("pending_payment"))
+        .filter(subscriptions::hold_expires_at.gt(now))
+        .count()
+        .get_result(conn)?;
+    let mut offers = waitlist_entries::table
+        .filter(waitlist_entries::plan_slug.eq(plan_slug))
+        .filter(waitlist_entries::status.eq("offered"))
+        .filter(waitlist_entries::offer_expires_at.gt(now))
+        .into_boxed();
+    if let Some(user_id) = except_offer_of {
+        offers = offers.filter(waitlist_entries::user_id.ne(user_id));
+    }
+    let offers: i64 = offers.count().get_result(conn)?;
+    Ok(active + pending + offers)
+}
+
+/// Ends a subscription (cancelled or expired) if it is still live; `false` if it was not.
+pub fn end(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    reason: &str,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    let updated = diesel::update(
+        subscriptions::table
+            .filter(subscriptions::id.eq(id))
+            .filter(subscriptions::status.eq_any(["pending_payment", "active"])),
+    )
+    .set((
+        subscriptions::status.eq(status),
+        subscriptions::end_reason.eq(reason),
+        subscriptions::ended_at.eq(at),
+        subscriptions::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Records a paid period: activates a pending subscription or extends an active one.
+pub fn set_period(
+    conn: &mut DbConnection,
+    id: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    at: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set((
+            subscriptions::status.eq("active"),
+            subscriptions::current_period_start.eq(start),
+            subscriptions::current_period_end.eq(end),
+            subscriptions::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Active subscriptions whose period ended before `now` (for the expiry job).
+pub fn lapsed(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::status.eq("active"))
+        .filter(subscriptions::current_period_end.le(now))
+        .select(SubscriptionRow::as_select())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Pending checkouts whose hold ran out before `now` (for the expiry job).
+pub fn abandoned(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::status.eq("pending_payment"))
+        .filter(subscriptions::hold_expires_at.le(now))
+        .select(SubscriptionRow::as_select())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Sets the provider's checkout on a subscription created before the provider was asked.
+pub fn set_checkout(conn: &mut DbConnection, id: &str, checkout_id: &str, url: &str) -> Result<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set((
+            subscriptions::checkout_id.eq(checkout_id),
+            subscriptions::checkout_url.eq(url),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the member has an approved PRO application.
+pub fn has_approved_pro_application(conn: &mut DbConnection, user_id: &str) -> Result<bool> {
+    use crate::schema::pro_applications;
+    let approved: i64 = pro_applications::table
+        .filter(pro_applications::user_id.eq(user_id))
+        .filter(pro_applications::status.eq("approved"))
+        .count()
+        .get_result(conn)?;
+    Ok(approved > 0)
+}

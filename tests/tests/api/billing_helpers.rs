@@ -1,0 +1,182 @@
+//! Helpers for billing tests: subscribing, paying through signed webhooks, reading the outbox.
+
+use crate::helpers::{Session, TestApp, WEBHOOK_SECRET};
+use diesel::prelude::*;
+use praxis_api::payments::signature;
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+
+impl TestApp {
+    pub async fn subscribe(
+        &self,
+        session: &Session,
+        plan: &str,
+        period: &str,
+        version: &str,
+    ) -> Response {
+        self.post(
+            "/api/v1/subscriptions",
+            Some(&session.access_token),
+            &json!({"plan": plan, "billing_period": period, "price_version": version}),
+        )
+        .await
+    }
+
+    /// Subscribes and asserts it worked; returns the pending subscription.
+    pub async fn checkout(&self, session: &Session, plan: &str, period: &str) -> Value {
+        let response = self.subscribe(session, plan, period, "regular").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "subscribe to {plan}"
+        );
+        response.json().await.unwrap_or_default()
+    }
+
+    /// Sends a webhook body signed at `timestamp` with `secret`.
+    pub async fn webhook_signed(&self, body: &Value, timestamp: i64, secret: &str) -> Response {
+        let raw = body.to_string();
+        let header = signature::sign(secret.as_bytes(), timestamp, raw.as_bytes());
+        self.client
+            .post(self.url("/api/v1/payments/webhook"))
+            .header("content-type", "application/json")
+            .header("Praxis-Signature", header)
+            .body(raw)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn webhook(&self, body: &Value) -> Response {
+        self.webhook_signed(body, self.clock_now(), WEBHOOK_SECRET)
+            .await
+    }
+
+    /// Pays a checkout with a fresh event id, as the provider would.
+    pub async fn pay(&self, checkout_id: &str, amount: i64) -> Response {
+        self.webhook(&payment_event(
+            &format!("evt_{}", uuid::Uuid::new_v4().simple()),
+            checkout_id,
+            amount,
+        ))
+        .await
+    }
+
+    /// Subscribes and pays; returns the active subscription.
+    pub async fn subscribed(&self, session: &Session, plan: &str, period: &str) -> Value {
+        let pending = self.checkout(session, plan, period).await;
+        let paid = self
+            .pay(
+                pending["checkout_id"].as_str().unwrap_or_default(),
+                pending["amount_due"]["amount"].as_i64().unwrap_or_default(),
+            )
+            .await;
+        assert_eq!(paid.status(), StatusCode::OK, "pay {plan}");
+        self.get(
+            &format!(
+                "/api/v1/subscriptions/{}",
+                pending["id"].as_str().unwrap_or_default()
+            ),
+            Some(&session.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default()
+    }
+
+    pub async fn access(&self, session: &Session) -> Vec<(String, String)> {
+        let me: Value = self
+            .get("/api/v1/me", Some(&session.access_token))
+            .await
+            .json()
+            .await
+            .unwrap_or_default();
+        me["spaces"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                (
+                    s["slug"].as_str().unwrap_or_default().to_owned(),
+                    s["access"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    pub async fn granted(&self, session: &Session, space: &str) -> bool {
+        self.access(session)
+            .await
+            .iter()
+            .any(|(s, a)| s == space && a == "granted")
+    }
+
+    /// Runs a SQL count on the app's database.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+            let row: Count = diesel::sql_query(sql)
+                .get_result(&mut *conn)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            row.n
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Marks a member's PRO application approved, directly in the database.
+    pub async fn approve_pro_application(&self, user_id: &str) {
+        let db = self.state.db.clone();
+        let user_id = user_id.to_owned();
+        tokio::task::spawn_blocking(move || {
+            use praxis_persistence::schema::pro_applications as p;
+            let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+            let now = praxis_persistence::to_db_time(chrono::Utc::now());
+            diesel::insert_into(p::table)
+                .values((
+                    p::id.eq(uuid::Uuid::new_v4().to_string()),
+                    p::user_id.eq(user_id),
+                    p::training.eq("S3 facilitator course"),
+                    p::experience.eq("Three years of consent decision making"),
+                    p::helping_others.eq("I coach two teams"),
+                    p::commitment.eq(true),
+                    p::status.eq("approved"),
+                    p::submitted_at.eq(now),
+                    p::decided_at.eq(now),
+                ))
+                .execute(&mut *conn)
+                .unwrap_or_else(|e| panic!("{e}"));
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    pub async fn set_seat_limit(&self, admin: &Session, plan: &str, limit: i64) {
+        let response = self
+            .patch(
+                &format!("/api/v1/admin/plans/{plan}"),
+                Some(&admin.access_token),
+                &json!({"seat_limit": limit}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    pub async fn run_jobs(&self) {
+        praxis_api::jobs::run_once(&self.state)
+            .await
+            .unwrap_or_else(|e| panic!("jobs: {e}"));
+    }
+}
+
+pub fn payment_event(event_id: &str, checkout_id: &str, amount: i64) -> Value {
+    json!({"id": event_id, "type": "payment.succeeded", "data": {"checkout_id": checkout_id, "amount": amount, "currency": "EUR"}})
+}

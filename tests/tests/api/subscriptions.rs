@@ -1,0 +1,639 @@
+//! Subscriptions, limited places, the waitlist and payments (DOMAIN.md "Plans and
+//! entitlements", "Subscriptions, payments, invoices").
+
+use crate::billing_helpers::payment_event;
+use crate::helpers::{problem, spawn_app, spawn_app_with, WEBHOOK_SECRET};
+use chrono::{DateTime, Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn time(value: &Value) -> DateTime<Utc> {
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn payment_activates_subscription_for_one_calendar_month_and_opens_the_lounge() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    assert!(!app.granted(&member, "practitioner-lounge").await);
+    let pending = app.checkout(&member, "practitioner", "monthly").await;
+    assert_eq!(pending["status"], "pending_payment");
+    assert_eq!(
+        pending["amount_due"],
+        json!({"amount": 2500, "currency": "EUR"})
+    );
+    assert!(pending["checkout_id"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("chk_")));
+    let paid = app
+        .pay(pending["checkout_id"].as_str().unwrap_or_default(), 2500)
+        .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    let paid: Value = paid.json().await.unwrap_or_default();
+    assert!(
+        paid["invoice_number"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("-000001")),
+        "{paid}"
+    );
+    let sub: Value = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}",
+                pending["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(sub["status"], "active");
+    let (start, end) = (
+        time(&sub["current_period_start"]),
+        time(&sub["current_period_end"]),
+    );
+    assert_eq!(praxis_domain::calendar::add_months(start, 1), end);
+    assert!(app.granted(&member, "practitioner-lounge").await);
+    assert!(!app.granted(&member, "pro-lounge").await);
+    let plans: Value = app
+        .get("/api/v1/plans", None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        plans["items"][1]["seats_left"].as_i64(),
+        plans["items"][1]["seat_limit"].as_i64().map(|l| l - 1)
+    );
+}
+
+#[tokio::test]
+async fn yearly_subscription_runs_twelve_calendar_months_and_renewal_extends_it() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "yearly").await;
+    let (start, end) = (
+        time(&sub["current_period_start"]),
+        time(&sub["current_period_end"]),
+    );
+    assert_eq!(praxis_domain::calendar::add_months(start, 12), end);
+    let renewal = app
+        .pay(sub["checkout_id"].as_str().unwrap_or_default(), 25000)
+        .await;
+    let renewal: Value = renewal.json().await.unwrap_or_default();
+    assert!(
+        renewal["invoice_number"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("-000002")),
+        "{renewal}"
+    );
+    let renewed: Value = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}",
+                sub["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(time(&renewed["current_period_start"]), end);
+    assert_eq!(
+        time(&renewed["current_period_end"]),
+        praxis_domain::calendar::add_months(end, 12)
+    );
+}
+
+#[tokio::test]
+async fn replayed_webhook_creates_one_payment_and_one_invoice() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let pending = app.checkout(&member, "practitioner", "monthly").await;
+    let event = payment_event(
+        "evt_replayed",
+        pending["checkout_id"].as_str().unwrap_or_default(),
+        2500,
+    );
+    let first: Value = app.webhook(&event).await.json().await.unwrap_or_default();
+    assert_eq!(first["status"], "processed");
+    for _ in 0..3 {
+        let again = app.webhook(&event).await;
+        assert_eq!(again.status(), StatusCode::OK);
+        assert_eq!(
+            again.json::<Value>().await.unwrap_or_default()["status"],
+            "duplicate"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invoices").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM payments").await, 1);
+}
+
+#[tokio::test]
+async fn bad_signature_and_stale_timestamp_are_401_and_change_nothing() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let pending = app.checkout(&member, "practitioner", "monthly").await;
+    let event = payment_event(
+        "evt_1",
+        pending["checkout_id"].as_str().unwrap_or_default(),
+        2500,
+    );
+    let wrong_secret = app
+        .webhook_signed(&event, app.clock_now(), "not-the-secret")
+        .await;
+    assert_eq!(
+        problem(wrong_secret, StatusCode::UNAUTHORIZED).await["type"],
+        "invalid-signature"
+    );
+    let stale = app
+        .webhook_signed(&event, app.clock_now() - 301, WEBHOOK_SECRET)
+        .await;
+    problem(stale, StatusCode::UNAUTHORIZED).await;
+    let unsigned = app.post("/api/v1/payments/webhook", None, &event).await;
+    problem(unsigned, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM payments").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM webhook_events").await,
+        0
+    );
+    let sub: Value = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}",
+                pending["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(sub["status"], "pending_payment");
+    // The same event, correctly signed within tolerance, still applies.
+    let fine = app
+        .webhook_signed(&event, app.clock_now() - 299, WEBHOOK_SECRET)
+        .await;
+    assert_eq!(fine.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_checkout_or_wrong_amount_is_422_and_changes_nothing() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let pending = app.checkout(&member, "practitioner", "monthly").await;
+    let checkout = pending["checkout_id"].as_str().unwrap_or_default();
+    problem(
+        app.webhook(&payment_event("evt_a", "chk_unknown", 2500))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    problem(
+        app.webhook(&payment_event("evt_b", checkout, 2499)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let wrong_currency = json!({"id": "evt_c", "type": "payment.succeeded", "data": {"checkout_id": checkout, "amount": 2500, "currency": "USD"}});
+    problem(
+        app.webhook(&wrong_currency).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM payments").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM webhook_events").await,
+        0
+    );
+    let ignored = app
+        .webhook(&json!({"id": "evt_d", "type": "customer.updated", "data": {}}))
+        .await;
+    assert_eq!(
+        ignored.json::<Value>().await.unwrap_or_default()["status"],
+        "ignored"
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_subscribes_for_the_last_seat_let_exactly_one_in() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    app.set_seat_limit(&admin, "practitioner", 1).await;
+    let mut members = Vec::new();
+    for _ in 0..20 {
+        members.push(app.member().await);
+    }
+    let attempts = members
+        .iter()
+        .map(|m| app.subscribe(m, "practitioner", "monthly", "regular"));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status())
+        .collect();
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
+        19,
+        "{statuses:?}"
+    );
+    let plans: Value = app
+        .get("/api/v1/plans", None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(plans["items"][1]["seats_left"], 0);
+}
+
+#[tokio::test]
+async fn a_full_plan_answers_plan_full_and_a_lapsed_checkout_hold_frees_the_seat() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    app.set_seat_limit(&admin, "practitioner", 1).await;
+    let (first, second) = (app.member().await, app.member().await);
+    app.checkout(&first, "practitioner", "monthly").await;
+    let full = app
+        .subscribe(&second, "practitioner", "monthly", "regular")
+        .await;
+    assert_eq!(
+        problem(full, StatusCode::CONFLICT).await["type"],
+        "plan-full"
+    );
+    app.clock.advance(Duration::minutes(31));
+    let second = app.relogin(&second).await;
+    let now_free = app
+        .subscribe(&second, "practitioner", "monthly", "regular")
+        .await;
+    assert_eq!(now_free.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn pro_requires_an_approved_application() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let refused = app.subscribe(&member, "pro", "monthly", "regular").await;
+    assert_eq!(
+        problem(refused, StatusCode::FORBIDDEN).await["type"],
+        "application-required"
+    );
+    app.approve_pro_application(&member.user_id).await;
+    app.subscribed(&member, "pro", "monthly").await;
+    assert!(app.granted(&member, "pro-lounge").await);
+    assert!(
+        app.granted(&member, "practitioner-lounge").await,
+        "PRO includes the Practitioner Lounge"
+    );
+}
+
+#[tokio::test]
+async fn one_paid_subscription_per_member() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let pending = app.checkout(&member, "practitioner", "monthly").await;
+    let twice = app
+        .subscribe(&member, "practitioner", "yearly", "regular")
+        .await;
+    assert_eq!(
+        problem(twice, StatusCode::CONFLICT).await["type"],
+        "checkout-pending"
+    );
+    app.pay(pending["checkout_id"].as_str().unwrap_or_default(), 2500)
+        .await;
+    let again = app
+        .subscribe(&member, "practitioner", "monthly", "supporter")
+        .await;
+    assert_eq!(
+        problem(again, StatusCode::CONFLICT).await["type"],
+        "already-subscribed"
+    );
+    let lobby = app.subscribe(&member, "lobby", "monthly", "regular").await;
+    problem(lobby, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+#[tokio::test]
+async fn moving_from_practitioner_to_pro_credits_unused_days_and_ends_practitioner() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    app.approve_pro_application(&member.user_id).await;
+    let practitioner = app.subscribed(&member, "practitioner", "yearly").await;
+    app.clock.advance(Duration::days(73));
+    let member = app.relogin(&member).await;
+    let pro = app.checkout(&member, "pro", "yearly").await;
+    let (start, end) = (
+        time(&practitioner["current_period_start"]),
+        time(&practitioner["current_period_end"]),
+    );
+    let total_days = (end - start).num_days();
+    let unused = (end - (start + Duration::days(73))).num_days();
+    let credit = 25000 * unused / total_days;
+    assert_eq!(pro["credit_applied"]["amount"], credit);
+    assert_eq!(pro["amount_due"]["amount"], 49000 - credit);
+    // Until PRO is paid the Practitioner subscription keeps running.
+    assert!(app.granted(&member, "practitioner-lounge").await);
+    app.pay(
+        pro["checkout_id"].as_str().unwrap_or_default(),
+        49000 - credit,
+    )
+    .await;
+    let old: Value = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}",
+                practitioner["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(old["status"], "cancelled");
+    assert!(app.granted(&member, "pro-lounge").await);
+}
+
+#[tokio::test]
+async fn cancelling_pro_closes_both_lounges_on_the_next_request() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    app.approve_pro_application(&member.user_id).await;
+    let sub = app.subscribed(&member, "pro", "monthly").await;
+    assert!(app.granted(&member, "pro-lounge").await);
+    let cancelled = app
+        .post(
+            &format!(
+                "/api/v1/subscriptions/{}/cancel",
+                sub["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    assert!(!app.granted(&member, "pro-lounge").await);
+    assert!(!app.granted(&member, "practitioner-lounge").await);
+    let twice = app
+        .post(
+            &format!(
+                "/api/v1/subscriptions/{}/cancel",
+                sub["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+            &json!({}),
+        )
+        .await;
+    problem(twice, StatusCode::CONFLICT).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'cancellation'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn another_members_subscription_is_404() {
+    let app = spawn_app().await;
+    let (owner, other) = (app.member().await, app.member().await);
+    let sub = app.checkout(&owner, "practitioner", "monthly").await;
+    let id = sub["id"].as_str().unwrap_or_default();
+    problem(
+        app.get(
+            &format!("/api/v1/subscriptions/{id}"),
+            Some(&other.access_token),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        app.post(
+            &format!("/api/v1/subscriptions/{id}/cancel"),
+            Some(&other.access_token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_unpaid_period_expires_access_at_read_time_and_in_the_sweep() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "monthly").await;
+    app.clock
+        .set(time(&sub["current_period_end"]) + Duration::seconds(1));
+    let member = app.relogin(&member).await;
+    assert!(!app.granted(&member, "practitioner-lounge").await);
+    let read: Value = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}",
+                sub["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(read["status"], "expired");
+    app.run_jobs().await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM subscriptions WHERE status = 'expired'")
+            .await,
+        1
+    );
+    // A renewal payment after expiry is refused: the provider must refund it.
+    let late = app
+        .pay(sub["checkout_id"].as_str().unwrap_or_default(), 2500)
+        .await;
+    problem(late, StatusCode::CONFLICT).await;
+}
+
+#[tokio::test]
+async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    app.set_seat_limit(&admin, "practitioner", 1).await;
+    let (holder, first, second) = (app.member().await, app.member().await, app.member().await);
+    let early = app
+        .post(
+            "/api/v1/plans/practitioner/waitlist",
+            Some(&first.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        problem(early, StatusCode::CONFLICT).await["type"],
+        "seats-available"
+    );
+    let sub = app.subscribed(&holder, "practitioner", "monthly").await;
+    for (member, position) in [(&first, 1), (&second, 2)] {
+        let joined = app
+            .post(
+                "/api/v1/plans/practitioner/waitlist",
+                Some(&member.access_token),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(joined.status(), StatusCode::CREATED);
+        assert_eq!(
+            joined.json::<Value>().await.unwrap_or_default()["position"],
+            position
+        );
+    }
+    let twice = app
+        .post(
+            "/api/v1/plans/practitioner/waitlist",
+            Some(&first.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        problem(twice, StatusCode::CONFLICT).await["type"],
+        "already-waiting"
+    );
+
+    app.post(
+        &format!(
+            "/api/v1/subscriptions/{}/cancel",
+            sub["id"].as_str().unwrap_or_default()
+        ),
+        Some(&holder.access_token),
+        &json!({}),
+    )
+    .await;
+    let entry: Value = app
+        .get(
+            "/api/v1/plans/practitioner/waitlist",
+            Some(&first.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(entry["status"], "offered");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'waitlist_offer'")
+            .await,
+        1
+    );
+    // The offered place is held: the second in line cannot take it.
+    let held = app
+        .subscribe(&second, "practitioner", "monthly", "regular")
+        .await;
+    assert_eq!(
+        problem(held, StatusCode::CONFLICT).await["type"],
+        "plan-full"
+    );
+    // Unanswered for 48 hours, the offer passes to the next in line.
+    app.clock
+        .advance(Duration::hours(48) + Duration::seconds(1));
+    app.run_jobs().await;
+    let (first, second) = (app.relogin(&first).await, app.relogin(&second).await);
+    let next: Value = app
+        .get(
+            "/api/v1/plans/practitioner/waitlist",
+            Some(&second.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(next["status"], "offered");
+    let taken = app
+        .subscribe(&second, "practitioner", "monthly", "regular")
+        .await;
+    assert_eq!(taken.status(), StatusCode::CREATED);
+    let gone = app
+        .subscribe(&first, "practitioner", "monthly", "regular")
+        .await;
+    assert_eq!(
+        problem(gone, StatusCode::CONFLICT).await["type"],
+        "plan-full"
+    );
+}
+
+#[tokio::test]
+async fn idempotency_key_replays_the_first_answer_and_refuses_another_body() {
+    let app = spawn_app_with(|_| {}).await;
+    let member = app.member().await;
+    let send = |body: Value| {
+        app.client
+            .post(app.url("/api/v1/subscriptions"))
+            .bearer_auth(&member.access_token)
+            .header("Idempotency-Key", "key-1")
+            .json(&body)
+            .send()
+    };
+    let body =
+        json!({"plan": "practitioner", "billing_period": "monthly", "price_version": "regular"});
+    let first = send(body.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap_or_default();
+    let again = send(body.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    assert_eq!(
+        again.json::<Value>().await.unwrap_or_default()["id"],
+        first["id"]
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM subscriptions").await,
+        1
+    );
+    let other = send(
+        json!({"plan": "practitioner", "billing_period": "yearly", "price_version": "regular"}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    problem(other, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // Keys are kept 24 hours.
+    app.clock.advance(Duration::hours(25));
+    app.run_jobs().await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM idempotency_keys")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn subscription_changes_are_audited() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    app.subscribed(&member, "practitioner", "monthly").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'subscription.created'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'subscription.activated'")
+            .await,
+        1
+    );
+}
