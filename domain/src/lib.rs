@@ -8,6 +8,7 @@ pub mod error;
 pub mod money;
 pub mod payments;
 pub mod plans;
+pub mod refunds;
 pub mod subscriptions;
 
 pub use error::{Error, FieldError, Result};
