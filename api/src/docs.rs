@@ -1,6 +1,6 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
-use crate::routes::{auth, health, me, plans, subscriptions, webhook};
+use crate::routes::{auth, health, me, plans, refunds, subscriptions, webhook};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -14,6 +14,8 @@ use utoipa::OpenApi;
         subscriptions::get_subscription, subscriptions::cancel_subscription,
         subscriptions::join_waitlist, subscriptions::get_waitlist_entry, subscriptions::leave_waitlist,
         webhook::payment_webhook,
+        refunds::refund_quote, refunds::create_refund_request, refunds::list_my_refund_requests,
+        refunds::list_refund_requests, refunds::decide_refund_request,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     tags(
@@ -22,6 +24,7 @@ use utoipa::OpenApi;
         (name = "plans", description = "The plan catalogue"),
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
+        (name = "refunds", description = "Refund quotes and requests"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

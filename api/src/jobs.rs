@@ -20,6 +20,12 @@ pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
     state
         .write(move |conn| Ok(idempotency::forget_before(conn, cutoff)?))
         .await?;
+    let unconfirmed = state
+        .db(|conn| Ok(praxis_persistence::refunds::unconfirmed(conn, 50)?))
+        .await?;
+    for refund in unconfirmed {
+        crate::routes::refunds::pay_out(state, refund).await;
+    }
     Ok(sweep)
 }
 

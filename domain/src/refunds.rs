@@ -77,11 +77,14 @@ pub fn quote(period: &PaidPeriod, requested_at: DateTime<Utc>) -> RefundQuote {
         BillingPeriod::Yearly => yearly(period, paid, requested_at),
         BillingPeriod::Monthly => monthly(period, paid, requested_at),
     };
-    let refundable = gross.clamp(0, remaining);
+    // What was already paid back of this payment counts against what the rule allows, so a
+    // second request never refunds the same months twice.
+    let already = period.already_refunded.cents.max(0);
+    let refundable = (gross - already).clamp(0, remaining);
     if refundable < gross {
         quote.explanation.push_str(&format!(
-            " Only {remaining} cents of this payment remain unrefunded, so {refundable} cents \
-             can be refunded."
+            " {already} cents of this payment were already refunded and {remaining} cents remain \
+             unrefunded, so {refundable} cents can be refunded."
         ));
     }
     quote.refundable = Money {
@@ -283,6 +286,17 @@ mod tests {
         assert!(q.explanation.contains("500"), "{}", q.explanation);
         period.already_refunded = Money::eur(2500);
         assert_eq!(quote(&period, at(2026, 3, 1, 11)).refundable, Money::eur(0));
+    }
+
+    #[test]
+    fn a_second_refund_never_pays_the_same_months_twice() {
+        // Eleven months were refunded (minus the e-course) at once; three months later the rule
+        // allows less than was already paid back, so nothing more is due.
+        let mut period = yearly_period(24000, at(2026, 1, 10, 9));
+        let first = quote(&period, at(2026, 1, 10, 10));
+        assert_eq!(first.refundable, Money::eur(24000 * 11 / 12 - 9900));
+        period.already_refunded = first.refundable;
+        assert_eq!(quote(&period, at(2026, 4, 11, 9)).refundable, Money::eur(0));
     }
 
     #[test]

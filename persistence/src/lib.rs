@@ -11,6 +11,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod payments;
 pub mod plans;
+pub mod refunds;
 pub mod schema;
 pub mod settings;
 pub mod subscriptions;

@@ -49,3 +49,31 @@ pub fn waitlist_offer(name: &str, plan: &str, until: &str, public_url: &str) -> 
         ),
     )
 }
+
+pub fn refund_decision(
+    name: &str,
+    approved: bool,
+    cents: i64,
+    currency: &str,
+    note: Option<&str>,
+) -> (String, String) {
+    let note = note
+        .map(|n| format!("\n\nA note from the hosts: {n}"))
+        .unwrap_or_default();
+    if approved {
+        (
+            "Your refund is approved".to_owned(),
+            format!(
+                "Hello {name},\n\nyour refund of {}.{:02} {currency} is approved and on its way back \
+                 to how you paid.{note}\n\n— Praxis",
+                cents / 100,
+                cents % 100
+            ),
+        )
+    } else {
+        (
+            "About your refund request".to_owned(),
+            format!("Hello {name},\n\nyour refund request was not approved.{note}\n\n— Praxis"),
+        )
+    }
+}

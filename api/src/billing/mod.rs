@@ -5,6 +5,7 @@
 pub mod checkout;
 pub mod lifecycle;
 pub mod messages;
+pub mod refunds;
 pub mod seats;
 pub mod webhook;
 

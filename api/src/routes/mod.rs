@@ -4,6 +4,7 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod plans;
+pub mod refunds;
 pub mod subscriptions;
 pub mod webhook;
 
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(me::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
+                .configure(refunds::configure)
                 .configure(webhook::configure),
         );
 }

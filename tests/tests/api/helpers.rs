@@ -147,7 +147,6 @@ pub struct TestApp {
     pub state: AppState,
     pub config: Config,
     pub database_url: String,
-    #[allow(dead_code)] // read by the refund tests
     pub payments: Arc<LocalPaymentProvider>,
     handle: actix_web::dev::ServerHandle,
     _db: Arc<DbGuard>,

@@ -9,4 +9,5 @@ mod http;
 mod openapi;
 mod persistence;
 mod plans;
+mod refunds;
 mod subscriptions;

@@ -1,0 +1,216 @@
+//! Refund quotes, requests (the quote frozen at the time of asking) and host decisions.
+//! Approving is idempotent: a request pays out at most once, however many approvals arrive.
+
+use crate::billing::{messages, Subscription};
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
+use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_persistence::outbox::{self, Mail};
+use praxis_persistence::payments::{self, PaymentRow};
+use praxis_persistence::refunds::{self as repo, RefundRequestRow, RefundRow};
+use praxis_persistence::subscriptions::{self, SubscriptionRow};
+use praxis_persistence::{from_db_time, plans, to_db_time, users, DbConnection};
+
+/// The member's subscription and its latest payment, with the quote at `now`.
+pub fn quote_for(
+    conn: &mut DbConnection,
+    user_id: &str,
+    subscription_id: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<(SubscriptionRow, PaymentRow, RefundQuote)> {
+    let row = subscriptions::find(conn, subscription_id)?
+        .filter(|r| r.user_id == user_id)
+        .ok_or(ApiError::NotFound("subscription"))?;
+    let payment =
+        payments::latest_for_subscription(conn, &row.id)?.ok_or_else(|| ApiError::Conflict {
+            kind: "nothing-paid",
+            detail: "Nothing has been paid for this subscription, so there is nothing to refund."
+                .into(),
+        })?;
+    let sub = Subscription::from_row(row, now)?;
+    let plan = plans::find(conn, sub.plan)?;
+    let period = PaidPeriod {
+        billing_period: sub.period,
+        amount_paid: sub.money(payment.amount_cents),
+        already_refunded: sub.money(payment.refunded_cents),
+        paid_at: from_db_time(payment.paid_at),
+        period_end: from_db_time(payment.period_end),
+        e_course_deduction: plan.e_course_deduction,
+    };
+    let quoted = quote(&period, now);
+    Ok((sub.row, payment, quoted))
+}
+
+/// Records a refund request with its quote frozen now. Run in a write transaction.
+pub fn request(
+    conn: &mut DbConnection,
+    user_id: &str,
+    subscription_id: &str,
+    message: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<RefundRequestRow> {
+    let (sub, payment, quoted) = quote_for(conn, user_id, subscription_id, now)?;
+    if quoted.refundable.cents == 0 {
+        return Err(ApiError::Conflict {
+            kind: "nothing-refundable",
+            detail: format!("Nothing is refundable now. {}", quoted.explanation),
+        });
+    }
+    let row = RefundRequestRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        user_id: user_id.to_owned(),
+        subscription_id: sub.id.clone(),
+        payment_id: payment.id,
+        message: message.to_owned(),
+        status: "pending".into(),
+        quote_cents: quoted.refundable.cents,
+        currency: quoted.refundable.currency.to_string(),
+        quote_rule: quoted.rule.as_str().to_owned(),
+        quote_full_months: quoted.full_months.and_then(|m| i32::try_from(m).ok()),
+        quote_deduction_cents: quoted.deduction.map(|d| d.cents),
+        quote_explanation: quoted.explanation,
+        requested_at: to_db_time(now),
+        decided_at: None,
+        decided_by: None,
+        decision_note: None,
+    };
+    match repo::insert_request(conn, &row) {
+        Err(praxis_persistence::Error::UniqueViolation(_)) => {
+            return Err(ApiError::Conflict {
+                kind: "refund-request-pending",
+                detail: "A refund request for this payment is already waiting for a decision."
+                    .into(),
+            })
+        }
+        other => other?,
+    }
+    praxis_persistence::audit::record(
+        conn,
+        &crate::audit::entry::<(), _>(
+            Some(user_id),
+            "refund_request.created",
+            "refund_request",
+            &row.id,
+            None,
+            Some(
+                &serde_json::json!({"quote": row.quote_cents, "rule": row.quote_rule, "subscription_id": row.subscription_id}),
+            ),
+            now,
+        ),
+    )?;
+    Ok(row)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+impl Decision {
+    fn status(self) -> &'static str {
+        match self {
+            Self::Approve => "approved",
+            Self::Reject => "rejected",
+        }
+    }
+}
+
+/// Decides a request. Run in a write transaction. Returns the request and, when this call
+/// approved it, the refund to pay through the provider after commit. Deciding again the same way
+/// returns the decision already made and pays nothing; deciding the other way is a conflict.
+pub fn decide(
+    conn: &mut DbConnection,
+    request_id: &str,
+    decision: Decision,
+    host_id: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApiResult<(RefundRequestRow, Option<RefundRow>)> {
+    let at = to_db_time(now);
+    repo::lock_request(conn, request_id)?;
+    let request =
+        repo::find_request(conn, request_id)?.ok_or(ApiError::NotFound("refund request"))?;
+    if request.status != "pending" {
+        return if request.status == decision.status() {
+            Ok((request, None))
+        } else {
+            Err(ApiError::Conflict {
+                kind: "already-decided",
+                detail: format!("This refund request was already {}.", request.status),
+            })
+        };
+    }
+    repo::decide(conn, request_id, decision.status(), host_id, note, at)?;
+    let mut refund = None;
+    if decision == Decision::Approve {
+        let payment =
+            payments::find(conn, &request.payment_id)?.ok_or(ApiError::NotFound("payment"))?;
+        let amount = request
+            .quote_cents
+            .min(payment.amount_cents - payment.refunded_cents)
+            .max(0);
+        payments::add_refunded(conn, &payment.id, amount)?;
+        let row = RefundRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            refund_request_id: request.id.clone(),
+            payment_id: payment.id.clone(),
+            amount_cents: amount,
+            currency: request.currency.clone(),
+            status: "pending".into(),
+            provider_reference: None,
+            created_at: at,
+            updated_at: at,
+        };
+        repo::insert_refund(conn, &row)?;
+        // A refunded subscription ends, if the member had not cancelled it already.
+        if let Some(sub) = subscriptions::find(conn, &request.subscription_id)? {
+            let live = Subscription::from_row(sub, now)?;
+            if matches!(
+                live.status,
+                SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
+            ) {
+                subscriptions::end(conn, &live.row.id, "cancelled", "refunded", at)?;
+            }
+        }
+        refund = Some(row);
+    }
+    if let Some(user) = users::find_by_id(conn, &request.user_id)? {
+        let (subject, body) = messages::refund_decision(
+            &user.display_name,
+            decision == Decision::Approve,
+            refund.as_ref().map(|r| r.amount_cents).unwrap_or(0),
+            &request.currency,
+            note,
+        );
+        outbox::enqueue(
+            conn,
+            Mail {
+                kind: "refund_decision",
+                recipient: user.email,
+                subject,
+                body,
+            },
+            at,
+        )?;
+    }
+    let decided =
+        repo::find_request(conn, request_id)?.ok_or(ApiError::NotFound("refund request"))?;
+    praxis_persistence::audit::record(
+        conn,
+        &crate::audit::entry(
+            Some(host_id),
+            &format!("refund_request.{}", decision.status()),
+            "refund_request",
+            request_id,
+            Some(&serde_json::json!({"status": request.status})),
+            Some(&serde_json::json!({
+                "status": decided.status, "note": note,
+                "refund": refund.as_ref().map(|r| serde_json::json!({"id": r.id, "amount": r.amount_cents})),
+            })),
+            now,
+        ),
+    )?;
+    Ok((decided, refund))
+}

@@ -1,0 +1,180 @@
+//! Refund requests (with the quote frozen when asked) and the refunds paid for them.
+
+use crate::error::Result;
+use crate::schema::{refund_requests, refunds};
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refund_requests)]
+pub struct RefundRequestRow {
+    pub id: String,
+    pub user_id: String,
+    pub subscription_id: String,
+    pub payment_id: String,
+    pub message: String,
+    pub status: String,
+    pub quote_cents: i64,
+    pub currency: String,
+    pub quote_rule: String,
+    pub quote_full_months: Option<i32>,
+    pub quote_deduction_cents: Option<i64>,
+    pub quote_explanation: String,
+    pub requested_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decision_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refunds)]
+pub struct RefundRow {
+    pub id: String,
+    pub refund_request_id: String,
+    pub payment_id: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub status: String,
+    pub provider_reference: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_request(conn: &mut DbConnection, row: &RefundRequestRow) -> Result<()> {
+    diesel::insert_into(refund_requests::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_request(conn: &mut DbConnection, id: &str) -> Result<Option<RefundRequestRow>> {
+    Ok(refund_requests::table
+        .find(id)
+        .select(RefundRequestRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Locks a request until commit (PostgreSQL; SQLite's immediate transaction is already serial),
+/// so concurrent decisions on it queue up and the first one decides.
+pub fn lock_request(conn: &mut DbConnection, id: &str) -> Result<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT id FROM refund_requests WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+pub fn decide(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    by: &str,
+    note: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    let updated = diesel::update(
+        refund_requests::table
+            .filter(refund_requests::id.eq(id))
+            .filter(refund_requests::status.eq("pending")),
+    )
+    .set((
+        refund_requests::status.eq(status),
+        refund_requests::decided_by.eq(by),
+        refund_requests::decision_note.eq(note),
+        refund_requests::decided_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Requests newest first, optionally of one status (or one member), after a keyset cursor.
+pub fn page_requests(
+    conn: &mut DbConnection,
+    status: Option<&str>,
+    user_id: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<RefundRequestRow>> {
+    let mut query = refund_requests::table
+        .select(RefundRequestRow::as_select())
+        .order((
+            refund_requests::requested_at.desc(),
+            refund_requests::id.desc(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(refund_requests::status.eq(status.to_owned()));
+    }
+    if let Some(user_id) = user_id {
+        query = query.filter(refund_requests::user_id.eq(user_id.to_owned()));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            refund_requests::requested_at
+                .lt(at)
+                .or(refund_requests::requested_at
+                    .eq(at)
+                    .and(refund_requests::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+pub fn insert_refund(conn: &mut DbConnection, row: &RefundRow) -> Result<()> {
+    diesel::insert_into(refunds::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn refund_for_request(conn: &mut DbConnection, request_id: &str) -> Result<Option<RefundRow>> {
+    Ok(refunds::table
+        .filter(refunds::refund_request_id.eq(request_id))
+        .select(RefundRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Refunds recorded but not yet confirmed by the provider (to retry).
+pub fn unconfirmed(conn: &mut DbConnection, limit: i64) -> Result<Vec<RefundRow>> {
+    Ok(refunds::table
+        .filter(refunds::status.eq("pending"))
+        .order(refunds::created_at.asc())
+        .limit(limit)
+        .select(RefundRow::as_select())
+        .load(conn)?)
+}
+
+pub fn confirm(
+    conn: &mut DbConnection,
+    id: &str,
+    reference: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(refunds::table.find(id))
+        .set((
+            refunds::status.eq("succeeded"),
+            refunds::provider_reference.eq(reference),
+            refunds::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The refunds of several requests in one query (list pages).
+pub fn refunds_for_requests(
+    conn: &mut DbConnection,
+    request_ids: &[String],
+) -> Result<Vec<RefundRow>> {
+    if request_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(refunds::table
+        .filter(refunds::refund_request_id.eq_any(request_ids))
+        .select(RefundRow::as_select())
+        .load(conn)?)
+}

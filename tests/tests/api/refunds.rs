@@ -1,0 +1,320 @@
+//! Refunds exactly as DOMAIN.md "Refunds" defines them, through the HTTP API.
+
+use crate::helpers::{problem, spawn_app, Session, TestApp};
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn quote(app: &TestApp, member: &Session, sub: &Value) -> Value {
+    let response = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}/refund-quote",
+                sub["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap_or_default()
+}
+
+async fn ask(app: &TestApp, member: &Session, sub: &Value) -> reqwest::Response {
+    app.post(
+        "/api/v1/refund-requests",
+        Some(&member.access_token),
+        &json!({"subscription_id": sub["id"], "message": "Please refund what the rules allow."}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn yearly_refund_quote_is_full_months_times_amount_over_12_minus_the_e_course() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "yearly").await;
+    let fresh = quote(&app, &member, &sub).await;
+    assert_eq!(fresh["rule"], "yearly_full_months");
+    assert_eq!(fresh["full_months"], 12);
+    assert_eq!(
+        fresh["refundable"],
+        json!({"amount": 25000 - 9900, "currency": "EUR"})
+    );
+    app.clock.advance(Duration::days(62));
+    let member = app.relogin(&member).await;
+    let later = quote(&app, &member, &sub).await;
+    let months = later["full_months"].as_i64().unwrap_or_default();
+    assert!((9..=10).contains(&months), "{later}");
+    assert_eq!(
+        later["deduction"],
+        json!({"amount": 9900, "currency": "EUR"})
+    );
+    assert_eq!(later["refundable"]["amount"], 25000 * months / 12 - 9900);
+    assert!(later["explanation"]
+        .as_str()
+        .is_some_and(|e| e.contains("9900")));
+}
+
+#[tokio::test]
+async fn yearly_supporter_refund_is_based_on_what_was_actually_paid() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let pending = app
+        .subscribe(&member, "practitioner", "yearly", "supporter")
+        .await;
+    let pending: Value = pending.json().await.unwrap_or_default();
+    app.pay(pending["checkout_id"].as_str().unwrap_or_default(), 40000)
+        .await;
+    let q = quote(&app, &member, &pending).await;
+    assert_eq!(q["refundable"]["amount"], 40000 - 9900);
+}
+
+#[tokio::test]
+async fn monthly_refund_is_the_whole_payment_within_24_hours_and_nothing_after() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "monthly").await;
+    app.clock.advance(Duration::hours(24));
+    let member = app.relogin(&member).await;
+    let inside = quote(&app, &member, &sub).await;
+    assert_eq!(inside["rule"], "monthly_24h");
+    assert_eq!(
+        inside["refundable"],
+        json!({"amount": 2500, "currency": "EUR"}),
+        "exactly 24 hours is still inside"
+    );
+    app.clock.advance(Duration::seconds(1));
+    let outside = quote(&app, &member, &sub).await;
+    assert_eq!(outside["refundable"]["amount"], 0);
+    let refused = ask(&app, &member, &sub).await;
+    assert_eq!(
+        problem(refused, StatusCode::CONFLICT).await["type"],
+        "nothing-refundable"
+    );
+}
+
+#[tokio::test]
+async fn a_refund_request_freezes_the_quote_and_approval_pays_it_once() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let host = app.as_host().await;
+    let sub = app.subscribed(&member, "practitioner", "yearly").await;
+    let asked = ask(&app, &member, &sub).await;
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let asked: Value = asked.json().await.unwrap_or_default();
+    assert_eq!(asked["status"], "pending");
+    assert_eq!(asked["quote"]["refundable"]["amount"], 25000 - 9900);
+    let again = ask(&app, &member, &sub).await;
+    assert_eq!(
+        problem(again, StatusCode::CONFLICT).await["type"],
+        "refund-request-pending"
+    );
+
+    // Months pass before the host decides: the frozen quote is what gets paid.
+    app.clock.advance(Duration::days(100));
+    let host = app.relogin(&host).await;
+    let list: Value = app
+        .get(
+            "/api/v1/admin/refund-requests?status=pending",
+            Some(&host.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    let id = asked["id"].as_str().unwrap_or_default();
+    let approved = app
+        .post(
+            &format!("/api/v1/admin/refund-requests/{id}/decision"),
+            Some(&host.access_token),
+            &json!({"decision": "approve", "note": "Good luck!"}),
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    let approved: Value = approved.json().await.unwrap_or_default();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["note"], "Good luck!");
+    assert_eq!(approved["refund"]["amount"]["amount"], 25000 - 9900);
+    assert_eq!(approved["refund"]["status"], "succeeded");
+    assert_eq!(app.payments.refunds_paid(), (1, 25000 - 9900));
+    // The refunded subscription ends, and the member was told.
+    let member = app.relogin(&member).await;
+    assert!(!app.granted(&member, "practitioner-lounge").await);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'refund_decision'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'refund_request.approved'")
+            .await,
+        1
+    );
+    let rejected = app
+        .post(
+            &format!("/api/v1/admin/refund-requests/{id}/decision"),
+            Some(&host.access_token),
+            &json!({"decision": "reject"}),
+        )
+        .await;
+    assert_eq!(
+        problem(rejected, StatusCode::CONFLICT).await["type"],
+        "already-decided"
+    );
+    let quote_now = quote(&app, &member, &sub).await;
+    assert_eq!(
+        quote_now["refundable"]["amount"], 0,
+        "the months already refunded are not refunded again"
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_approvals_of_one_refund_request_pay_once() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let host = app.as_host().await;
+    let sub = app.subscribed(&member, "practitioner", "yearly").await;
+    let asked: Value = ask(&app, &member, &sub)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let path = format!(
+        "/api/v1/admin/refund-requests/{}/decision",
+        asked["id"].as_str().unwrap_or_default()
+    );
+    let body = json!({"decision": "approve"});
+    let approvals = (0..20).map(|_| app.post(&path, Some(&host.access_token), &body));
+    let responses = futures_util::future::join_all(approvals).await;
+    assert!(
+        responses.iter().all(|r| r.status() == StatusCode::OK),
+        "{:?}",
+        responses.iter().map(|r| r.status()).collect::<Vec<_>>()
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM refunds").await, 1);
+    assert_eq!(app.payments.refunds_paid(), (1, 25000 - 9900));
+    assert_eq!(
+        app.count("SELECT CAST(COALESCE(SUM(refunded_cents), 0) AS BIGINT) AS n FROM payments")
+            .await,
+        25000 - 9900
+    );
+}
+
+#[tokio::test]
+async fn only_hosts_decide_refunds_and_members_see_their_own_requests() {
+    let app = spawn_app().await;
+    let (member, other) = (app.member().await, app.member().await);
+    let sub = app.subscribed(&member, "practitioner", "monthly").await;
+    let asked: Value = ask(&app, &member, &sub)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let path = format!(
+        "/api/v1/admin/refund-requests/{}/decision",
+        asked["id"].as_str().unwrap_or_default()
+    );
+    problem(
+        app.post(
+            &path,
+            Some(&member.access_token),
+            &json!({"decision": "approve"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        app.get("/api/v1/admin/refund-requests", Some(&member.access_token))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // Another member cannot quote or ask about this subscription.
+    problem(
+        app.get(
+            &format!(
+                "/api/v1/subscriptions/{}/refund-quote",
+                sub["id"].as_str().unwrap_or_default()
+            ),
+            Some(&other.access_token),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(ask(&app, &other, &sub).await, StatusCode::NOT_FOUND).await;
+    let mine: Value = app
+        .get("/api/v1/refund-requests", Some(&member.access_token))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(1));
+    let theirs: Value = app
+        .get("/api/v1/refund-requests", Some(&other.access_token))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(theirs["items"], json!([]));
+    let host = app.as_host().await;
+    problem(
+        app.post(
+            &path,
+            Some(&host.access_token),
+            &json!({"decision": "maybe"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let rejected: Value = app
+        .post(
+            &path,
+            Some(&host.access_token),
+            &json!({"decision": "reject", "note": "Outside the policy."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(rejected["status"], "rejected");
+    assert_eq!(app.payments.refunds_paid(), (0, 0));
+    assert!(
+        app.granted(&member, "practitioner-lounge").await,
+        "a rejected refund leaves the subscription running"
+    );
+}
+
+#[tokio::test]
+async fn a_refund_request_with_an_idempotency_key_is_recorded_once() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "yearly").await;
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/refund-requests"))
+            .bearer_auth(&member.access_token)
+            .header("Idempotency-Key", "refund-once")
+            .json(&json!({"subscription_id": sub["id"], "message": "Moving on."}))
+            .send()
+    };
+    let first: Value = send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    let second = send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(second.status(), StatusCode::CREATED);
+    assert_eq!(
+        second.json::<Value>().await.unwrap_or_default()["id"],
+        first["id"]
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM refund_requests").await,
+        1
+    );
+}
