@@ -5,6 +5,7 @@ use crate::config::Config;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use praxis_domain::account::{DisplayName, Email, Role};
+use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_persistence::users::{self, NewUserRow};
 use praxis_persistence::{migrations, to_db_time, write_tx, Database};
 use secrecy::ExposeSecret;
@@ -134,9 +135,9 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
     if users::count(&mut conn)? > 0 {
         bail!("the database already has accounts: seed-demo only fills an empty database");
     }
-    let now = to_db_time(chrono::Utc::now());
     let hash = password::hash(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
     write_tx(&mut conn, |conn| -> anyhow::Result<()> {
+        let now = chrono::Utc::now();
         for (email, name, tz, locale, roles) in DEMO_PEOPLE {
             let id = uuid::Uuid::now_v7().to_string();
             let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -151,24 +152,78 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
                     time_zone: tz,
                     locale,
                     calendar_feed_token: &tokens::generate(),
-                    created_at: now,
-                    updated_at: now,
+                    created_at: to_db_time(now),
+                    updated_at: to_db_time(now),
                 },
             )?;
             for role in *roles {
-                users::grant_role(conn, &id, *role, now)?;
+                users::grant_role(conn, &id, *role, to_db_time(now))?;
+            }
+            match email.as_str() {
+                "pat@praxis.example" => demo_subscription(conn, &id, PlanSlug::Practitioner, now)?,
+                "priya@praxis.example" => {
+                    praxis_persistence::subscriptions::approve_pro_application_for_demo(
+                        conn,
+                        &id,
+                        to_db_time(now),
+                    )?;
+                    demo_subscription(conn, &id, PlanSlug::Pro, now)?;
+                }
+                _ => {}
             }
         }
         Ok(())
     })?;
     println!("Demo community created. Every account's password is: {DEMO_PASSWORD}");
     for (email, name, _, _, roles) in DEMO_PEOPLE {
-        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        println!("  {email:<24} {name:<18} {}", roles.join(","));
+        let mut what: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        match *email {
+            "pat@praxis.example" => what.push("practitioner (yearly)"),
+            "priya@praxis.example" => what.push("pro (yearly)"),
+            _ if roles.is_empty() => what.push("lobby"),
+            _ => {}
+        }
+        println!("  {email:<24} {name:<18} {}", what.join(", "));
     }
     println!(
         "Log in at POST /api/v1/auth/login, or try it in Swagger UI at {}/swagger-ui/",
         config.public_url
     );
+    Ok(())
+}
+
+/// A paid yearly subscription, made through the same checkout and payment code as the API.
+fn demo_subscription(
+    conn: &mut praxis_persistence::DbConnection,
+    user_id: &str,
+    plan: PlanSlug,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::billing::{checkout, webhook};
+    let request = checkout::StartSubscription {
+        user_id: user_id.to_owned(),
+        plan,
+        period: BillingPeriod::Yearly,
+        version: PriceVersion::Regular,
+    };
+    let pending = checkout::start(conn, &request, now, chrono::Duration::minutes(30))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let checkout_id = format!("chk_demo_{}", uuid::Uuid::new_v4().simple());
+    let local = praxis_domain::payments::Checkout {
+        checkout_id: checkout_id.clone(),
+        url: String::new(),
+    };
+    checkout::attach_checkout(conn, &pending.id, &local).map_err(|e| anyhow::anyhow!("{e}"))?;
+    webhook::apply(
+        conn,
+        &webhook::PaymentSucceeded {
+            event_id: format!("evt_demo_{}", uuid::Uuid::new_v4().simple()),
+            checkout_id,
+            amount_cents: pending.amount_due_cents,
+            currency: pending.currency,
+        },
+        now,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }

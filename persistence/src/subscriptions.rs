@@ -252,3 +252,27 @@ pub fn has_approved_pro_application(conn: &mut DbConnection, user_id: &str) -> R
         .get_result(conn)?;
     Ok(approved > 0)
 }
+
+/// An approved PRO application for the demo community (`praxis seed-demo`).
+pub fn approve_pro_application_for_demo(
+    conn: &mut DbConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    use crate::schema::pro_applications as p;
+    diesel::insert_into(p::table)
+        .values((
+            p::id.eq(uuid::Uuid::now_v7().to_string()),
+            p::user_id.eq(user_id),
+            p::training.eq("S3 Practitioner training, 2024"),
+            p::experience.eq("Three years facilitating consent decision making in a cooperative"),
+            p::helping_others.eq("Runs a monthly S3 practice circle"),
+            p::commitment.eq(true),
+            p::status.eq("approved"),
+            p::note.eq("Welcome to the PRO Lounge!"),
+            p::submitted_at.eq(at),
+            p::decided_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
