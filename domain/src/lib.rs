@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod error;
 pub mod money;
 pub mod plans;
+pub mod refunds;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};
