@@ -1,6 +1,6 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
-use crate::routes::{auth, health, me, plans};
+use crate::routes::{applications, assistance, audit_log, auth, health, me, plans};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -10,12 +10,19 @@ use utoipa::OpenApi;
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me,
         plans::list_plans, plans::update_plan,
+        applications::submit_application, applications::my_applications,
+        applications::withdraw_application, applications::list_applications,
+        applications::decide_application,
+        assistance::request_assistance, assistance::my_assistance_requests,
+        assistance::list_assistance_requests, assistance::decide_assistance_request,
+        audit_log::list_audit_log,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "me", description = "The caller's own profile"),
         (name = "plans", description = "The plan catalogue"),
+        (name = "applications", description = "PRO applications"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

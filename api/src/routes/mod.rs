@@ -1,5 +1,8 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
+pub mod applications;
+pub mod assistance;
+pub mod audit_log;
 pub mod auth;
 pub mod health;
 pub mod me;
@@ -17,7 +20,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .configure(auth::configure)
                 .configure(me::configure)
-                .configure(plans::configure),
+                .configure(plans::configure)
+                .configure(applications::configure)
+                .configure(assistance::configure)
+                .configure(audit_log::configure),
         );
 }
 

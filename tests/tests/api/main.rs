@@ -1,6 +1,8 @@
 //! The integration suite: one binary, a module per resource. Every test gets its own app and
 //! database, so tests run in parallel on SQLite (`make test`) and PostgreSQL (`make test-pg`).
 
+mod applications;
+mod audit;
 mod auth;
 mod errors;
 mod helpers;
@@ -8,3 +10,4 @@ mod http;
 mod openapi;
 mod persistence;
 mod plans;
+mod price_assistance;
