@@ -318,7 +318,7 @@ pub async fn list_applications(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"decision": "approve", "note": "Welcome to PRO! Your experience with role selection stood out."}))]
-pub struct DecisionRequest {
+pub struct ApplicationDecisionRequest {
     /// `approve` or `reject`.
     pub decision: String,
     /// Shown to the applicant. Required when rejecting.
@@ -329,7 +329,7 @@ pub struct DecisionRequest {
 /// Approves or rejects a submitted application. Hosts and admins; the applicant is mailed and
 /// the decision audited.
 #[utoipa::path(post, path = "/api/v1/admin/pro-applications/{id}/decision", tag = "admin",
-    security(("bearer" = [])), request_body = DecisionRequest,
+    security(("bearer" = [])), request_body = ApplicationDecisionRequest,
     params(("id" = String, Path, description = "Application id")),
     responses(
         (status = 200, description = "Decided", body = ApplicationResponse),
@@ -344,7 +344,7 @@ pub async fn decide_application(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: Json<DecisionRequest>,
+    body: Json<ApplicationDecisionRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require_host(&state).await?;
     let body = body.0;
