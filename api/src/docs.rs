@@ -1,6 +1,8 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
-use crate::routes::{auth, health, me, plans, refunds, subscriptions, webhook};
+use crate::routes::{
+    applications, assistance, audit_log, auth, health, me, plans, refunds, subscriptions, webhook,
+};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -16,6 +18,12 @@ use utoipa::OpenApi;
         webhook::payment_webhook,
         refunds::refund_quote, refunds::create_refund_request, refunds::list_my_refund_requests,
         refunds::list_refund_requests, refunds::decide_refund_request,
+        applications::submit_application, applications::my_applications,
+        applications::withdraw_application, applications::list_applications,
+        applications::decide_application,
+        assistance::request_assistance, assistance::my_assistance_requests,
+        assistance::list_assistance_requests, assistance::decide_assistance_request,
+        audit_log::list_audit_log,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     tags(
@@ -25,6 +33,7 @@ use utoipa::OpenApi;
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),
+        (name = "applications", description = "PRO applications"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod account;
+pub mod applications;
+pub mod assistance;
 pub mod calendar;
 pub mod error;
 pub mod money;

@@ -2,6 +2,8 @@
 //!
 //! Every function here is synchronous and must run on the blocking pool.
 
+pub mod applications;
+pub mod assistance;
 pub mod audit;
 pub mod connection;
 pub mod error;

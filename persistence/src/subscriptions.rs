@@ -242,17 +242,6 @@ pub fn set_checkout(conn: &mut DbConnection, id: &str, checkout_id: &str, url: &
     Ok(())
 }
 
-/// Whether the member has an approved PRO application.
-pub fn has_approved_pro_application(conn: &mut DbConnection, user_id: &str) -> Result<bool> {
-    use crate::schema::pro_applications;
-    let approved: i64 = pro_applications::table
-        .filter(pro_applications::user_id.eq(user_id))
-        .filter(pro_applications::status.eq("approved"))
-        .count()
-        .get_result(conn)?;
-    Ok(approved > 0)
-}
-
 /// An approved PRO application for the demo community (`praxis seed-demo`).
 pub fn approve_pro_application_for_demo(
     conn: &mut DbConnection,

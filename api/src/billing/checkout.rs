@@ -30,14 +30,14 @@ pub fn start(
     subscriptions::lock_plan(conn, request.plan.as_str())?;
     let plan = plans::find(conn, request.plan)?;
     if plan.requires_application
-        && !subscriptions::has_approved_pro_application(conn, &request.user_id)?
+        && !praxis_persistence::applications::has_approved_application(conn, &request.user_id)?
     {
         return Err(ApiError::forbidden(
             "application-required",
             "The PRO Lounge is by application: subscribe once your PRO application is approved.",
         ));
     }
-    let price = plan
+    let listed = plan
         .price(request.period, request.version)
         .ok_or_else(|| {
             ApiError::Validation(vec![praxis_domain::FieldError::new(
@@ -46,6 +46,24 @@ pub fn start(
             )])
         })?
         .amount;
+    // A host-granted assistance price replaces the Regular price; choosing Supporter is
+    // choosing to pay more, so it keeps its listed price.
+    let assistance = match request.version {
+        PriceVersion::Regular => praxis_persistence::assistance::active_override(
+            conn,
+            &request.user_id,
+            request.plan,
+            request.period,
+        )?,
+        PriceVersion::Supporter => None,
+    };
+    let price = match &assistance {
+        Some(granted) => Money {
+            cents: granted.amount_cents,
+            ..listed
+        },
+        None => listed,
+    };
 
     // The member's live subscriptions: an abandoned checkout is let go; a live one blocks.
     let mut active = None;
@@ -116,7 +134,7 @@ pub fn start(
         amount_due_cents: amount_due.cents,
         hold_expires_at: to_db_time(now + hold),
         replaces_subscription_id: active.filter(|_| upgrading).map(|s| s.row.id),
-        price_override_id: None,
+        price_override_id: assistance.map(|a| a.id),
         current_period_start: None,
         current_period_end: None,
         created_at: at,

@@ -1,5 +1,8 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
+pub mod applications;
+pub mod assistance;
+pub mod audit_log;
 pub mod auth;
 pub mod health;
 pub mod me;
@@ -23,7 +26,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)
-                .configure(webhook::configure),
+                .configure(webhook::configure)
+                .configure(applications::configure)
+                .configure(assistance::configure)
+                .configure(audit_log::configure),
         );
 }
 

@@ -1,6 +1,8 @@
 //! The integration suite: one binary, a module per resource. Every test gets its own app and
 //! database, so tests run in parallel on SQLite (`make test`) and PostgreSQL (`make test-pg`).
 
+mod applications;
+mod audit;
 mod auth;
 mod billing_helpers;
 mod errors;
@@ -9,5 +11,6 @@ mod http;
 mod openapi;
 mod persistence;
 mod plans;
+mod price_assistance;
 mod refunds;
 mod subscriptions;

@@ -637,3 +637,44 @@ async fn subscription_changes_are_audited() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_granted_assistance_price_is_used_by_the_next_checkout_and_refunded_as_paid() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let host = app.as_host().await;
+    let asked = app
+        .post(
+            "/api/v1/price-assistance-requests",
+            Some(&member.access_token),
+            &json!({"plan": "practitioner", "billing_period": "yearly", "message": "I am a student.", "proposed_amount": {"amount": 12000, "currency": "EUR"}}),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let asked: Value = asked.json().await.unwrap_or_default();
+    let granted = app
+        .post(
+            &format!("/api/v1/admin/price-assistance-requests/{}/decision", asked["id"].as_str().unwrap_or_default()),
+            Some(&host.access_token),
+            &json!({"decision": "grant", "amount": {"amount": 15000, "currency": "EUR"}, "note": "Welcome!"}),
+        )
+        .await;
+    assert_eq!(granted.status(), StatusCode::OK);
+    let pending = app.checkout(&member, "practitioner", "yearly").await;
+    assert_eq!(pending["amount_due"]["amount"], 15000);
+    app.pay(pending["checkout_id"].as_str().unwrap_or_default(), 15000)
+        .await;
+    let quote: Value = app
+        .get(
+            &format!(
+                "/api/v1/subscriptions/{}/refund-quote",
+                pending["id"].as_str().unwrap_or_default()
+            ),
+            Some(&member.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(quote["refundable"]["amount"], 15000 - 9900);
+}

@@ -1,0 +1,100 @@
+//! The audit log, for admins: who changed what money, seat or decision, before and after.
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::extract::Query;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use praxis_openapi::Problem;
+use praxis_persistence::audit::{self, AuditRow};
+use praxis_persistence::from_db_time;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/admin/audit-log").route(web::get().to(list_audit_log)));
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01938a2b-7c4e-7cc3-a1a6-0c1b5f7d2e10", "at": "2026-11-23T09:30:00Z",
+    "actor_id": "01938a2a-0000-7000-8000-000000000002", "action": "pro_application.approved",
+    "subject_type": "pro_application", "subject_id": "01938a2b-0000-7000-8000-000000000003",
+    "before": {"status": "submitted"}, "after": {"status": "approved", "note": "Welcome!"}
+}))]
+pub struct AuditEntryResponse {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// Who acted; `null` for the system (webhooks, expiry).
+    pub actor_id: Option<String>,
+    /// `<subject>.<what happened>`, such as `refund_request.approved`.
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    /// The subject before the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    /// The subject after the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+}
+
+/// Stored JSON that no longer parses is shown as the text it is, rather than hidden.
+fn json_value(text: Option<String>) -> Option<serde_json::Value> {
+    text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
+}
+
+impl From<AuditRow> for AuditEntryResponse {
+    fn from(row: AuditRow) -> Self {
+        Self {
+            id: row.id,
+            at: from_db_time(row.at),
+            actor_id: row.actor_id,
+            action: row.action,
+            subject_type: row.subject_type,
+            subject_id: row.subject_id,
+            before: json_value(row.before_json),
+            after: json_value(row.after_json),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntryResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The audit log, newest first. Admins only.
+#[utoipa::path(get, path = "/api/v1/admin/audit-log", tag = "admin",
+    security(("bearer" = [])), params(PageParams),
+    responses(
+        (status = 200, description = "A page of audit entries", body = AuditPage),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (`admin-role-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_audit_log(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin(&state).await?;
+    let (limit, after) = (query.0.limit()?, query.0.after()?);
+    let rows = state
+        .db(move |conn| Ok(audit::page(conn, after, limit + 1)?))
+        .await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |r| (r.at, r.id.clone()),
+        AuditEntryResponse::from,
+    );
+    Ok(HttpResponse::Ok().json(AuditPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}

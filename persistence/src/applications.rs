@@ -1,0 +1,133 @@
+//! PRO applications: one open (submitted) application per member, enforced by a partial unique
+//! index, and decisions that change only an application still submitted.
+
+use crate::error::{Error, Result};
+use crate::schema::pro_applications;
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pro_applications)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub user_id: String,
+    pub training: String,
+    pub experience: String,
+    pub helping_others: String,
+    pub commitment: bool,
+    /// `submitted`, `approved`, `rejected` or `withdrawn`.
+    pub status: String,
+    pub note: Option<String>,
+    pub submitted_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+}
+
+/// Inserts a submitted application. A member who already has one open gets the conflict
+/// `application-open`: the unique index decides, so concurrent submissions cannot both pass.
+pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<()> {
+    match diesel::insert_into(pro_applications::table)
+        .values(row)
+        .execute(conn)
+    {
+        Ok(_) => Ok(()),
+        Err(e) => match Error::from(e) {
+            Error::UniqueViolation(_) => Err(praxis_domain::Error::conflict(
+                "application-open",
+                "You already have an open application; withdraw it or wait for the decision.",
+            )
+            .into()),
+            other => Err(other),
+        },
+    }
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>> {
+    Ok(pro_applications::table
+        .find(id)
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The member's applications, newest first.
+pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<ApplicationRow>> {
+    Ok(pro_applications::table
+        .filter(pro_applications::user_id.eq(user_id))
+        .select(ApplicationRow::as_select())
+        .order((
+            pro_applications::submitted_at.desc(),
+            pro_applications::id.desc(),
+        ))
+        .load(conn)?)
+}
+
+/// A page of applications, optionally of one status, newest first, after the keyset cursor
+/// `(submitted_at, id)`.
+pub fn page(
+    conn: &mut DbConnection,
+    status: Option<&str>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ApplicationRow>> {
+    let mut query = pro_applications::table
+        .select(ApplicationRow::as_select())
+        .order((
+            pro_applications::submitted_at.desc(),
+            pro_applications::id.desc(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(pro_applications::status.eq(status.to_owned()));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            pro_applications::submitted_at
+                .lt(at)
+                .or(pro_applications::submitted_at
+                    .eq(at)
+                    .and(pro_applications::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// How an application leaves `submitted`.
+#[derive(Debug, Clone)]
+pub struct Closing<'a> {
+    pub status: &'a str,
+    pub note: Option<&'a str>,
+    pub at: NaiveDateTime,
+    pub by: &'a str,
+}
+
+/// Moves a submitted application to its final status. Returns `false` when it was no longer
+/// submitted: the condition is in the `UPDATE` itself, so of two concurrent decisions only one
+/// changes the row.
+pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result<bool> {
+    let changed = diesel::update(
+        pro_applications::table
+            .find(id)
+            .filter(pro_applications::status.eq("submitted")),
+    )
+    .set((
+        pro_applications::status.eq(closing.status),
+        pro_applications::note.eq(closing.note),
+        pro_applications::decided_at.eq(Some(closing.at)),
+        pro_applications::decided_by.eq(Some(closing.by)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Whether the member has an approved application: PRO may be subscribed to only then.
+pub fn has_approved_application(conn: &mut DbConnection, user_id: &str) -> Result<bool> {
+    let approved: i64 = pro_applications::table
+        .filter(pro_applications::user_id.eq(user_id))
+        .filter(pro_applications::status.eq("approved"))
+        .count()
+        .get_result(conn)?;
+    Ok(approved > 0)
+}
