@@ -10,6 +10,7 @@ pub mod docs;
 pub mod error;
 pub mod etag;
 pub mod extract;
+pub mod mail;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;

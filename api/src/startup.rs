@@ -7,6 +7,7 @@ use crate::auth::password;
 use crate::auth::rate_limit::AuthRateLimiter;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
 use crate::middleware::observe;
 use crate::state::AppState;
@@ -41,6 +42,9 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", state.config.bind))?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
+        if state.config.mail_worker {
+            mail::spawn_worker(state.clone());
+        }
         tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), "praxis is serving");
         Ok(Self {
             port,
@@ -101,6 +105,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ap
             .await?
             .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
     let auth_limiter = AuthRateLimiter::new(config.auth_rate_per_minute);
+    let mailer = Mailer::from_config(&config)?;
     let sweeper = auth_limiter.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -117,6 +122,8 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ap
         auth_limiter,
         dummy_hash: dummy_hash.into(),
         metrics: Metrics::new()?,
+        mailer,
+        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

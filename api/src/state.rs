@@ -5,10 +5,12 @@ use crate::auth::rate_limit::AuthRateLimiter;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use chrono::{DateTime, Utc};
 use praxis_persistence::{Database, DbConnection};
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,11 +23,21 @@ pub struct AppState {
     /// unknown, so both failures take the same time.
     pub dummy_hash: Arc<str>,
     pub metrics: Metrics,
+    /// Where queued mail goes (SMTP or `.eml` files).
+    pub mailer: Mailer,
+    /// Wakes this node's mail worker; see [`AppState::wake_mailer`].
+    pub mail_wakeup: Arc<Notify>,
 }
 
 impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Tells the mail worker that mail was queued, so it goes out now rather than at the next
+    /// tick. Call it after the transaction that queued the mail has committed.
+    pub fn wake_mailer(&self) {
+        self.mail_wakeup.notify_one();
     }
 
     /// Runs diesel work on the blocking pool with a pooled connection; never on a worker thread.

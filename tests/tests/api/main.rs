@@ -5,6 +5,8 @@ mod auth;
 mod errors;
 mod helpers;
 mod http;
+mod mail;
+mod mail_support;
 mod openapi;
 mod persistence;
 mod plans;
