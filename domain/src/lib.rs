@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod billing;
 pub mod calendar;
 pub mod error;
 pub mod money;

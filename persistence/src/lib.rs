@@ -3,9 +3,11 @@
 //! Every function here is synchronous and must run on the blocking pool.
 
 pub mod audit;
+pub mod billing_addresses;
 pub mod connection;
 pub mod error;
 pub mod invoices;
+pub mod magic_links;
 pub mod migrations;
 pub mod outbox;
 pub mod plans;
