@@ -1,6 +1,6 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
-use crate::routes::{auth, health, me, plans};
+use crate::routes::{auth, health, hub, me, plans};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -10,17 +10,42 @@ use utoipa::OpenApi;
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me,
         plans::list_plans, plans::update_plan,
+        hub::request_magic_link, hub::create_hub_session,
+        hub::get_billing_address, hub::put_billing_address, hub::list_hub_invoices,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
+    modifiers(&HubTokenScheme),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "me", description = "The caller's own profile"),
         (name = "plans", description = "The plan catalogue"),
+        (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
 struct ApiDoc;
+
+/// The customer hub's own bearer token, which API endpoints refuse (and vice versa).
+struct HubTokenScheme;
+
+impl utoipa::Modify for HubTokenScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components.get_or_insert_with(Default::default).add_security_scheme(
+            crate::routes::hub::HUB_SECURITY,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Hub token from POST /api/v1/hub/sessions (30 minutes); hub endpoints only.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The complete document, as served at `/api-docs/openapi.json` and committed as `openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {

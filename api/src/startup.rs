@@ -2,6 +2,7 @@
 //! resolves the signing secret and binds the listener; `run_until_stopped` serves until SIGTERM
 //! or Ctrl-C, letting requests in flight finish.
 
+use crate::auth::hub::HubRateLimiter;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::auth::rate_limit::AuthRateLimiter;
@@ -105,13 +106,16 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ap
             .await?
             .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
     let auth_limiter = AuthRateLimiter::new(config.auth_rate_per_minute);
+    let hub_limiter = HubRateLimiter::new(config.auth_rate_per_minute);
     let mailer = Mailer::from_config(&config)?;
     let sweeper = auth_limiter.clone();
+    let hub_sweeper = hub_limiter.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             sweeper.forget_idle();
+            hub_sweeper.forget_idle();
         }
     });
     Ok(AppState {
@@ -122,6 +126,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ap
         auth_limiter,
         dummy_hash: dummy_hash.into(),
         metrics: Metrics::new()?,
+        hub_limiter,
         mailer,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
     })

@@ -1,5 +1,6 @@
 //! What every handler shares: the database, configuration, keys, clock and limits.
 
+use crate::auth::hub::HubRateLimiter;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::AuthRateLimiter;
 use crate::clock::Clock;
@@ -23,6 +24,8 @@ pub struct AppState {
     /// unknown, so both failures take the same time.
     pub dummy_hash: Arc<str>,
     pub metrics: Metrics,
+    /// Limits on asking for customer-hub links.
+    pub hub_limiter: HubRateLimiter,
     /// Where queued mail goes (SMTP or `.eml` files).
     pub mailer: Mailer,
     /// Wakes this node's mail worker; see [`AppState::wake_mailer`].

@@ -1,7 +1,10 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
 pub mod auth;
+pub mod billing_address;
 pub mod health;
+pub mod hub;
+pub mod invoices;
 pub mod me;
 pub mod plans;
 
@@ -17,7 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .configure(auth::configure)
                 .configure(me::configure)
-                .configure(plans::configure),
+                .configure(plans::configure)
+                .configure(hub::configure),
         );
 }
 

@@ -5,6 +5,7 @@ mod auth;
 mod errors;
 mod helpers;
 mod http;
+mod hub;
 mod mail;
 mod mail_support;
 mod openapi;
