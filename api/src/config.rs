@@ -21,6 +21,11 @@ pub struct Config {
     pub payment_webhook_secret: Option<SecretString>,
     pub smtp_url: Option<SecretString>,
     pub mail_dir: PathBuf,
+    /// `From:` of every message, e.g. `Praxis <no-reply@example.org>`.
+    pub mail_from: String,
+    /// Whether this node delivers queued mail; off, it only queues (another node delivers, or a
+    /// test drives delivery with `mail::deliver_due`).
+    pub mail_worker: bool,
     pub public_url: String,
     /// Requests per minute per client IP on login, register and refresh; 0 turns limits off.
     pub auth_rate_per_minute: u32,
@@ -51,6 +56,7 @@ fn invalid(name: &str, reason: impl Into<String>) -> ConfigError {
 impl Config {
     pub const DEFAULT_DATABASE_URL: &'static str = "sqlite://praxis.db";
     pub const DEFAULT_BIND: &'static str = "127.0.0.1:8080";
+    pub const DEFAULT_MAIL_FROM: &'static str = "Praxis <no-reply@praxis.localhost>";
 
     /// The defaults, as if nothing were configured.
     pub fn defaults() -> Self {
@@ -61,6 +67,8 @@ impl Config {
             payment_webhook_secret: None,
             smtp_url: None,
             mail_dir: PathBuf::from("./mail"),
+            mail_from: Self::DEFAULT_MAIL_FROM.to_owned(),
+            mail_worker: true,
             public_url: "http://127.0.0.1:8080".to_owned(),
             auth_rate_per_minute: 20,
             trusted_proxies: Vec::new(),
@@ -115,6 +123,22 @@ impl Config {
         config.smtp_url = secret("PRAXIS_SMTP_URL")?;
         if let Some(dir) = plain("PRAXIS_MAIL_DIR") {
             config.mail_dir = PathBuf::from(dir);
+        }
+        if let Some(from) = plain("PRAXIS_MAIL_FROM") {
+            if from.trim().parse::<lettre::message::Mailbox>().is_err() {
+                return Err(invalid(
+                    "PRAXIS_MAIL_FROM",
+                    "must be an address like `Praxis <no-reply@example.org>`",
+                ));
+            }
+            config.mail_from = from.trim().to_owned();
+        }
+        if let Some(worker) = plain("PRAXIS_MAIL_WORKER") {
+            config.mail_worker = match worker.trim() {
+                "on" | "true" | "1" => true,
+                "off" | "false" | "0" => false,
+                _ => return Err(invalid("PRAXIS_MAIL_WORKER", "must be on or off")),
+            };
         }
         if let Some(url) = plain("PRAXIS_PUBLIC_URL") {
             config.public_url = url.trim_end_matches('/').to_owned();
@@ -255,6 +279,8 @@ impl std::fmt::Debug for Config {
             )
             .field("smtp_url", &masked(&self.smtp_url))
             .field("mail_dir", &self.mail_dir)
+            .field("mail_from", &self.mail_from)
+            .field("mail_worker", &self.mail_worker)
             .field("public_url", &self.public_url)
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -351,5 +377,7 @@ mod tests {
         assert!(from(&[("PRAXIS_CORS_ORIGINS", "not an origin")]).is_err());
         assert!(from(&[("PRAXIS_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1")]).is_ok());
         assert!(from(&[("PRAXIS_JWT_SECRET", "short")]).is_err());
+        assert!(from(&[("PRAXIS_MAIL_FROM", "not an address")]).is_err());
+        assert!(from(&[("PRAXIS_MAIL_FROM", "Praxis <hello@example.org>")]).is_ok());
     }
 }

@@ -1,7 +1,8 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
 use crate::routes::{
-    applications, assistance, audit_log, auth, health, me, plans, refunds, subscriptions, webhook,
+    applications, assistance, audit_log, auth, health, hub, hub_billing, me, plans, refunds,
+    subscriptions, webhook,
 };
 use utoipa::OpenApi;
 
@@ -24,8 +25,13 @@ use utoipa::OpenApi;
         assistance::request_assistance, assistance::my_assistance_requests,
         assistance::list_assistance_requests, assistance::decide_assistance_request,
         audit_log::list_audit_log,
+        hub::request_magic_link, hub::create_hub_session,
+        hub::get_billing_address, hub::put_billing_address, hub::list_hub_invoices,
+        hub_billing::list_hub_subscriptions, hub_billing::cancel_hub_subscription,
+        hub_billing::create_hub_refund_request,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
+    modifiers(&HubTokenScheme),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "me", description = "The caller's own profile"),
@@ -34,11 +40,33 @@ use utoipa::OpenApi;
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),
         (name = "applications", description = "PRO applications"),
+        (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
 struct ApiDoc;
+
+/// The customer hub's own bearer token, which API endpoints refuse (and vice versa).
+struct HubTokenScheme;
+
+impl utoipa::Modify for HubTokenScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components.get_or_insert_with(Default::default).add_security_scheme(
+            crate::routes::hub::HUB_SECURITY,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Hub token from POST /api/v1/hub/sessions (30 minutes); hub endpoints only.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The complete document, as served at `/api-docs/openapi.json` and committed as `openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {

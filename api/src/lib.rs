@@ -13,6 +13,7 @@ pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod middleware;
 pub mod pagination;

@@ -2,11 +2,13 @@
 //! resolves the signing secret and binds the listener; `run_until_stopped` serves until SIGTERM
 //! or Ctrl-C, letting requests in flight finish.
 
+use crate::auth::hub::HubRateLimiter;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::auth::rate_limit::AuthRateLimiter;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
 use crate::middleware::observe;
 use crate::payments::LocalPaymentProvider;
@@ -55,6 +57,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
         crate::jobs::spawn(state.clone(), Duration::from_secs(60));
+        if state.config.mail_worker {
+            mail::spawn_worker(state.clone());
+        }
         tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), "praxis is serving");
         Ok(Self {
             port,
@@ -113,12 +118,16 @@ pub async fn prepare(
             .await?
             .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))?;
     let auth_limiter = AuthRateLimiter::new(config.auth_rate_per_minute);
+    let hub_limiter = HubRateLimiter::new(config.auth_rate_per_minute);
+    let mailer = Mailer::from_config(&config)?;
     let sweeper = auth_limiter.clone();
+    let hub_sweeper = hub_limiter.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             sweeper.forget_idle();
+            hub_sweeper.forget_idle();
         }
     });
     Ok(AppState {
@@ -131,6 +140,9 @@ pub async fn prepare(
         metrics: Metrics::new()?,
         payments,
         webhook_secret: webhook_secret.into_bytes().into(),
+        hub_limiter,
+        mailer,
+        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

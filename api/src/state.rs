@@ -1,15 +1,18 @@
 //! What every handler shares: the database, configuration, keys, clock and limits.
 
+use crate::auth::hub::HubRateLimiter;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::AuthRateLimiter;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use chrono::{DateTime, Utc};
 use praxis_domain::payments::PaymentProvider;
 use praxis_persistence::{Database, DbConnection};
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -25,6 +28,12 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// Verifies `Praxis-Signature` on payment webhooks.
     pub webhook_secret: Arc<[u8]>,
+    /// Limits on asking for customer-hub links.
+    pub hub_limiter: HubRateLimiter,
+    /// Where queued mail goes (SMTP or `.eml` files).
+    pub mailer: Mailer,
+    /// Wakes this node's mail worker; see [`AppState::wake_mailer`].
+    pub mail_wakeup: Arc<Notify>,
 }
 
 impl AppState {
@@ -33,6 +42,12 @@ impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         use chrono::SubsecRound;
         self.clock.now().trunc_subsecs(6)
+    }
+
+    /// Tells the mail worker that mail was queued, so it goes out now rather than at the next
+    /// tick. Call it after the transaction that queued the mail has committed.
+    pub fn wake_mailer(&self) {
+        self.mail_wakeup.notify_one();
     }
 
     /// Runs diesel work on the blocking pool with a pooled connection; never on a worker thread.
@@ -50,13 +65,22 @@ impl AppState {
     }
 
     /// Runs `f` in a write transaction (immediate on SQLite) on the blocking pool.
+    ///
+    /// Many writes queue mail in their transaction (the outbox), so after each commit the mail
+    /// worker is woken: a no-op check when nothing was queued, and no forgotten wake-up when
+    /// something was.
     pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.db(move |conn| praxis_persistence::write_tx(conn, f))
-            .await
+        let result = self
+            .db(move |conn| praxis_persistence::write_tx(conn, f))
+            .await;
+        if result.is_ok() {
+            self.wake_mailer();
+        }
+        result
     }
 }
 

@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod applications;
 pub mod assistance;
+pub mod billing;
 pub mod calendar;
 pub mod error;
 pub mod money;

@@ -5,10 +5,12 @@
 pub mod applications;
 pub mod assistance;
 pub mod audit;
+pub mod billing_addresses;
 pub mod connection;
 pub mod error;
 pub mod idempotency;
 pub mod invoices;
+pub mod magic_links;
 pub mod migrations;
 pub mod outbox;
 pub mod payments;

@@ -54,3 +54,99 @@ pub fn enqueue(conn: &mut DbConnection, mail: Mail, now: NaiveDateTime) -> Resul
         .execute(conn)?;
     Ok(id)
 }
+
+/// Claims up to `limit` messages that are due at `now` and not leased by another worker, leasing
+/// each until `lease_until`. Each claim is a conditional UPDATE, so of two nodes reading the
+/// same row only one gets it; a node that dies mid-send leaves a lease that simply runs out.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<OutboxRow>> {
+    let candidates: Vec<OutboxRow> = outbox::table
+        .filter(outbox::sent_at.is_null())
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.lt(now)),
+        )
+        .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for row in candidates {
+        let updated = diesel::update(
+            outbox::table
+                .filter(outbox::id.eq(&row.id))
+                .filter(outbox::sent_at.is_null())
+                .filter(
+                    outbox::locked_until
+                        .is_null()
+                        .or(outbox::locked_until.lt(now)),
+                ),
+        )
+        .set(outbox::locked_until.eq(lease_until))
+        .execute(conn)?;
+        if updated == 1 {
+            claimed.push(OutboxRow {
+                locked_until: Some(lease_until),
+                ..row
+            });
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records a delivery. The row is kept: the outbox is also the record of what was sent.
+pub fn mark_sent(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+        .set((
+            outbox::sent_at.eq(at),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt and when to try again; releases the lease.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    next_attempt_at: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(Some(error)),
+            outbox::next_attempt_at.eq(next_attempt_at),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>> {
+    Ok(outbox::table
+        .filter(outbox::id.eq(id))
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every message to `recipient`, oldest first; for tests and support.
+pub fn for_recipient(conn: &mut DbConnection, recipient: &str) -> Result<Vec<OutboxRow>> {
+    Ok(outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .order((outbox::created_at.asc(), outbox::id.asc()))
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64> {
+    Ok(outbox::table.count().get_result(conn)?)
+}

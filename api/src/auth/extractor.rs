@@ -19,7 +19,8 @@ pub struct Caller {
 #[derive(Debug, Clone)]
 pub struct OptionalCaller(pub Option<Caller>);
 
-fn bearer(req: &HttpRequest) -> Option<Result<&str, ApiError>> {
+/// The token of an `Authorization: Bearer` header: `None` without the header.
+pub(crate) fn bearer(req: &HttpRequest) -> Option<Result<&str, ApiError>> {
     let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
     Some(
         header

@@ -36,12 +36,24 @@ impl JwtKeys {
         user_id: &str,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_for(AUDIENCE, user_id, now, ACCESS_TOKEN_SECONDS)
+    }
+
+    /// A token for another audience (the customer hub), which API endpoints refuse, and the
+    /// other way round: the audience keeps each kind of token to its own endpoints.
+    pub fn issue_for(
+        &self,
+        audience: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+        lifetime_seconds: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user_id.to_owned(),
             iss: ISSUER.to_owned(),
-            aud: AUDIENCE.to_owned(),
+            aud: audience.to_owned(),
             iat: now.timestamp(),
-            exp: now.timestamp() + ACCESS_TOKEN_SECONDS,
+            exp: now.timestamp() + lifetime_seconds,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
@@ -49,9 +61,14 @@ impl JwtKeys {
     /// The user id of a valid token. Only HS256 is accepted (so `alg: none` and other algorithms
     /// fail), and the signature, issuer, audience and expiry must all hold at `now`.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<String> {
+        self.verify_for(AUDIENCE, token, now)
+    }
+
+    /// Like [`JwtKeys::verify`], for a token issued to `audience`.
+    pub fn verify_for(&self, audience: &str, token: &str, now: DateTime<Utc>) -> Option<String> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
+        validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         // Expiry is checked below against the injected clock, not the system clock.
         validation.validate_exp = false;

@@ -1,6 +1,7 @@
 //! Authentication: password hashing, access tokens, refresh tokens and the caller extractor.
 
 pub mod extractor;
+pub mod hub;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;

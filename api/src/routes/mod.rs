@@ -4,7 +4,11 @@ pub mod applications;
 pub mod assistance;
 pub mod audit_log;
 pub mod auth;
+pub mod billing_address;
 pub mod health;
+pub mod hub;
+pub mod hub_billing;
+pub mod invoices;
 pub mod me;
 pub mod plans;
 pub mod refunds;
@@ -29,7 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(webhook::configure)
                 .configure(applications::configure)
                 .configure(assistance::configure)
-                .configure(audit_log::configure),
+                .configure(audit_log::configure)
+                .configure(hub::configure)
+                .configure(hub_billing::configure),
         );
 }
 

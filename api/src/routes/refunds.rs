@@ -89,7 +89,7 @@ pub struct RefundResponse {
     pub status: String,
 }
 
-fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> RefundRequestResponse {
+pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> RefundRequestResponse {
     let currency = Currency::parse("currency", &row.currency).unwrap_or(Currency::EUR);
     let money = |cents: i64| MoneyDto::from(Money { cents, currency });
     RefundRequestResponse {
@@ -146,7 +146,7 @@ pub struct CreateRefundRequest {
     pub message: String,
 }
 
-fn parse_message(message: &str) -> ApiResult<String> {
+pub fn parse_message(message: &str) -> ApiResult<String> {
     let trimmed = message.trim();
     let chars = trimmed.chars().count();
     if chars == 0 || chars > 4000 {

@@ -219,17 +219,19 @@ pub async fn list_subscriptions(
     caller: Caller,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, after) = (page.0.limit()?, page.0.after()?);
+    list_for(&state, caller.user_id, page.0).await
+}
+
+/// A page of `user_id`'s subscriptions (from the API or the customer hub).
+pub async fn list_for(
+    state: &AppState,
+    user_id: String,
+    page: PageParams,
+) -> ApiResult<HttpResponse> {
+    let (limit, after) = (page.limit()?, page.after()?);
     let now = state.now();
     let rows = state
-        .db(move |conn| {
-            Ok(repo::page_for_user(
-                conn,
-                &caller.user_id,
-                after,
-                limit + 1,
-            )?)
-        })
+        .db(move |conn| Ok(repo::page_for_user(conn, &user_id, after, limit + 1)?))
         .await?;
     let mut items = Vec::with_capacity(rows.len());
     let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);

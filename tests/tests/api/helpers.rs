@@ -188,6 +188,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.db_pool_size = 8;
     config.payment_webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
     config.mail_dir = std::env::temp_dir().join(format!("praxis-mail-{}", uuid::Uuid::new_v4()));
+    // Tests drive delivery with `deliver_mail()`; a test of the worker turns it back on.
+    config.mail_worker = false;
     customize(&mut config);
     start(
         config,

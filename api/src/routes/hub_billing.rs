@@ -1,0 +1,81 @@
+//! What the customer hub does with a subscription: see it, cancel it, ask for a refund. The hub
+//! token (from an emailed link) is scoped to its account's billing, so these act for that account.
+
+use crate::auth::hub::HubCaller;
+use crate::error::ApiResult;
+use crate::extract::{Json, Query};
+use crate::pagination::{Page, PageParams};
+use crate::routes::refunds::{self, CreateRefundRequest, RefundRequestResponse};
+use crate::routes::subscriptions::{self, SubscriptionResponse};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use praxis_openapi::Problem;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/hub/subscriptions").route(web::get().to(list_hub_subscriptions)))
+        .service(
+            web::resource("/hub/subscriptions/{id}/cancel")
+                .route(web::post().to(cancel_hub_subscription)),
+        )
+        .service(
+            web::resource("/hub/refund-requests").route(web::post().to(create_hub_refund_request)),
+        );
+}
+
+/// The hub account's subscriptions, newest first.
+#[utoipa::path(get, path = "/api/v1/hub/subscriptions", tag = "hub", security(("hub_token" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of subscriptions", body = Page<SubscriptionResponse>),
+        (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_hub_subscriptions(
+    state: web::Data<AppState>,
+    hub: HubCaller,
+    page: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    subscriptions::list_for(&state, hub.user_id, page.0).await
+}
+
+/// Cancels one of the hub account's subscriptions at once.
+#[utoipa::path(post, path = "/api/v1/hub/subscriptions/{id}/cancel", tag = "hub", security(("hub_token" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    responses(
+        (status = 200, description = "The cancelled subscription", body = SubscriptionResponse),
+        (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not this account's subscription", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already cancelled or expired", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn cancel_hub_subscription(
+    state: web::Data<AppState>,
+    hub: HubCaller,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let row =
+        subscriptions::cancel_for(&state, &hub.user_id, &hub.user_id, path.into_inner()).await?;
+    let sub = crate::billing::Subscription::from_row(row, state.now())?;
+    Ok(HttpResponse::Ok().json(subscriptions::subscription_response(&sub)))
+}
+
+/// Asks for a refund of one of the hub account's subscriptions; the quote now is recorded.
+#[utoipa::path(post, path = "/api/v1/hub/refund-requests", tag = "hub", security(("hub_token" = [])),
+    request_body = CreateRefundRequest,
+    responses(
+        (status = 201, description = "The request, with its frozen quote", body = RefundRequestResponse),
+        (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not this account's subscription", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing paid or refundable, or a request already pending", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_hub_refund_request(
+    state: web::Data<AppState>,
+    hub: HubCaller,
+    body: Json<CreateRefundRequest>,
+) -> ApiResult<HttpResponse> {
+    let request = body.0;
+    let message = refunds::parse_message(&request.message)?;
+    let row = refunds::submit(&state, &hub.user_id, request.subscription_id, message).await?;
+    let response = refunds::request_response(row, None);
+    Ok(HttpResponse::Created().json(response))
+}
