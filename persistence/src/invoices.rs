@@ -62,27 +62,3 @@ pub fn count_for_payment(conn: &mut DbConnection, payment_id: &str) -> Result<i6
         .count()
         .get_result(conn)?)
 }
-
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
-#[diesel(table_name = crate::schema::billing_addresses)]
-struct AddressSnapshot {
-    name: String,
-    line1: String,
-    line2: Option<String>,
-    city: String,
-    postal_code: String,
-    region: Option<String>,
-    country: String,
-    vat_id: Option<String>,
-}
-
-/// The member's billing address as JSON, copied onto an invoice when it is issued.
-pub fn billing_address_json(conn: &mut DbConnection, user_id: &str) -> Result<Option<String>> {
-    use crate::schema::billing_addresses as b;
-    let row: Option<AddressSnapshot> = b::table
-        .find(user_id)
-        .select(AddressSnapshot::as_select())
-        .first(conn)
-        .optional()?;
-    Ok(row.and_then(|address| serde_json::to_string(&address).ok()))
-}

@@ -1,14 +1,13 @@
 //! Ending subscriptions: a member's cancellation, and the periodic sweep that expires lapsed
 //! periods, abandoned checkouts and unanswered waitlist offers, then offers freed seats.
 
-use crate::billing::{messages, seats, Subscription};
+use crate::billing::{mail_member, messages, seats, Subscription};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::plans::PlanSlug;
 use praxis_domain::subscriptions::SubscriptionStatus;
-use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
-use praxis_persistence::{to_db_time, users, waitlist, DbConnection};
+use praxis_persistence::{to_db_time, waitlist, DbConnection};
 
 /// Cancels the member's subscription at once: access ends with this transaction. Cancelling a
 /// PRO subscription closes both lounges, since access is derived from the one subscription.
@@ -38,19 +37,9 @@ pub fn cancel(
         });
     }
     subscriptions::end(conn, &sub.row.id, "cancelled", "cancelled_by_member", at)?;
-    if let Some(user) = users::find_by_id(conn, user_id)? {
-        let (subject, body) = messages::cancellation(&user.display_name, sub.plan.as_str());
-        outbox::enqueue(
-            conn,
-            Mail {
-                kind: "cancellation",
-                recipient: user.email,
-                subject,
-                body,
-            },
-            at,
-        )?;
-    }
+    mail_member(conn, user_id, "cancellation", at, |name| {
+        messages::cancellation(name, sub.plan.as_str())
+    })?;
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(

@@ -56,3 +56,28 @@ impl Subscription {
         }
     }
 }
+
+/// Queues a mail to a member, written by `compose` from their display name; in the caller's
+/// transaction, so the mail exists exactly when the change it reports does.
+pub fn mail_member(
+    conn: &mut praxis_persistence::DbConnection,
+    user_id: &str,
+    kind: &'static str,
+    at: chrono::NaiveDateTime,
+    compose: impl FnOnce(&str) -> (String, String),
+) -> Result<(), ApiError> {
+    if let Some(user) = praxis_persistence::users::find_by_id(conn, user_id)? {
+        let (subject, body) = compose(&user.display_name);
+        praxis_persistence::outbox::enqueue(
+            conn,
+            praxis_persistence::outbox::Mail {
+                kind,
+                recipient: user.email,
+                subject,
+                body,
+            },
+            at,
+        )?;
+    }
+    Ok(())
+}

@@ -1,16 +1,15 @@
 //! Refund quotes, requests (the quote frozen at the time of asking) and host decisions.
 //! Approving is idempotent: a request pays out at most once, however many approvals arrive.
 
-use crate::billing::{messages, Subscription};
+use crate::billing::{mail_member, messages, Subscription};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
 use praxis_domain::subscriptions::SubscriptionStatus;
-use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::payments::{self, PaymentRow};
 use praxis_persistence::refunds::{self as repo, RefundRequestRow, RefundRow};
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
-use praxis_persistence::{from_db_time, plans, to_db_time, users, DbConnection};
+use praxis_persistence::{from_db_time, plans, to_db_time, DbConnection};
 
 /// The member's subscription and its latest payment, with the quote at `now`.
 pub fn quote_for(
@@ -176,25 +175,16 @@ pub fn decide(
         }
         refund = Some(row);
     }
-    if let Some(user) = users::find_by_id(conn, &request.user_id)? {
-        let (subject, body) = messages::refund_decision(
-            &user.display_name,
+    let refunded = refund.as_ref().map(|r| r.amount_cents).unwrap_or(0);
+    mail_member(conn, &request.user_id, "refund_decision", at, |name| {
+        messages::refund_decision(
+            name,
             decision == Decision::Approve,
-            refund.as_ref().map(|r| r.amount_cents).unwrap_or(0),
+            refunded,
             &request.currency,
             note,
-        );
-        outbox::enqueue(
-            conn,
-            Mail {
-                kind: "refund_decision",
-                recipient: user.email,
-                subject,
-                body,
-            },
-            at,
-        )?;
-    }
+        )
+    })?;
     let decided =
         repo::find_request(conn, request_id)?.ok_or(ApiError::NotFound("refund request"))?;
     praxis_persistence::audit::record(

@@ -1,11 +1,10 @@
 //! Limited places: who holds a seat, and offering freed seats to the waitlist.
 
-use crate::billing::messages;
+use crate::billing::{mail_member, messages};
 use crate::error::ApiResult;
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::plans::{seats_left, PlanSlug};
-use praxis_persistence::outbox::{self, Mail};
-use praxis_persistence::{plans, subscriptions, to_db_time, users, waitlist, DbConnection};
+use praxis_persistence::{plans, subscriptions, to_db_time, waitlist, DbConnection};
 
 /// Places of a plan still free at `now` for `user_id` (their own waitlist offer counts as free
 /// for them). `None` is unlimited.
@@ -46,24 +45,10 @@ pub fn offer_free_seats(
             Some((at, to_db_time(until))),
             at,
         )?;
-        if let Some(user) = users::find_by_id(conn, &entry.user_id)? {
-            let (subject, body) = messages::waitlist_offer(
-                &user.display_name,
-                plan.as_str(),
-                &until.format("%Y-%m-%d %H:%M").to_string(),
-                public_url,
-            );
-            outbox::enqueue(
-                conn,
-                Mail {
-                    kind: "waitlist_offer",
-                    recipient: user.email,
-                    subject,
-                    body,
-                },
-                at,
-            )?;
-        }
+        let until_text = until.format("%Y-%m-%d %H:%M").to_string();
+        mail_member(conn, &entry.user_id, "waitlist_offer", at, |name| {
+            messages::waitlist_offer(name, plan.as_str(), &until_text, public_url)
+        })?;
         praxis_persistence::audit::record(
             conn,
             &crate::audit::entry::<(), _>(

@@ -94,7 +94,8 @@ pub fn apply(
     payments::insert(conn, &payment)?;
 
     let user = users::find_by_id(conn, &sub.row.user_id)?.ok_or(ApiError::NotFound("member"))?;
-    let address = praxis_persistence::invoices::billing_address_json(conn, &sub.row.user_id)?;
+    let address = praxis_persistence::billing_addresses::find(conn, &sub.row.user_id)?
+        .map(|row| crate::routes::billing_address::billing_address_snapshot(&row));
     let number = payments::next_invoice_number(conn, now.year())?;
     invoices::insert(
         conn,
