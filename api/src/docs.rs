@@ -2,7 +2,7 @@
 
 use crate::routes::{
     applications, assistance, audit_log, auth, health, hub, hub_billing, me, plans, refunds,
-    subscriptions, webhook,
+    spaces, subscriptions, terms, webhook,
 };
 use utoipa::OpenApi;
 
@@ -12,6 +12,9 @@ use utoipa::OpenApi;
         health::health, health::ready, health::metrics,
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me,
+        terms::get_terms, terms::accept_terms, terms::list_acceptances, terms::publish_terms,
+        spaces::list_spaces, spaces::get_space, spaces::create_space, spaces::list_space_members,
+        spaces::add_space_member, spaces::remove_space_member,
         plans::list_plans, plans::update_plan,
         subscriptions::create_subscription, subscriptions::list_subscriptions,
         subscriptions::get_subscription, subscriptions::cancel_subscription,
@@ -36,6 +39,8 @@ use utoipa::OpenApi;
         (name = "auth", description = "Accounts and sessions"),
         (name = "me", description = "The caller's own profile"),
         (name = "plans", description = "The plan catalogue"),
+        (name = "terms", description = "Terms and Conditions, Member Guidelines and Confidentiality"),
+        (name = "spaces", description = "Spaces and who may enter them"),
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),

@@ -1,6 +1,7 @@
 //! The HTTP API of Praxis: configuration, startup, telemetry, extractors and one module per
 //! resource. Rules live in `praxis-domain`, SQL in `praxis-persistence`.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod billing;

@@ -1,35 +1,63 @@
 //! Who may enter which space, derived from what is true at the moment of the request.
 //!
-//! Nothing about access is stored on the member: it is computed every time from their roles and
-//! their active subscription, so cancelling or expiring a subscription closes a space at once.
+//! Nothing about access is stored on the member: it is computed every time from their roles,
+//! their active subscription, their participation in invite-only and sealed rooms, and whether
+//! they accepted the current terms. Every read and write path calls [`space_access`], so
+//! cancelling a subscription or publishing new terms closes a space on the very next request.
 
 use crate::account::{can_host, Role};
 use crate::plans::PlanSlug;
+use crate::{Error, Result};
 
-/// The spaces every community has from the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BuiltInSpace {
-    Lobby,
-    LobbyMembers,
-    PractitionerLounge,
-    ProLounge,
+/// Who may read a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Anyone reads, even without an account (the Lobby).
+    Public,
+    /// Every registered member.
+    Members,
+    /// Members with an active subscription to one of these plans (PRO includes Practitioner).
+    Plans(Vec<PlanSlug>),
+    /// Named members, and the hosts who run the community.
+    Invite,
+    /// Only its participants read it: not hosts, not admins (a supervision room). Admins may
+    /// still manage who participates.
+    Sealed,
 }
 
-impl BuiltInSpace {
-    pub const ALL: [BuiltInSpace; 4] = [
-        Self::Lobby,
-        Self::LobbyMembers,
-        Self::PractitionerLounge,
-        Self::ProLounge,
-    ];
-
-    pub fn slug(&self) -> &'static str {
+impl Visibility {
+    pub fn as_str(&self) -> &'static str {
         match self {
-            Self::Lobby => "lobby",
-            Self::LobbyMembers => "lobby-members",
-            Self::PractitionerLounge => "practitioner-lounge",
-            Self::ProLounge => "pro-lounge",
+            Self::Public => "public",
+            Self::Members => "members",
+            Self::Plans(_) => "plans",
+            Self::Invite => "invite",
+            Self::Sealed => "sealed",
         }
+    }
+
+    /// Parses a visibility; `plans` needs at least one paid plan.
+    pub fn parse(raw: &str, plans: &[PlanSlug]) -> Result<Self> {
+        match raw {
+            "public" => Ok(Self::Public),
+            "members" => Ok(Self::Members),
+            "plans" if plans.iter().any(PlanSlug::is_paid) => Ok(Self::Plans(plans.to_vec())),
+            "plans" => Err(Error::field(
+                "plans",
+                "list at least one paid plan: practitioner, pro",
+            )),
+            "invite" => Ok(Self::Invite),
+            "sealed" => Ok(Self::Sealed),
+            _ => Err(Error::field(
+                "visibility",
+                "must be one of: public, members, plans, invite, sealed",
+            )),
+        }
+    }
+
+    /// Whether people outside the space may learn it exists.
+    pub fn is_listed(&self) -> bool {
+        !matches!(self, Self::Invite | Self::Sealed)
     }
 }
 
@@ -40,96 +68,288 @@ pub struct Viewer {
     pub member: Option<MemberFacts>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MemberFacts {
     pub roles: Vec<Role>,
     /// The plan of the member's active paid subscription, if any.
     pub active_plan: Option<PlanSlug>,
+    /// Whether the member accepted the current version of the terms (true when none is
+    /// published).
+    pub accepted_current_terms: bool,
+}
+
+impl Default for MemberFacts {
+    fn default() -> Self {
+        Self {
+            roles: Vec::new(),
+            active_plan: None,
+            accepted_current_terms: true,
+        }
+    }
+}
+
+/// Why a space is closed to someone, which decides how the API answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// Existence is secret: answer as if the space did not exist (404).
+    Hidden,
+    /// A visitor must sign in (401).
+    SignInRequired,
+    /// Entitled, but the current terms are not accepted yet (403 `terms-acceptance-required`).
+    TermsRequired,
+    /// Not entitled: no plan, lapsed, cancelled (403 with the reason).
+    NotEntitled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
     Granted,
-    Denied(&'static str),
+    Denied { denial: Denial, reason: String },
 }
 
-/// Space access for a built-in space. PRO includes everything a Practitioner has; hosts run the
-/// community and enter every built-in space.
-pub fn built_in_space_access(viewer: &Viewer, space: BuiltInSpace) -> Access {
+impl Access {
+    pub fn is_granted(&self) -> bool {
+        matches!(self, Self::Granted)
+    }
+
+    fn denied(denial: Denial, reason: impl Into<String>) -> Self {
+        Self::Denied {
+            denial,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A space as the access rule needs it.
+#[derive(Debug, Clone)]
+pub struct SpaceFacts {
+    pub visibility: Visibility,
+    /// Whether the viewer is a named participant (invite and sealed spaces).
+    pub is_participant: bool,
+}
+
+fn plan_grants(active: Option<PlanSlug>, listed: &[PlanSlug]) -> bool {
+    match active {
+        Some(PlanSlug::Pro) => {
+            listed.contains(&PlanSlug::Pro) || listed.contains(&PlanSlug::Practitioner)
+        }
+        Some(plan) => listed.contains(&plan),
+        None => false,
+    }
+}
+
+fn plan_reason(listed: &[PlanSlug]) -> String {
+    if listed == [PlanSlug::Pro] {
+        "requires an active PRO subscription".to_owned()
+    } else if listed.contains(&PlanSlug::Practitioner) {
+        "requires an active Practitioner or PRO subscription".to_owned()
+    } else {
+        format!(
+            "requires an active subscription to: {}",
+            listed
+                .iter()
+                .map(PlanSlug::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// Whether `viewer` may read `space`. Entering anything but public reading requires the
+/// current terms to be accepted.
+pub fn space_access(viewer: &Viewer, space: &SpaceFacts) -> Access {
     let Some(member) = &viewer.member else {
-        return match space {
-            BuiltInSpace::Lobby => Access::Granted,
-            _ => Access::Denied("sign in to enter this space"),
+        return match space.visibility {
+            Visibility::Public => Access::Granted,
+            Visibility::Invite | Visibility::Sealed => Access::denied(Denial::Hidden, "not found"),
+            _ => Access::denied(Denial::SignInRequired, "sign in to enter this space"),
         };
     };
-    if can_host(&member.roles) {
-        return Access::Granted;
+    let host = can_host(&member.roles);
+    let entitled = match &space.visibility {
+        Visibility::Public => return Access::Granted,
+        Visibility::Members => Ok(()),
+        Visibility::Plans(listed) if host || plan_grants(member.active_plan, listed) => Ok(()),
+        Visibility::Plans(listed) => Err(Access::denied(Denial::NotEntitled, plan_reason(listed))),
+        Visibility::Invite if host || space.is_participant => Ok(()),
+        Visibility::Sealed if space.is_participant => Ok(()),
+        Visibility::Invite | Visibility::Sealed => Err(Access::denied(Denial::Hidden, "not found")),
+    };
+    if let Err(denied) = entitled {
+        return denied;
     }
-    match (space, member.active_plan) {
-        (BuiltInSpace::Lobby | BuiltInSpace::LobbyMembers, _) => Access::Granted,
-        (BuiltInSpace::PractitionerLounge, Some(PlanSlug::Practitioner | PlanSlug::Pro)) => {
-            Access::Granted
-        }
-        (BuiltInSpace::PractitionerLounge, _) => {
-            Access::Denied("requires an active Practitioner or PRO subscription")
-        }
-        (BuiltInSpace::ProLounge, Some(PlanSlug::Pro)) => Access::Granted,
-        (BuiltInSpace::ProLounge, _) => Access::Denied("requires an active PRO subscription"),
+    if !member.accepted_current_terms {
+        return Access::denied(
+            Denial::TermsRequired,
+            "accept the current Terms and Conditions (POST /api/v1/me/terms-acceptances) to enter",
+        );
     }
+    Access::Granted
+}
+
+/// Whether `viewer` may post or comment in `space`: reading it, and for public spaces being a
+/// member who accepted the terms (visitors read the Lobby; members write in it).
+pub fn can_write(viewer: &Viewer, space: &SpaceFacts) -> Access {
+    match (&viewer.member, &space.visibility) {
+        (None, _) => Access::denied(Denial::SignInRequired, "sign in to take part"),
+        (Some(member), Visibility::Public) if !member.accepted_current_terms => Access::denied(
+            Denial::TermsRequired,
+            "accept the current Terms and Conditions (POST /api/v1/me/terms-acceptances) to take part",
+        ),
+        _ => space_access(viewer, space),
+    }
+}
+
+/// Whether `viewer` may moderate content in `space` (hide, restore, pin): hosts in spaces they
+/// can read. In a sealed room nobody outside it moderates its content.
+pub fn can_moderate(viewer: &Viewer, space: &SpaceFacts) -> bool {
+    viewer.member.as_ref().is_some_and(|m| can_host(&m.roles))
+        && space_access(viewer, space).is_granted()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use BuiltInSpace::*;
+    use PlanSlug::{Practitioner, Pro};
 
-    fn member(plan: Option<PlanSlug>, roles: Vec<Role>) -> Viewer {
+    fn member(plan: Option<PlanSlug>, roles: Vec<Role>, terms: bool) -> Viewer {
         Viewer {
             member: Some(MemberFacts {
                 roles,
                 active_plan: plan,
+                accepted_current_terms: terms,
             }),
         }
     }
 
+    fn space(visibility: Visibility, participant: bool) -> SpaceFacts {
+        SpaceFacts {
+            visibility,
+            is_participant: participant,
+        }
+    }
+
+    /// Every role × space × state: G granted, H hidden (404), S sign in (401), T terms (403),
+    /// E not entitled (403).
     #[test]
-    fn access_is_derived_from_plan_and_roles() {
-        use Access::Granted as G;
-        let visitor = Viewer::default();
-        let lobby = member(None, vec![]);
-        let practitioner = member(Some(PlanSlug::Practitioner), vec![]);
-        let pro = member(Some(PlanSlug::Pro), vec![]);
-        let host = member(None, vec![Role::Host]);
-        let table: [(&Viewer, [bool; 4]); 5] = [
-            (&visitor, [true, false, false, false]),
-            (&lobby, [true, true, false, false]),
-            (&practitioner, [true, true, true, false]),
-            (&pro, [true, true, true, true]),
-            (&host, [true, true, true, true]),
+    fn access_is_derived_per_request_for_every_role_space_and_state() {
+        let lobby = space(Visibility::Public, false);
+        let members = space(Visibility::Members, false);
+        let practitioner_lounge = space(Visibility::Plans(vec![Practitioner, Pro]), false);
+        let pro_lounge = space(Visibility::Plans(vec![Pro]), false);
+        let invite_out = space(Visibility::Invite, false);
+        let invite_in = space(Visibility::Invite, true);
+        let sealed_out = space(Visibility::Sealed, false);
+        let sealed_in = space(Visibility::Sealed, true);
+        let spaces = [
+            &lobby,
+            &members,
+            &practitioner_lounge,
+            &pro_lounge,
+            &invite_out,
+            &invite_in,
+            &sealed_out,
+            &sealed_in,
         ];
-        for (viewer, expected) in table {
-            for (space, granted) in BuiltInSpace::ALL.iter().zip(expected) {
-                let access = built_in_space_access(viewer, *space);
-                assert_eq!(access == G, granted, "{viewer:?} in {space:?}");
+
+        let visitor = Viewer::default();
+        let lobby_member = member(None, vec![], true);
+        let practitioner = member(Some(Practitioner), vec![], true);
+        let lapsed_or_cancelled = member(None, vec![], true);
+        let pro = member(Some(Pro), vec![], true);
+        let pro_cancelled = member(None, vec![], true);
+        let practitioner_old_terms = member(Some(Practitioner), vec![], false);
+        let host = member(None, vec![Role::Host], true);
+        let admin = member(None, vec![Role::Admin], true);
+
+        let table: [(&str, &Viewer, &str); 9] = [
+            ("visitor", &visitor, "GSSSHHHH"),
+            ("lobby member", &lobby_member, "GGEEHGHG"),
+            ("practitioner", &practitioner, "GGGEHGHG"),
+            (
+                "lapsed or cancelled practitioner",
+                &lapsed_or_cancelled,
+                "GGEEHGHG",
+            ),
+            ("pro", &pro, "GGGGHGHG"),
+            ("pro cancelled", &pro_cancelled, "GGEEHGHG"),
+            (
+                "practitioner, terms outdated",
+                &practitioner_old_terms,
+                "GTTEHTHT",
+            ),
+            ("host", &host, "GGGGGGHG"),
+            ("admin", &admin, "GGGGGGHG"),
+        ];
+        for (who, viewer, expected) in table {
+            for (space, code) in spaces.iter().zip(expected.chars()) {
+                let got = match space_access(viewer, space) {
+                    Access::Granted => 'G',
+                    Access::Denied {
+                        denial: Denial::Hidden,
+                        ..
+                    } => 'H',
+                    Access::Denied {
+                        denial: Denial::SignInRequired,
+                        ..
+                    } => 'S',
+                    Access::Denied {
+                        denial: Denial::TermsRequired,
+                        ..
+                    } => 'T',
+                    Access::Denied {
+                        denial: Denial::NotEntitled,
+                        ..
+                    } => 'E',
+                };
+                assert_eq!(
+                    got, code,
+                    "{who} in {:?} (participant: {})",
+                    space.visibility, space.is_participant
+                );
             }
         }
     }
 
     #[test]
     fn pro_includes_the_practitioner_lounge() {
-        let pro = member(Some(PlanSlug::Pro), vec![]);
-        assert_eq!(
-            built_in_space_access(&pro, PractitionerLounge),
-            Access::Granted
-        );
+        let pro = member(Some(Pro), vec![], true);
+        let lounge = space(Visibility::Plans(vec![Practitioner]), false);
+        assert!(space_access(&pro, &lounge).is_granted());
+    }
+
+    #[test]
+    fn admins_manage_but_never_read_a_sealed_room() {
+        let admin = member(None, vec![Role::Admin], true);
+        let sealed = space(Visibility::Sealed, false);
+        assert!(!space_access(&admin, &sealed).is_granted());
+        assert!(!can_moderate(&admin, &sealed));
+    }
+
+    #[test]
+    fn visitors_read_the_lobby_but_only_members_who_accepted_the_terms_write() {
+        let lobby = space(Visibility::Public, false);
+        assert!(space_access(&Viewer::default(), &lobby).is_granted());
+        assert!(!can_write(&Viewer::default(), &lobby).is_granted());
+        assert!(!can_write(&member(None, vec![], false), &lobby).is_granted());
+        assert!(can_write(&member(None, vec![], true), &lobby).is_granted());
     }
 
     #[test]
     fn denied_access_says_why() {
-        let lobby = member(None, vec![]);
+        let lobby_member = member(None, vec![], true);
+        let pro_lounge = space(Visibility::Plans(vec![Pro]), false);
         assert!(matches!(
-            built_in_space_access(&lobby, ProLounge),
-            Access::Denied(reason) if reason.contains("PRO")
+            space_access(&lobby_member, &pro_lounge),
+            Access::Denied { reason, .. } if reason.contains("PRO")
         ));
+    }
+
+    #[test]
+    fn space_visibility_plans_needs_a_paid_plan() {
+        assert!(Visibility::parse("plans", &[]).is_err());
+        assert!(Visibility::parse("plans", &[PlanSlug::Lobby]).is_err());
+        assert!(Visibility::parse("plans", &[Pro]).is_ok());
+        assert!(Visibility::parse("secret", &[]).is_err());
     }
 }

@@ -301,9 +301,211 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    spaces (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        visibility -> Text,
+        built_in -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    space_plans (space_id, plan_slug) {
+        space_id -> Text,
+        plan_slug -> Text,
+    }
+}
+
+diesel::table! {
+    space_members (space_id, user_id) {
+        space_id -> Text,
+        user_id -> Text,
+        added_by -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    terms_versions (version) {
+        version -> Text,
+        terms -> Text,
+        member_guidelines -> Text,
+        confidentiality -> Text,
+        published_at -> Timestamp,
+        published_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    terms_acceptances (user_id, version) {
+        user_id -> Text,
+        version -> Text,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topics (slug) {
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Text,
+        space_id -> Text,
+        author_id -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        status -> Text,
+        pinned -> Bool,
+        crossposted_from -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_topics (post_id, topic_slug) {
+        post_id -> Text,
+        topic_slug -> Text,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        post_id -> Text,
+        author_id -> Text,
+        parent_id -> Nullable<Text>,
+        body -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reactions (target_type, target_id, user_id, kind) {
+        target_type -> Text,
+        target_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_follows (user_id, topic_slug) {
+        user_id -> Text,
+        topic_slug -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    space_follows (user_id, space_id) {
+        user_id -> Text,
+        space_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_settings (user_id, space_id) {
+        user_id -> Text,
+        space_id -> Text,
+        level -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        space_id -> Text,
+        post_id -> Nullable<Text>,
+        comment_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_message_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_participants (conversation_id, user_id) {
+        conversation_id -> Text,
+        user_id -> Text,
+        joined_at -> Timestamp,
+        last_read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        conversation_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_blocks (blocker_id, blocked_id) {
+        blocker_id -> Text,
+        blocked_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reporter_id -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        reason -> Text,
+        status -> Text,
+        resolution_note -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(plan_prices -> plans (plan_slug));
+diesel::joinable!(space_plans -> spaces (space_id));
+diesel::joinable!(space_members -> spaces (space_id));
+diesel::joinable!(posts -> spaces (space_id));
+diesel::joinable!(post_topics -> posts (post_id));
+diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(conversation_participants -> conversations (conversation_id));
 diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(payments -> subscriptions (subscription_id));
 diesel::joinable!(invoices -> payments (payment_id));
@@ -335,4 +537,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     price_overrides,
     outbox,
     idempotency_keys,
+    spaces,
+    space_plans,
+    space_members,
+    terms_versions,
+    terms_acceptances,
+    topics,
+    posts,
+    post_topics,
+    comments,
+    reactions,
+    topic_follows,
+    space_follows,
+    notification_settings,
+    notifications,
+    conversations,
+    conversation_participants,
+    messages,
+    user_blocks,
+    reports,
 );

@@ -1,14 +1,14 @@
 //! The caller's own profile, roles and the spaces they may enter, and why.
 
+use crate::access::{all_spaces, load_viewer};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use praxis_domain::access::{built_in_space_access, Access, BuiltInSpace, MemberFacts, Viewer};
+use praxis_domain::access::Access;
 use praxis_domain::account::{DisplayName, Locale, TimeZone};
 use praxis_domain::error::Errors;
-use praxis_domain::plans::PlanSlug;
 use praxis_openapi::Problem;
 use praxis_persistence::to_db_time;
 use praxis_persistence::users::{self, UserChanges};
@@ -74,35 +74,34 @@ pub struct UpdateMeRequest {
 /// Builds the profile as it is now: roles and space access are derived at this moment.
 pub async fn load_me(state: &AppState, user_id: String) -> ApiResult<MeResponse> {
     let public_url = state.config.public_url.clone();
-    let now = praxis_persistence::to_db_time(state.now());
+    let now = state.now();
     state
         .db(move |conn| {
             let user = users::find_by_id(conn, &user_id)?.ok_or_else(|| {
                 ApiError::unauthorized("invalid-token", "The account no longer exists.")
             })?;
-            let roles = users::roles(conn, &user_id)?;
-            let active_plan = praxis_persistence::subscriptions::active_plan(conn, &user_id, now)?
-                .and_then(|slug| PlanSlug::parse(&slug).ok());
-            let viewer = Viewer {
-                member: Some(MemberFacts {
-                    roles: roles.clone(),
-                    active_plan,
-                }),
-            };
-            let spaces = BuiltInSpace::ALL
+            let ctx = load_viewer(conn, Some(&user_id), now)?;
+            let spaces = all_spaces(conn)?
                 .iter()
+                .filter(|space| ctx.may_know(space))
                 .map(|space| {
-                    let (access, reason) = match built_in_space_access(&viewer, *space) {
+                    let (access, reason) = match ctx.access(space) {
                         Access::Granted => (SpaceAccess::Granted, None),
-                        Access::Denied(why) => (SpaceAccess::Denied, Some(why.to_owned())),
+                        Access::Denied { reason, .. } => (SpaceAccess::Denied, Some(reason)),
                     };
                     SpaceAccessResponse {
-                        slug: space.slug().to_owned(),
+                        slug: space.row.slug.clone(),
                         access,
                         reason,
                     }
                 })
                 .collect();
+            let roles = ctx
+                .viewer
+                .member
+                .as_ref()
+                .map(|m| m.roles.iter().map(|r| r.as_str().to_owned()).collect())
+                .unwrap_or_default();
             Ok(MeResponse {
                 calendar_feed_url: format!(
                     "{public_url}/api/v1/calendar/{}.ics",
@@ -111,7 +110,7 @@ pub async fn load_me(state: &AppState, user_id: String) -> ApiResult<MeResponse>
                 id: user.id,
                 email: user.email,
                 display_name: user.display_name,
-                roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+                roles,
                 time_zone: user.time_zone,
                 locale: user.locale,
                 spaces,

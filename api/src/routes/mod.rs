@@ -12,7 +12,9 @@ pub mod invoices;
 pub mod me;
 pub mod plans;
 pub mod refunds;
+pub mod spaces;
 pub mod subscriptions;
+pub mod terms;
 pub mod webhook;
 
 use crate::error::{problem_for_status, problem_response};
@@ -27,6 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .configure(auth::configure)
                 .configure(me::configure)
+                .configure(terms::configure)
+                .configure(spaces::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)

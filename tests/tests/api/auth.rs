@@ -34,18 +34,30 @@ async fn register_login_and_me_round_trip() {
             )
         })
         .collect();
+    // Until the terms are accepted, only public reading is open.
     assert_eq!(
         access,
         vec![
             ("lobby".into(), "granted".into()),
-            ("lobby-members".into(), "granted".into()),
+            ("lobby-members".into(), "denied".into()),
             ("practitioner-lounge".into(), "denied".into()),
             ("pro-lounge".into(), "denied".into()),
         ]
     );
+    assert!(spaces[1]["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("Terms")));
     assert!(spaces[3]["reason"]
         .as_str()
         .is_some_and(|r| r.contains("PRO")));
+    app.accept_terms(&session).await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&session.access_token))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(me["spaces"][1]["access"], "granted");
 }
 
 #[tokio::test]

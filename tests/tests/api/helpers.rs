@@ -329,11 +329,31 @@ impl TestApp {
         self.login(&session.email).await
     }
 
-    /// A new member, registered and logged in.
+    /// A new member, registered, logged in, and having accepted the current terms.
     pub async fn member(&self) -> Session {
         let email = format!("m{}@example.org", uuid::Uuid::new_v4().simple());
         self.register(&email).await;
-        self.login(&email).await
+        let session = self.login(&email).await;
+        self.accept_terms(&session).await;
+        session
+    }
+
+    /// Accepts the current version of the terms.
+    pub async fn accept_terms(&self, session: &Session) {
+        let current: Value = self
+            .get("/api/v1/terms", None)
+            .await
+            .json()
+            .await
+            .unwrap_or_default();
+        let accepted = self
+            .post(
+                "/api/v1/me/terms-acceptances",
+                Some(&session.access_token),
+                &json!({"version": current["version"]}),
+            )
+            .await;
+        assert_eq!(accepted.status(), StatusCode::CREATED, "accept terms");
     }
 
     pub async fn grant(&self, user_id: &str, role: Role) {

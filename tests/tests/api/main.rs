@@ -17,4 +17,5 @@ mod persistence;
 mod plans;
 mod price_assistance;
 mod refunds;
+mod spaces;
 mod subscriptions;

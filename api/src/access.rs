@@ -1,0 +1,187 @@
+//! The one place handlers learn what the caller may see: the viewer's facts are loaded from the
+//! database at the moment of the request and every read and write path asks
+//! `praxis_domain::access` through these helpers.
+
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use praxis_domain::access::{self, Access, Denial, MemberFacts, SpaceFacts, Viewer, Visibility};
+use praxis_domain::plans::PlanSlug;
+use praxis_persistence::spaces::{self, SpaceRow, SpaceWithPlans};
+use praxis_persistence::{subscriptions, terms, to_db_time, users, DbConnection};
+use std::collections::HashSet;
+
+/// The caller as access rules see them, at this moment.
+#[derive(Debug, Clone, Default)]
+pub struct ViewerContext {
+    pub user_id: Option<String>,
+    pub viewer: Viewer,
+    /// Invite-only and sealed spaces the caller is a named participant of.
+    pub participant_of: HashSet<String>,
+}
+
+/// A space with its access rule.
+#[derive(Debug, Clone)]
+pub struct Space {
+    pub row: SpaceRow,
+    pub plans: Vec<PlanSlug>,
+    pub visibility: Visibility,
+}
+
+impl Space {
+    pub fn from_row((row, plans): SpaceWithPlans) -> ApiResult<Self> {
+        let plans: Vec<PlanSlug> = plans
+            .iter()
+            .filter_map(|p| PlanSlug::parse(p).ok())
+            .collect();
+        let visibility = Visibility::parse(&row.visibility, &plans).map_err(|_| {
+            ApiError::internal(format!("space {} has an invalid visibility", row.slug))
+        })?;
+        Ok(Self {
+            row,
+            plans,
+            visibility,
+        })
+    }
+}
+
+/// Loads what access depends on: roles, the active subscription, acceptance of the current
+/// terms, and participation. Call inside a `state.db` closure.
+pub fn load_viewer(
+    conn: &mut DbConnection,
+    user_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApiResult<ViewerContext> {
+    let Some(user_id) = user_id else {
+        return Ok(ViewerContext::default());
+    };
+    if users::find_by_id(conn, user_id)?.is_none() {
+        return Err(ApiError::unauthorized(
+            "invalid-token",
+            "The account no longer exists.",
+        ));
+    }
+    let roles = users::roles(conn, user_id)?;
+    let active_plan = subscriptions::active_plan(conn, user_id, to_db_time(now))?
+        .and_then(|slug| PlanSlug::parse(&slug).ok());
+    let accepted_current_terms = match terms::current(conn)? {
+        Some(current) => terms::accepted_at(conn, user_id, &current.version)?.is_some(),
+        None => true,
+    };
+    Ok(ViewerContext {
+        user_id: Some(user_id.to_owned()),
+        viewer: Viewer {
+            member: Some(MemberFacts {
+                roles,
+                active_plan,
+                accepted_current_terms,
+            }),
+        },
+        participant_of: spaces::participant_space_ids(conn, user_id)?
+            .into_iter()
+            .collect(),
+    })
+}
+
+impl ViewerContext {
+    fn facts(&self, space: &Space) -> SpaceFacts {
+        SpaceFacts {
+            visibility: space.visibility.clone(),
+            is_participant: self.participant_of.contains(&space.row.id),
+        }
+    }
+
+    /// Whether the caller may read the space.
+    pub fn access(&self, space: &Space) -> Access {
+        access::space_access(&self.viewer, &self.facts(space))
+    }
+
+    /// Whether the caller may post or comment in the space.
+    pub fn write_access(&self, space: &Space) -> Access {
+        access::can_write(&self.viewer, &self.facts(space))
+    }
+
+    pub fn can_moderate(&self, space: &Space) -> bool {
+        access::can_moderate(&self.viewer, &self.facts(space))
+    }
+
+    /// Whether the caller may learn that the space exists at all.
+    pub fn may_know(&self, space: &Space) -> bool {
+        !matches!(
+            self.access(space),
+            Access::Denied {
+                denial: Denial::Hidden,
+                ..
+            }
+        )
+    }
+
+    /// The ids of every space whose content the caller may read: lists, feeds and search filter
+    /// by these before anything is counted, ranked or shown.
+    pub fn readable_space_ids(&self, all: &[Space]) -> Vec<String> {
+        all.iter()
+            .filter(|s| self.access(s).is_granted())
+            .map(|s| s.row.id.clone())
+            .collect()
+    }
+}
+
+/// Every space, with its rule.
+pub fn all_spaces(conn: &mut DbConnection) -> ApiResult<Vec<Space>> {
+    spaces::all(conn)?
+        .into_iter()
+        .map(Space::from_row)
+        .collect()
+}
+
+/// The answer for a space the caller may not enter: 404 when its existence is secret, 401 for
+/// visitors, 403 with the reason otherwise.
+pub fn space_denied(access: Access) -> ApiError {
+    match access {
+        Access::Granted => ApiError::internal("access granted treated as denied"),
+        Access::Denied {
+            denial: Denial::Hidden,
+            ..
+        } => ApiError::NotFound("space"),
+        Access::Denied {
+            denial: Denial::SignInRequired,
+            reason,
+        } => ApiError::unauthorized("authentication-required", reason),
+        Access::Denied {
+            denial: Denial::TermsRequired,
+            reason,
+        } => ApiError::forbidden("terms-acceptance-required", reason),
+        Access::Denied {
+            denial: Denial::NotEntitled,
+            reason,
+        } => ApiError::forbidden("space-access-denied", reason),
+    }
+}
+
+/// The answer for content (a post, comment, reaction…) in a space the caller may not read:
+/// always 404, so nobody outside learns it exists — except an entitled member who only has to
+/// accept the new terms, who is told so.
+pub fn content_denied(access: Access) -> ApiError {
+    match access {
+        Access::Denied {
+            denial: Denial::TermsRequired,
+            reason,
+        } => ApiError::forbidden("terms-acceptance-required", reason),
+        _ => ApiError::NotFound("content"),
+    }
+}
+
+/// A space by slug that the caller may read, or the right refusal.
+pub fn readable_space(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    slug: &str,
+) -> ApiResult<Space> {
+    let space = spaces::find_by_slug(conn, slug)?
+        .map(Space::from_row)
+        .transpose()?
+        .ok_or(ApiError::NotFound("space"))?;
+    match ctx.access(&space) {
+        Access::Granted => Ok(space),
+        denied => Err(space_denied(denied)),
+    }
+}

@@ -1,0 +1,282 @@
+//! Spaces, terms and confidentiality (DOMAIN.md "Terms and confidentiality", "Plans and
+//! entitlements"): access derived per request.
+
+use crate::helpers::{problem, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn publishing_new_terms_blocks_private_spaces_until_they_are_accepted_again() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let member = app.member().await;
+    app.subscribed(&member, "practitioner", "monthly").await;
+    let token = Some(member.access_token.as_str());
+    assert_eq!(
+        app.get("/api/v1/spaces/practitioner-lounge", token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let published = app
+        .post(
+            "/api/v1/admin/terms",
+            Some(&admin.access_token),
+            &json!({"version": "2026-12", "terms": "New terms.", "member_guidelines": "Be kind.", "confidentiality": "What is said here stays here."}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::CREATED);
+    let blocked = app.get("/api/v1/spaces/practitioner-lounge", token).await;
+    assert_eq!(
+        problem(blocked, StatusCode::FORBIDDEN).await["type"],
+        "terms-acceptance-required"
+    );
+    assert_eq!(
+        app.get("/api/v1/spaces/lobby", token).await.status(),
+        StatusCode::OK,
+        "public reading stays open"
+    );
+    let outdated = app
+        .post(
+            "/api/v1/me/terms-acceptances",
+            token,
+            &json!({"version": "2026-01"}),
+        )
+        .await;
+    assert_eq!(
+        problem(outdated, StatusCode::CONFLICT).await["type"],
+        "terms-version-outdated"
+    );
+    let current: Value = app
+        .get("/api/v1/terms", None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(current["version"], "2026-12");
+    app.accept_terms(&member).await;
+    assert_eq!(
+        app.get("/api/v1/spaces/practitioner-lounge", token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let history: Value = app
+        .get("/api/v1/me/terms-acceptances", token)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        history.as_array().map(Vec::len),
+        Some(2),
+        "acceptances are kept with version and time"
+    );
+    let again = app.post("/api/v1/admin/terms", Some(&admin.access_token), &json!({"version": "2026-12", "terms": "x", "member_guidelines": "y", "confidentiality": "z"})).await;
+    assert_eq!(
+        problem(again, StatusCode::CONFLICT).await["type"],
+        "terms-version-exists"
+    );
+    let by_member = app.post("/api/v1/admin/terms", token, &json!({"version": "x", "terms": "x", "member_guidelines": "y", "confidentiality": "z"})).await;
+    problem(by_member, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn entering_a_space_answers_with_the_reason_or_404_for_secret_ones() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let token = Some(member.access_token.as_str());
+    assert_eq!(
+        app.get("/api/v1/spaces/lobby", None).await.status(),
+        StatusCode::OK
+    );
+    problem(
+        app.get("/api/v1/spaces/lobby-members", None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/spaces/lobby-members", token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let lounge = problem(
+        app.get("/api/v1/spaces/pro-lounge", token).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(lounge["type"], "space-access-denied");
+    assert!(lounge["detail"].as_str().is_some_and(|d| d.contains("PRO")));
+    problem(
+        app.get("/api/v1/spaces/no-such-space", token).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_sealed_room_is_read_only_by_its_participants_while_admins_manage_who_participates() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let (inside, outside) = (app.member().await, app.member().await);
+    let created = app
+        .post(
+            "/api/v1/admin/spaces",
+            Some(&admin.access_token),
+            &json!({"slug": "supervision-1", "name": "Supervision 1", "description": "Sealed supervision room", "visibility": "sealed"}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let added = app
+        .request(
+            reqwest::Method::PUT,
+            &format!(
+                "/api/v1/admin/spaces/supervision-1/members/{}",
+                inside.user_id
+            ),
+            Some(&admin.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::NO_CONTENT);
+    let members: Value = app
+        .get(
+            "/api/v1/admin/spaces/supervision-1/members",
+            Some(&admin.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(members[0]["user_id"], inside.user_id);
+
+    assert_eq!(
+        app.get("/api/v1/spaces/supervision-1", Some(&inside.access_token))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    for token in [&outside.access_token, &admin.access_token] {
+        problem(
+            app.get("/api/v1/spaces/supervision-1", Some(token)).await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+        let list: Value = app
+            .get("/api/v1/spaces", Some(token))
+            .await
+            .json()
+            .await
+            .unwrap_or_default();
+        let listed = list["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .any(|s| s["slug"] == "supervision-1");
+        assert!(!listed, "a sealed room is not even listed to outsiders");
+    }
+    problem(
+        app.get("/api/v1/spaces/supervision-1", None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let removed = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!(
+                "/api/v1/admin/spaces/supervision-1/members/{}",
+                inside.user_id
+            ),
+            Some(&admin.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    problem(
+        app.get("/api/v1/spaces/supervision-1", Some(&inside.access_token))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn hosts_create_spaces_for_plans_and_members_cannot() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let member = app.member().await;
+    let body = json!({"slug": "pro-reading-club", "name": "PRO reading club", "visibility": "plans", "plans": ["pro"]});
+    problem(
+        app.post("/api/v1/admin/spaces", Some(&member.access_token), &body)
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        app.post("/api/v1/admin/spaces", Some(&host.access_token), &body)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    problem(
+        app.post("/api/v1/admin/spaces", Some(&host.access_token), &body)
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let invalid = app
+        .post(
+            "/api/v1/admin/spaces",
+            Some(&host.access_token),
+            &json!({"slug": "X Y", "name": "", "visibility": "plans", "plans": []}),
+        )
+        .await;
+    let invalid = problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        invalid["errors"].as_array().map(Vec::len).unwrap_or(0) >= 3,
+        "{invalid}"
+    );
+    problem(
+        app.get(
+            "/api/v1/spaces/pro-reading-club",
+            Some(&member.access_token),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn cancelling_pro_closes_both_lounges_on_the_very_next_request() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    app.approve_pro_application(&member.user_id).await;
+    let sub = app.subscribed(&member, "pro", "monthly").await;
+    let token = Some(member.access_token.as_str());
+    assert_eq!(
+        app.get("/api/v1/spaces/pro-lounge", token).await.status(),
+        StatusCode::OK
+    );
+    app.post(
+        &format!(
+            "/api/v1/subscriptions/{}/cancel",
+            sub["id"].as_str().unwrap_or_default()
+        ),
+        token,
+        &json!({}),
+    )
+    .await;
+    problem(
+        app.get("/api/v1/spaces/pro-lounge", token).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        app.get("/api/v1/spaces/practitioner-lounge", token).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
