@@ -65,6 +65,17 @@ pub fn apply(
     }
 
     let activating = sub.status == SubscriptionStatus::PendingPayment;
+    if activating && sub.row.hold_expires_at <= at {
+        // The checkout's hold ran out before the payment came: its seat may have gone to
+        // someone else meanwhile. It is honoured only if a seat is still free.
+        let free = crate::billing::seats::free_seats(conn, sub.plan, Some(&sub.row.user_id), now)?;
+        if free == Some(0) {
+            return Err(ApiError::Conflict {
+                kind: "checkout-expired",
+                detail: "The checkout's hold expired and the plan is now full; the payment cannot be applied.".into(),
+            });
+        }
+    }
     if activating {
         if let Some(replaced) = &sub.row.replaces_subscription_id {
             subscriptions::end(conn, replaced, "cancelled", "upgraded", at)?;

@@ -678,3 +678,27 @@ async fn a_granted_assistance_price_is_used_by_the_next_checkout_and_refunded_as
         .unwrap_or_default();
     assert_eq!(quote["refundable"]["amount"], 15000 - 9900);
 }
+
+#[tokio::test]
+async fn a_payment_after_the_hold_expired_is_refused_when_the_seat_was_taken() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    app.set_seat_limit(&admin, "practitioner", 1).await;
+    let (slow, quick) = (app.member().await, app.member().await);
+    let late = app.checkout(&slow, "practitioner", "monthly").await;
+    app.clock.advance(Duration::minutes(31));
+    let quick = app.relogin(&quick).await;
+    app.subscribed(&quick, "practitioner", "monthly").await;
+    let refused = app
+        .pay(late["checkout_id"].as_str().unwrap_or_default(), 2500)
+        .await;
+    assert_eq!(
+        problem(refused, StatusCode::CONFLICT).await["type"],
+        "checkout-expired"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM subscriptions WHERE status = 'active'")
+            .await,
+        1
+    );
+}
