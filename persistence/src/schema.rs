@@ -496,12 +496,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    themes (id) {
+        id -> Text,
+        month -> Text,
+        title -> Text,
+        description -> Text,
+        space_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_series (id) {
+        id -> Text,
+        kind -> Text,
+        format -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        space_id -> Text,
+        theme_id -> Nullable<Text>,
+        join_url -> Text,
+        capacity -> Nullable<Integer>,
+        host_id -> Nullable<Text>,
+        time_zone -> Text,
+        local_start -> Text,
+        duration_minutes -> Integer,
+        frequency -> Text,
+        repeat_interval -> Integer,
+        by_weekday -> Text,
+        week_of_month -> Nullable<Integer>,
+        starts_on -> Text,
+        until_date -> Nullable<Text>,
+        occurrence_count -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        series_id -> Nullable<Text>,
+        original_start -> Nullable<Timestamp>,
+        kind -> Text,
+        format -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        space_id -> Text,
+        theme_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        join_url -> Text,
+        capacity -> Nullable<Integer>,
+        host_id -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_rsvps (event_id, occurrence_start, user_id) {
+        event_id -> Text,
+        occurrence_start -> Timestamp,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(plan_prices -> plans (plan_slug));
 diesel::joinable!(space_plans -> spaces (space_id));
 diesel::joinable!(space_members -> spaces (space_id));
 diesel::joinable!(posts -> spaces (space_id));
+diesel::joinable!(events -> spaces (space_id));
+diesel::joinable!(themes -> spaces (space_id));
 diesel::joinable!(post_topics -> posts (post_id));
 diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(messages -> conversations (conversation_id));
@@ -556,4 +628,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     user_blocks,
     reports,
+    themes,
+    event_series,
+    events,
+    event_rsvps,
 );
