@@ -17,5 +17,6 @@ mod persistence;
 mod plans;
 mod price_assistance;
 mod refunds;
+mod seats;
 mod spaces;
 mod subscriptions;
