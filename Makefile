@@ -3,9 +3,9 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/praxis/target
 CARGO ?= cargo
 PRAXIS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-BIN = $(CARGO_TARGET_DIR)/debug/praxis
 
-.PHONY: run test test-pg lint fmt bench openapi migrate seed-demo build release check-openapi
+
+.PHONY: test-deps run test test-pg lint fmt bench openapi migrate seed-demo build release check-openapi
 
 run:
 	$(CARGO) run --bin praxis -- serve
@@ -16,11 +16,14 @@ build:
 release:
 	$(CARGO) build --release --bin praxis
 
-test:
+test: test-deps
 	$(CARGO) test --workspace
 
-test-pg:
+test-pg: test-deps
 	PRAXIS_TEST_BACKEND=postgres PRAXIS_TEST_POSTGRES_URL=$(PRAXIS_TEST_POSTGRES_URL) $(CARGO) test -p praxis-tests
+
+test-deps:
+	bash tests/install-deps.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

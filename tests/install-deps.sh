@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What the test suite needs besides Rust: Python's aiosmtpd for the real SMTP server the mail
+# tests deliver to (tests/smtp_sink.py). Installed from PyPI when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip install --quiet --user -r requirements.txt 2>/dev/null \
+    || python3 -m pip install --quiet -r requirements.txt 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages -r requirements.txt
+fi
+python3 -c 'import aiosmtpd' || { echo "aiosmtpd is required by the mail tests" >&2; exit 1; }
