@@ -1,8 +1,8 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
 use crate::routes::{
-    applications, assistance, audit_log, auth, health, hub, hub_billing, me, plans, refunds,
-    spaces, subscriptions, terms, webhook,
+    applications, assistance, audit_log, auth, health, hub, hub_billing, me, messages, plans,
+    refunds, reports, search, spaces, subscriptions, terms, webhook,
 };
 use utoipa::OpenApi;
 
@@ -15,6 +15,10 @@ use utoipa::OpenApi;
         terms::get_terms, terms::accept_terms, terms::list_acceptances, terms::publish_terms,
         spaces::list_spaces, spaces::get_space, spaces::create_space, spaces::list_space_members,
         spaces::add_space_member, spaces::remove_space_member,
+        search::search,
+        messages::list_conversations, messages::create_conversation, messages::list_messages,
+        messages::send_message, messages::block_member, messages::unblock_member,
+        reports::create_report, reports::list_reports, reports::resolve_report,
         plans::list_plans, plans::update_plan,
         subscriptions::create_subscription, subscriptions::list_subscriptions,
         subscriptions::get_subscription, subscriptions::cancel_subscription,
@@ -41,6 +45,8 @@ use utoipa::OpenApi;
         (name = "plans", description = "The plan catalogue"),
         (name = "terms", description = "Terms and Conditions, Member Guidelines and Confidentiality"),
         (name = "spaces", description = "Spaces and who may enter them"),
+        (name = "messages", description = "Direct messages between members, and blocking"),
+        (name = "moderation", description = "Reports of content, and the hosts' queue"),
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),

@@ -8,10 +8,13 @@ pub mod assistance;
 pub mod billing;
 pub mod calendar;
 pub mod error;
+pub mod messaging;
+pub mod moderation;
 pub mod money;
 pub mod payments;
 pub mod plans;
 pub mod refunds;
+pub mod search;
 pub mod subscriptions;
 
 pub use error::{Error, FieldError, Result};

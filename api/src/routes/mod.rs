@@ -10,8 +10,11 @@ pub mod hub;
 pub mod hub_billing;
 pub mod invoices;
 pub mod me;
+pub mod messages;
 pub mod plans;
 pub mod refunds;
+pub mod reports;
+pub mod search;
 pub mod spaces;
 pub mod subscriptions;
 pub mod terms;
@@ -31,6 +34,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(me::configure)
                 .configure(terms::configure)
                 .configure(spaces::configure)
+                .configure(search::configure)
+                .configure(messages::configure)
+                .configure(reports::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)

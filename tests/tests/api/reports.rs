@@ -1,0 +1,295 @@
+//! Reports: members flag what they can read; hosts resolve from a queue that never opens a
+//! sealed room or a private conversation; every resolution is audited.
+
+use crate::helpers::{problem, spawn_app, Session, TestApp};
+use crate::social_helpers::items;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn report(app: &TestApp, who: &Session, kind: &str, id: &str) -> reqwest::Response {
+    app.post(
+        "/api/v1/reports",
+        Some(&who.access_token),
+        &json!({"subject_type": kind, "subject_id": id, "reason": "Breaks the guidelines"}),
+    )
+    .await
+}
+
+async fn queue(app: &TestApp, host: &Session, status: &str) -> Value {
+    let response = app
+        .get(
+            &format!("/api/v1/admin/reports?status={status}"),
+            Some(&host.access_token),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap_or_default()
+}
+
+#[tokio::test]
+async fn reports_of_content_the_reporter_cannot_read_are_not_found() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let (author, member, participant) =
+        (app.member().await, app.member().await, app.member().await);
+    app.sealed_space(&admin, "supervision-reports", &[&participant])
+        .await;
+    let lounge = app
+        .insert_post(
+            "practitioner-lounge",
+            &author,
+            "Lounge",
+            "lounge body",
+            "published",
+        )
+        .await;
+    let lounge_comment = app
+        .insert_comment(&lounge, &author, "lounge comment", "published")
+        .await;
+    let sealed = app
+        .insert_post(
+            "supervision-reports",
+            &participant,
+            "Sealed",
+            "sealed body",
+            "published",
+        )
+        .await;
+    let hidden = app
+        .insert_post("lobby", &author, "Hidden", "hidden body", "hidden")
+        .await;
+    let conversation: Value = app
+        .post(
+            "/api/v1/conversations",
+            Some(&author.access_token),
+            &json!({"participant_ids": [participant.user_id], "body": "private words"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let messages: Value = app
+        .get(
+            &format!(
+                "/api/v1/conversations/{}/messages",
+                conversation["id"].as_str().unwrap_or_default()
+            ),
+            Some(&author.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let message = items(&messages)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    for (kind, id) in [
+        ("post", lounge.as_str()),
+        ("comment", lounge_comment.as_str()),
+        ("post", sealed.as_str()),
+        ("post", hidden.as_str()),
+        ("message", message.as_str()),
+        ("post", "no-such-post"),
+        ("comment", "no-such-comment"),
+        ("message", "no-such-message"),
+    ] {
+        problem(report(&app, &member, kind, id).await, StatusCode::NOT_FOUND).await;
+    }
+    problem(
+        report(&app, &admin, "post", &sealed).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        report(&app, &member, "user", &lounge).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM reports").await, 0);
+    assert_eq!(
+        report(&app, &participant, "message", &message)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        report(&app, &participant, "post", &sealed).await.status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn hosts_resolve_reports_with_a_note_and_the_audit_log_records_it() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let (author, member) = (app.member().await, app.member().await);
+    let post = app
+        .insert_post(
+            "lobby",
+            &author,
+            "Lobby post",
+            "rude words here",
+            "published",
+        )
+        .await;
+    let comment = app
+        .insert_comment(&post, &author, "a rude comment", "published")
+        .await;
+    assert_eq!(
+        report(&app, &member, "post", &post).await.status(),
+        StatusCode::CREATED
+    );
+    let created = report(&app, &member, "comment", &comment).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap_or_default();
+    let id = created["id"].as_str().unwrap_or_default().to_owned();
+
+    problem(
+        app.get("/api/v1/admin/reports", Some(&member.access_token))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let open = queue(&app, &host, "open").await;
+    assert_eq!(items(&open).len(), 2);
+    assert_eq!(items(&open)[0]["id"], id, "newest first");
+    assert_eq!(items(&open)[0]["reporter"]["user_id"], member.user_id);
+    assert_eq!(items(&open)[0]["content"]["excerpt"], "a rude comment");
+
+    let resolve = format!("/api/v1/admin/reports/{id}/resolve");
+    problem(
+        app.post(&resolve, Some(&member.access_token), &json!({"note": "x"}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        app.post(&resolve, Some(&host.access_token), &json!({"note": " "}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let resolved = app
+        .post(
+            &resolve,
+            Some(&host.access_token),
+            &json!({"note": "Hid the comment."}),
+        )
+        .await;
+    assert_eq!(resolved.status(), StatusCode::OK);
+    let resolved: Value = resolved.json().await.unwrap_or_default();
+    assert_eq!(resolved["status"], "resolved");
+    assert_eq!(resolved["resolution_note"], "Hid the comment.");
+    let twice = app
+        .post(
+            &resolve,
+            Some(&host.access_token),
+            &json!({"note": "again"}),
+        )
+        .await;
+    assert_eq!(
+        problem(twice, StatusCode::CONFLICT).await["type"],
+        "report-already-resolved"
+    );
+    problem(
+        app.post(
+            "/api/v1/admin/reports/nope/resolve",
+            Some(&host.access_token),
+            &json!({"note": "x"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    assert_eq!(items(&queue(&app, &host, "open").await).len(), 1);
+    assert_eq!(items(&queue(&app, &host, "resolved").await).len(), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'report.resolved'")
+            .await,
+        1
+    );
+    let admin = app.as_admin().await;
+    let log: Value = app
+        .get("/api/v1/admin/audit-log", Some(&admin.access_token))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert!(
+        items(&log)
+            .iter()
+            .any(|e| e["action"] == "report.resolved" && e["subject_id"] == id.as_str()),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn the_report_queue_never_shows_a_sealed_room_or_a_private_conversation() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let host = app.as_host().await;
+    let (participant, other) = (app.member().await, app.member().await);
+    app.sealed_space(&admin, "supervision-queue", &[&participant, &other])
+        .await;
+    let sealed = app
+        .insert_post(
+            "supervision-queue",
+            &other,
+            "Client Walrus",
+            "the walrus story",
+            "published",
+        )
+        .await;
+    assert_eq!(
+        report(&app, &participant, "post", &sealed).await.status(),
+        StatusCode::CREATED
+    );
+    let conversation: Value = app
+        .post(
+            "/api/v1/conversations",
+            Some(&other.access_token),
+            &json!({"participant_ids": [participant.user_id], "body": "private walrus words"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let messages: Value = app
+        .get(
+            &format!(
+                "/api/v1/conversations/{}/messages",
+                conversation["id"].as_str().unwrap_or_default()
+            ),
+            Some(&participant.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let message = items(&messages)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        report(&app, &participant, "message", &message)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+
+    for moderator in [&host, &admin] {
+        let open = queue(&app, moderator, "open").await;
+        assert_eq!(items(&open).len(), 2);
+        for item in items(&open) {
+            assert!(item.get("content").is_none(), "{item}");
+            assert!(item["subject_id"].is_string() && item["reason"].is_string());
+        }
+        assert!(
+            !open.to_string().to_lowercase().contains("walrus"),
+            "{open}"
+        );
+    }
+}
