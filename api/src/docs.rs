@@ -1,8 +1,9 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
 use crate::routes::{
-    applications, assistance, audit_log, auth, health, hub, hub_billing, me, messages, plans,
-    refunds, reports, search, spaces, subscriptions, terms, webhook,
+    applications, assistance, audit_log, auth, calendar, events, events_admin, health, hub,
+    hub_billing, me, messages, plans, refunds, reports, search, spaces, subscriptions, terms,
+    webhook,
 };
 use utoipa::OpenApi;
 
@@ -36,6 +37,12 @@ use utoipa::OpenApi;
         hub::get_billing_address, hub::put_billing_address, hub::list_hub_invoices,
         hub_billing::list_hub_subscriptions, hub_billing::cancel_hub_subscription,
         hub_billing::create_hub_refund_request,
+        events::list_themes, events::list_events, events::get_event, events::put_rsvp,
+        events::delete_rsvp,
+        events_admin::create_theme, events_admin::create_event, events_admin::update_event,
+        events_admin::cancel_event,
+        calendar::member_feed, calendar::lobby_feed, calendar::rotate_feed_token,
+        calendar::get_reminders, calendar::patch_reminders,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     modifiers(&HubTokenScheme),
@@ -52,6 +59,7 @@ use utoipa::OpenApi;
         (name = "refunds", description = "Refund quotes and requests"),
         (name = "applications", description = "PRO applications"),
         (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
+        (name = "events", description = "Monthly themes, events, RSVPs and calendar feeds"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

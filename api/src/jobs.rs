@@ -1,6 +1,6 @@
 //! Periodic work every node runs: the billing sweep (lapsed periods, abandoned checkouts,
-//! unanswered offers, offering freed seats) and forgetting old idempotency keys. Every step is
-//! a transaction that is safe to run on several nodes at once.
+//! unanswered offers, offering freed seats), forgetting old idempotency keys, and queuing event
+//! reminders. Every step is a transaction that is safe to run on several nodes at once.
 
 use crate::billing::lifecycle::{self, Sweep};
 use crate::error::ApiResult;
@@ -25,6 +25,10 @@ pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
         .await?;
     for refund in unconfirmed {
         crate::routes::refunds::pay_out(state, refund).await;
+    }
+    // Reminders are their own step: a failure here must not hold back the billing sweep.
+    if let Err(e) = crate::reminders::queue_due(state).await {
+        tracing::warn!(error = %e, "event reminders failed; will retry");
     }
     Ok(sweep)
 }

@@ -8,6 +8,7 @@ pub mod assistance;
 pub mod billing;
 pub mod calendar;
 pub mod error;
+pub mod events;
 pub mod messaging;
 pub mod moderation;
 pub mod money;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod billing_addresses;
 pub mod connection;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod invoices;
 pub mod magic_links;

@@ -566,6 +566,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    event_reminder_settings (user_id) {
+        user_id -> Text,
+        enabled -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_reminders_sent (event_id, occurrence_start, user_id, reminder) {
+        event_id -> Text,
+        occurrence_start -> Timestamp,
+        user_id -> Text,
+        reminder -> Text,
+        queued_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(plan_prices -> plans (plan_slug));

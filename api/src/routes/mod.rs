@@ -5,6 +5,9 @@ pub mod assistance;
 pub mod audit_log;
 pub mod auth;
 pub mod billing_address;
+pub mod calendar;
+pub mod events;
+pub mod events_admin;
 pub mod health;
 pub mod hub;
 pub mod hub_billing;
@@ -45,7 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(assistance::configure)
                 .configure(audit_log::configure)
                 .configure(hub::configure)
-                .configure(hub_billing::configure),
+                .configure(hub_billing::configure)
+                .configure(events::configure)
+                .configure(events_admin::configure)
+                .configure(calendar::configure),
         );
 }
 

@@ -1,0 +1,137 @@
+//! Event reminders: a mail 24 hours and another 1 hour before each event a member RSVP'd to,
+//! queued through the outbox exactly once each (a row per reminder records it), unless the
+//! member turned reminders off or may no longer attend.
+
+use crate::access::{all_spaces, load_viewer};
+use crate::error::{ApiError, ApiResult};
+use crate::events::{find_occurrence, Occurrence};
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use praxis_domain::events::{due_reminder, EventRef, Reminder};
+use praxis_persistence::events::{self as repo, RsvpRow};
+use praxis_persistence::outbox::{self, Mail};
+use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
+use std::collections::HashMap;
+
+/// RSVPs whose original start is further back than this cannot be due: an occurrence moves at
+/// most a week (see `crate::events`) and reminders stop at the start.
+const LOOKBACK_DAYS: i64 = 8;
+
+struct Due {
+    rsvp: RsvpRow,
+    reminder: Reminder,
+    mail: Mail,
+}
+
+/// The event an RSVP is for: a single event's id, or a series id with the original start.
+fn rsvp_occurrence(conn: &mut DbConnection, rsvp: &RsvpRow) -> ApiResult<Option<Occurrence>> {
+    if let Some(single) = find_occurrence(conn, &EventRef::Single(rsvp.event_id.clone()))? {
+        return Ok(Some(single));
+    }
+    find_occurrence(
+        conn,
+        &EventRef::Occurrence {
+            series_id: rsvp.event_id.clone(),
+            original_start: from_db_time(rsvp.occurrence_start),
+        },
+    )
+}
+
+fn message(o: &Occurrence, reminder: Reminder, zone: chrono_tz::Tz, public_url: &str) -> String {
+    let when = match reminder {
+        Reminder::DayBefore => "tomorrow",
+        Reminder::HourBefore => "in one hour",
+    };
+    format!(
+        "\"{title}\" starts {when}: {local} ({zone}), {utc} UTC.\n\nJoin: {join}\n\n\
+         You get this because you RSVP'd. Turn event reminders off at {public_url}/api/v1/me/event-reminders.\n",
+        title = o.title,
+        local = o.starts_at.with_timezone(&zone).format("%A %e %B %Y, %H:%M"),
+        zone = zone.name(),
+        utc = o.starts_at.format("%Y-%m-%d %H:%M"),
+        join = o.join_url,
+    )
+}
+
+/// The reminders due now that were not queued yet.
+fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> ApiResult<Vec<Due>> {
+    let spaces = all_spaces(conn)?;
+    let mut events: HashMap<(String, DateTime<Utc>), Option<Occurrence>> = HashMap::new();
+    let mut due = Vec::new();
+    for rsvp in repo::rsvps_since(conn, to_db_time(now - Duration::days(LOOKBACK_DAYS)))? {
+        let key = (rsvp.event_id.clone(), from_db_time(rsvp.occurrence_start));
+        let occurrence = match events.get(&key) {
+            Some(found) => found.clone(),
+            None => {
+                let found = rsvp_occurrence(conn, &rsvp)?;
+                events.insert(key, found.clone());
+                found
+            }
+        };
+        let Some(occurrence) = occurrence.filter(|o| !o.cancelled) else {
+            continue;
+        };
+        let Some(reminder) = due_reminder(occurrence.starts_at, now) else {
+            continue;
+        };
+        if repo::reminder_queued(conn, &rsvp, reminder.as_str())?
+            || !repo::reminders_enabled(conn, &rsvp.user_id)?
+        {
+            continue;
+        }
+        let Some(user) = users::find_by_id(conn, &rsvp.user_id)? else {
+            continue;
+        };
+        let ctx = load_viewer(conn, Some(&rsvp.user_id), now)?;
+        let may_attend = spaces
+            .iter()
+            .find(|s| s.row.id == occurrence.space_id)
+            .is_some_and(|s| ctx.access(s).is_granted());
+        if !may_attend {
+            continue;
+        }
+        let zone = user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        due.push(Due {
+            mail: Mail {
+                kind: "event_reminder",
+                recipient: user.email,
+                subject: format!("Reminder: {}", occurrence.title),
+                body: message(&occurrence, reminder, zone, public_url),
+            },
+            rsvp,
+            reminder,
+        });
+    }
+    Ok(due)
+}
+
+/// Queues every reminder due now; returns how many were queued. Each is its own transaction
+/// that records it and queues its mail together, so two nodes never send one twice.
+pub async fn queue_due(state: &AppState) -> ApiResult<usize> {
+    let now = state.now();
+    let public_url = state.config.public_url.clone();
+    let due = state
+        .db(move |conn| due_now(conn, now, &public_url))
+        .await?;
+    let mut queued = 0;
+    for item in due {
+        let result = state
+            .write(move |conn| {
+                if repo::reminder_queued(conn, &item.rsvp, item.reminder.as_str())? {
+                    return Ok(false);
+                }
+                repo::record_reminder(conn, &item.rsvp, item.reminder.as_str(), to_db_time(now))?;
+                outbox::enqueue(conn, item.mail, to_db_time(now))?;
+                Ok(true)
+            })
+            .await;
+        match result {
+            Ok(true) => queued += 1,
+            Ok(false) => {}
+            // Another node queued it between our check and insert.
+            Err(ApiError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(queued)
+}

@@ -1,0 +1,430 @@
+//! Monthly themes and events for members: lists expanded over a bounded range, one event, and
+//! RSVPs with a capacity. Only what the caller may read is ever shown or counted.
+
+use crate::access::{all_spaces, load_viewer, Space, ViewerContext};
+use crate::auth::{Caller, OptionalCaller};
+use crate::error::{ApiError, ApiResult};
+use crate::events::{may_attend, occurrences_between, readable_occurrence, Occurrence};
+use crate::extract::Query;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use praxis_domain::events::{self, EventKind};
+use praxis_openapi::Problem;
+use praxis_persistence::events::{self as repo, RsvpRow};
+use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use utoipa::{IntoParams, ToSchema};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/themes").route(web::get().to(list_themes)))
+        .service(web::resource("/events").route(web::get().to(list_events)))
+        .service(web::resource("/events/{id}").route(web::get().to(get_event)))
+        .service(
+            web::resource("/events/{id}/rsvp")
+                .route(web::put().to(put_rsvp))
+                .route(web::delete().to(delete_rsvp)),
+        );
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThemeResponse {
+    pub id: String,
+    #[schema(example = "2026-12")]
+    pub month: String,
+    pub title: String,
+    pub description: String,
+    /// The slug of the space the theme belongs to.
+    pub space: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThemeListResponse {
+    pub items: Vec<ThemeResponse>,
+}
+
+pub fn theme_response(row: repo::ThemeRow, space_slug: &str) -> ThemeResponse {
+    ThemeResponse {
+        id: row.id,
+        month: row.month,
+        title: row.title,
+        description: row.description,
+        space: space_slug.to_owned(),
+        created_at: from_db_time(row.created_at),
+    }
+}
+
+fn slugs(spaces: &[Space]) -> HashMap<String, String> {
+    spaces
+        .iter()
+        .map(|s| (s.row.id.clone(), s.row.slug.clone()))
+        .collect()
+}
+
+/// The monthly themes of the spaces the caller may read, newest month first.
+#[utoipa::path(get, path = "/api/v1/themes", tag = "events",
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Themes", body = ThemeListResponse),
+        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_themes(
+    state: web::Data<AppState>,
+    caller: OptionalCaller,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let user_id = caller.0.map(|c| c.user_id);
+    let items = state
+        .db(move |conn| {
+            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
+            let spaces = all_spaces(conn)?;
+            let slugs = slugs(&spaces);
+            let readable = ctx.readable_space_ids(&spaces);
+            Ok(repo::themes_in(conn, &readable)?
+                .into_iter()
+                .map(|row| {
+                    let slug = slugs.get(&row.space_id).cloned().unwrap_or_default();
+                    theme_response(row, &slug)
+                })
+                .collect())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ThemeListResponse { items }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventResponse {
+    /// A single event's id, or `<series id>@<original start, e.g. 20261208T170000Z>` for an
+    /// occurrence of a series.
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
+    /// `community_meetup`, `learning_session`, `qa_session`, `pro_meetup`, `supervision` or
+    /// `intervision`.
+    pub kind: String,
+    /// `open_space`, `world_cafe`, `wise_crowds`, `troika_consulting`, `talk` or `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub title: String,
+    pub description: String,
+    /// The slug of the space: who may attend.
+    pub space: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme_id: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The start in the caller's time zone (UTC for visitors), with its offset.
+    #[schema(example = "2026-12-08T18:00:00+01:00")]
+    pub starts_at_local: String,
+    pub ends_at_local: String,
+    /// The caller's time zone the local times are in.
+    pub local_time_zone: String,
+    /// The zone the event is planned in (a series keeps its wall-clock time there).
+    pub event_time_zone: String,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i32>,
+    /// RSVPs so far.
+    pub attendees: u64,
+    /// Whether the caller RSVP'd.
+    pub rsvp: bool,
+    /// Only for members who may attend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<String>,
+}
+
+/// What a response needs besides the event: who asks, where, and the RSVPs.
+pub struct ResponseContext {
+    pub zone: chrono_tz::Tz,
+    pub slugs: HashMap<String, String>,
+    pub attending: HashMap<String, bool>,
+    pub counts: HashMap<(String, DateTime<Utc>), u64>,
+    pub mine: HashSet<(String, DateTime<Utc>)>,
+}
+
+impl ResponseContext {
+    /// Loads the caller's zone and the RSVPs of these events.
+    pub fn load(
+        conn: &mut DbConnection,
+        ctx: &ViewerContext,
+        spaces: &[Space],
+        occurrences: &[Occurrence],
+    ) -> ApiResult<Self> {
+        let zone = match &ctx.user_id {
+            Some(id) => users::find_by_id(conn, id)?
+                .and_then(|u| u.time_zone.parse().ok())
+                .unwrap_or(chrono_tz::UTC),
+            None => chrono_tz::UTC,
+        };
+        let ids: Vec<String> = occurrences
+            .iter()
+            .map(|o| o.rsvp_event_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut counts = HashMap::new();
+        let mut mine = HashSet::new();
+        for rsvp in repo::rsvps_to(conn, &ids)? {
+            let key = (rsvp.event_id, from_db_time(rsvp.occurrence_start));
+            if ctx.user_id.as_deref() == Some(rsvp.user_id.as_str()) {
+                mine.insert(key.clone());
+            }
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        Ok(Self {
+            zone,
+            slugs: slugs(spaces),
+            attending: spaces
+                .iter()
+                .map(|s| (s.row.id.clone(), may_attend(ctx, s)))
+                .collect(),
+            counts,
+            mine,
+        })
+    }
+
+    pub fn respond(&self, o: Occurrence) -> EventResponse {
+        let key = (o.rsvp_event_id.clone(), o.rsvp_start);
+        let attend = self.attending.get(&o.space_id).copied().unwrap_or(false);
+        EventResponse {
+            starts_at_local: o.starts_at.with_timezone(&self.zone).to_rfc3339(),
+            ends_at_local: o.ends_at.with_timezone(&self.zone).to_rfc3339(),
+            local_time_zone: self.zone.name().to_owned(),
+            space: self.slugs.get(&o.space_id).cloned().unwrap_or_default(),
+            status: if o.cancelled {
+                "cancelled"
+            } else {
+                "scheduled"
+            }
+            .to_owned(),
+            attendees: self.counts.get(&key).copied().unwrap_or(0),
+            rsvp: self.mine.contains(&key),
+            join_url: attend.then_some(o.join_url),
+            id: o.id,
+            series_id: o.series_id,
+            kind: o.kind,
+            format: o.format,
+            title: o.title,
+            description: o.description,
+            theme_id: o.theme_id,
+            starts_at: o.starts_at,
+            ends_at: o.ends_at,
+            event_time_zone: o.time_zone,
+            capacity: o.capacity,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventListResponse {
+    pub items: Vec<EventResponse>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct EventListParams {
+    /// Start of the range (RFC 3339); now when left out.
+    pub from: Option<String>,
+    /// End of the range (RFC 3339), at most 366 days after `from`; 30 days after `from` when
+    /// left out.
+    pub to: Option<String>,
+    /// Only events of this kind.
+    pub kind: Option<String>,
+}
+
+fn parse_instant(field: &str, raw: &str) -> ApiResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| {
+            ApiError::Validation(vec![praxis_domain::FieldError::new(
+                field,
+                "must be an RFC 3339 instant such as 2026-12-01T00:00:00Z",
+            )])
+        })
+}
+
+/// Events overlapping `[from, to)` in the spaces the caller may read, series expanded into
+/// their occurrences, by start.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+    security((), ("bearer" = [])),
+    params(EventListParams),
+    responses(
+        (status = 200, description = "Events in the range", body = EventListResponse),
+        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid range or kind (at most 366 days)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    caller: OptionalCaller,
+    query: Query<EventListParams>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let params = query.0;
+    let from = params
+        .from
+        .as_deref()
+        .map(|raw| parse_instant("from", raw))
+        .transpose()?
+        .unwrap_or(now);
+    let to = params
+        .to
+        .as_deref()
+        .map(|raw| parse_instant("to", raw))
+        .transpose()?
+        .unwrap_or(from + Duration::days(30));
+    events::check_range(from, to)?;
+    let kind = params
+        .kind
+        .as_deref()
+        .map(EventKind::parse)
+        .transpose()?
+        .map(|k| k.as_str());
+    let user_id = caller.0.map(|c| c.user_id);
+    let items = state
+        .db(move |conn| {
+            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
+            let spaces = all_spaces(conn)?;
+            let readable = ctx.readable_space_ids(&spaces);
+            let found = occurrences_between(conn, &readable, kind, from, to)?;
+            let responses = ResponseContext::load(conn, &ctx, &spaces, &found)?;
+            Ok(found.into_iter().map(|o| responses.respond(o)).collect())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(EventListResponse { items }))
+}
+
+/// Loads one event the caller may read and answers it.
+pub fn event_for(
+    conn: &mut DbConnection,
+    user_id: Option<&str>,
+    id: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<EventResponse> {
+    let ctx = load_viewer(conn, user_id, now)?;
+    let (occurrence, _) = readable_occurrence(conn, &ctx, id)?;
+    let spaces = all_spaces(conn)?;
+    let responses = ResponseContext::load(conn, &ctx, &spaces, std::slice::from_ref(&occurrence))?;
+    Ok(responses.respond(occurrence))
+}
+
+/// One event or occurrence. 404 for anyone who may not read its space.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "Event id, or `<series id>@<original start>` for an occurrence")),
+    responses(
+        (status = 200, description = "The event", body = EventResponse),
+        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Accept the current terms first (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_event(
+    state: web::Data<AppState>,
+    caller: OptionalCaller,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let user_id = caller.0.map(|c| c.user_id);
+    let id = path.into_inner();
+    let response = state
+        .db(move |conn| event_for(conn, user_id.as_deref(), &id, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// RSVPs to an event. Places are counted under a lock in the write transaction, so of many
+/// members asking for the last place exactly one gets it.
+#[utoipa::path(put, path = "/api/v1/events/{id}/rsvp", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event or occurrence id")),
+    responses(
+        (status = 200, description = "The caller attends; the event with its RSVP count", body = EventResponse),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Accept the current terms first", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No place left (`event-full`), cancelled (`event-cancelled`) or already started (`event-started`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_rsvp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let user_id = caller.user_id;
+    let id = path.into_inner();
+    let response = state
+        .write(move |conn| {
+            let ctx = load_viewer(conn, Some(&user_id), now)?;
+            let (occurrence, _) = readable_occurrence(conn, &ctx, &id)?;
+            if occurrence.cancelled {
+                return Err(ApiError::Conflict {
+                    kind: "event-cancelled",
+                    detail: "This event is cancelled.".into(),
+                });
+            }
+            if occurrence.starts_at <= now {
+                return Err(ApiError::Conflict {
+                    kind: "event-started",
+                    detail: "This event has already started.".into(),
+                });
+            }
+            let event_id = occurrence.rsvp_event_id.clone();
+            let start = to_db_time(occurrence.rsvp_start);
+            repo::lock_for_rsvp(conn, &event_id, occurrence.series_id.is_some())?;
+            if !repo::has_rsvp(conn, &event_id, start, &user_id)? {
+                let taken = repo::count_rsvps(conn, &event_id, start)?;
+                let capacity = occurrence.capacity.and_then(|c| u32::try_from(c).ok());
+                if !events::has_place(capacity, u64::try_from(taken).unwrap_or(u64::MAX)) {
+                    return Err(ApiError::Conflict {
+                        kind: "event-full",
+                        detail: "Every place of this event is taken.".into(),
+                    });
+                }
+                repo::insert_rsvp(
+                    conn,
+                    &RsvpRow {
+                        event_id,
+                        occurrence_start: start,
+                        user_id: user_id.clone(),
+                        created_at: to_db_time(now),
+                    },
+                )?;
+            }
+            event_for(conn, Some(&user_id), &id, now)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Withdraws the caller's RSVP; withdrawing one that does not exist changes nothing.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/rsvp", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event or occurrence id")),
+    responses(
+        (status = 204, description = "The caller no longer attends"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Accept the current terms first", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_rsvp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let user_id = caller.user_id;
+    let id = path.into_inner();
+    state
+        .write(move |conn| {
+            let ctx = load_viewer(conn, Some(&user_id), now)?;
+            let (occurrence, _) = readable_occurrence(conn, &ctx, &id)?;
+            repo::delete_rsvp(
+                conn,
+                &occurrence.rsvp_event_id,
+                to_db_time(occurrence.rsvp_start),
+                &user_id,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
