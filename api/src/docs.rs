@@ -1,8 +1,8 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
 use crate::routes::{
-    applications, assistance, audit_log, auth, health, hub, hub_billing, me, plans, refunds,
-    spaces, subscriptions, terms, webhook,
+    applications, assistance, audit_log, auth, comments, health, hub, hub_billing, me, moderation,
+    plans, posts, refunds, spaces, subscriptions, terms, webhook,
 };
 use utoipa::OpenApi;
 
@@ -15,6 +15,13 @@ use utoipa::OpenApi;
         terms::get_terms, terms::accept_terms, terms::list_acceptances, terms::publish_terms,
         spaces::list_spaces, spaces::get_space, spaces::create_space, spaces::list_space_members,
         spaces::add_space_member, spaces::remove_space_member,
+        posts::list_posts, posts::create_post, posts::get_post, posts::update_post,
+        posts::delete_post, posts::crosspost,
+        comments::list_comments, comments::create_comment, comments::update_comment,
+        comments::delete_comment, comments::react_to_post, comments::unreact_to_post,
+        comments::react_to_comment, comments::unreact_to_comment,
+        moderation::hide_post, moderation::restore_post, moderation::pin_post,
+        moderation::unpin_post, moderation::hide_comment, moderation::restore_comment,
         plans::list_plans, plans::update_plan,
         subscriptions::create_subscription, subscriptions::list_subscriptions,
         subscriptions::get_subscription, subscriptions::cancel_subscription,
@@ -41,6 +48,7 @@ use utoipa::OpenApi;
         (name = "plans", description = "The plan catalogue"),
         (name = "terms", description = "Terms and Conditions, Member Guidelines and Confidentiality"),
         (name = "spaces", description = "Spaces and who may enter them"),
+        (name = "posts", description = "Posts, comments with replies, reactions and crossposts"),
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),

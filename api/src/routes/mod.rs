@@ -5,12 +5,15 @@ pub mod assistance;
 pub mod audit_log;
 pub mod auth;
 pub mod billing_address;
+pub mod comments;
 pub mod health;
 pub mod hub;
 pub mod hub_billing;
 pub mod invoices;
 pub mod me;
+pub mod moderation;
 pub mod plans;
+pub mod posts;
 pub mod refunds;
 pub mod spaces;
 pub mod subscriptions;
@@ -31,6 +34,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(me::configure)
                 .configure(terms::configure)
                 .configure(spaces::configure)
+                .configure(posts::configure)
+                .configure(comments::configure)
+                .configure(moderation::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)
