@@ -1,8 +1,8 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
 use crate::routes::{
-    applications, assistance, audit_log, auth, comments, health, hub, hub_billing, me, moderation,
-    plans, posts, refunds, spaces, subscriptions, terms, webhook,
+    applications, assistance, audit_log, auth, comments, follows, health, hub, hub_billing, me,
+    moderation, notifications, plans, posts, refunds, spaces, subscriptions, terms, webhook,
 };
 use utoipa::OpenApi;
 
@@ -22,6 +22,11 @@ use utoipa::OpenApi;
         comments::react_to_comment, comments::unreact_to_comment,
         moderation::hide_post, moderation::restore_post, moderation::pin_post,
         moderation::unpin_post, moderation::hide_comment, moderation::restore_comment,
+        follows::list_topics, follows::follow_topic, follows::unfollow_topic,
+        follows::follow_space, follows::unfollow_space, follows::set_notification_level,
+        follows::get_feed,
+        notifications::list_notifications, notifications::read_notification,
+        notifications::read_all_notifications,
         plans::list_plans, plans::update_plan,
         subscriptions::create_subscription, subscriptions::list_subscriptions,
         subscriptions::get_subscription, subscriptions::cancel_subscription,
@@ -49,6 +54,8 @@ use utoipa::OpenApi;
         (name = "terms", description = "Terms and Conditions, Member Guidelines and Confidentiality"),
         (name = "spaces", description = "Spaces and who may enter them"),
         (name = "posts", description = "Posts, comments with replies, reactions and crossposts"),
+        (name = "following", description = "Topics, following topics and spaces, and the feed"),
+        (name = "notifications", description = "Replies, mentions and new posts in what you follow"),
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),

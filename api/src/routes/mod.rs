@@ -6,12 +6,14 @@ pub mod audit_log;
 pub mod auth;
 pub mod billing_address;
 pub mod comments;
+pub mod follows;
 pub mod health;
 pub mod hub;
 pub mod hub_billing;
 pub mod invoices;
 pub mod me;
 pub mod moderation;
+pub mod notifications;
 pub mod plans;
 pub mod posts;
 pub mod refunds;
@@ -37,6 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(posts::configure)
                 .configure(comments::configure)
                 .configure(moderation::configure)
+                .configure(follows::configure)
+                .configure(notifications::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)
