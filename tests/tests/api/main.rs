@@ -14,6 +14,7 @@ mod hub;
 mod hub_billing;
 mod mail;
 mod mail_support;
+mod moderation;
 mod notifications;
 mod openapi;
 mod persistence;
