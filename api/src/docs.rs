@@ -1,9 +1,9 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
 use crate::routes::{
-    applications, assistance, audit_log, auth, calendar, events, events_admin, health, hub,
-    hub_billing, me, messages, plans, refunds, reports, search, spaces, subscriptions, terms,
-    webhook,
+    applications, assistance, audit_log, auth, calendar, comments, events, events_admin, follows,
+    health, hub, hub_billing, me, messages, moderation, notifications, plans, posts, refunds,
+    reports, search, spaces, subscriptions, terms, webhook,
 };
 use utoipa::OpenApi;
 
@@ -20,6 +20,18 @@ use utoipa::OpenApi;
         messages::list_conversations, messages::create_conversation, messages::list_messages,
         messages::send_message, messages::block_member, messages::unblock_member,
         reports::create_report, reports::list_reports, reports::resolve_report,
+        posts::list_posts, posts::create_post, posts::get_post, posts::update_post,
+        posts::delete_post, posts::crosspost,
+        comments::list_comments, comments::create_comment, comments::update_comment,
+        comments::delete_comment, comments::react_to_post, comments::unreact_to_post,
+        comments::react_to_comment, comments::unreact_to_comment,
+        moderation::hide_post, moderation::restore_post, moderation::pin_post,
+        moderation::unpin_post, moderation::hide_comment, moderation::restore_comment,
+        follows::list_topics, follows::follow_topic, follows::unfollow_topic,
+        follows::follow_space, follows::unfollow_space, follows::set_notification_level,
+        follows::get_feed,
+        notifications::list_notifications, notifications::read_notification,
+        notifications::read_all_notifications,
         plans::list_plans, plans::update_plan,
         subscriptions::create_subscription, subscriptions::list_subscriptions,
         subscriptions::get_subscription, subscriptions::cancel_subscription,
@@ -54,6 +66,9 @@ use utoipa::OpenApi;
         (name = "spaces", description = "Spaces and who may enter them"),
         (name = "messages", description = "Direct messages between members, and blocking"),
         (name = "moderation", description = "Reports of content, and the hosts' queue"),
+        (name = "posts", description = "Posts, comments with replies, reactions and crossposts"),
+        (name = "following", description = "Topics, following topics and spaces, and the feed"),
+        (name = "notifications", description = "Replies, mentions and new posts in what you follow"),
         (name = "subscriptions", description = "Paid plans, limited places and the waitlist"),
         (name = "payments", description = "The payment provider's webhook"),
         (name = "refunds", description = "Refund quotes and requests"),

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod docs;
 pub mod error;
 pub mod etag;

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod assistance;
 pub mod billing;
 pub mod calendar;
+pub mod discussion;
 pub mod error;
 pub mod events;
 pub mod messaging;

@@ -6,15 +6,20 @@ pub mod audit_log;
 pub mod auth;
 pub mod billing_address;
 pub mod calendar;
+pub mod comments;
 pub mod events;
 pub mod events_admin;
+pub mod follows;
 pub mod health;
 pub mod hub;
 pub mod hub_billing;
 pub mod invoices;
 pub mod me;
 pub mod messages;
+pub mod moderation;
+pub mod notifications;
 pub mod plans;
+pub mod posts;
 pub mod refunds;
 pub mod reports;
 pub mod search;
@@ -40,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(search::configure)
                 .configure(messages::configure)
                 .configure(reports::configure)
+                .configure(posts::configure)
+                .configure(comments::configure)
+                .configure(moderation::configure)
+                .configure(follows::configure)
+                .configure(notifications::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)

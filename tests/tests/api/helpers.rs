@@ -280,6 +280,14 @@ impl TestApp {
         self.request(Method::POST, path, token, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::PUT, path, token, None).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
     pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         self.request(Method::PATCH, path, token, Some(body)).await
     }

@@ -139,15 +139,6 @@ impl TestApp {
         let status = response.status();
         (status, response.json().await.unwrap_or_default())
     }
-
-    pub async fn put(&self, path: &str, token: Option<&str>) -> reqwest::Response {
-        self.request(reqwest::Method::PUT, path, token, None).await
-    }
-
-    pub async fn delete(&self, path: &str, token: Option<&str>) -> reqwest::Response {
-        self.request(reqwest::Method::DELETE, path, token, None)
-            .await
-    }
 }
 
 /// The `items` of a list response.

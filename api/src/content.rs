@@ -1,0 +1,347 @@
+//! Posts and comments as the access layer lets the caller see them: loading one (404 to anyone
+//! outside its space, on every path), building a page of responses with a fixed number of
+//! queries, and the notifications new content causes.
+
+use crate::access::{readable_space, space_denied, Space, ViewerContext};
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use praxis_domain::access::Access;
+use praxis_domain::discussion::{self, ContentStatus, NotificationLevel};
+use praxis_persistence::comments::{self, CommentRow};
+use praxis_persistence::notifications::{self as notes, NotificationRow};
+use praxis_persistence::posts::{self, PostRow};
+use praxis_persistence::{from_db_time, spaces, users, DbConnection};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// A post the caller may read, its space, and whether the caller moderates that space.
+pub struct VisiblePost {
+    pub row: PostRow,
+    pub space: Space,
+    pub moderator: bool,
+}
+
+impl VisiblePost {
+    pub fn status(&self) -> ApiResult<ContentStatus> {
+        ContentStatus::parse(&self.row.status).map_err(ApiError::internal)
+    }
+
+    /// Answers 403 `not-author` unless `user_id` wrote the post.
+    pub fn require_author(&self, user_id: &str) -> ApiResult<()> {
+        require_author(&self.row.author_id, user_id)
+    }
+
+    /// Answers with the reason unless the caller may write in the post's space now.
+    pub fn require_write(&self, ctx: &ViewerContext) -> ApiResult<()> {
+        match ctx.write_access(&self.space) {
+            Access::Granted => Ok(()),
+            denied => Err(space_denied(denied)),
+        }
+    }
+}
+
+pub fn require_author(author_id: &str, user_id: &str) -> ApiResult<()> {
+    if author_id == user_id {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "not-author",
+            "Only its author may change or move this.",
+        ))
+    }
+}
+
+/// The post `id` if the caller may read it now: 404 when it does not exist, is in a space the
+/// caller may not read, was deleted, or is hidden and the caller does not moderate its space.
+pub fn readable_post(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &str,
+) -> ApiResult<VisiblePost> {
+    let row = posts::find(conn, id)?.ok_or(ApiError::NotFound("post"))?;
+    let space = spaces::find_by_ids(conn, std::slice::from_ref(&row.space_id))?
+        .pop()
+        .map(Space::from_row)
+        .transpose()?
+        .ok_or(ApiError::NotFound("post"))?;
+    let access = ctx.access(&space);
+    if !access.is_granted() {
+        return Err(crate::access::content_denied(access));
+    }
+    let moderator = ctx.can_moderate(&space);
+    let post = VisiblePost {
+        row,
+        space,
+        moderator,
+    };
+    if !post.status()?.visible_to(moderator) {
+        return Err(ApiError::NotFound("post"));
+    }
+    Ok(post)
+}
+
+/// A published post the caller may read (commenting, reacting, crossposting).
+pub fn published_post(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &str,
+) -> ApiResult<VisiblePost> {
+    let post = readable_post(conn, ctx, id)?;
+    if post.status()? != ContentStatus::Published {
+        return Err(ApiError::NotFound("post"));
+    }
+    Ok(post)
+}
+
+/// The comment `id` with its post, if the caller may read both now.
+pub fn readable_comment(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &str,
+) -> ApiResult<(CommentRow, VisiblePost)> {
+    let comment = comments::find(conn, id)?.ok_or(ApiError::NotFound("comment"))?;
+    let post = readable_post(conn, ctx, &comment.post_id).map_err(|e| match e {
+        ApiError::NotFound(_) => ApiError::NotFound("comment"),
+        other => other,
+    })?;
+    let status = ContentStatus::parse(&comment.status).map_err(ApiError::internal)?;
+    if !status.visible_to(post.moderator) {
+        return Err(ApiError::NotFound("comment"));
+    }
+    Ok((comment, post))
+}
+
+/// A space the caller may write in now, or the right refusal (401/403/404 as for reading).
+pub fn writable_space(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    slug: &str,
+) -> ApiResult<Space> {
+    let space = readable_space(conn, ctx, slug)?;
+    match ctx.write_access(&space) {
+        Access::Granted => Ok(space),
+        denied => Err(space_denied(denied)),
+    }
+}
+
+/// Reaction counts by kind, e.g. `{"like": 3, "thanks": 1}`.
+pub type ReactionCounts = BTreeMap<String, i64>;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01938a2b-7c4e-7cc3-a1a6-0c1b5f7d2e10", "space": "practitioner-lounge",
+    "author_id": "01938a2a-0000-7000-8000-000000000002", "author_name": "Ana",
+    "kind": "question", "title": "How do you harvest objections?", "body": "In *consent* rounds…",
+    "status": "published", "pinned": false, "topics": ["consent"], "comment_count": 2,
+    "reactions": {"like": 3}, "created_at": "2026-11-23T09:30:00Z", "updated_at": "2026-11-23T09:30:00Z"
+}))]
+pub struct PostResponse {
+    pub id: String,
+    /// The slug of the space it is in.
+    pub space: String,
+    pub author_id: String,
+    pub author_name: String,
+    /// `article`, `question` or `discussion`.
+    pub kind: String,
+    pub title: String,
+    /// Markdown, as written.
+    pub body: String,
+    /// `published`, or `hidden` (only hosts who moderate the space see hidden posts).
+    pub status: String,
+    pub pinned: bool,
+    pub topics: Vec<String>,
+    pub comment_count: i64,
+    pub reactions: ReactionCounts,
+    /// The post this one was crossposted from, when the caller may read that one too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crossposted_from: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// Responses for posts the caller may read, with authors, topics, comment and reaction counts
+/// and crosspost sources each fetched in one query for the whole page.
+pub fn post_responses(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    spaces: &[Space],
+    rows: Vec<PostRow>,
+) -> ApiResult<Vec<PostResponse>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut authors: Vec<String> = rows.iter().map(|r| r.author_id.clone()).collect();
+    authors.sort();
+    authors.dedup();
+    let names = users::display_names(conn, &authors)?;
+    let mut topics = posts::topics_of(conn, &ids)?;
+    let counts = comments::counts(conn, &ids)?;
+    let mut reactions = comments::reaction_counts(conn, "post", &ids)?;
+    let sources: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.crossposted_from.clone())
+        .collect();
+    let readable_sources: Vec<String> = if sources.is_empty() {
+        Vec::new()
+    } else {
+        let readable = ctx.readable_space_ids(spaces);
+        posts::spaces_of(conn, &sources)?
+            .into_iter()
+            .filter(|(_, space_id, status)| status == "published" && readable.contains(space_id))
+            .map(|(id, _, _)| id)
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| PostResponse {
+            space: spaces
+                .iter()
+                .find(|s| s.row.id == r.space_id)
+                .map(|s| s.row.slug.clone())
+                .unwrap_or_default(),
+            author_name: names.get(&r.author_id).cloned().unwrap_or_default(),
+            topics: topics.remove(&r.id).unwrap_or_default(),
+            comment_count: counts.get(&r.id).copied().unwrap_or(0),
+            reactions: reactions.remove(&r.id).unwrap_or_default(),
+            crossposted_from: r
+                .crossposted_from
+                .filter(|source| readable_sources.contains(source)),
+            id: r.id,
+            author_id: r.author_id,
+            kind: r.kind,
+            title: r.title,
+            body: r.body,
+            status: r.status,
+            pinned: r.pinned,
+            created_at: from_db_time(r.created_at),
+            updated_at: from_db_time(r.updated_at),
+            edited_at: r.edited_at.map(from_db_time),
+        })
+        .collect())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentResponse {
+    pub id: String,
+    pub post_id: String,
+    /// The comment this one replies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    pub author_id: String,
+    pub author_name: String,
+    /// Markdown, as written.
+    pub body: String,
+    /// `published`, or `hidden` (seen only by hosts who moderate the space).
+    pub status: String,
+    pub reactions: ReactionCounts,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// Responses for comments the caller may read: authors and reactions in one query each.
+pub fn comment_responses(
+    conn: &mut DbConnection,
+    rows: Vec<CommentRow>,
+) -> ApiResult<Vec<CommentResponse>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let authors: Vec<String> = rows.iter().map(|r| r.author_id.clone()).collect();
+    let names = users::display_names(conn, &authors)?;
+    let mut reactions = comments::reaction_counts(conn, "comment", &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CommentResponse {
+            author_name: names.get(&r.author_id).cloned().unwrap_or_default(),
+            reactions: reactions.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            post_id: r.post_id,
+            parent_id: r.parent_id,
+            author_id: r.author_id,
+            body: r.body,
+            status: r.status,
+            created_at: from_db_time(r.created_at),
+            updated_at: from_db_time(r.updated_at),
+            edited_at: r.edited_at.map(from_db_time),
+        })
+        .collect())
+}
+
+/// New content to tell people about, in the transaction that creates it.
+pub struct NewContent<'a> {
+    pub author_id: &'a str,
+    pub space_id: &'a str,
+    pub post_id: &'a str,
+    /// Set for a comment.
+    pub comment_id: Option<&'a str>,
+    /// The author of the post or comment replied to.
+    pub replied_to: Option<&'a str>,
+    pub body: &'a str,
+    /// For a new post: its topics (followers of the space and of these topics are told).
+    pub new_post_topics: Option<&'a [String]>,
+}
+
+/// Creates the notifications new content causes (`praxis_domain::discussion::recipients`).
+/// Whether a recipient may read the content is decided when they list their notifications, so
+/// someone who loses access never sees it, and someone who gains it later does.
+pub fn notify(
+    conn: &mut DbConnection,
+    content: &NewContent<'_>,
+    now: chrono::NaiveDateTime,
+) -> ApiResult<()> {
+    let mentioned = discussion::mentioned_ids(content.body);
+    let mentioned = if mentioned.is_empty() {
+        mentioned
+    } else {
+        let existing = notes::existing_users(conn, &mentioned)?;
+        mentioned
+            .into_iter()
+            .filter(|id| existing.contains(id))
+            .collect()
+    };
+    let followers = match content.new_post_topics {
+        Some(topics) => notes::followers(conn, content.space_id, topics)?,
+        None => Vec::new(),
+    };
+    let mut everyone: Vec<String> = mentioned.iter().chain(followers.iter()).cloned().collect();
+    everyone.extend(content.replied_to.map(str::to_owned));
+    if everyone.is_empty() {
+        return Ok(());
+    }
+    let levels = notes::levels(conn, content.space_id, &everyone)?;
+    let recipients = discussion::recipients(
+        content.author_id,
+        content.replied_to,
+        &mentioned,
+        &followers,
+        |id| {
+            levels
+                .get(id)
+                .and_then(|l| NotificationLevel::parse(l).ok())
+                .unwrap_or_default()
+        },
+    );
+    let rows: Vec<NotificationRow> = recipients
+        .into_iter()
+        .map(|r| NotificationRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: r.user_id,
+            kind: r.kind.as_str().to_owned(),
+            actor_id: Some(content.author_id.to_owned()),
+            space_id: content.space_id.to_owned(),
+            post_id: Some(content.post_id.to_owned()),
+            comment_id: content.comment_id.map(str::to_owned),
+            created_at: now,
+            read_at: None,
+        })
+        .collect();
+    notes::insert(conn, &rows)?;
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! Posts and their topics; pages of posts by keyset, and what a page shows beside each post
+//! (topics, comment counts) fetched in one query each.
+
+use crate::error::Result;
+use crate::schema::{post_topics, posts, space_follows, topic_follows, topics};
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = posts)]
+pub struct PostRow {
+    pub id: String,
+    pub space_id: String,
+    pub author_id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub status: String,
+    pub pinned: bool,
+    pub crossposted_from: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = posts)]
+pub struct PostChanges {
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub status: Option<String>,
+    pub pinned: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub edited_at: Option<Option<NaiveDateTime>>,
+}
+
+/// Inserts a post with its topics.
+pub fn insert(conn: &mut DbConnection, row: &PostRow, topic_slugs: &[String]) -> Result<()> {
+    diesel::insert_into(posts::table)
+        .values(row)
+        .execute(conn)?;
+    set_topics(conn, &row.id, topic_slugs)
+}
+
+/// Replaces the topics of a post.
+pub fn set_topics(conn: &mut DbConnection, post_id: &str, topic_slugs: &[String]) -> Result<()> {
+    diesel::delete(post_topics::table.filter(post_topics::post_id.eq(post_id))).execute(conn)?;
+    for slug in topic_slugs {
+        diesel::insert_into(post_topics::table)
+            .values((
+                post_topics::post_id.eq(post_id),
+                post_topics::topic_slug.eq(slug),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PostRow>> {
+    Ok(posts::table
+        .find(id)
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update(conn: &mut DbConnection, id: &str, changes: &PostChanges) -> Result<()> {
+    diesel::update(posts::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A page of a space's posts, newest first, in the given states, after the cursor `(at, id)`:
+/// served by `posts_space_idx (space_id, created_at DESC, id DESC)`.
+pub fn page_in_space(
+    conn: &mut DbConnection,
+    space_id: &str,
+    statuses: &[&str],
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<PostRow>> {
+    let mut query = posts::table
+        .filter(posts::space_id.eq(space_id))
+        .filter(posts::status.eq_any(statuses))
+        .select(PostRow::as_select())
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            posts::created_at
+                .lt(at)
+                .or(posts::created_at.eq(at).and(posts::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// A page of the feed of `user_id`: published posts, newest first, in the spaces they may read
+/// now (`readable_space_ids`), that are in a space they follow or carry a topic they follow. The
+/// access filter is part of the query, so a page is never short or padded by hidden content.
+pub fn feed_page(
+    conn: &mut DbConnection,
+    user_id: &str,
+    readable_space_ids: &[String],
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<PostRow>> {
+    let followed_spaces = space_follows::table
+        .filter(space_follows::user_id.eq(user_id))
+        .select(space_follows::space_id);
+    let followed_topics = topic_follows::table
+        .filter(topic_follows::user_id.eq(user_id))
+        .select(topic_follows::topic_slug);
+    let with_followed_topics = post_topics::table
+        .filter(post_topics::topic_slug.eq_any(followed_topics))
+        .select(post_topics::post_id);
+    let mut query = posts::table
+        .filter(posts::status.eq("published"))
+        .filter(posts::space_id.eq_any(readable_space_ids))
+        .filter(
+            posts::space_id
+                .eq_any(followed_spaces)
+                .or(posts::id.eq_any(with_followed_topics)),
+        )
+        .select(PostRow::as_select())
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            posts::created_at
+                .lt(at)
+                .or(posts::created_at.eq(at).and(posts::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The topics of several posts, in one query.
+pub fn topics_of(
+    conn: &mut DbConnection,
+    post_ids: &[String],
+) -> Result<HashMap<String, Vec<String>>> {
+    let rows: Vec<(String, String)> = post_topics::table
+        .filter(post_topics::post_id.eq_any(post_ids))
+        .select((post_topics::post_id, post_topics::topic_slug))
+        .order((post_topics::post_id.asc(), post_topics::topic_slug.asc()))
+        .load(conn)?;
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (post, topic) in rows {
+        out.entry(post).or_default().push(topic);
+    }
+    Ok(out)
+}
+
+/// The space of each of several posts (to decide whether a crosspost's source may be named).
+pub fn spaces_of(
+    conn: &mut DbConnection,
+    post_ids: &[String],
+) -> Result<Vec<(String, String, String)>> {
+    Ok(posts::table
+        .filter(posts::id.eq_any(post_ids))
+        .select((posts::id, posts::space_id, posts::status))
+        .load(conn)?)
+}
+
+/// The titles of several posts, in one query (notification lists).
+pub fn titles(conn: &mut DbConnection, post_ids: &[String]) -> Result<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = posts::table
+        .filter(posts::id.eq_any(post_ids))
+        .select((posts::id, posts::title))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = topics)]
+pub struct TopicRow {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn all_topics(conn: &mut DbConnection) -> Result<Vec<TopicRow>> {
+    Ok(topics::table
+        .select(TopicRow::as_select())
+        .order(topics::slug.asc())
+        .load(conn)?)
+}
+
+/// Which of these topic slugs exist.
+pub fn existing_topics(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<String>> {
+    Ok(topics::table
+        .filter(topics::slug.eq_any(slugs))
+        .select(topics::slug)
+        .load(conn)?)
+}

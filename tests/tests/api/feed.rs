@@ -1,0 +1,182 @@
+//! The feed and following (DOMAIN.md "Terms and confidentiality"): what a member follows and may
+//! read now, newest first; nothing from a space they may not read.
+
+use crate::discussion_helpers::id;
+use crate::helpers::{problem, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items.iter().map(id).collect()
+}
+
+#[tokio::test]
+async fn the_feed_shows_followed_spaces_and_topics_newest_first_and_only_what_is_readable_now() {
+    let app = spawn_app().await;
+    let pro = app.pro_member().await;
+    let other = app.pro_member().await;
+    let token = Some(pro.access_token.as_str());
+    for path in [
+        "/api/v1/spaces/pro-lounge/follow",
+        "/api/v1/topics/consent/follow",
+    ] {
+        assert_eq!(app.put(path, token).await.status(), StatusCode::NO_CONTENT);
+    }
+    let topics: Value = app
+        .get("/api/v1/topics", token)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let consent = topics
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|t| t["slug"] == "consent");
+    assert_eq!(consent.map(|t| t["following"].clone()), Some(json!(true)));
+    let in_lounge = app.write_post(&other, "pro-lounge", "Lounge", &[]).await;
+    app.clock.advance(chrono::Duration::seconds(1));
+    let unrelated = app
+        .write_post(&other, "lobby", "Unrelated", &["drivers"])
+        .await;
+    app.clock.advance(chrono::Duration::seconds(1));
+    let by_topic = app
+        .write_post(&other, "lobby", "Consent", &["consent"])
+        .await;
+    let feed = app.items("/api/v1/feed", token).await;
+    assert_eq!(ids(&feed), vec![id(&by_topic), id(&in_lounge)]);
+    assert!(!ids(&feed).contains(&id(&unrelated)));
+
+    let sub = app
+        .items("/api/v1/subscriptions", token)
+        .await
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    app.post(
+        &format!("/api/v1/subscriptions/{}/cancel", id(&sub)),
+        token,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        ids(&app.items("/api/v1/feed", token).await),
+        vec![id(&by_topic)],
+        "the lounge leaves the feed at once"
+    );
+    assert_eq!(
+        app.request(
+            reqwest::Method::DELETE,
+            "/api/v1/spaces/pro-lounge/follow",
+            token,
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    problem(
+        app.get("/api/v1/feed", None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    problem(
+        app.put("/api/v1/topics/no-such-topic/follow", token).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn feed_items_and_topic_attachments_never_reach_outsiders() {
+    let app = spawn_app().await;
+    let outsiders = app.pro_lounge_outsiders().await;
+    let admin = app.as_admin().await;
+    let pro = app.pro_member().await;
+    let participant = app.member().await;
+    app.sealed_room(&admin, "supervision-3", &[&participant])
+        .await;
+    let members: Vec<_> = outsiders.iter().filter_map(|o| o.session.clone()).collect();
+    for member in members.iter().chain([&admin]) {
+        let token = Some(member.access_token.as_str());
+        app.put("/api/v1/topics/consent/follow", token).await;
+        app.put("/api/v1/spaces/lobby/follow", token).await;
+        problem(
+            app.put("/api/v1/spaces/supervision-3/follow", token).await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    }
+    for member in &members {
+        let lounge = app
+            .put(
+                "/api/v1/spaces/pro-lounge/follow",
+                Some(&member.access_token),
+            )
+            .await;
+        assert_eq!(
+            lounge.status(),
+            StatusCode::FORBIDDEN,
+            "only spaces you may read can be followed"
+        );
+    }
+    let secret = app
+        .write_post(&pro, "pro-lounge", "PRO secret", &["consent"])
+        .await;
+    let sealed = app
+        .write_post(&participant, "supervision-3", "Sealed case", &["consent"])
+        .await;
+    let public = app.write_post(&pro, "lobby", "Public", &["consent"]).await;
+    for member in &members {
+        let feed = ids(&app.items("/api/v1/feed", Some(&member.access_token)).await);
+        assert_eq!(feed, vec![id(&public)], "{}", member.email);
+    }
+    let admin_feed = ids(&app.items("/api/v1/feed", Some(&admin.access_token)).await);
+    assert!(admin_feed.contains(&id(&public)) && admin_feed.contains(&id(&secret)));
+    assert!(
+        !admin_feed.contains(&id(&sealed)),
+        "admins never read a sealed room"
+    );
+    let participant_feed = app
+        .items("/api/v1/feed", Some(&participant.access_token))
+        .await;
+    assert!(
+        participant_feed.is_empty(),
+        "following nothing, a feed is empty"
+    );
+}
+
+#[tokio::test]
+async fn the_feed_pages_by_cursor_without_duplicates() {
+    let app = spawn_app().await;
+    let (reader, writer) = (app.member().await, app.member().await);
+    app.put("/api/v1/spaces/lobby/follow", Some(&reader.access_token))
+        .await;
+    for i in 0..25 {
+        app.write_post(&writer, "lobby", &format!("P{i}"), &[])
+            .await;
+    }
+    let first: Value = app
+        .get("/api/v1/feed", Some(&reader.access_token))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let cursor = first["next_cursor"].as_str().unwrap_or_default().to_owned();
+    let second = app
+        .items(
+            &format!("/api/v1/feed?cursor={cursor}"),
+            Some(&reader.access_token),
+        )
+        .await;
+    let mut all = ids(first["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default());
+    assert_eq!((all.len(), second.len()), (20, 5));
+    all.extend(ids(&second));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 25);
+}

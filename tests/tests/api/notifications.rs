@@ -1,0 +1,243 @@
+//! Notifications: replies, `@[member-id]` mentions and new posts in what you follow, never to
+//! the author, per-space levels, and only about content the member may still read.
+
+use crate::discussion_helpers::id;
+use crate::helpers::{problem, spawn_app, Session, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn kinds(app: &TestApp, member: &Session) -> Vec<String> {
+    app.items("/api/v1/notifications", Some(&member.access_token))
+        .await
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn replies_mentions_and_new_posts_notify_everyone_but_the_author() {
+    let app = spawn_app().await;
+    let (author, follower, mentioned) =
+        (app.member().await, app.member().await, app.member().await);
+    app.put("/api/v1/spaces/lobby/follow", Some(&follower.access_token))
+        .await;
+    app.put("/api/v1/spaces/lobby/follow", Some(&author.access_token))
+        .await;
+    let body = format!("Thoughts, @[{}]?", mentioned.user_id);
+    let post = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            Some(&author.access_token),
+            &json!({"kind": "question", "title": "Q", "body": body}),
+        )
+        .await;
+    let post: Value = post.json().await.unwrap_or_default();
+    assert_eq!(kinds(&app, &follower).await, vec!["new_post"]);
+    assert_eq!(kinds(&app, &mentioned).await, vec!["mention"]);
+    assert!(kinds(&app, &author).await.is_empty(), "never the author");
+    let comment = app
+        .write_comment(&mentioned, &id(&post), "An answer", None)
+        .await;
+    assert_eq!(kinds(&app, &author).await, vec!["reply"]);
+    app.write_comment(&author, &id(&post), "Thanks", Some(&id(&comment)))
+        .await;
+    let items = app
+        .items("/api/v1/notifications", Some(&mentioned.access_token))
+        .await;
+    assert_eq!(items[0]["kind"], "reply");
+    assert_eq!(items[0]["post_title"], "Q");
+    assert_eq!(items[0]["space"], "lobby");
+    assert_eq!(items[0]["read"], false);
+    let read = app
+        .post(
+            &format!("/api/v1/notifications/{}/read", id(&items[0])),
+            Some(&mentioned.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(read.status(), StatusCode::NO_CONTENT);
+    let someone_elses = app
+        .post(
+            &format!("/api/v1/notifications/{}/read", id(&items[0])),
+            Some(&author.access_token),
+            &json!({}),
+        )
+        .await;
+    problem(someone_elses, StatusCode::NOT_FOUND).await;
+    app.post(
+        "/api/v1/notifications/read-all",
+        Some(&mentioned.access_token),
+        &json!({}),
+    )
+    .await;
+    let items = app
+        .items("/api/v1/notifications", Some(&mentioned.access_token))
+        .await;
+    assert!(items.iter().all(|n| n["read"] == true));
+}
+
+#[tokio::test]
+async fn cancelling_pro_removes_pro_lounge_notifications_on_the_next_request() {
+    let app = spawn_app().await;
+    let (member, colleague) = (app.pro_member().await, app.pro_member().await);
+    let token = Some(member.access_token.as_str());
+    app.put("/api/v1/spaces/pro-lounge/follow", token).await;
+    app.write_post(&colleague, "pro-lounge", "For PROs", &[])
+        .await;
+    app.write_post(&colleague, "lobby", "For all", &[]).await;
+    let public = app.write_post(&member, "lobby", "Mine", &[]).await;
+    app.write_comment(
+        &colleague,
+        &id(&public),
+        &format!("@[{}] see the lounge", member.user_id),
+        None,
+    )
+    .await;
+    assert_eq!(kinds(&app, &member).await, vec!["reply", "new_post"]);
+    let sub = app
+        .items("/api/v1/subscriptions", token)
+        .await
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    app.post(
+        &format!("/api/v1/subscriptions/{}/cancel", id(&sub)),
+        token,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        kinds(&app, &member).await,
+        vec!["reply"],
+        "the lounge's notification is gone"
+    );
+}
+
+#[tokio::test]
+async fn notifications_never_reveal_content_to_outsiders_or_after_it_is_deleted_or_hidden() {
+    let app = spawn_app().await;
+    let outsiders = app.pro_lounge_outsiders().await;
+    let admin = app.as_admin().await;
+    let host = app.as_host().await;
+    let pro = app.pro_member().await;
+    let participant = app.member().await;
+    app.sealed_room(&admin, "supervision-4", &[&participant])
+        .await;
+    let mut members: Vec<Session> = outsiders.iter().filter_map(|o| o.session.clone()).collect();
+    members.push(admin.clone());
+    for m in &members {
+        app.put("/api/v1/topics/consent/follow", Some(&m.access_token))
+            .await;
+    }
+    let mentions: String = members
+        .iter()
+        .map(|m| format!("@[{}] ", m.user_id))
+        .collect();
+    app.post(
+        "/api/v1/spaces/pro-lounge/posts",
+        Some(&pro.access_token),
+        &json!({"kind": "discussion", "title": "PRO", "body": mentions, "topics": ["consent"]}),
+    )
+    .await;
+    app.post(
+        "/api/v1/spaces/supervision-4/posts",
+        Some(&participant.access_token),
+        &json!({"kind": "discussion", "title": "Sealed", "body": mentions, "topics": ["consent"]}),
+    )
+    .await;
+    let admin_sees = app
+        .items("/api/v1/notifications", Some(&admin.access_token))
+        .await;
+    assert!(
+        admin_sees.iter().all(|n| n["space"] != "supervision-4"),
+        "an admin is told nothing from a sealed room: {admin_sees:?}"
+    );
+    for m in members.iter().filter(|m| m.user_id != admin.user_id) {
+        assert!(
+            kinds(&app, m).await.is_empty(),
+            "{} sees a notification",
+            m.email
+        );
+    }
+    assert!(
+        app.count("SELECT COUNT(*) AS n FROM notifications").await >= 8,
+        "the rows exist; the list filters them"
+    );
+
+    let reader = app.member().await;
+    app.put("/api/v1/spaces/lobby/follow", Some(&reader.access_token))
+        .await;
+    let gone = app.write_post(&pro, "lobby", "Soon deleted", &[]).await;
+    let hidden = app.write_post(&pro, "lobby", "Soon hidden", &[]).await;
+    assert_eq!(kinds(&app, &reader).await.len(), 2);
+    app.delete(
+        &format!("/api/v1/posts/{}", id(&gone)),
+        Some(&pro.access_token),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/admin/posts/{}/hide", id(&hidden)),
+        Some(&host.access_token),
+        &json!({}),
+    )
+    .await;
+    assert!(kinds(&app, &reader).await.is_empty());
+}
+
+#[tokio::test]
+async fn notification_levels_mute_a_space_or_keep_only_what_is_addressed_to_you() {
+    let app = spawn_app().await;
+    let (reader, writer) = (app.member().await, app.member().await);
+    let token = Some(reader.access_token.as_str());
+    app.put("/api/v1/spaces/lobby/follow", token).await;
+    let set = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/spaces/lobby/notification-level",
+            token,
+            Some(&json!({"level": "mentions"})),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    app.write_post(&writer, "lobby", "Not for you", &[]).await;
+    assert!(kinds(&app, &reader).await.is_empty());
+    app.post(
+        "/api/v1/spaces/lobby/posts",
+        Some(&writer.access_token),
+        &json!({"kind": "article", "title": "Hi", "body": format!("@[{}]", reader.user_id)}),
+    )
+    .await;
+    assert_eq!(kinds(&app, &reader).await, vec!["mention"]);
+    app.request(
+        reqwest::Method::PUT,
+        "/api/v1/spaces/lobby/notification-level",
+        token,
+        Some(&json!({"level": "muted"})),
+    )
+    .await;
+    app.post(
+        "/api/v1/spaces/lobby/posts",
+        Some(&writer.access_token),
+        &json!({"kind": "article", "title": "Hi", "body": format!("@[{}]", reader.user_id)}),
+    )
+    .await;
+    assert_eq!(kinds(&app, &reader).await.len(), 1);
+    let bad = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/spaces/lobby/notification-level",
+            token,
+            Some(&json!({"level": "loud"})),
+        )
+        .await;
+    problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let lounge = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/spaces/pro-lounge/notification-level",
+            token,
+            Some(&json!({"level": "all"})),
+        )
+        .await;
+    problem(lounge, StatusCode::FORBIDDEN).await;
+}

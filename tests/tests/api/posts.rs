@@ -1,0 +1,568 @@
+//! Posts, comments, reactions and crossposts (DOMAIN.md "Terms and confidentiality"): content in
+//! a space is visible only to those who may read it, on every path.
+
+use crate::discussion_helpers::{id, Outsider};
+use crate::helpers::{problem, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+/// Every path to a post, a comment and a reaction answers 404 to the outsider, and nothing they
+/// can list shows it or counts it.
+async fn assert_cannot_see(
+    app: &crate::helpers::TestApp,
+    outsider: &Outsider,
+    space: &str,
+    post: &str,
+    comment: &str,
+) {
+    let who = outsider.who;
+    let token = outsider.token();
+    let reads = [
+        format!("/api/v1/posts/{post}"),
+        format!("/api/v1/posts/{post}/comments"),
+    ];
+    for path in reads {
+        let response = app.get(&path, token).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "{who}: GET {path}"
+        );
+    }
+    let body = json!({"body": "x", "title": "x"});
+    let writes = [
+        app.patch(&format!("/api/v1/posts/{post}"), token, &body)
+            .await,
+        app.delete(&format!("/api/v1/posts/{post}"), token).await,
+        app.post(
+            &format!("/api/v1/posts/{post}/comments"),
+            token,
+            &json!({"body": "x"}),
+        )
+        .await,
+        app.post(
+            &format!("/api/v1/posts/{post}/crosspost"),
+            token,
+            &json!({"space": "lobby"}),
+        )
+        .await,
+        app.put(&format!("/api/v1/posts/{post}/reactions/like"), token)
+            .await,
+        app.delete(&format!("/api/v1/posts/{post}/reactions/like"), token)
+            .await,
+        app.patch(
+            &format!("/api/v1/comments/{comment}"),
+            token,
+            &json!({"body": "x"}),
+        )
+        .await,
+        app.delete(&format!("/api/v1/comments/{comment}"), token)
+            .await,
+        app.put(&format!("/api/v1/comments/{comment}/reactions/like"), token)
+            .await,
+    ];
+    for response in writes {
+        let url = response.url().path().to_owned();
+        let status = response.status();
+        // Visitors are asked to sign in before anything is looked up.
+        let expected = if token.is_none() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(status, expected, "{who}: write {url}");
+    }
+    let list = app
+        .get(&format!("/api/v1/spaces/{space}/posts"), token)
+        .await;
+    assert!(
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::FORBIDDEN,
+            StatusCode::NOT_FOUND
+        ]
+        .contains(&list.status()),
+        "{who}: list {space} answered {}",
+        list.status()
+    );
+    let text = list.text().await.unwrap_or_default();
+    assert!(!text.contains(post), "{who}: the list names the post");
+    for lobby_item in app.items("/api/v1/spaces/lobby/posts", token).await {
+        assert_ne!(lobby_item["id"], post, "{who}: not in the Lobby either");
+    }
+}
+
+#[tokio::test]
+async fn pro_lounge_posts_comments_and_reactions_are_invisible_to_everyone_outside_it() {
+    let app = spawn_app().await;
+    let outsiders = app.pro_lounge_outsiders().await;
+    let pro = app.pro_member().await;
+    let other_pro = app.pro_member().await;
+    let post = app
+        .write_post(&pro, "pro-lounge", "A PRO matter", &["consent"])
+        .await;
+    assert_eq!(post["topics"], json!(["consent"]));
+    let comment = app
+        .write_comment(&other_pro, &id(&post), "A PRO reply", None)
+        .await;
+    let liked = app
+        .put(
+            &format!("/api/v1/posts/{}/reactions/like", id(&post)),
+            Some(&other_pro.access_token),
+        )
+        .await;
+    assert_eq!(liked.status(), StatusCode::NO_CONTENT);
+    let seen: Value = app
+        .get(
+            &format!("/api/v1/posts/{}", id(&post)),
+            Some(&other_pro.access_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(seen["reactions"]["like"], 1);
+    assert_eq!(seen["comment_count"], 1);
+    for outsider in &outsiders {
+        assert_cannot_see(&app, outsider, "pro-lounge", &id(&post), &id(&comment)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_sealed_room_s_content_is_invisible_to_admins_hosts_and_members_outside_it() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let (inside, peer) = (app.member().await, app.member().await);
+    app.sealed_room(&admin, "supervision-7", &[&inside, &peer])
+        .await;
+    let post = app
+        .write_post(&inside, "supervision-7", "A case", &[])
+        .await;
+    let comment = app.write_comment(&peer, &id(&post), "Thoughts", None).await;
+    let outsiders = vec![
+        Outsider {
+            who: "admin",
+            session: Some(admin.clone()),
+        },
+        Outsider {
+            who: "host",
+            session: Some(app.as_host().await),
+        },
+        Outsider {
+            who: "lobby member",
+            session: Some(app.member().await),
+        },
+        Outsider {
+            who: "anonymous",
+            session: None,
+        },
+    ];
+    for outsider in &outsiders {
+        assert_cannot_see(&app, outsider, "supervision-7", &id(&post), &id(&comment)).await;
+    }
+    let hide = app
+        .post(
+            &format!("/api/v1/admin/posts/{}/hide", id(&post)),
+            Some(&admin.access_token),
+            &json!({}),
+        )
+        .await;
+    problem(hide, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn losing_the_subscription_closes_the_lounge_posts_on_the_next_request() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "monthly").await;
+    let post = app
+        .write_post(&member, "practitioner-lounge", "Mine", &[])
+        .await;
+    let path = format!("/api/v1/posts/{}", id(&post));
+    assert_eq!(
+        app.get(&path, Some(&member.access_token)).await.status(),
+        StatusCode::OK
+    );
+    app.post(
+        &format!("/api/v1/subscriptions/{}/cancel", id(&sub)),
+        Some(&member.access_token),
+        &json!({}),
+    )
+    .await;
+    problem(
+        app.get(&path, Some(&member.access_token)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        app.delete(&path, Some(&member.access_token)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn listing_a_space_you_cannot_enter_answers_with_the_reason_or_404_for_secret_ones() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let member = app.member().await;
+    app.sealed_room(&admin, "supervision-2", &[]).await;
+    problem(
+        app.get("/api/v1/spaces/lobby-members/posts", None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let denied = problem(
+        app.get(
+            "/api/v1/spaces/pro-lounge/posts",
+            Some(&member.access_token),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(denied["type"], "space-access-denied");
+    problem(
+        app.get(
+            "/api/v1/spaces/supervision-2/posts",
+            Some(&admin.access_token),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/spaces/lobby/posts", None).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn visitors_read_the_lobby_and_only_members_who_accepted_the_terms_write() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let post = app.write_post(&member, "lobby", "Hello", &[]).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/posts/{}", id(&post)), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let anonymous = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            None,
+            &json!({"kind": "article", "title": "t", "body": "b"}),
+        )
+        .await;
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+    let email = format!("n{}@example.org", uuid::Uuid::new_v4().simple());
+    app.register(&email).await;
+    let newcomer = app.login(&email).await;
+    let blocked = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            Some(&newcomer.access_token),
+            &json!({"kind": "article", "title": "t", "body": "b"}),
+        )
+        .await;
+    assert_eq!(
+        problem(blocked, StatusCode::FORBIDDEN).await["type"],
+        "terms-acceptance-required"
+    );
+}
+
+#[tokio::test]
+async fn post_fields_are_validated_and_the_body_is_stored_as_written() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let token = Some(member.access_token.as_str());
+    let invalid = app.post("/api/v1/spaces/lobby/posts", token, &json!({"kind": "rant", "title": "", "body": "x".repeat(50_001), "topics": ["no-such-topic"]})).await;
+    let invalid = problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        invalid["errors"].as_array().map(Vec::len).unwrap_or(0) >= 3,
+        "{invalid}"
+    );
+    let unknown_topic = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            token,
+            &json!({"kind": "article", "title": "t", "body": "b", "topics": ["no-such-topic"]}),
+        )
+        .await;
+    assert_eq!(
+        problem(unknown_topic, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        "topics[0]"
+    );
+    let markdown = "# Title\n\n<b>raw</b> *as written*  \n";
+    let created = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            token,
+            &json!({"kind": "article", "title": "t", "body": markdown}),
+        )
+        .await;
+    let created: Value = created.json().await.unwrap_or_default();
+    assert_eq!(created["body"], markdown);
+}
+
+#[tokio::test]
+async fn only_the_author_edits_or_deletes_and_deleted_content_is_gone_from_every_read() {
+    let app = spawn_app().await;
+    let (author, other) = (app.member().await, app.member().await);
+    let post = app.write_post(&author, "lobby", "Original", &[]).await;
+    let path = format!("/api/v1/posts/{}", id(&post));
+    let by_other = app
+        .patch(
+            &path,
+            Some(&other.access_token),
+            &json!({"title": "Hijacked"}),
+        )
+        .await;
+    assert_eq!(
+        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        "not-author"
+    );
+    problem(
+        app.delete(&path, Some(&other.access_token)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let edited = app
+        .patch(
+            &path,
+            Some(&author.access_token),
+            &json!({"title": "Edited", "topics": ["drivers"]}),
+        )
+        .await;
+    let edited: Value = edited.json().await.unwrap_or_default();
+    assert_eq!(edited["title"], "Edited");
+    assert_eq!(edited["topics"], json!(["drivers"]));
+    assert!(edited["edited_at"].is_string());
+
+    let comment = app
+        .write_comment(&other, &id(&post), "A comment", None)
+        .await;
+    let comment_path = format!("/api/v1/comments/{}", id(&comment));
+    problem(
+        app.patch(
+            &comment_path,
+            Some(&author.access_token),
+            &json!({"body": "no"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        app.delete(&comment_path, Some(&other.access_token))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert!(app
+        .items(&format!("{path}/comments"), None)
+        .await
+        .is_empty());
+
+    assert_eq!(
+        app.delete(&path, Some(&author.access_token)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    for token in [None, Some(author.access_token.as_str())] {
+        problem(app.get(&path, token).await, StatusCode::NOT_FOUND).await;
+        assert!(app
+            .items("/api/v1/spaces/lobby/posts", token)
+            .await
+            .is_empty());
+    }
+}
+
+#[tokio::test]
+async fn comments_reply_only_to_comments_of_the_same_post() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let first = app.write_post(&member, "lobby", "First", &[]).await;
+    let second = app.write_post(&member, "lobby", "Second", &[]).await;
+    let root = app.write_comment(&member, &id(&first), "Root", None).await;
+    let reply = app
+        .write_comment(&member, &id(&first), "Reply", Some(&id(&root)))
+        .await;
+    assert_eq!(reply["parent_id"], id(&root));
+    let elsewhere = app
+        .post(
+            &format!("/api/v1/posts/{}/comments", id(&second)),
+            Some(&member.access_token),
+            &json!({"body": "x", "parent_id": id(&root)}),
+        )
+        .await;
+    assert_eq!(
+        problem(elsewhere, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        "parent_id"
+    );
+    let items = app
+        .items(&format!("/api/v1/posts/{}/comments", id(&first)), None)
+        .await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1]["parent_id"], id(&root));
+}
+
+#[tokio::test]
+async fn reactions_come_from_a_fixed_set_and_are_counted_once_per_member() {
+    let app = spawn_app().await;
+    let (a, b) = (app.member().await, app.member().await);
+    let post = app.write_post(&a, "lobby", "React", &[]).await;
+    let comment = app.write_comment(&a, &id(&post), "c", None).await;
+    for who in [&a, &b, &b] {
+        let r = app
+            .put(
+                &format!("/api/v1/posts/{}/reactions/like", id(&post)),
+                Some(&who.access_token),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    app.put(
+        &format!("/api/v1/comments/{}/reactions/thanks", id(&comment)),
+        Some(&b.access_token),
+    )
+    .await;
+    problem(
+        app.put(
+            &format!("/api/v1/posts/{}/reactions/angry", id(&post)),
+            Some(&b.access_token),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let items = app.items("/api/v1/spaces/lobby/posts", None).await;
+    assert_eq!(items[0]["reactions"], json!({"like": 2}));
+    assert_eq!(items[0]["comment_count"], 1);
+    app.delete(
+        &format!("/api/v1/posts/{}/reactions/like", id(&post)),
+        Some(&b.access_token),
+    )
+    .await;
+    let seen: Value = app
+        .get(&format!("/api/v1/posts/{}", id(&post)), None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(seen["reactions"], json!({"like": 1}));
+    let comments = app
+        .items(&format!("/api/v1/posts/{}/comments", id(&post)), None)
+        .await;
+    assert_eq!(comments[0]["reactions"], json!({"thanks": 1}));
+}
+
+#[tokio::test]
+async fn only_the_author_crossposts_and_only_into_a_space_they_may_write_in() {
+    let app = spawn_app().await;
+    let author = app.member().await;
+    app.subscribed(&author, "practitioner", "monthly").await;
+    let colleague = app.member().await;
+    app.subscribed(&colleague, "practitioner", "monthly").await;
+    let post = app
+        .write_post(
+            &author,
+            "practitioner-lounge",
+            "A generic question",
+            &["drivers"],
+        )
+        .await;
+    let path = format!("/api/v1/posts/{}/crosspost", id(&post));
+    let by_other = app
+        .post(
+            &path,
+            Some(&colleague.access_token),
+            &json!({"space": "lobby"}),
+        )
+        .await;
+    assert_eq!(
+        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        "not-author"
+    );
+    let into_pro = app
+        .post(
+            &path,
+            Some(&author.access_token),
+            &json!({"space": "pro-lounge"}),
+        )
+        .await;
+    problem(into_pro, StatusCode::FORBIDDEN).await;
+    let copied = app
+        .post(
+            &path,
+            Some(&author.access_token),
+            &json!({"space": "lobby"}),
+        )
+        .await;
+    assert_eq!(copied.status(), StatusCode::CREATED);
+    let copied: Value = copied.json().await.unwrap_or_default();
+    assert_ne!(id(&copied), id(&post), "a crosspost is a new post");
+    assert_eq!(copied["space"], "lobby");
+    assert_eq!(copied["topics"], json!(["drivers"]));
+    assert_eq!(
+        copied["crossposted_from"],
+        id(&post),
+        "the author may read the source"
+    );
+    let seen_by_visitor: Value = app
+        .get(&format!("/api/v1/posts/{}", id(&copied)), None)
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert!(
+        seen_by_visitor.get("crossposted_from").is_none(),
+        "the private source is not named to outsiders"
+    );
+    problem(
+        app.get(&format!("/api/v1/posts/{}", id(&post)), None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_list_of_45_posts_pages_as_20_20_5_without_duplicates_or_gaps_while_new_posts_arrive() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let mut written = HashSet::new();
+    for i in 0..45 {
+        let post = app
+            .write_post(&member, "lobby", &format!("Post {i}"), &[])
+            .await;
+        written.insert(id(&post));
+        if i % 7 == 0 {
+            app.clock.advance(chrono::Duration::seconds(1));
+        }
+    }
+    let mut seen = Vec::new();
+    let mut sizes = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/spaces/lobby/posts?cursor={c}"),
+            None => "/api/v1/spaces/lobby/posts".to_owned(),
+        };
+        let page: Value = app.get(&path, None).await.json().await.unwrap_or_default();
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        sizes.push(items.len());
+        seen.extend(items.iter().map(id));
+        // Someone posts between pages: it is newer than everything listed, so it never shifts a page.
+        app.write_post(&member, "lobby", "Arrived meanwhile", &[])
+            .await;
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, vec![20, 20, 5]);
+    let unique: HashSet<String> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "no duplicates");
+    assert_eq!(unique, written, "no gaps");
+}
