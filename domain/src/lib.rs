@@ -8,6 +8,7 @@ pub mod assistance;
 pub mod billing;
 pub mod calendar;
 pub mod error;
+pub mod learning;
 pub mod money;
 pub mod payments;
 pub mod plans;
