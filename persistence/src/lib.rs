@@ -10,6 +10,7 @@ pub mod connection;
 pub mod error;
 pub mod idempotency;
 pub mod invoices;
+pub mod learning;
 pub mod magic_links;
 pub mod migrations;
 pub mod outbox;
