@@ -1,5 +1,6 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
+use crate::routes::learning::{assignments, questions, recordings, resources, submissions};
 use crate::routes::{
     applications, assistance, audit_log, auth, health, hub, hub_billing, me, plans, refunds,
     spaces, subscriptions, terms, webhook,
@@ -32,6 +33,13 @@ use utoipa::OpenApi;
         hub::get_billing_address, hub::put_billing_address, hub::list_hub_invoices,
         hub_billing::list_hub_subscriptions, hub_billing::cancel_hub_subscription,
         hub_billing::create_hub_refund_request,
+        questions::list_questions, questions::ask_question, questions::edit_question,
+        questions::vote_question, questions::unvote_question, questions::answer_question,
+        recordings::put_recording, recordings::get_recording, recordings::search_recordings,
+        assignments::create_assignment, assignments::list_assignments, assignments::get_assignment,
+        submissions::list_submissions, submissions::create_submission, submissions::get_submission,
+        submissions::edit_submission, submissions::list_feedback, submissions::create_feedback,
+        resources::create_resource, resources::list_resources, resources::get_resource,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     modifiers(&HubTokenScheme),
@@ -46,6 +54,7 @@ use utoipa::OpenApi;
         (name = "refunds", description = "Refund quotes and requests"),
         (name = "applications", description = "PRO applications"),
         (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
+        (name = "learning", description = "Q&A questions, recordings, assignments and the resource library"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -9,6 +9,7 @@ pub mod health;
 pub mod hub;
 pub mod hub_billing;
 pub mod invoices;
+pub mod learning;
 pub mod me;
 pub mod plans;
 pub mod refunds;
@@ -39,7 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(assistance::configure)
                 .configure(audit_log::configure)
                 .configure(hub::configure)
-                .configure(hub_billing::configure),
+                .configure(hub_billing::configure)
+                .configure(learning::configure),
         );
 }
 

@@ -2,6 +2,7 @@
 //! database, so tests run in parallel on SQLite (`make test`) and PostgreSQL (`make test-pg`).
 
 mod applications;
+mod assignments;
 mod audit;
 mod auth;
 mod billing_helpers;
@@ -16,6 +17,9 @@ mod openapi;
 mod persistence;
 mod plans;
 mod price_assistance;
+mod questions;
+mod recordings;
 mod refunds;
+mod resources;
 mod spaces;
 mod subscriptions;
