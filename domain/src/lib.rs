@@ -13,6 +13,7 @@ pub mod money;
 pub mod payments;
 pub mod plans;
 pub mod refunds;
+pub mod resources;
 pub mod subscriptions;
 
 pub use error::{Error, FieldError, Result};

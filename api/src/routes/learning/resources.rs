@@ -11,7 +11,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_domain::error::Errors;
-use praxis_domain::learning::{self, Language, ResourceInput, ResourceKind};
+use praxis_domain::resources::{self as library, Language, ResourceInput, ResourceKind};
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
 use praxis_persistence::learning::resources::{self, ResourceFilter, ResourceRow};
@@ -142,7 +142,7 @@ pub async fn create_resource(
 ) -> ApiResult<HttpResponse> {
     caller.require_host(&state).await?;
     let body = body.0;
-    let resource = learning::parse_resource(&ResourceInput {
+    let resource = library::parse_resource(&ResourceInput {
         kind: &body.kind,
         title: &body.title,
         summary: &body.summary,
@@ -180,7 +180,7 @@ pub async fn create_resource(
                     .collect();
                     let original_language = Language::parse(&original.language)
                         .map_err(|_| ApiError::internal("stored language is invalid"))?;
-                    learning::may_translate(original_language, &taken, resource.language)?;
+                    library::may_translate(original_language, &taken, resource.language)?;
                     original.translation_group
                 }
             };
