@@ -1,5 +1,6 @@
 //! The OpenAPI document: every handler's declared paths plus the shared parts.
 
+use crate::routes::learning::{assignments, questions, recordings, resources, submissions};
 use crate::routes::{
     applications, assistance, audit_log, auth, calendar, comments, events, events_admin, follows,
     health, hub, hub_billing, me, messages, moderation, notifications, plans, posts, refunds,
@@ -55,6 +56,13 @@ use utoipa::OpenApi;
         events_admin::cancel_event,
         calendar::member_feed, calendar::lobby_feed, calendar::rotate_feed_token,
         calendar::get_reminders, calendar::patch_reminders,
+        questions::list_questions, questions::ask_question, questions::edit_question,
+        questions::vote_question, questions::unvote_question, questions::answer_question,
+        recordings::put_recording, recordings::get_recording, recordings::search_recordings,
+        assignments::create_assignment, assignments::list_assignments, assignments::get_assignment,
+        submissions::list_submissions, submissions::create_submission, submissions::get_submission,
+        submissions::edit_submission, submissions::list_feedback, submissions::create_feedback,
+        resources::create_resource, resources::list_resources, resources::get_resource,
     ),
     components(schemas(praxis_openapi::Problem, praxis_openapi::FieldProblem)),
     modifiers(&HubTokenScheme),
@@ -75,6 +83,7 @@ use utoipa::OpenApi;
         (name = "applications", description = "PRO applications"),
         (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
         (name = "events", description = "Monthly themes, events, RSVPs and calendar feeds"),
+        (name = "learning", description = "Q&A questions, recordings, assignments and the resource library"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

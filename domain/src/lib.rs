@@ -10,12 +10,14 @@ pub mod calendar;
 pub mod discussion;
 pub mod error;
 pub mod events;
+pub mod learning;
 pub mod messaging;
 pub mod moderation;
 pub mod money;
 pub mod payments;
 pub mod plans;
 pub mod refunds;
+pub mod resources;
 pub mod search;
 pub mod subscriptions;
 

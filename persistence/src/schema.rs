@@ -651,3 +651,123 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_rsvps,
 );
+
+// Learning (20261121000006_learning): Q&A, recordings, assignments, resources.
+
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        event_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        vote_count -> Integer,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        recording_seconds -> Nullable<Integer>,
+        answer_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_votes (question_id, user_id) {
+        question_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recordings (event_id) {
+        event_id -> Text,
+        video_url -> Text,
+        duration_seconds -> Integer,
+        updated_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recording_chapters (event_id, start_seconds) {
+        event_id -> Text,
+        start_seconds -> Integer,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        space_id -> Text,
+        theme_id -> Nullable<Text>,
+        title -> Text,
+        instructions -> Text,
+        due_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> Text,
+        assignment_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        visibility -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_feedback (id) {
+        id -> Text,
+        submission_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resources (id) {
+        id -> Text,
+        kind -> Text,
+        title -> Text,
+        summary -> Text,
+        body_or_url -> Text,
+        language -> Text,
+        visibility -> Text,
+        space_id -> Nullable<Text>,
+        org_type -> Nullable<Text>,
+        translation_group -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(questions -> events (event_id));
+diesel::joinable!(question_votes -> questions (question_id));
+diesel::joinable!(recordings -> events (event_id));
+diesel::joinable!(recording_chapters -> recordings (event_id));
+diesel::joinable!(assignments -> spaces (space_id));
+diesel::joinable!(submissions -> assignments (assignment_id));
+diesel::joinable!(submission_feedback -> submissions (submission_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    questions,
+    question_votes,
+    recordings,
+    recording_chapters,
+    assignments,
+    submissions,
+    submission_feedback,
+    resources,
+    events,
+);

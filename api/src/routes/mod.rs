@@ -14,6 +14,7 @@ pub mod health;
 pub mod hub;
 pub mod hub_billing;
 pub mod invoices;
+pub mod learning;
 pub mod me;
 pub mod messages;
 pub mod moderation;
@@ -61,7 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(hub_billing::configure)
                 .configure(events::configure)
                 .configure(events_admin::configure)
-                .configure(calendar::configure),
+                .configure(calendar::configure)
+                .configure(learning::configure),
         );
 }
 

@@ -2,6 +2,7 @@
 //! database, so tests run in parallel on SQLite (`make test`) and PostgreSQL (`make test-pg`).
 
 mod applications;
+mod assignments;
 mod audit;
 mod auth;
 mod billing_helpers;
@@ -24,8 +25,11 @@ mod persistence;
 mod plans;
 mod posts;
 mod price_assistance;
+mod questions;
+mod recordings;
 mod refunds;
 mod reports;
+mod resources;
 mod search;
 mod seats;
 mod social_helpers;

@@ -1,0 +1,105 @@
+//! The resource library: articles, case studies, interviews, courses and coaching packages,
+//! public or limited to a space, with translations grouped together.
+
+use super::{contains_pattern, lower};
+use crate::error::Result;
+use crate::schema::resources;
+use crate::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = resources)]
+pub struct ResourceRow {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub body_or_url: String,
+    pub language: String,
+    pub visibility: String,
+    pub space_id: Option<String>,
+    pub org_type: Option<String>,
+    pub translation_group: String,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters of the library list.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceFilter {
+    pub kind: Option<String>,
+    pub language: Option<String>,
+    pub query: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ResourceRow) -> Result<()> {
+    diesel::insert_into(resources::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ResourceRow>> {
+    Ok(resources::table
+        .filter(resources::id.eq(id))
+        .select(ResourceRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Resources the reader may see (public ones, and those of `space_ids`), newest first.
+pub fn page(
+    conn: &mut DbConnection,
+    space_ids: &[String],
+    filter: &ResourceFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ResourceRow>> {
+    let mut query = resources::table
+        .filter(
+            resources::visibility
+                .eq("public")
+                .or(resources::space_id.eq_any(space_ids.to_vec())),
+        )
+        .select(ResourceRow::as_select())
+        .order((resources::created_at.desc(), resources::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(kind) = &filter.kind {
+        query = query.filter(resources::kind.eq(kind.clone()));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(resources::language.eq(language.clone()));
+    }
+    if let Some(q) = &filter.query {
+        let pattern = contains_pattern(q);
+        query = query.filter(
+            lower(resources::title)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(resources::summary).like(pattern).escape('\\')),
+        );
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            resources::created_at
+                .lt(at)
+                .or(resources::created_at.eq(at).and(resources::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Every resource of the given translation groups, in one query.
+pub fn in_groups(conn: &mut DbConnection, groups: &[String]) -> Result<Vec<ResourceRow>> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(resources::table
+        .filter(resources::translation_group.eq_any(groups))
+        .order((resources::language.asc(), resources::id.asc()))
+        .select(ResourceRow::as_select())
+        .load(conn)?)
+}

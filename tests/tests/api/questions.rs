@@ -1,0 +1,320 @@
+//! Q&A questions (DOMAIN.md "Events and recordings"): asked in advance by members of the event's
+//! space, up-voted once each, answered by hosts with an email to the asker.
+
+use crate::helpers::{problem, spawn_app, Session, TestApp};
+use chrono::Duration;
+use diesel::prelude::*;
+use praxis_api::clock::Clock;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const LOUNGE: &str = "space-practitioner-lounge";
+
+/// Inserts a single event directly (the events API is built elsewhere) and returns its id.
+pub async fn insert_event(
+    app: &TestApp,
+    space_id: &str,
+    title: &str,
+    starts_in: Duration,
+) -> String {
+    use praxis_persistence::schema::events as e;
+    let db = app.state.db.clone();
+    let now = app.clock.now();
+    let start = praxis_persistence::to_db_time(now + starts_in);
+    let created = praxis_persistence::to_db_time(now);
+    let id = uuid::Uuid::new_v4().to_string();
+    let (event_id, space, title) = (id.clone(), space_id.to_owned(), title.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+        diesel::insert_into(e::table)
+            .values((
+                e::id.eq(event_id),
+                e::kind.eq("qa_session"),
+                e::title.eq(title),
+                e::description.eq("Questions in advance"),
+                e::space_id.eq(space),
+                e::starts_at.eq(start),
+                e::ends_at.eq(start + Duration::hours(1)),
+                e::time_zone.eq("Europe/Berlin"),
+                e::join_url.eq("https://meet.example.org/qa"),
+                e::status.eq("scheduled"),
+                e::created_at.eq(created),
+                e::updated_at.eq(created),
+            ))
+            .execute(&mut *conn)
+            .unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    id
+}
+
+pub async fn json(response: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    response.json().await.unwrap_or_default()
+}
+
+async fn ask(app: &TestApp, who: &Session, event: &str, body: &str) -> reqwest::Response {
+    app.post(
+        &format!("/api/v1/events/{event}/questions"),
+        Some(&who.access_token),
+        &json!({"body": body}),
+    )
+    .await
+}
+
+async fn vote(app: &TestApp, who: &Session, question: &str, method: Method) -> reqwest::Response {
+    app.request(
+        method,
+        &format!("/api/v1/questions/{question}/vote"),
+        Some(&who.access_token),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn lounge_event_questions_are_hidden_from_lobby_members_and_open_to_practitioners() {
+    let app = spawn_app().await;
+    let event = insert_event(&app, LOUNGE, "Lounge Q&A", Duration::days(1)).await;
+    let practitioner = app.member().await;
+    app.subscribed(&practitioner, "practitioner", "monthly")
+        .await;
+    let lobby = app.member().await;
+
+    let asked = json(
+        ask(&app, &practitioner, &event, "How do we review agreements?").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(asked["votes"], 0);
+    assert_eq!(asked["mine"], true);
+
+    let path = format!("/api/v1/events/{event}/questions");
+    problem(
+        app.get(&path, Some(&lobby.access_token)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(app.get(&path, None).await, StatusCode::NOT_FOUND).await;
+    problem(
+        ask(&app, &lobby, &event, "Let me in?").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let question = asked["id"].as_str().unwrap_or_default();
+    problem(
+        vote(&app, &lobby, question, Method::PUT).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    let listed = json(
+        app.get(&path, Some(&practitioner.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(listed["items"][0]["body"], "How do we review agreements?");
+}
+
+#[tokio::test]
+async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_votes_then_age() {
+    let app = spawn_app().await;
+    let event = insert_event(&app, "space-lobby-members", "Lobby Q&A", Duration::days(1)).await;
+    let (a, b, c) = (app.member().await, app.member().await, app.member().await);
+    let first = json(
+        ask(&app, &a, &event, "First question").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let second = json(
+        ask(&app, &b, &event, "Second question").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let third = json(
+        ask(&app, &b, &event, "Third question").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (first, second, third) = (
+        first["id"].as_str().unwrap_or_default().to_owned(),
+        second["id"].as_str().unwrap_or_default().to_owned(),
+        third["id"].as_str().unwrap_or_default().to_owned(),
+    );
+
+    let own = vote(&app, &a, &first, Method::PUT).await;
+    assert_eq!(
+        problem(own, StatusCode::FORBIDDEN).await["type"],
+        "own-question"
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            vote(&app, &c, &third, Method::PUT).await.status(),
+            StatusCode::NO_CONTENT
+        );
+    }
+    assert_eq!(
+        vote(&app, &a, &third, Method::PUT).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        vote(&app, &c, &second, Method::PUT).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    let path = format!("/api/v1/events/{event}/questions");
+    let listed = json(app.get(&path, Some(&c.access_token)).await, StatusCode::OK).await;
+    let order: Vec<(String, i64)> = listed["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|q| {
+                    (
+                        q["id"].as_str().unwrap_or_default().to_owned(),
+                        q["votes"].as_i64().unwrap_or(-1),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        order,
+        vec![(third.clone(), 2), (second.clone(), 1), (first.clone(), 0)]
+    );
+    assert_eq!(listed["items"][0]["voted_by_me"], true);
+    assert_eq!(listed["items"][2]["voted_by_me"], false);
+
+    // Paged one at a time, the order holds.
+    let page = json(
+        app.get(&format!("{path}?limit=2"), Some(&c.access_token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let cursor = page["next_cursor"].as_str().unwrap_or_default().to_owned();
+    let rest = json(
+        app.get(
+            &format!("{path}?limit=2&cursor={cursor}"),
+            Some(&c.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rest["items"][0]["id"], first.as_str());
+    assert!(rest["next_cursor"].is_null());
+
+    assert_eq!(
+        vote(&app, &c, &third, Method::DELETE).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM question_votes").await,
+        2,
+        "withdrawn, and never counted twice"
+    );
+}
+
+#[tokio::test]
+async fn questions_are_closed_once_the_event_started() {
+    let app = spawn_app().await;
+    let event = insert_event(&app, "space-lobby-members", "Soon", Duration::hours(2)).await;
+    let (asker, other) = (app.member().await, app.member().await);
+    let asked = json(
+        ask(&app, &asker, &event, "Draft").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let path = format!(
+        "/api/v1/questions/{}",
+        asked["id"].as_str().unwrap_or_default()
+    );
+    let edited = json(
+        app.patch(&path, Some(&asker.access_token), &json!({"body": "Final"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(edited["body"], "Final");
+    let by_other = app
+        .patch(
+            &path,
+            Some(&other.access_token),
+            &json!({"body": "Mine now"}),
+        )
+        .await;
+    assert_eq!(
+        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        "not-question-author"
+    );
+
+    app.clock.advance(Duration::hours(3));
+    let asker = app.relogin(&asker).await;
+    let late = ask(&app, &asker, &event, "Too late").await;
+    assert_eq!(
+        problem(late, StatusCode::CONFLICT).await["type"],
+        "questions-closed"
+    );
+    let late_edit = app
+        .patch(
+            &path,
+            Some(&asker.access_token),
+            &json!({"body": "Changed"}),
+        )
+        .await;
+    assert_eq!(
+        problem(late_edit, StatusCode::CONFLICT).await["type"],
+        "questions-closed"
+    );
+}
+
+#[tokio::test]
+async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
+    let app = spawn_app().await;
+    let event = insert_event(&app, "space-lobby-members", "Q&A", Duration::days(1)).await;
+    let asker = app.member().await;
+    let host = app.as_host().await;
+    let asked = json(
+        ask(&app, &asker, &event, "What is a driver?").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let path = format!(
+        "/api/v1/admin/questions/{}/answer",
+        asked["id"].as_str().unwrap_or_default()
+    );
+
+    let by_member = app.post(&path, Some(&asker.access_token), &json!({})).await;
+    problem(by_member, StatusCode::FORBIDDEN).await;
+    let answered = json(
+        app.post(
+            &path,
+            Some(&host.access_token),
+            &json!({"recording_seconds": 754, "note": "See the Troika part."}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(answered["answered"], true);
+    assert_eq!(answered["recording_seconds"], 754);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'question_answered'")
+            .await,
+        1
+    );
+    let bad = app
+        .post(
+            &path,
+            Some(&host.access_token),
+            &json!({"recording_seconds": -5}),
+        )
+        .await;
+    assert_eq!(
+        problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        "recording_seconds"
+    );
+}
