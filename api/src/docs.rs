@@ -4,7 +4,7 @@ use crate::routes::learning::{assignments, questions, recordings, resources, sub
 use crate::routes::{
     applications, assistance, audit_log, auth, calendar, comments, events, events_admin, follows,
     health, hub, hub_billing, me, messages, moderation, notifications, plans, posts, refunds,
-    reports, search, spaces, subscriptions, terms, webhook,
+    reports, search, spaces, subscriptions, terms, topics_admin, webhook,
 };
 use utoipa::OpenApi;
 
@@ -31,6 +31,7 @@ use utoipa::OpenApi;
         follows::list_topics, follows::follow_topic, follows::unfollow_topic,
         follows::follow_space, follows::unfollow_space, follows::set_notification_level,
         follows::get_feed,
+        topics_admin::create_topic,
         notifications::list_notifications, notifications::read_notification,
         notifications::read_all_notifications,
         plans::list_plans, plans::update_plan,

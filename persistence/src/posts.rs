@@ -201,3 +201,16 @@ pub fn existing_topics(conn: &mut DbConnection, slugs: &[String]) -> Result<Vec<
         .select(topics::slug)
         .load(conn)?)
 }
+
+/// Defines a topic; a slug already taken is a `UniqueViolation`.
+pub fn insert_topic(conn: &mut DbConnection, row: &TopicRow) -> Result<()> {
+    diesel::insert_into(topics::table)
+        .values((
+            topics::slug.eq(&row.slug),
+            topics::name.eq(&row.name),
+            topics::description.eq(&row.description),
+            topics::created_at.eq(row.created_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -27,6 +27,7 @@ pub mod search;
 pub mod spaces;
 pub mod subscriptions;
 pub mod terms;
+pub mod topics_admin;
 pub mod webhook;
 
 use crate::error::{problem_for_status, problem_response};
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(comments::configure)
                 .configure(moderation::configure)
                 .configure(follows::configure)
+                .configure(topics_admin::configure)
                 .configure(notifications::configure)
                 .configure(plans::configure)
                 .configure(subscriptions::configure)

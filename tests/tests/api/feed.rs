@@ -180,3 +180,46 @@ async fn the_feed_pages_by_cursor_without_duplicates() {
     all.dedup();
     assert_eq!(all.len(), 25);
 }
+
+#[tokio::test]
+async fn hosts_define_topics_members_then_follow() {
+    let app = crate::helpers::spawn_app().await;
+    let host = app.as_host().await;
+    let member = app.member().await;
+    let body = serde_json::json!({"slug": "retrospectives", "name": "Retrospectives", "description": "Learning from what happened."});
+    let refused = app
+        .post("/api/v1/admin/topics", Some(&member.access_token), &body)
+        .await;
+    crate::helpers::problem(refused, reqwest::StatusCode::FORBIDDEN).await;
+    let created = app
+        .post("/api/v1/admin/topics", Some(&host.access_token), &body)
+        .await;
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+    let again = app
+        .post("/api/v1/admin/topics", Some(&host.access_token), &body)
+        .await;
+    crate::helpers::problem(again, reqwest::StatusCode::CONFLICT).await;
+    let follow = app
+        .put(
+            "/api/v1/topics/retrospectives/follow",
+            Some(&member.access_token),
+        )
+        .await;
+    assert!(follow.status().is_success());
+    let topics: serde_json::Value = app
+        .get("/api/v1/topics", Some(&member.access_token))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    let followed = topics
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|t| t["slug"] == "retrospectives");
+    assert_eq!(
+        followed.map(|t| t["following"].clone()),
+        Some(serde_json::json!(true))
+    );
+}
