@@ -243,3 +243,37 @@ pub fn readable_occurrence(
 pub fn may_attend(ctx: &ViewerContext, space: &Space) -> bool {
     ctx.user_id.is_some() && ctx.access(space).is_granted()
 }
+
+/// Gives a series occurrence a row of its own (to change it, or to hang questions and a
+/// recording on it), identical to the occurrence until changed. Returns the row's id.
+pub fn materialize(
+    conn: &mut DbConnection,
+    occurrence: &Occurrence,
+    now: DateTime<Utc>,
+) -> ApiResult<String> {
+    let id = uuid::Uuid::now_v7().to_string();
+    repo::insert_event(
+        conn,
+        &EventRow {
+            id: id.clone(),
+            series_id: occurrence.series_id.clone(),
+            original_start: Some(to_db_time(occurrence.rsvp_start)),
+            kind: occurrence.kind.clone(),
+            format: occurrence.format.clone(),
+            title: occurrence.title.clone(),
+            description: occurrence.description.clone(),
+            space_id: occurrence.space_id.clone(),
+            theme_id: occurrence.theme_id.clone(),
+            starts_at: to_db_time(occurrence.starts_at),
+            ends_at: to_db_time(occurrence.ends_at),
+            time_zone: occurrence.time_zone.clone(),
+            join_url: occurrence.join_url.clone(),
+            capacity: occurrence.capacity,
+            host_id: occurrence.host_id.clone(),
+            status: "scheduled".to_owned(),
+            created_at: to_db_time(now),
+            updated_at: to_db_time(now),
+        },
+    )?;
+    Ok(id)
+}

@@ -4,7 +4,7 @@
 use crate::access::{all_spaces, load_viewer};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{find_occurrence, series_rule, Occurrence};
+use crate::events::{find_occurrence, series_rule};
 use crate::extract::Json;
 use crate::routes::events::{theme_response, EventResponse, ResponseContext, ThemeResponse};
 use crate::state::AppState;
@@ -471,7 +471,7 @@ async fn change_event(
                 } => {
                     match repo::find_override(conn, series_id, to_db_time(*original_start))? {
                         Some(row) => row.id,
-                        None => insert_override(conn, &current, now)?,
+                        None => crate::events::materialize(conn, &current, now)?,
                     }
                 }
             };
@@ -506,36 +506,4 @@ fn managed_event(
     let spaces = all_spaces(conn)?;
     let responses = ResponseContext::load(conn, &ctx, &spaces, std::slice::from_ref(&occurrence))?;
     Ok(responses.respond(occurrence))
-}
-
-fn insert_override(
-    conn: &mut DbConnection,
-    occurrence: &Occurrence,
-    now: DateTime<Utc>,
-) -> ApiResult<String> {
-    let id = uuid::Uuid::now_v7().to_string();
-    repo::insert_event(
-        conn,
-        &EventRow {
-            id: id.clone(),
-            series_id: occurrence.series_id.clone(),
-            original_start: Some(to_db_time(occurrence.rsvp_start)),
-            kind: occurrence.kind.clone(),
-            format: occurrence.format.clone(),
-            title: occurrence.title.clone(),
-            description: occurrence.description.clone(),
-            space_id: occurrence.space_id.clone(),
-            theme_id: occurrence.theme_id.clone(),
-            starts_at: to_db_time(occurrence.starts_at),
-            ends_at: to_db_time(occurrence.ends_at),
-            time_zone: occurrence.time_zone.clone(),
-            join_url: occurrence.join_url.clone(),
-            capacity: occurrence.capacity,
-            host_id: occurrence.host_id.clone(),
-            status: "scheduled".to_owned(),
-            created_at: to_db_time(now),
-            updated_at: to_db_time(now),
-        },
-    )?;
-    Ok(id)
 }

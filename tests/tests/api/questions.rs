@@ -318,3 +318,78 @@ async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
         "recording_seconds"
     );
 }
+
+#[tokio::test]
+async fn questions_can_be_asked_for_an_occurrence_of_a_recurring_q_and_a_series() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let practitioner = app.member().await;
+    app.subscribed(&practitioner, "practitioner", "monthly")
+        .await;
+    let lobby_member = app.member().await;
+    let start = app.clock_now_utc() + chrono::Duration::days(2);
+    let body = json!({
+        "kind": "qa_session", "title": "Q&A", "description": "Twice a month.", "space": "practitioner-lounge",
+        "starts_at": start.to_rfc3339(), "ends_at": (start + chrono::Duration::hours(1)).to_rfc3339(),
+        "join_url": "https://meet.example.org/qa",
+        "recurrence": {"frequency": "weekly", "interval": 2, "by_weekday": [start.format("%a").to_string().to_lowercase()[..2].to_owned()], "count": 4, "time_zone": "UTC"},
+    });
+    crate::events::create_event(&app, &host, body).await;
+    let list = app
+        .events_between(
+            Some(&practitioner.access_token),
+            start - chrono::Duration::days(1),
+            start + chrono::Duration::days(60),
+        )
+        .await;
+    let occurrence = crate::events::ids(&list)
+        .into_iter()
+        .find(|id| id.contains('@'))
+        .unwrap_or_default();
+    assert!(!occurrence.is_empty(), "{list}");
+    // Outsiders can neither read nor create anything on it.
+    let outside = app
+        .get(
+            &format!("/api/v1/events/{occurrence}/questions"),
+            Some(&lobby_member.access_token),
+        )
+        .await;
+    problem(outside, StatusCode::NOT_FOUND).await;
+    problem(
+        ask(&app, &lobby_member, &occurrence, "Let me in?").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM events WHERE series_id IS NOT NULL")
+            .await,
+        0
+    );
+    let asked = ask(
+        &app,
+        &practitioner,
+        &occurrence,
+        "How do we review agreements?",
+    )
+    .await;
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let listed = json(
+        app.get(
+            &format!("/api/v1/events/{occurrence}/questions"),
+            Some(&practitioner.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    // The occurrence still lists once, unchanged.
+    let again = app
+        .events_between(
+            Some(&practitioner.access_token),
+            start - chrono::Duration::days(1),
+            start + chrono::Duration::days(60),
+        )
+        .await;
+    assert_eq!(crate::events::ids(&again).len(), 4);
+}

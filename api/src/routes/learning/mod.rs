@@ -84,11 +84,44 @@ pub(crate) fn readable_event(
     ctx: &ViewerContext,
     event_id: &str,
 ) -> ApiResult<(EventRef, Space)> {
-    let event = find_event(conn, event_id)?.ok_or(ApiError::NotFound("event"))?;
-    let space = readable_content_space(conn, ctx, &event.space_id).map_err(|e| match e {
+    let not_found = |e: ApiError| match e {
         ApiError::NotFound(_) => ApiError::NotFound("event"),
         other => other,
-    })?;
+    };
+    if let Some(event) = find_event(conn, event_id)? {
+        let space = readable_content_space(conn, ctx, &event.space_id).map_err(not_found)?;
+        return Ok((event, space));
+    }
+    // An occurrence of a series (`<series id>@<start>`): questions and recordings hang on its own
+    // row, made the first time a reader who may see it asks for it. The space is checked before
+    // anything is written, so outsiders never create rows.
+    let occurrence_id = praxis_domain::events::EventRef::parse(event_id)
+        .map_err(|_| ApiError::NotFound("event"))?;
+    let praxis_domain::events::EventRef::Occurrence {
+        series_id,
+        original_start,
+    } = &occurrence_id
+    else {
+        return Err(ApiError::NotFound("event"));
+    };
+    let occurrence =
+        crate::events::find_occurrence(conn, &occurrence_id)?.ok_or(ApiError::NotFound("event"))?;
+    let space = readable_content_space(conn, ctx, &occurrence.space_id).map_err(not_found)?;
+    let start = praxis_persistence::to_db_time(*original_start);
+    let row_id = match praxis_persistence::events::find_override(conn, series_id, start)? {
+        Some(row) => row.id,
+        None => match crate::events::materialize(conn, &occurrence, chrono::Utc::now()) {
+            Ok(id) => id,
+            // Another request made the row at the same moment: use theirs.
+            Err(ApiError::Conflict { .. }) => {
+                praxis_persistence::events::find_override(conn, series_id, start)?
+                    .map(|row| row.id)
+                    .ok_or(ApiError::NotFound("event"))?
+            }
+            Err(other) => return Err(other),
+        },
+    };
+    let event = find_event(conn, &row_id)?.ok_or(ApiError::NotFound("event"))?;
     Ok((event, space))
 }
 

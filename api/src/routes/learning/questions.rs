@@ -172,8 +172,8 @@ pub async fn list_questions(
     let page = state
         .db(move |conn| {
             let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            readable_event(conn, &ctx, &event_id)?;
-            let mut rows = questions::page(conn, &event_id, after, limit + 1)?;
+            let (event, _) = readable_event(conn, &ctx, &event_id)?;
+            let mut rows = questions::page(conn, &event.id, after, limit + 1)?;
             let more = rows.len() > usize::try_from(limit).unwrap_or(0);
             rows.truncate(usize::try_from(limit).unwrap_or(0));
             let next_cursor = rows.last().filter(|_| more).map(|r| {
@@ -228,7 +228,7 @@ pub async fn ask_question(
             learning::questions_open(from_db_time(event.starts_at), now)?;
             let row = QuestionRow {
                 id: uuid::Uuid::now_v7().to_string(),
-                event_id,
+                event_id: event.id.clone(),
                 author_id: user.clone(),
                 body: text,
                 vote_count: 0,
