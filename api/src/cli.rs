@@ -138,8 +138,10 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
     let hash = password::hash(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
     write_tx(&mut conn, |conn| -> anyhow::Result<()> {
         let now = chrono::Utc::now();
+        let mut people = std::collections::HashMap::new();
         for (email, name, tz, locale, roles) in DEMO_PEOPLE {
             let id = uuid::Uuid::now_v7().to_string();
+            people.insert(*email, id.clone());
             let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
             let name = DisplayName::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?;
             users::insert(
@@ -172,7 +174,7 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
                 _ => {}
             }
         }
-        Ok(())
+        crate::demo::community(conn, &people, now)
     })?;
     println!("Demo community created. Every account's password is: {DEMO_PASSWORD}");
     for (email, name, _, _, roles) in DEMO_PEOPLE {

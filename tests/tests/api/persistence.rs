@@ -84,3 +84,36 @@ async fn a_restarted_server_keeps_accounts_and_its_signing_secret() {
         .await;
     assert_eq!(refresh.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn seed_demo_fills_an_empty_database_once_with_a_working_community() {
+    let app = spawn_app().await;
+    let config = app.config.clone();
+    let first = tokio::task::spawn_blocking(move || praxis_api::cli::seed_demo(&config))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(first.is_ok(), "{first:?}");
+    let config = app.config.clone();
+    let second = tokio::task::spawn_blocking(move || praxis_api::cli::seed_demo(&config))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(second.is_err(), "seed-demo only fills an empty database");
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "priya@praxis.example", "password": praxis_api::cli::DEMO_PASSWORD}),
+        )
+        .await;
+    let token: serde_json::Value = login.json().await.unwrap_or_default();
+    let token = token["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let lounge = app
+        .get("/api/v1/spaces/pro-lounge/posts", Some(&token))
+        .await;
+    assert_eq!(lounge.status(), StatusCode::OK);
+    let posts: serde_json::Value = lounge.json().await.unwrap_or_default();
+    assert_eq!(posts["items"].as_array().map(Vec::len), Some(1));
+}

@@ -1,0 +1,176 @@
+//! The demo community's content for `praxis seed-demo`: everyone has accepted the terms, and
+//! there are posts in each space, a monthly theme, events (one a recurring Q&A series) and a
+//! few resources, so every endpoint has something to show in Swagger UI.
+
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use praxis_persistence::events::{self, EventRow, ThemeRow};
+use praxis_persistence::learning::resources::{self, ResourceRow};
+use praxis_persistence::posts::{self, PostRow};
+use praxis_persistence::{terms, to_db_time, DbConnection};
+use std::collections::HashMap;
+
+const POSTS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+    ("lobby", "host@praxis.example", "article", "Welcome to the Lobby",
+     "This is the public square of our Sociocracy 3.0 community. Introduce yourself and tell us which pattern you are exploring.", &["consent"]),
+    ("lobby", "lucia@praxis.example", "question", "How do you describe a driver?",
+     "We keep mixing drivers with solutions. Any tips for describing the situation and the need?", &["drivers"]),
+    ("lobby-members", "pat@praxis.example", "discussion", "Study group for the S3 practical guide",
+     "Anyone up for reading one chapter a week and meeting on Fridays?", &[]),
+    ("practitioner-lounge", "pat@praxis.example", "question", "Objections that keep coming back",
+     "In our circle the same objection returns every review. How do you integrate it for good?", &["consent", "facilitation"]),
+    ("pro-lounge", "priya@praxis.example", "discussion", "Supervision: a client's leadership team resists roles",
+     "Sharing a case for peer feedback (details anonymised, confidential to this lounge).", &["roles-and-circles"]),
+];
+
+fn at_hour(day: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
+    day.with_hour(hour)
+        .and_then(|d| d.with_minute(0))
+        .and_then(|d| d.with_second(0))
+        .and_then(|d| d.with_nanosecond(0))
+        .unwrap_or(day)
+}
+
+pub fn community(
+    conn: &mut DbConnection,
+    people: &HashMap<&str, String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let at = to_db_time(now);
+    if let Some(current) = terms::current(conn)? {
+        for id in people.values() {
+            terms::accept(conn, id, &current.version, at)?;
+        }
+    }
+    let person = |email: &str| people.get(email).cloned().unwrap_or_default();
+    for (i, (space, author, kind, title, body, topics)) in POSTS.iter().enumerate() {
+        let when = to_db_time(now - Duration::hours(48 - 6 * i64::try_from(i).unwrap_or(0)));
+        let topics: Vec<String> = topics.iter().map(|t| (*t).to_owned()).collect();
+        posts::insert(
+            conn,
+            &PostRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                space_id: format!("space-{space}"),
+                author_id: person(author),
+                kind: (*kind).to_owned(),
+                title: (*title).to_owned(),
+                body: (*body).to_owned(),
+                status: "published".to_owned(),
+                pinned: i == 0,
+                crossposted_from: None,
+                created_at: when,
+                updated_at: when,
+                edited_at: None,
+            },
+            &topics,
+        )?;
+    }
+
+    let theme_id = uuid::Uuid::now_v7().to_string();
+    events::insert_theme(
+        conn,
+        &ThemeRow {
+            id: theme_id.clone(),
+            month: format!("{}-{:02}", now.year(), now.month()),
+            title: "Consent decision-making in practice".to_owned(),
+            description: "Proposals, objections and how to resolve them.".to_owned(),
+            space_id: "space-practitioner-lounge".to_owned(),
+            created_at: at,
+        },
+    )?;
+    let host = person("host@praxis.example");
+    let demo_events = [
+        (
+            "community_meetup",
+            "Community Meet-up",
+            "space-lobby-members",
+            3,
+            17,
+            None,
+        ),
+        (
+            "learning_session",
+            "Learning Session: consent",
+            "space-practitioner-lounge",
+            7,
+            9,
+            Some(theme_id.clone()),
+        ),
+        (
+            "qa_session",
+            "Q&A session",
+            "space-practitioner-lounge",
+            10,
+            18,
+            None,
+        ),
+        (
+            "pro_meetup",
+            "PRO Community Meet-up",
+            "space-pro-lounge",
+            14,
+            15,
+            None,
+        ),
+    ];
+    for (kind, title, space, days, hour, theme) in demo_events {
+        let start = at_hour(now + Duration::days(days), hour);
+        events::insert_event(
+            conn,
+            &EventRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                series_id: None,
+                original_start: None,
+                kind: kind.to_owned(),
+                format: Some("open_space".to_owned()),
+                title: title.to_owned(),
+                description: "Times vary so members around the world can join some of them."
+                    .to_owned(),
+                space_id: space.to_owned(),
+                theme_id: theme,
+                starts_at: to_db_time(start),
+                ends_at: to_db_time(start + Duration::minutes(90)),
+                time_zone: "UTC".to_owned(),
+                join_url: "https://meet.example.org/praxis-demo".to_owned(),
+                capacity: None,
+                host_id: Some(host.clone()),
+                status: "scheduled".to_owned(),
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+    }
+
+    let group = uuid::Uuid::now_v7().to_string();
+    for (language, title, summary) in [
+        (
+            "en",
+            "Sociocracy 3.0 — a practical guide",
+            "The patterns, the principles and how to start.",
+        ),
+        (
+            "es",
+            "Sociocracia 3.0 — una guía práctica",
+            "Los patrones, los principios y cómo empezar.",
+        ),
+    ] {
+        resources::insert(
+            conn,
+            &ResourceRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                kind: "article".to_owned(),
+                title: title.to_owned(),
+                summary: summary.to_owned(),
+                body_or_url: "https://sociocracy30.org/guide/".to_owned(),
+                language: language.to_owned(),
+                visibility: "public".to_owned(),
+                space_id: None,
+                org_type: None,
+                translation_group: group.clone(),
+                created_by: Some(host.clone()),
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+    }
+    Ok(())
+}
