@@ -9,7 +9,17 @@ use praxis_persistence::posts::{self, PostRow};
 use praxis_persistence::{terms, to_db_time, DbConnection};
 use std::collections::HashMap;
 
-const POSTS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+/// (space, author, kind, title, body, topics)
+type DemoPost = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+const POSTS: &[DemoPost] = &[
     ("lobby", "host@praxis.example", "article", "Welcome to the Lobby",
      "This is the public square of our Sociocracy 3.0 community. Introduce yourself and tell us which pattern you are exploring.", &["consent"]),
     ("lobby", "lucia@praxis.example", "question", "How do you describe a driver?",
