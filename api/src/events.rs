@@ -10,8 +10,9 @@ use praxis_persistence::events::{self as repo, EventRow, SeriesRow};
 use praxis_persistence::{from_db_time, to_db_time, DbConnection};
 use std::collections::HashMap;
 
-/// A moved occurrence is found when it moves at most this far from its original start.
-const MAX_MOVE_DAYS: i64 = 7;
+/// How far a host may move one occurrence of a series from its original start: expansion looks
+/// this far around a range, so a farther move would drop the occurrence from lists.
+pub const MAX_MOVE_DAYS: i64 = 7;
 
 /// One event a member can attend: a single event, or one occurrence of a series with any
 /// change a host made to it.

@@ -463,6 +463,18 @@ async fn change_event(
                     "must be after starts_at, at most 24 hours later",
                 )]));
             }
+            if let EventRef::Occurrence { original_start, .. } = &id {
+                if (starts - *original_start).num_seconds().abs() > crate::events::MAX_MOVE_DAYS * 86_400 {
+                    return Err(ApiError::Validation(vec![praxis_domain::FieldError::new(
+                        "starts_at",
+                        format!(
+                            "an occurrence of a series moves at most {} days from its original start; \
+                             cancel it and create a single event instead",
+                            crate::events::MAX_MOVE_DAYS
+                        ),
+                    )]));
+                }
+            }
             let row_id = match &id {
                 EventRef::Single(event_id) => event_id.clone(),
                 EventRef::Occurrence {

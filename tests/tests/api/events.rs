@@ -533,3 +533,26 @@ async fn reminders_are_queued_once_a_day_and_an_hour_before_unless_turned_off() 
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((to_wants, to_opted_out), (2, 0));
 }
+
+#[tokio::test]
+async fn an_occurrence_moves_at_most_seven_days_so_it_never_drops_out_of_lists() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let body = json!({
+        "kind": "qa_session", "title": "Weekly Q&A", "description": "", "space": "lobby-members",
+        "starts_at": "2027-03-01T15:00:00Z", "ends_at": "2027-03-01T16:00:00Z",
+        "join_url": "https://meet.example.org/qa",
+        "recurrence": {"frequency": "weekly", "by_weekday": ["mo"], "count": 4, "time_zone": "UTC"},
+    });
+    let first = create_event(&app, &host, body).await;
+    let series_id = first["series_id"].as_str().unwrap_or_default().to_owned();
+    let far = app
+        .patch(
+            &format!("/api/v1/admin/events/{series_id}@20270308T150000Z"),
+            Some(&host.access_token),
+            &json!({"starts_at": "2027-04-08T15:00:00Z", "ends_at": "2027-04-08T16:00:00Z"}),
+        )
+        .await;
+    let body = problem(far, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body["errors"][0]["field"], "starts_at");
+}
