@@ -228,6 +228,12 @@ impl From<praxis_persistence::Error> for ApiError {
                 kind: "conflict",
                 detail: "This conflicts with something that already exists.".to_owned(),
             },
+            // Something the request refers to was removed meanwhile (an account deleted while
+            // its token was still valid, say): the client's view is stale, not our failure.
+            E::ForeignKey(_) => Self::Conflict {
+                kind: "stale-reference",
+                detail: "This refers to something that no longer exists.".to_owned(),
+            },
             E::Busy(cause) | E::Pool(cause) => Self::Unavailable(cause),
             E::Domain(domain) => domain.into(),
             other => Self::Internal(other.to_string()),

@@ -510,3 +510,32 @@ async fn a_granted_assistance_price_is_used_by_the_next_checkout_and_refunded_as
         .unwrap_or_default();
     assert_eq!(quote["refundable"]["amount"], 15000 - 9900);
 }
+
+#[tokio::test]
+async fn requests_of_an_account_deleted_meanwhile_never_answer_500() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let db = app.state.db.clone();
+    let id = member.user_id.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(format!("DELETE FROM users WHERE id = '{id}'"))
+            .execute(&mut *conn)
+            .unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let token = Some(member.access_token.as_str());
+    for response in [
+        app.subscribe(&member, "practitioner", "monthly", "regular")
+            .await,
+        app.get("/api/v1/me", token).await,
+        app.patch("/api/v1/me", token, &json!({"locale": "es"}))
+            .await,
+        app.post("/api/v1/plans/practitioner/waitlist", token, &json!({}))
+            .await,
+    ] {
+        assert!(response.status().is_client_error(), "{}", response.status());
+    }
+}
