@@ -5,7 +5,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::pg::PgConnection;
 use diesel::r2d2::R2D2Connection;
 use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
+use diesel::{Connection, RunQueryDsl};
 use std::time::Duration;
 
 #[derive(diesel::MultiConnection)]
@@ -185,6 +185,42 @@ impl Database {
             max: self.pool.max_size(),
         }
     }
+}
+
+/// Rows that concurrent writers must take turns on.
+#[derive(Debug, Clone, Copy)]
+pub enum Lockable {
+    Plan,
+    User,
+    RefundRequest,
+    Report,
+    Event,
+    EventSeries,
+}
+
+impl Lockable {
+    fn statement(self) -> &'static str {
+        match self {
+            Self::Plan => "SELECT slug FROM plans WHERE slug = $1 FOR UPDATE",
+            Self::User => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+            Self::RefundRequest => "SELECT id FROM refund_requests WHERE id = $1 FOR UPDATE",
+            Self::Report => "SELECT id FROM reports WHERE id = $1 FOR UPDATE",
+            Self::Event => "SELECT id FROM events WHERE id = $1 FOR UPDATE",
+            Self::EventSeries => "SELECT id FROM event_series WHERE id = $1 FOR UPDATE",
+        }
+    }
+}
+
+/// Locks one row until the transaction ends, so read-then-write decisions on it (the last seat,
+/// a refund decision, an RSVP place) are taken one at a time. On PostgreSQL this is `SELECT …
+/// FOR UPDATE`; on SQLite the `BEGIN IMMEDIATE` of [`write_tx`] already serialises writers.
+pub fn lock_row(conn: &mut DbConnection, row: Lockable, key: &str) -> Result<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query(row.statement())
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// A round trip to the database, for readiness checks.

@@ -1,5 +1,6 @@
 //! Themes, event series, single events and changed occurrences, RSVPs and reminders.
 
+use crate::connection::Lockable;
 use crate::error::{Error, Result};
 use crate::schema::{
     event_reminder_settings, event_reminders_sent, event_rsvps, event_series, events, themes, users,
@@ -233,17 +234,12 @@ pub fn update_event(conn: &mut DbConnection, id: &str, changes: &EventChanges) -
 
 /// Serialises RSVPs to one event or series (PostgreSQL; SQLite write transactions already are).
 pub fn lock_for_rsvp(conn: &mut DbConnection, event_id: &str, is_series: bool) -> Result<()> {
-    if let DbConnection::Pg(pg) = conn {
-        let sql = if is_series {
-            "SELECT id FROM event_series WHERE id = $1 FOR UPDATE"
-        } else {
-            "SELECT id FROM events WHERE id = $1 FOR UPDATE"
-        };
-        diesel::sql_query(sql)
-            .bind::<diesel::sql_types::Text, _>(event_id)
-            .execute(pg)?;
-    }
-    Ok(())
+    let row = if is_series {
+        Lockable::EventSeries
+    } else {
+        Lockable::Event
+    };
+    crate::connection::lock_row(conn, row, event_id)
 }
 
 pub fn count_rsvps(

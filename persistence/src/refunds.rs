@@ -59,12 +59,7 @@ pub fn find_request(conn: &mut DbConnection, id: &str) -> Result<Option<RefundRe
 /// Locks a request until commit (PostgreSQL; SQLite's immediate transaction is already serial),
 /// so concurrent decisions on it queue up and the first one decides.
 pub fn lock_request(conn: &mut DbConnection, id: &str) -> Result<()> {
-    if let DbConnection::Pg(pg) = conn {
-        diesel::sql_query("SELECT id FROM refund_requests WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(id)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::connection::lock_row(conn, crate::connection::Lockable::RefundRequest, id)
 }
 
 pub fn decide(

@@ -111,12 +111,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReportRow>> {
 
 /// Locks a report until commit (PostgreSQL; SQLite's immediate transaction is already serial).
 pub fn lock(conn: &mut DbConnection, id: &str) -> Result<()> {
-    if let DbConnection::Pg(pg) = conn {
-        diesel::sql_query("SELECT id FROM reports WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(id)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::connection::lock_row(conn, crate::connection::Lockable::Report, id)
 }
 
 /// Marks an open report resolved; false when it was not open.

@@ -36,22 +36,12 @@ pub struct SubscriptionRow {
 /// already holds the database's write lock; on PostgreSQL the plan's row is locked until commit,
 /// so of many requests for the last seat exactly one sees it free.
 pub fn lock_plan(conn: &mut DbConnection, plan_slug: &str) -> Result<()> {
-    if let DbConnection::Pg(pg) = conn {
-        diesel::sql_query("SELECT slug FROM plans WHERE slug = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(plan_slug)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::connection::lock_row(conn, crate::connection::Lockable::Plan, plan_slug)
 }
 
 /// Serialises a member's own subscription changes (PostgreSQL; SQLite is already serial).
 pub fn lock_user(conn: &mut DbConnection, user_id: &str) -> Result<()> {
-    if let DbConnection::Pg(pg) = conn {
-        diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(user_id)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::connection::lock_row(conn, crate::connection::Lockable::User, user_id)
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SubscriptionRow) -> Result<()> {
