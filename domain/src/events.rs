@@ -394,44 +394,6 @@ pub fn parse_capacity(raw: Option<i64>) -> Result<Option<u32>> {
     }
 }
 
-/// The reminders members get before an event they RSVP'd to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reminder {
-    DayBefore,
-    HourBefore,
-}
-
-impl Reminder {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::DayBefore => "24h",
-            Self::HourBefore => "1h",
-        }
-    }
-
-    pub fn lead(&self) -> Duration {
-        match self {
-            Self::DayBefore => Duration::hours(24),
-            Self::HourBefore => Duration::hours(1),
-        }
-    }
-}
-
-/// The reminder due at `now` for an event starting at `start`, if any: the day-before one
-/// between 24 h and 1 h ahead, the hour-before one in the last hour. A day-before reminder not
-/// sent in time is skipped rather than sent an hour before, next to the hour-before one.
-pub fn due_reminder(start: DateTime<Utc>, now: DateTime<Utc>) -> Option<Reminder> {
-    if now >= start {
-        None
-    } else if now >= start - Reminder::HourBefore.lead() {
-        Some(Reminder::HourBefore)
-    } else if now >= start - Reminder::DayBefore.lead() {
-        Some(Reminder::DayBefore)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,21 +545,6 @@ mod tests {
         assert!(has_place(None, 1_000));
         assert!(has_place(Some(1), 0));
         assert!(!has_place(Some(1), 1));
-    }
-
-    #[test]
-    fn reminders_fall_due_a_day_and_an_hour_before() {
-        let start = utc(2026, 5, 2, 18, 0);
-        assert_eq!(due_reminder(start, start - Duration::hours(25)), None);
-        assert_eq!(
-            due_reminder(start, start - Duration::hours(24)),
-            Some(Reminder::DayBefore)
-        );
-        assert_eq!(
-            due_reminder(start, start - Duration::minutes(59)),
-            Some(Reminder::HourBefore)
-        );
-        assert_eq!(due_reminder(start, start), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod money;
 pub mod payments;
 pub mod plans;
 pub mod refunds;
+pub mod reminders;
 pub mod resources;
 pub mod search;
 pub mod subscriptions;
