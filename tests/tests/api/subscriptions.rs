@@ -539,3 +539,36 @@ async fn requests_of_an_account_deleted_meanwhile_never_answer_500() {
         assert!(response.status().is_client_error(), "{}", response.status());
     }
 }
+
+#[tokio::test]
+async fn invoice_numbers_are_gapless_and_unique_per_year_under_concurrent_payments() {
+    let app = spawn_app().await;
+    let mut checkouts = Vec::new();
+    for _ in 0..10 {
+        let member = app.member().await;
+        let pending = app.checkout(&member, "practitioner", "monthly").await;
+        checkouts.push(
+            pending["checkout_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let payments = checkouts.iter().map(|c| app.pay(c, 2500));
+    let responses = futures_util::future::join_all(payments).await;
+    let mut numbers = Vec::new();
+    for response in responses {
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap_or_default();
+        numbers.push(
+            body["invoice_number"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    numbers.sort();
+    let year = app.clock_now_utc().format("%Y").to_string();
+    let expected: Vec<String> = (1..=10).map(|n| format!("{year}-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+}
