@@ -201,7 +201,7 @@ fn demo_subscription(
     plan: PlanSlug,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    use crate::billing::{checkout, webhook};
+    use praxis_app::billing::{checkout, webhook};
     let request = checkout::StartSubscription {
         user_id: user_id.to_owned(),
         plan,

@@ -254,3 +254,18 @@ impl From<praxis_persistence::DieselError> for ApiError {
         praxis_persistence::Error::from(err).into()
     }
 }
+
+impl From<praxis_app::Error> for ApiError {
+    fn from(err: praxis_app::Error) -> Self {
+        use praxis_app::Error as E;
+        match err {
+            E::Domain(domain) => domain.into(),
+            E::Persistence(persistence) => persistence.into(),
+            E::NotFound(what) => Self::NotFound(what),
+            E::Forbidden { kind, detail } => Self::Forbidden { kind, detail },
+            E::Conflict { kind, detail } => Self::Conflict { kind, detail },
+            E::Unauthenticated { kind, detail } => Self::Unauthorized { kind, detail },
+            E::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}

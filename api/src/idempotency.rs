@@ -57,7 +57,7 @@ where
     let now = state.now();
     let (user, k, h) = (user_id.to_owned(), key.clone(), hash.clone());
     let claim = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             if let Some(existing) = idempotency::find(conn, &user, endpoint, &k)? {
                 if existing.created_at < to_db_time(now - Duration::hours(RETENTION_HOURS)) {
                     idempotency::release(conn, &user, endpoint, &k)?;
@@ -115,7 +115,7 @@ where
                 // Nothing was decided: let the client retry with the same key.
                 let (user, k) = (user_id.to_owned(), key.clone());
                 let _ = state
-                    .write(move |conn| Ok(idempotency::release(conn, &user, endpoint, &k)?))
+                    .db_write(move |conn| Ok(idempotency::release(conn, &user, endpoint, &k)?))
                     .await;
                 return result.map(|_| HttpResponse::InternalServerError().finish());
             }
@@ -127,7 +127,7 @@ where
     };
     let (user, k, stored) = (user_id.to_owned(), key, body.clone());
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             Ok(idempotency::complete(
                 conn,
                 &user,

@@ -2,10 +2,10 @@
 //! unanswered offers, offering freed seats), forgetting old idempotency keys, and queuing event
 //! reminders. Every step is a transaction that is safe to run on several nodes at once.
 
-use crate::billing::lifecycle::{self, Sweep};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use chrono::Duration;
+use praxis_app::billing::lifecycle::{self, Sweep};
 use praxis_persistence::{idempotency, to_db_time};
 
 /// One pass; tests call it directly instead of waiting.
@@ -18,17 +18,24 @@ pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
         .await?;
     let cutoff = to_db_time(now - Duration::hours(crate::idempotency::RETENTION_HOURS));
     state
-        .write(move |conn| Ok(idempotency::forget_before(conn, cutoff)?))
+        .db_write(move |conn| Ok(idempotency::forget_before(conn, cutoff)?))
         .await?;
     let unconfirmed = state
         .db(|conn| Ok(praxis_persistence::refunds::unconfirmed(conn, 50)?))
         .await?;
     for refund in unconfirmed {
-        crate::routes::refunds::pay_out(state, refund).await;
+        state.pay_out(refund).await;
     }
     // Reminders are their own step: a failure here must not hold back the billing sweep.
-    if let Err(e) = crate::reminders::queue_due(state).await {
-        tracing::warn!(error = %e, "event reminders failed; will retry");
+    let (db, public_url) = (state.db.clone(), state.config.public_url.clone());
+    let reminders =
+        actix_web::web::block(move || praxis_app::reminders::queue_due(&db, now, &public_url))
+            .await;
+    match reminders {
+        Ok(Ok(queued)) if queued > 0 => state.wake_mailer(),
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "event reminders failed; will retry"),
+        Err(e) => tracing::warn!(error = %e, "event reminders did not run; will retry"),
     }
     Ok(sweep)
 }

@@ -1,19 +1,15 @@
 //! The HTTP API of Praxis: configuration, startup, telemetry, extractors and one module per
 //! resource. Rules live in `praxis-domain`, SQL in `praxis-persistence`.
 
-pub mod access;
-pub mod audit;
 pub mod auth;
-pub mod billing;
 pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod content;
 pub mod demo;
 pub mod docs;
+pub mod dto;
 pub mod error;
 pub mod etag;
-pub mod events;
 pub mod extract;
 pub mod idempotency;
 pub mod jobs;
@@ -22,7 +18,6 @@ pub mod metrics;
 pub mod middleware;
 pub mod pagination;
 pub mod payments;
-pub mod reminders;
 pub mod routes;
 pub mod startup;
 pub mod state;

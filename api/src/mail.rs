@@ -135,7 +135,7 @@ pub async fn deliver_pass(state: &AppState) -> Pass {
     let at = to_db_time(now);
     let lease_until = to_db_time(now + Duration::seconds(LEASE_SECONDS));
     let rows = match state
-        .write(move |conn| Ok(outbox::claim_due(conn, at, lease_until, BATCH)?))
+        .db_write(move |conn| Ok(outbox::claim_due(conn, at, lease_until, BATCH)?))
         .await
     {
         Ok(rows) => rows,

@@ -50,6 +50,43 @@ impl AppState {
         self.mail_wakeup.notify_one();
     }
 
+    /// Pays an approved refund through the payment provider on the blocking pool (see
+    /// `praxis_app::billing::refunds::pay_out`); a failure is logged and retried by the jobs.
+    pub async fn pay_out(&self, refund: praxis_persistence::refunds::RefundRow) {
+        let (db, provider, now) = (self.db.clone(), self.payments.clone(), self.now());
+        let paid = actix_web::web::block(move || {
+            praxis_app::billing::refunds::pay_out(&db, provider.as_ref(), refund, now)
+        })
+        .await;
+        if let Err(e) = paid {
+            tracing::warn!(error = %e, "refund payout did not run; will retry");
+        }
+    }
+
+    /// Runs a read on the blocking pool with a pooled connection; never on a worker thread.
+    /// The closure is a use case (`|c| app::x::y(c, …)`), so its errors are `app::Error`.
+    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> praxis_app::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| f(conn).map_err(ApiError::from)).await
+    }
+
+    /// Runs a use case in a write transaction (immediate on SQLite) on the blocking pool.
+    ///
+    /// Many writes queue mail in their transaction (the outbox), so after each commit the mail
+    /// worker is woken: a no-op check when nothing was queued, and no forgotten wake-up when
+    /// something was.
+    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> praxis_app::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db_write(move |conn| f(conn).map_err(ApiError::from))
+            .await
+    }
+
     /// Runs diesel work on the blocking pool with a pooled connection; never on a worker thread.
     pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
     where
@@ -64,12 +101,8 @@ impl AppState {
         .await?
     }
 
-    /// Runs `f` in a write transaction (immediate on SQLite) on the blocking pool.
-    ///
-    /// Many writes queue mail in their transaction (the outbox), so after each commit the mail
-    /// worker is woken: a no-op check when nothing was queued, and no forgotten wake-up when
-    /// something was.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    /// Like [`AppState::write`] for work that still answers `ApiError` itself.
+    pub async fn db_write<T, F>(&self, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,

@@ -398,3 +398,32 @@ mod tests {
         }
     }
 }
+
+/// The member's words to the hosts with a refund request: trimmed, 1–4000 characters.
+pub fn parse_request_message(message: &str) -> crate::Result<String> {
+    let trimmed = message.trim();
+    let chars = trimmed.chars().count();
+    if chars == 0 || chars > 4000 {
+        return Err(crate::Error::field(
+            "message",
+            "must be between 1 and 4000 characters",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod request_message_tests {
+    use super::parse_request_message;
+
+    #[test]
+    fn refund_request_message_is_trimmed_and_between_1_and_4000_characters() {
+        assert_eq!(
+            parse_request_message("  moved abroad ").ok().as_deref(),
+            Some("moved abroad")
+        );
+        assert!(parse_request_message("   ").is_err());
+        assert!(parse_request_message(&"é".repeat(4000)).is_ok());
+        assert!(parse_request_message(&"é".repeat(4001)).is_err());
+    }
+}

@@ -157,7 +157,7 @@ pub async fn submit_application(
         decided_by: None,
     };
     let row = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             if applications::has_approved_application(conn, &row.user_id)? {
                 return Err(ApiError::Conflict {
                     kind: "application-approved",
@@ -209,7 +209,7 @@ pub async fn withdraw_application(
     let id = path.into_inner();
     let now = to_db_time(state.now());
     let row = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let row = applications::find(conn, &id)?
                 .filter(|row| row.user_id == caller.user_id)
                 .ok_or(ApiError::NotFound("application"))?;
@@ -353,7 +353,7 @@ pub async fn decide_application(
     let id = path.into_inner();
     let now = state.now();
     let row = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let before = applications::find(conn, &id)?.ok_or(ApiError::NotFound("application"))?;
             let before_view = ApplicationResponse::from(before.clone());
             let row = close(conn, before, event, note, to_db_time(now), &caller.user_id)?;
@@ -367,7 +367,7 @@ pub async fn decide_application(
             )?;
             audit::record(
                 conn,
-                &crate::audit::entry(
+                &praxis_app::audit::entry(
                     Some(&caller.user_id),
                     &format!("pro_application.{}", row.status),
                     "pro_application",

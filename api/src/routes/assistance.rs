@@ -2,10 +2,10 @@
 //! (an audited price override the checkout then charges) or decline.
 
 use crate::auth::Caller;
+use crate::dto::money::MoneyDto;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
-use crate::routes::plans::MoneyDto;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -146,7 +146,7 @@ pub async fn request_assistance(
     })?;
     let now = to_db_time(state.now());
     let row = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             request.check_against(&plans::find(conn, request.plan)?)?;
             let (plan, period) = (request.plan, request.billing_period);
             if assistance::has_pending(conn, &caller.user_id, plan, period)? {
@@ -297,7 +297,7 @@ pub async fn decide_assistance_request(
     let id = path.into_inner();
     let now = state.now();
     let row = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let before = assistance::find(conn, &id)?.ok_or(ApiError::NotFound("request"))?;
             let status = AssistanceStatus::parse("status", &before.status)
                 .map_err(|_| ApiError::internal(format!("request {id} has a bad status")))?;
@@ -340,7 +340,7 @@ pub async fn decide_assistance_request(
             outbox::enqueue(conn, decision_mail(&member.email, &after), to_db_time(now))?;
             audit::record(
                 conn,
-                &crate::audit::entry(
+                &praxis_app::audit::entry(
                     Some(&caller.user_id),
                     &format!("price_assistance.{}", after.status),
                     "price_assistance_request",

@@ -3,9 +3,9 @@
 use crate::auth::password;
 use crate::auth::rate_limit::{client_ip, Limited};
 use crate::auth::session::{self, Rotation, TokenPair};
+use crate::dto::me::{load_me, MeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::routes::me::{load_me, MeResponse};
 use crate::state::{blocking, AppState};
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_domain::account::{DisplayName, Email, Locale, Password, TimeZone};
@@ -113,7 +113,7 @@ pub async fn register(
     let now = to_db_time(state.now());
     let user_id = id.clone();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let feed_token = crate::auth::tokens::generate();
             let inserted = users::insert(
                 conn,
@@ -187,7 +187,7 @@ pub async fn login(
     let now = state.now();
     let jwt = state.jwt.clone();
     let pair = state
-        .write(move |conn| session::issue(conn, &jwt, &user.id, None, now))
+        .db_write(move |conn| session::issue(conn, &jwt, &user.id, None, now))
         .await?;
     Ok(HttpResponse::Ok().json(TokenResponse::from(pair)))
 }
@@ -213,7 +213,7 @@ pub async fn refresh(
     let now = state.now();
     let jwt = state.jwt.clone();
     match state
-        .write(move |conn| session::rotate(conn, &jwt, &presented, now))
+        .db_write(move |conn| session::rotate(conn, &jwt, &presented, now))
         .await?
     {
         Rotation::Rotated(pair) => Ok(HttpResponse::Ok().json(TokenResponse::from(pair))),
@@ -237,7 +237,7 @@ pub async fn logout(
     let presented = body.0.refresh_token;
     let now = state.now();
     state
-        .write(move |conn| session::revoke(conn, &presented, now))
+        .db_write(move |conn| session::revoke(conn, &presented, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,15 +1,15 @@
 //! iCalendar feeds: each member's secret, revocable feed of the events they may attend now, a
 //! public feed of Lobby events, and the member's reminder preference.
 
-use crate::access::{all_spaces, load_viewer};
 use crate::auth::{tokens, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::events::{occurrences_between, Occurrence};
 use crate::extract::Json;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus};
+use praxis_app::access::{all_spaces, load_viewer};
+use praxis_app::events::{occurrences_between, Occurrence};
 use praxis_openapi::Problem;
 use praxis_persistence::events as repo;
 use praxis_persistence::to_db_time;
@@ -150,15 +150,15 @@ pub async fn rotate_feed_token(
     let stored = token.clone();
     let user_id = caller.user_id;
     state
-        .write(
-            move |conn| match repo::set_feed_token(conn, &user_id, &stored, to_db_time(now)) {
+        .db_write(move |conn| {
+            match repo::set_feed_token(conn, &user_id, &stored, to_db_time(now)) {
                 Err(praxis_persistence::Error::NotFound) => Err(ApiError::unauthorized(
                     "invalid-token",
                     "The account no longer exists.",
                 )),
                 other => Ok(other?),
-            },
-        )
+            }
+        })
         .await?;
     Ok(HttpResponse::Ok().json(CalendarFeedResponse {
         calendar_feed_url: format!("{}/api/v1/calendar/{token}.ics", state.config.public_url),
@@ -203,7 +203,7 @@ pub async fn patch_reminders(
     let enabled = body.0.enabled;
     let user_id = caller.user_id;
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             Ok(repo::set_reminders(
                 conn,
                 &user_id,

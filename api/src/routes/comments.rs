@@ -1,17 +1,15 @@
 //! Comments with replies, and reactions on posts and comments. Every path loads the post
 //! through the access layer first, so a post outside the caller's spaces is 404 here too.
 
-use crate::access::load_viewer;
 use crate::auth::{Caller, OptionalCaller};
-use crate::content::{
-    self, comment_responses, published_post, readable_comment, readable_post, CommentResponse,
-    NewContent,
-};
+use crate::dto::content::{comment_responses, CommentResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use praxis_app::access::load_viewer;
+use praxis_app::content::{self, published_post, readable_comment, readable_post, NewContent};
 use praxis_domain::discussion::{ContentStatus, Markdown, ReactionKind};
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
@@ -122,7 +120,7 @@ pub async fn create_comment(
     let id = path.into_inner();
     let now = state.now();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let post = published_post(conn, &ctx, &id)?;
             post.require_write(&ctx)?;
@@ -205,7 +203,7 @@ pub async fn update_comment(
     let id = path.into_inner();
     let now = state.now();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let (comment, post) = readable_comment(conn, &ctx, &id)?;
             content::require_author(&comment.author_id, &caller.user_id)?;
@@ -248,7 +246,7 @@ pub async fn delete_comment(
     let id = path.into_inner();
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let (comment, post) = readable_comment(conn, &ctx, &id)?;
             content::require_author(&comment.author_id, &caller.user_id)?;
@@ -279,7 +277,7 @@ async fn change_reaction(
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let post = if target == "post" {
                 published_post(conn, &ctx, &id)?

@@ -1,15 +1,15 @@
 //! Hosts plan themes and events: single events, recurring series kept at their wall-clock time
 //! in their own zone, and changes to or cancellation of a single occurrence (an exception).
 
-use crate::access::{all_spaces, load_viewer};
 use crate::auth::Caller;
+use crate::dto::events::{theme_response, EventResponse, ResponseContext, ThemeResponse};
 use crate::error::{ApiError, ApiResult};
-use crate::events::{find_occurrence, series_rule};
 use crate::extract::Json;
-use crate::routes::events::{theme_response, EventResponse, ResponseContext, ThemeResponse};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use praxis_app::access::{all_spaces, load_viewer};
+use praxis_app::events::{find_occurrence, series_rule};
 use praxis_domain::account::TimeZone;
 use praxis_domain::error::Errors;
 use praxis_domain::events::{self, EventFormat, EventKind, EventRef, Frequency, Rule};
@@ -102,7 +102,7 @@ pub async fn create_theme(
     let now = state.now();
     let actor = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let row = ThemeRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 month,
@@ -122,7 +122,7 @@ pub async fn create_theme(
             }
             audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&actor),
                     "theme.created",
                     "theme",
@@ -254,7 +254,7 @@ pub async fn create_event(
     let now = to_db_time(state.now());
     let actor = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let space_id = space_id(conn, &body.space)?;
             if let Some(theme_id) = &body.theme_id {
                 let theme = repo::find_theme(conn, theme_id)?;
@@ -333,7 +333,7 @@ pub async fn create_event(
             };
             audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&actor),
                     "event.created",
                     "event",
@@ -452,7 +452,7 @@ async fn change_event(
     let now = state.now();
     changes.updated_at = Some(to_db_time(now));
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let id = EventRef::parse(&raw_id).map_err(|_| ApiError::NotFound("event"))?;
             let current = find_occurrence(conn, &id)?.ok_or(ApiError::NotFound("event"))?;
             let starts = changes.starts_at.map_or(current.starts_at, |s| s.and_utc());
@@ -464,13 +464,13 @@ async fn change_event(
                 )]));
             }
             if let EventRef::Occurrence { original_start, .. } = &id {
-                if (starts - *original_start).num_seconds().abs() > crate::events::MAX_MOVE_DAYS * 86_400 {
+                if (starts - *original_start).num_seconds().abs() > praxis_app::events::MAX_MOVE_DAYS * 86_400 {
                     return Err(ApiError::Validation(vec![praxis_domain::FieldError::new(
                         "starts_at",
                         format!(
                             "an occurrence of a series moves at most {} days from its original start; \
                              cancel it and create a single event instead",
-                            crate::events::MAX_MOVE_DAYS
+                            praxis_app::events::MAX_MOVE_DAYS
                         ),
                     )]));
                 }
@@ -483,14 +483,14 @@ async fn change_event(
                 } => {
                     match repo::find_override(conn, series_id, to_db_time(*original_start))? {
                         Some(row) => row.id,
-                        None => crate::events::materialize(conn, &current, now)?,
+                        None => praxis_app::events::materialize(conn, &current, now)?,
                     }
                 }
             };
             repo::update_event(conn, &row_id, &changes)?;
             audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&actor),
                     "event.changed",
                     "event",

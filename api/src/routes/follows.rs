@@ -1,15 +1,15 @@
 //! Topics, following topics and spaces, notification levels per space, and the feed of what a
 //! member follows and may read now.
 
-use crate::access::{all_spaces, load_viewer, readable_space};
 use crate::auth::{Caller, OptionalCaller};
-use crate::content::post_responses;
+use crate::dto::content::TopicResponse;
+use crate::dto::content::{post_responses, PostPage};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
-use crate::routes::posts::PostPage;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use praxis_app::access::{all_spaces, load_viewer, readable_space};
 use praxis_domain::discussion::NotificationLevel;
 use praxis_openapi::Problem;
 use praxis_persistence::notifications as follows;
@@ -35,16 +35,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(set_notification_level)),
         )
         .service(web::resource("/feed").route(web::get().to(get_feed)));
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"slug": "consent", "name": "Consent decision-making", "description": "Proposals, objections and how to resolve them.", "following": true}))]
-pub struct TopicResponse {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    /// Whether the caller follows it (`false` for visitors).
-    pub following: bool,
 }
 
 /// The topics hosts defined, with whether the caller follows each.
@@ -87,7 +77,7 @@ async fn change_topic_follow(
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             if posts::existing_topics(conn, std::slice::from_ref(&slug))?.is_empty() {
                 return Err(ApiError::NotFound("topic"));
             }
@@ -151,7 +141,7 @@ pub async fn follow_space(
     let slug = path.into_inner();
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let space = readable_space(conn, &ctx, &slug)?;
             follows::follow_space(conn, &caller.user_id, &space.row.id, to_db_time(now))?;
@@ -177,10 +167,10 @@ pub async fn unfollow_space(
     let slug = path.into_inner();
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let space = spaces::find_by_slug(conn, &slug)?
-                .map(crate::access::Space::from_row)
+                .map(praxis_app::access::Space::from_row)
                 .transpose()?
                 .filter(|s| ctx.may_know(s))
                 .ok_or(ApiError::NotFound("space"))?;
@@ -220,7 +210,7 @@ pub async fn set_notification_level(
     let slug = path.into_inner();
     let now = state.now();
     let level = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let space = readable_space(conn, &ctx, &slug)?;
             let level = NotificationLevel::parse(&body.0.level)?;

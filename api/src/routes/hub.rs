@@ -3,13 +3,11 @@
 
 use crate::auth::hub::{self, HubCaller, HUB_AUDIENCE, HUB_TOKEN_SECONDS};
 use crate::auth::rate_limit::client_ip;
+use crate::dto::billing::InvoiceResponse;
+use crate::dto::billing::{invoice_response, BillingAddressResponse, PutBillingAddressRequest};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
-use crate::routes::billing_address::{
-    billing_address_row, BillingAddressResponse, PutBillingAddressRequest,
-};
-use crate::routes::invoices::{invoice_response, InvoiceResponse};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_domain::account::Email;
@@ -87,7 +85,7 @@ pub async fn request_magic_link(
     let public_url = state.config.public_url.clone();
     // An unknown email queues nothing; the answer is the same either way.
     state
-        .write(move |conn| hub::request_magic_link(conn, &email, &public_url, now))
+        .db_write(move |conn| hub::request_magic_link(conn, &email, &public_url, now))
         .await?;
     Ok(HttpResponse::Accepted().json(MagicLinkAccepted {
         message: MAGIC_LINK_ACCEPTED,
@@ -109,7 +107,7 @@ pub async fn create_hub_session(
     let presented = body.0.token;
     let now = state.now();
     let user_id = state
-        .write(move |conn| hub::redeem_magic_link(conn, &presented, now))
+        .db_write(move |conn| hub::redeem_magic_link(conn, &presented, now))
         .await?;
     let hub_token = state
         .jwt
@@ -137,7 +135,9 @@ pub async fn get_billing_address(
         .db(move |conn| Ok(billing_addresses::find(conn, &caller.user_id)?))
         .await?
         .ok_or(ApiError::NotFound("billing address"))?;
-    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(row)))
+    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(
+        praxis_app::billing::address::AddressSnapshot::from(row),
+    )))
 }
 
 /// Sets the billing address for invoices issued from now on; earlier invoices keep theirs.
@@ -155,12 +155,14 @@ pub async fn put_billing_address(
     body: Json<PutBillingAddressRequest>,
 ) -> ApiResult<HttpResponse> {
     let address = body.0.parse()?;
-    let row = billing_address_row(&caller.user_id, &address, to_db_time(state.now()));
+    let row = praxis_app::billing::address::row(&caller.user_id, &address, to_db_time(state.now()));
     let stored = row.clone();
     state
-        .write(move |conn| Ok(billing_addresses::put(conn, &stored)?))
+        .db_write(move |conn| Ok(billing_addresses::put(conn, &stored)?))
         .await?;
-    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(row)))
+    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(
+        praxis_app::billing::address::AddressSnapshot::from(row),
+    )))
 }
 
 /// The member's invoices, newest first.

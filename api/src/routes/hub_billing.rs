@@ -2,13 +2,16 @@
 //! token (from an emailed link) is scoped to its account's billing, so these act for that account.
 
 use crate::auth::hub::HubCaller;
+use crate::dto::billing::{
+    request_response, subscription_page, subscription_response, CreateRefundRequest,
+    RefundRequestResponse, SubscriptionResponse,
+};
 use crate::error::ApiResult;
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
-use crate::routes::refunds::{self, CreateRefundRequest, RefundRequestResponse};
-use crate::routes::subscriptions::{self, SubscriptionResponse};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use praxis_app::billing::{lifecycle, refunds};
 use praxis_openapi::Problem;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -35,7 +38,12 @@ pub async fn list_hub_subscriptions(
     hub: HubCaller,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    subscriptions::list_for(&state, hub.user_id, page.0).await
+    let (limit, after) = (page.0.limit()?, page.0.after()?);
+    let user_id = hub.user_id;
+    let rows = state
+        .read(move |conn| praxis_app::billing::subscriptions_of(conn, &user_id, after, limit + 1))
+        .await?;
+    Ok(HttpResponse::Ok().json(subscription_page(rows, limit, state.now())?))
 }
 
 /// Cancels one of the hub account's subscriptions at once.
@@ -52,10 +60,17 @@ pub async fn cancel_hub_subscription(
     hub: HubCaller,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let row =
-        subscriptions::cancel_for(&state, &hub.user_id, &hub.user_id, path.into_inner()).await?;
-    let sub = crate::billing::Subscription::from_row(row, state.now())?;
-    Ok(HttpResponse::Ok().json(subscriptions::subscription_response(&sub)))
+    let (now, hold) = (state.now(), state.config.holds.waitlist_offer);
+    let public_url = state.config.public_url.clone();
+    let id = path.into_inner();
+    let row = state
+        .write(move |conn| {
+            let user = &hub.user_id;
+            lifecycle::cancel(conn, user, &id, user, now, hold, &public_url)
+        })
+        .await?;
+    let sub = praxis_app::billing::Subscription::from_row(row, state.now())?;
+    Ok(HttpResponse::Ok().json(subscription_response(&sub)))
 }
 
 /// Asks for a refund of one of the hub account's subscriptions; the quote now is recorded.
@@ -74,8 +89,13 @@ pub async fn create_hub_refund_request(
     body: Json<CreateRefundRequest>,
 ) -> ApiResult<HttpResponse> {
     let request = body.0;
-    let message = refunds::parse_message(&request.message)?;
-    let row = refunds::submit(&state, &hub.user_id, request.subscription_id, message).await?;
-    let response = refunds::request_response(row, None);
+    let message = praxis_domain::refunds::parse_request_message(&request.message)?;
+    let now = state.now();
+    let row = state
+        .write(move |conn| {
+            refunds::request(conn, &hub.user_id, &request.subscription_id, &message, now)
+        })
+        .await?;
+    let response = request_response(row, None);
     Ok(HttpResponse::Created().json(response))
 }

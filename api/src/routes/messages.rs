@@ -1,7 +1,6 @@
 //! Direct messages between members, and blocking. A conversation is readable only by its
 //! participants: to anyone else — hosts and admins included — it does not exist (404).
 
-use crate::access::load_viewer;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -9,6 +8,7 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::load_viewer;
 use praxis_domain::error::Errors;
 use praxis_domain::messaging::{self, MessageBody};
 use praxis_domain::FieldError;
@@ -195,7 +195,7 @@ pub async fn create_conversation(
     let now = state.now();
     let sender = caller.user_id;
     let created = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             require_current_terms(conn, &sender, now)?;
             let names = users::display_names(conn, &recipients)?;
             let unknown: Vec<FieldError> = recipients
@@ -293,7 +293,7 @@ pub async fn send_message(
     let now = state.now();
     let sender = caller.user_id;
     let message = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             repo::find_for_participant(conn, &id, &sender)?
                 .ok_or(ApiError::NotFound("conversation"))?;
             require_current_terms(conn, &sender, now)?;
@@ -327,7 +327,7 @@ async fn change_block(
     messaging::ensure_may_block(&caller.user_id, &other)?;
     let now = to_db_time(state.now());
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             if users::find_by_id(conn, &other)?.is_none() {
                 return Err(ApiError::NotFound("member"));
             }

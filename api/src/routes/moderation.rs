@@ -2,12 +2,12 @@
 //! action is in the audit log, written in the same transaction. A sealed room is moderated by
 //! nobody outside it: its content answers 404 to hosts and admins who are not participants.
 
-use crate::access::load_viewer;
 use crate::auth::Caller;
-use crate::content::{readable_comment, readable_post};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use praxis_app::access::load_viewer;
+use praxis_app::content::{readable_comment, readable_post};
 use praxis_domain::discussion::{moderate, ContentStatus, Moderation};
 use praxis_openapi::Problem;
 use praxis_persistence::comments::{self, CommentChanges};
@@ -41,7 +41,7 @@ async fn moderate_post(
     caller.require_host(state).await?;
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let post = readable_post(conn, &ctx, &id)?;
             if !post.moderator {
@@ -77,7 +77,7 @@ async fn moderate_post(
             posts::update(conn, &post.row.id, &changes)?;
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry(
+                &praxis_app::audit::entry(
                     Some(&caller.user_id),
                     name,
                     "post",
@@ -102,7 +102,7 @@ async fn moderate_comment(
     caller.require_host(state).await?;
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let (comment, post) = readable_comment(conn, &ctx, &id)?;
             if !post.moderator {
@@ -126,7 +126,7 @@ async fn moderate_comment(
             };
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry(
+                &praxis_app::audit::entry(
                     Some(&caller.user_id),
                     name,
                     "comment",

@@ -1,7 +1,6 @@
 //! The caller's notifications: only those whose content they may still read, decided at the
 //! moment they ask, so losing access to a space makes its notifications disappear.
 
-use crate::access::{all_spaces, load_viewer};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
@@ -9,6 +8,7 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, load_viewer};
 use praxis_openapi::Problem;
 use praxis_persistence::notifications::{self, NotificationRow};
 use praxis_persistence::{from_db_time, posts, to_db_time, users};
@@ -142,7 +142,7 @@ pub async fn read_notification(
     let id = path.into_inner();
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let note = notifications::find(conn, &id)?
                 .filter(|n| n.user_id == caller.user_id)
@@ -170,7 +170,7 @@ pub async fn read_all_notifications(
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let readable = ctx.readable_space_ids(&all_spaces(conn)?);
             notifications::mark_all_read(conn, &caller.user_id, &readable, to_db_time(now))?;

@@ -1,6 +1,7 @@
 //! The plan catalogue, public, and its administration.
 
 use crate::auth::Caller;
+use crate::dto::money::MoneyDto;
 use crate::error::{ApiError, ApiResult};
 use crate::etag::json_with_etag;
 use crate::extract::Json;
@@ -10,7 +11,6 @@ use praxis_domain::error::Errors;
 use praxis_domain::plans::{
     seats_left, BillingPeriod, Plan, PlanChanges, PlanSlug, Price, PriceVersion, MAX_SEAT_LIMIT,
 };
-use praxis_domain::{Currency, Money};
 use praxis_openapi::Problem;
 use praxis_persistence::audit;
 use praxis_persistence::{plans, to_db_time};
@@ -20,32 +20,6 @@ use utoipa::ToSchema;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/plans").route(web::get().to(list_plans)))
         .service(web::resource("/admin/plans/{plan}").route(web::patch().to(update_plan)));
-}
-
-/// An amount of money in minor units (cents).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"amount": 12300, "currency": "EUR"}))]
-pub struct MoneyDto {
-    /// Minor units (cents); never a float.
-    pub amount: i64,
-    /// ISO 4217 code.
-    pub currency: String,
-}
-
-impl From<Money> for MoneyDto {
-    fn from(m: Money) -> Self {
-        Self {
-            amount: m.cents,
-            currency: m.currency.to_string(),
-        }
-    }
-}
-
-impl MoneyDto {
-    pub fn parse(&self, field: &str) -> praxis_domain::Result<Money> {
-        let currency = Currency::parse(&format!("{field}.currency"), &self.currency)?;
-        Money::non_negative(&format!("{field}.amount"), self.amount, currency)
-    }
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -219,13 +193,13 @@ pub async fn update_plan(
     let now = state.now();
     let actor = caller.user_id.clone();
     let plan = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let before = plans::find(conn, slug)?;
             let after = changes.apply_to(&before)?;
             plans::save(conn, &after, to_db_time(now))?;
             audit::record(
                 conn,
-                &crate::audit::entry(
+                &praxis_app::audit::entry(
                     Some(&actor),
                     "plan.updated",
                     "plan",

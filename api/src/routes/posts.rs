@@ -1,23 +1,22 @@
 //! Posts: listing and writing them in a space, reading, editing and deleting one, and the
 //! author's crosspost — the only way content ever moves between spaces.
 
-use crate::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
 use crate::auth::{Caller, OptionalCaller};
-use crate::content::{
-    self, post_responses, published_post, readable_post, writable_space, NewContent, PostResponse,
-};
+use crate::dto::content::{post_responses, PostPage, PostResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use praxis_app::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
+use praxis_app::content::{self, published_post, readable_post, writable_space, NewContent};
 use praxis_domain::discussion::{parse_topics, ContentStatus, Markdown, PostKind, PostTitle};
 use praxis_domain::error::Errors;
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
 use praxis_persistence::posts::{self, PostChanges, PostRow};
 use praxis_persistence::{to_db_time, DbConnection};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -33,13 +32,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(delete_post)),
     )
     .service(web::resource("/posts/{id}/crosspost").route(web::post().to(crosspost)));
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PostPage {
-    pub items: Vec<PostResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
 }
 
 /// The posts of a space, newest first (pinned ones are flagged with `pinned`, not reordered,
@@ -216,7 +208,7 @@ pub async fn create_post(
     let slug = path.into_inner();
     let now = state.now();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let space = writable_space(conn, &ctx, &slug)?;
             let input = parse_post(body.0)?;
@@ -289,7 +281,7 @@ pub async fn update_post(
     let id = path.into_inner();
     let now = state.now();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let post = readable_post(conn, &ctx, &id)?;
             post.require_author(&caller.user_id)?;
@@ -357,7 +349,7 @@ pub async fn delete_post(
     let id = path.into_inner();
     let now = state.now();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let post = readable_post(conn, &ctx, &id)?;
             post.require_author(&caller.user_id)?;
@@ -406,7 +398,7 @@ pub async fn crosspost(
     let id = path.into_inner();
     let now = state.now();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
             let source = published_post(conn, &ctx, &id)?;
             source.require_author(&caller.user_id)?;

@@ -1,22 +1,20 @@
 //! Refund quotes, refund requests and the hosts' decisions on them.
 
 use crate::auth::Caller;
-use crate::billing::refunds::{self, Decision};
+use crate::dto::billing::{
+    request_response, CreateRefundRequest, RefundQuoteResponse, RefundRequestResponse,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::idempotency;
 use crate::pagination::{Page, PageParams};
-use crate::routes::plans::MoneyDto;
-use crate::state::{blocking, AppState};
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use praxis_domain::payments::RefundOrder;
-use praxis_domain::refunds::RefundQuote;
-use praxis_domain::{Currency, FieldError, Money};
+use praxis_app::billing::refunds::{self, Decision};
+use praxis_domain::FieldError;
 use praxis_openapi::Problem;
-use praxis_persistence::refunds::{self as repo, RefundRequestRow, RefundRow};
-use praxis_persistence::{from_db_time, subscriptions, to_db_time};
+use praxis_persistence::refunds::{self as repo, RefundRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -36,85 +34,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"refundable": {"amount": 18683, "currency": "EUR"}, "rule": "yearly_full_months", "full_months": 7, "deduction": {"amount": 9900, "currency": "EUR"}, "explanation": "7 full months remain of the yearly period: 49000 × 7 / 12 = 28583 cents, minus the e-course (9900) = 18683 cents."}))]
-pub struct RefundQuoteResponse {
-    pub refundable: MoneyDto,
-    /// `yearly_full_months` or `monthly_24h`.
-    pub rule: String,
-    /// Yearly: whole calendar months left in the paid year.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_months: Option<u32>,
-    /// Yearly: the e-course price deducted (the member keeps the e-course).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deduction: Option<MoneyDto>,
-    pub explanation: String,
-}
-
-impl From<RefundQuote> for RefundQuoteResponse {
-    fn from(q: RefundQuote) -> Self {
-        Self {
-            refundable: q.refundable.into(),
-            rule: q.rule.as_str().to_owned(),
-            full_months: q.full_months,
-            deduction: q.deduction.map(Into::into),
-            explanation: q.explanation,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RefundRequestResponse {
-    pub id: String,
-    pub subscription_id: String,
-    /// `pending`, `approved` or `rejected`.
-    pub status: String,
-    pub message: String,
-    /// The quote as computed when the request was made; approval pays this (never more than
-    /// what remains unrefunded).
-    pub quote: RefundQuoteResponse,
-    pub requested_at: DateTime<Utc>,
-    pub decided_at: Option<DateTime<Utc>>,
-    /// The host's note, shown to the member.
-    pub note: Option<String>,
-    /// The refund paid, once approved.
-    pub refund: Option<RefundResponse>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RefundResponse {
-    pub id: String,
-    pub amount: MoneyDto,
-    /// `pending` (sent to the provider) or `succeeded`.
-    pub status: String,
-}
-
-pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> RefundRequestResponse {
-    let currency = Currency::parse("currency", &row.currency).unwrap_or(Currency::EUR);
-    let money = |cents: i64| MoneyDto::from(Money { cents, currency });
-    RefundRequestResponse {
-        quote: RefundQuoteResponse {
-            refundable: money(row.quote_cents),
-            rule: row.quote_rule,
-            full_months: row.quote_full_months.and_then(|m| u32::try_from(m).ok()),
-            deduction: row.quote_deduction_cents.map(money),
-            explanation: row.quote_explanation,
-        },
-        id: row.id,
-        subscription_id: row.subscription_id,
-        status: row.status,
-        message: row.message,
-        requested_at: from_db_time(row.requested_at),
-        decided_at: row.decided_at.map(from_db_time),
-        note: row.decision_note,
-        refund: refund.map(|r| RefundResponse {
-            id: r.id,
-            amount: money(r.amount_cents),
-            status: r.status,
-        }),
-    }
-}
-
 /// What a refund asked for now would pay, by which rule, and why.
 #[utoipa::path(get, path = "/api/v1/subscriptions/{id}/refund-quote", tag = "refunds", security(("bearer" = [])),
     params(("id" = String, Path, description = "Subscription id")),
@@ -132,30 +51,9 @@ pub async fn refund_quote(
     let id = path.into_inner();
     let now = state.now();
     let (_, _, quote) = state
-        .db(move |conn| refunds::quote_for(conn, &caller.user_id, &id, now))
+        .read(move |conn| refunds::quote_for(conn, &caller.user_id, &id, now))
         .await?;
     Ok(HttpResponse::Ok().json(RefundQuoteResponse::from(quote)))
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"subscription_id": "0193…", "message": "I moved abroad and cannot take part any more."}))]
-pub struct CreateRefundRequest {
-    pub subscription_id: String,
-    /// A few words for the hosts (1–4000 characters).
-    pub message: String,
-}
-
-pub fn parse_message(message: &str) -> ApiResult<String> {
-    let trimmed = message.trim();
-    let chars = trimmed.chars().count();
-    if chars == 0 || chars > 4000 {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "message",
-            "must be between 1 and 4000 characters",
-        )]));
-    }
-    Ok(trimmed.to_owned())
 }
 
 /// Asks for a refund; the quote at this moment is recorded with the request. Accepts
@@ -177,7 +75,7 @@ pub async fn create_refund_request(
     body: Json<CreateRefundRequest>,
 ) -> ApiResult<HttpResponse> {
     let request = body.0;
-    let message = parse_message(&request.message)?;
+    let message = praxis_domain::refunds::parse_request_message(&request.message)?;
     let canonical = serde_json::to_vec(&request).unwrap_or_default();
     let user_id = caller.user_id.clone();
     let state_ref = state.clone();
@@ -188,27 +86,18 @@ pub async fn create_refund_request(
         "POST /refund-requests",
         &canonical,
         || async move {
-            let row = submit(&state_ref, &user_id, request.subscription_id, message).await?;
+            let now = state_ref.now();
+            let row = state_ref
+                .write(move |conn| {
+                    refunds::request(conn, &user_id, &request.subscription_id, &message, now)
+                })
+                .await?;
             let body =
                 serde_json::to_value(request_response(row, None)).map_err(ApiError::internal)?;
             Ok((StatusCode::CREATED, body))
         },
     )
     .await
-}
-
-/// Records a refund request for `user_id` (from the API or the customer hub).
-pub async fn submit(
-    state: &AppState,
-    user_id: &str,
-    subscription_id: String,
-    message: String,
-) -> ApiResult<RefundRequestRow> {
-    let now = state.now();
-    let user_id = user_id.to_owned();
-    state
-        .write(move |conn| refunds::request(conn, &user_id, &subscription_id, &message, now))
-        .await
 }
 
 /// The caller's refund requests, newest first.
@@ -390,7 +279,7 @@ pub async fn decide_refund_request(
                 })
                 .await?;
             if let Some(refund) = new_refund {
-                pay_out(&state, refund).await;
+                state.pay_out(refund).await;
             }
             let id = request_id;
             let refund = state
@@ -402,50 +291,4 @@ pub async fn decide_refund_request(
         },
     )
     .await
-}
-
-/// Pays a recorded refund through the provider, keyed by the refund's id so a retry never pays
-/// twice, and records the provider's confirmation. A failure leaves the refund pending for the
-/// periodic retry.
-pub async fn pay_out(state: &AppState, refund: RefundRow) {
-    let (refund_id, payment_id) = (refund.id.clone(), refund.payment_id.clone());
-    let checkout = state
-        .db(move |conn| {
-            let payment = praxis_persistence::payments::find(conn, &payment_id)?
-                .ok_or(ApiError::NotFound("payment"))?;
-            let sub = subscriptions::find(conn, &payment.subscription_id)?
-                .ok_or(ApiError::NotFound("subscription"))?;
-            Ok(sub.checkout_id)
-        })
-        .await;
-    let Ok(checkout_id) = checkout else {
-        tracing::error!(refund = %refund_id, "refund's payment not found");
-        return;
-    };
-    let order = RefundOrder {
-        idempotency_key: refund.id.clone(),
-        checkout_id,
-        amount: Money {
-            cents: refund.amount_cents,
-            currency: Currency::parse("currency", &refund.currency).unwrap_or(Currency::EUR),
-        },
-    };
-    let provider = state.payments.clone();
-    match blocking(move || provider.refund(&order)).await {
-        Ok(Ok(receipt)) => {
-            let now = to_db_time(state.now());
-            let result = state
-                .write(move |conn| Ok(repo::confirm(conn, &refund_id, &receipt.reference, now)?))
-                .await;
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "refund paid but not yet confirmed; the retry will confirm it");
-            }
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(refund = %refund.id, error = %e, "refund not paid yet; will retry")
-        }
-        Err(e) => {
-            tracing::warn!(refund = %refund.id, error = %e, "refund not paid yet; will retry")
-        }
-    }
 }

@@ -2,7 +2,6 @@
 //! report with a note, audited. The queue shows reported content only where the host may read
 //! it: never a sealed room's, never a private conversation's.
 
-use crate::access::{all_spaces, content_denied, load_viewer, Space, ViewerContext};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -10,6 +9,7 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, content_denied, load_viewer, Space, ViewerContext};
 use praxis_domain::access::Access;
 use praxis_domain::error::Errors;
 use praxis_domain::moderation::{self, ReportStatus, SubjectType};
@@ -144,7 +144,7 @@ fn ensure_reporter_may_read(
     let facts = facts.first().ok_or(ApiError::NotFound("content"))?;
     match content_access(ctx, &all_spaces(conn)?, facts) {
         Access::Granted => Ok(()),
-        denied => Err(content_denied(denied)),
+        denied => Err(content_denied(denied).into()),
     }
 }
 
@@ -174,7 +174,7 @@ pub async fn create_report(
     let now = state.now();
     let reporter = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&reporter), now)?;
             ensure_reporter_may_read(conn, &ctx, &reporter, subject, &request.subject_id)?;
             let row = ReportRow {
@@ -326,7 +326,7 @@ pub async fn resolve_report(
     let now = state.now();
     let host = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             repo::lock(conn, &id)?;
             let before = repo::find(conn, &id)?.ok_or(ApiError::NotFound("report"))?;
             let status = ReportStatus::parse(&before.status).map_err(ApiError::internal)?;
@@ -336,7 +336,7 @@ pub async fn resolve_report(
             }
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry(
+                &praxis_app::audit::entry(
                     Some(&host),
                     "report.resolved",
                     "report",

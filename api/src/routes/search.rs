@@ -1,12 +1,12 @@
 //! Search over the posts and comments the caller may read now.
 
-use crate::access::{all_spaces, load_viewer};
 use crate::auth::OptionalCaller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, load_viewer};
 use praxis_domain::search::SearchQuery;
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;

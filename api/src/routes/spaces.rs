@@ -1,13 +1,13 @@
 //! Spaces: listing what the caller may know of, reading one, and creating spaces and managing
 //! participants (hosts and admins).
 
-use crate::access::{all_spaces, load_viewer, Space, ViewerContext};
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, load_viewer, Space, ViewerContext};
 use praxis_domain::access::{Access, Visibility};
 use praxis_domain::error::Errors;
 use praxis_domain::plans::PlanSlug;
@@ -120,7 +120,7 @@ pub async fn get_space(
     let response = state
         .db(move |conn| {
             let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let space = crate::access::readable_space(conn, &ctx, &slug)?;
+            let space = praxis_app::access::readable_space(conn, &ctx, &slug)?;
             Ok(space_response(&space, &ctx))
         })
         .await?;
@@ -211,7 +211,7 @@ pub async fn create_space(
     let plan_names: Vec<String> = plans.iter().map(|p| p.as_str().to_owned()).collect();
     let actor = caller.user_id.clone();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             match spaces::insert(conn, &row, &plan_names) {
                 Err(praxis_persistence::Error::UniqueViolation(_)) => {
                     return Err(ApiError::Conflict { kind: "space-exists", detail: "A space with this slug exists.".into() })
@@ -220,7 +220,7 @@ pub async fn create_space(
             }
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(Some(&actor), "space.created", "space", &row.id, None, Some(&serde_json::json!({"slug": row.slug, "visibility": row.visibility, "plans": plan_names})), now),
+                &praxis_app::audit::entry::<(), _>(Some(&actor), "space.created", "space", &row.id, None, Some(&serde_json::json!({"slug": row.slug, "visibility": row.visibility, "plans": plan_names})), now),
             )?;
             let ctx = load_viewer(conn, Some(&actor), now)?;
             let space = Space::from_row((row, plan_names))?;
@@ -297,7 +297,7 @@ async fn change_member(
     let now = state.now();
     let actor = caller.user_id.clone();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let space = managed_space(conn, &slug)?;
             if users::find_by_id(conn, &user_id)?.is_none() {
                 return Err(ApiError::NotFound("member"));
@@ -315,7 +315,7 @@ async fn change_member(
                 };
                 praxis_persistence::audit::record(
                     conn,
-                    &crate::audit::entry::<(), _>(
+                    &praxis_app::audit::entry::<(), _>(
                         Some(&actor),
                         action,
                         "space",

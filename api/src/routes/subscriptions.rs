@@ -1,21 +1,20 @@
 //! Subscriptions to paid plans, and the waitlist of a full plan.
 
 use crate::auth::Caller;
-use crate::billing::checkout::{self, StartSubscription};
-use crate::billing::{lifecycle, seats, Subscription};
+use crate::dto::billing::{respond, subscription_page, SubscriptionResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::idempotency;
 use crate::pagination::{Page, PageParams};
-use crate::routes::plans::MoneyDto;
 use crate::state::{blocking, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::billing::checkout::{self, StartSubscription};
+use praxis_app::billing::{lifecycle, seats};
 use praxis_domain::error::Errors;
 use praxis_domain::payments::CheckoutRequest;
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
-use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_openapi::Problem;
 use praxis_persistence::subscriptions::{self as repo, SubscriptionRow};
 use praxis_persistence::waitlist::{self, WaitlistRow};
@@ -49,55 +48,6 @@ pub struct CreateSubscriptionRequest {
     pub billing_period: String,
     /// `regular` or `supporter`.
     pub price_version: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SubscriptionResponse {
-    pub id: String,
-    pub plan: String,
-    pub billing_period: String,
-    pub price_version: String,
-    /// `pending_payment`, `active`, `cancelled` or `expired` (as of this request).
-    pub status: String,
-    /// Pay this checkout to activate; the provider's webhook reports the payment.
-    pub checkout_id: String,
-    pub checkout_url: String,
-    /// What the first payment costs: the period price less any credit.
-    pub amount_due: MoneyDto,
-    /// Credit from an upgraded Practitioner subscription, taken off the first payment.
-    pub credit_applied: MoneyDto,
-    /// What each later period costs.
-    pub period_price: MoneyDto,
-    pub current_period_start: Option<DateTime<Utc>>,
-    pub current_period_end: Option<DateTime<Utc>>,
-    /// Until when a pending checkout holds its seat.
-    pub hold_expires_at: Option<DateTime<Utc>>,
-    pub ended_at: Option<DateTime<Utc>>,
-}
-
-pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
-    let row = &sub.row;
-    SubscriptionResponse {
-        id: row.id.clone(),
-        plan: row.plan_slug.clone(),
-        billing_period: row.billing_period.clone(),
-        price_version: row.price_version.clone(),
-        status: sub.status.as_str().to_owned(),
-        checkout_id: row.checkout_id.clone(),
-        checkout_url: row.checkout_url.clone(),
-        amount_due: sub.money(row.amount_due_cents).into(),
-        credit_applied: sub.money(row.credit_cents).into(),
-        period_price: sub.money(row.period_price_cents).into(),
-        current_period_start: row.current_period_start.map(from_db_time),
-        current_period_end: row.current_period_end.map(from_db_time),
-        hold_expires_at: (sub.status == SubscriptionStatus::PendingPayment)
-            .then(|| from_db_time(row.hold_expires_at)),
-        ended_at: row.ended_at.map(from_db_time),
-    }
-}
-
-fn respond(row: SubscriptionRow, now: DateTime<Utc>) -> ApiResult<SubscriptionResponse> {
-    Ok(subscription_response(&Subscription::from_row(row, now)?))
 }
 
 impl CreateSubscriptionRequest {
@@ -192,7 +142,7 @@ pub async fn create_subscription(
                     let id = sub_id.clone();
                     let at = to_db_time(now);
                     state
-                        .write(move |conn| {
+                        .db_write(move |conn| {
                             Ok(repo::end(conn, &id, "expired", "checkout_failed", at)?)
                         })
                         .await?;
@@ -222,26 +172,13 @@ pub async fn list_subscriptions(
     list_for(&state, caller.user_id, page.0).await
 }
 
-/// A page of `user_id`'s subscriptions (from the API or the customer hub).
-pub async fn list_for(
-    state: &AppState,
-    user_id: String,
-    page: PageParams,
-) -> ApiResult<HttpResponse> {
+/// A page of `user_id`'s subscriptions.
+async fn list_for(state: &AppState, user_id: String, page: PageParams) -> ApiResult<HttpResponse> {
     let (limit, after) = (page.limit()?, page.after()?);
-    let now = state.now();
     let rows = state
-        .db(move |conn| Ok(repo::page_for_user(conn, &user_id, after, limit + 1)?))
+        .read(move |conn| praxis_app::billing::subscriptions_of(conn, &user_id, after, limit + 1))
         .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);
-    for row in page.items {
-        items.push(respond(row, now)?);
-    }
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(subscription_page(rows, limit, state.now())?))
 }
 
 async fn own_subscription(
@@ -297,7 +234,7 @@ pub async fn cancel_subscription(
 }
 
 /// Cancels `user_id`'s subscription on behalf of `actor_id` (the member, or the hub).
-pub async fn cancel_for(
+async fn cancel_for(
     state: &AppState,
     user_id: &str,
     actor_id: &str,
@@ -363,7 +300,7 @@ pub async fn join_waitlist(
     let now = state.now();
     let user_id = caller.user_id;
     let (row, position) = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             repo::lock_plan(conn, plan.as_str())?;
             if waitlist::open_entry(conn, &user_id, plan.as_str())?.is_some() {
                 return Err(ApiError::Conflict {
@@ -398,7 +335,7 @@ pub async fn join_waitlist(
             waitlist::insert(conn, &row)?;
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&user_id),
                     "waitlist.joined",
                     "waitlist_entry",
@@ -462,7 +399,7 @@ pub async fn leave_waitlist(
     let hold = state.config.holds.waitlist_offer;
     let public_url = state.config.public_url.clone();
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             repo::lock_plan(conn, plan.as_str())?;
             let row = waitlist::open_entry(conn, &caller.user_id, plan.as_str())?
                 .ok_or(ApiError::NotFound("waitlist entry"))?;

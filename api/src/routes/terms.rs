@@ -89,7 +89,7 @@ pub async fn accept_terms(
     let version = body.0.version;
     let now = to_db_time(state.now());
     let accepted = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let current = terms::current(conn)?.ok_or(ApiError::NotFound("terms"))?;
             if current.version != version {
                 return Err(ApiError::Conflict {
@@ -188,7 +188,7 @@ pub async fn publish_terms(
         published_by: Some(caller.user_id.clone()),
     };
     let published = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             match terms::publish(conn, &row) {
                 Err(praxis_persistence::Error::UniqueViolation(_)) => {
                     return Err(ApiError::Conflict {
@@ -201,7 +201,7 @@ pub async fn publish_terms(
             }
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&caller.user_id),
                     "terms.published",
                     "terms",

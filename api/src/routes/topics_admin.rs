@@ -1,9 +1,9 @@
 //! Hosts define the topics members follow and tag posts with.
 
 use crate::auth::Caller;
+use crate::dto::content::TopicResponse;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::routes::follows::TopicResponse;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use praxis_domain::error::Errors;
@@ -71,7 +71,7 @@ pub async fn create_topic(
     };
     let actor = caller.user_id;
     let row = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             match posts::insert_topic(conn, &row) {
                 Err(praxis_persistence::Error::UniqueViolation(_)) => {
                     return Err(ApiError::Conflict {
@@ -83,7 +83,7 @@ pub async fn create_topic(
             }
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&actor),
                     "topic.created",
                     "topic",

@@ -1,12 +1,12 @@
 //! The payment provider's webhook.
 
-use crate::billing::webhook::{self, Outcome, PaymentSucceeded};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
 use crate::payments::signature::{self, SignatureError};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
+use praxis_app::billing::webhook::{self, Outcome, PaymentSucceeded};
 use praxis_openapi::Problem;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,7 +1,6 @@
 //! Monthly, optional assignments: set by hosts in a space, read by those who may read it.
 
 use super::readable_content_space;
-use crate::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -9,6 +8,7 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
 use praxis_domain::error::Errors;
 use praxis_domain::learning;
 use praxis_openapi::Problem;
@@ -111,7 +111,7 @@ pub async fn create_assignment(
         .ok_or_else(|| ApiError::internal("validated assignment fields missing"))?;
     let user = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let space = readable_space(conn, &ctx, &body.space)?;
             if let Some(theme) = &body.theme_id {
@@ -137,7 +137,7 @@ pub async fn create_assignment(
             assignments::insert(conn, &row)?;
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&user),
                     "assignment.created",
                     "assignment",

@@ -1,6 +1,6 @@
 //! Learning: Q&A questions on events, recordings with chapters, assignments with submissions
 //! and feedback, and the resource library. Everything here belongs to a space and is read
-//! through `crate::access`: outside the space it answers 404.
+//! through `praxis_app::access`: outside the space it answers 404.
 
 pub mod assignments;
 pub mod questions;
@@ -8,10 +8,10 @@ pub mod recordings;
 pub mod resources;
 pub mod submissions;
 
-use crate::access::{content_denied, Space, ViewerContext};
 use crate::error::{ApiError, ApiResult};
 use actix_web::web;
 use base64::Engine;
+use praxis_app::access::{content_denied, Space, ViewerContext};
 use praxis_domain::access::Access;
 use praxis_domain::FieldError;
 use praxis_persistence::learning::{find_event, EventRef};
@@ -62,7 +62,7 @@ pub(crate) fn readable_content_space(
     let space = space_by_id(conn, space_id)?;
     match ctx.access(&space) {
         Access::Granted => Ok(space),
-        denied => Err(content_denied(denied)),
+        denied => Err(content_denied(denied).into()),
     }
 }
 
@@ -74,7 +74,7 @@ pub(crate) fn require_write(ctx: &ViewerContext, space: &Space) -> ApiResult<()>
             denial: praxis_domain::access::Denial::SignInRequired,
             reason,
         } => Err(ApiError::unauthorized("authentication-required", reason)),
-        denied => Err(content_denied(denied)),
+        denied => Err(content_denied(denied).into()),
     }
 }
 
@@ -104,21 +104,21 @@ pub(crate) fn readable_event(
     else {
         return Err(ApiError::NotFound("event"));
     };
-    let occurrence =
-        crate::events::find_occurrence(conn, &occurrence_id)?.ok_or(ApiError::NotFound("event"))?;
+    let occurrence = praxis_app::events::find_occurrence(conn, &occurrence_id)?
+        .ok_or(ApiError::NotFound("event"))?;
     let space = readable_content_space(conn, ctx, &occurrence.space_id).map_err(not_found)?;
     let start = praxis_persistence::to_db_time(*original_start);
     let row_id = match praxis_persistence::events::find_override(conn, series_id, start)? {
         Some(row) => row.id,
-        None => match crate::events::materialize(conn, &occurrence, chrono::Utc::now()) {
+        None => match praxis_app::events::materialize(conn, &occurrence, chrono::Utc::now()) {
             Ok(id) => id,
             // Another request made the row at the same moment: use theirs.
-            Err(ApiError::Conflict { .. }) => {
+            Err(e) if e.is_conflict() => {
                 praxis_persistence::events::find_override(conn, series_id, start)?
                     .map(|row| row.id)
                     .ok_or(ApiError::NotFound("event"))?
             }
-            Err(other) => return Err(other),
+            Err(other) => return Err(other.into()),
         },
     };
     let event = find_event(conn, &row_id)?.ok_or(ApiError::NotFound("event"))?;

@@ -2,7 +2,6 @@
 //! up-vote others' once each; hosts mark them answered and the asker is told by email.
 
 use super::{author, cursor, readable_event, require_write, AuthorResponse};
-use crate::access::load_viewer;
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -10,6 +9,7 @@ use crate::pagination::PageParams;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::load_viewer;
 use praxis_domain::learning::{self, QUESTION_MAX_CHARS};
 use praxis_openapi::Problem;
 use praxis_persistence::learning::questions::{self, QuestionKey, QuestionRow};
@@ -121,12 +121,12 @@ fn one(conn: &mut DbConnection, id: &str, caller: &str) -> ApiResult<QuestionRes
 /// A question whose event the caller may read.
 fn readable_question(
     conn: &mut DbConnection,
-    ctx: &crate::access::ViewerContext,
+    ctx: &praxis_app::access::ViewerContext,
     id: &str,
 ) -> ApiResult<(
     QuestionRow,
     praxis_persistence::learning::EventRef,
-    crate::access::Space,
+    praxis_app::access::Space,
 )> {
     let question = questions::find(conn, id)?.ok_or(ApiError::NotFound("question"))?;
     let (event, space) = readable_event(conn, ctx, &question.event_id).map_err(|e| match e {
@@ -215,7 +215,7 @@ pub async fn ask_question(
     let event_id = path.into_inner();
     let user = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (event, space) = readable_event(conn, &ctx, &event_id)?;
             require_write(&ctx, &space)?;
@@ -269,7 +269,7 @@ pub async fn edit_question(
     let id = path.into_inner();
     let user = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (question, event, space) = readable_question(conn, &ctx, &id)?;
             require_write(&ctx, &space)?;
@@ -289,7 +289,7 @@ async fn set_vote(state: &AppState, caller: Caller, id: String, up: bool) -> Api
     let now = state.now();
     let user = caller.user_id;
     state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (question, event, space) = readable_question(conn, &ctx, &id)?;
             require_write(&ctx, &space)?;
@@ -402,7 +402,7 @@ pub async fn answer_question(
     let public_url = state.config.public_url.clone();
     let body = body.0;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (question, event, _) = readable_question(conn, &ctx, &id)?;
             let duration = recordings::find(conn, &event.id)?.map(|(r, _)| r.duration_seconds);
@@ -422,7 +422,7 @@ pub async fn answer_question(
             }
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&user),
                     "question.answered",
                     "question",

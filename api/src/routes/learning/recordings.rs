@@ -2,13 +2,13 @@
 //! searched by chapter text among the recordings the caller may see.
 
 use super::{cursor, readable_event};
-use crate::access::{all_spaces, load_viewer};
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, load_viewer};
 use praxis_domain::learning::{self, ChapterInput};
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
@@ -123,7 +123,7 @@ pub async fn put_recording(
     let event_id = path.into_inner();
     let user = caller.user_id;
     let (existed, response) = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (event, _) = readable_event(conn, &ctx, &event_id)?;
             let row = RecordingRow {
@@ -147,7 +147,7 @@ pub async fn put_recording(
             let existed = recordings::replace(conn, &row, &chapters)?;
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&user),
                     "recording.updated",
                     "event",

@@ -2,7 +2,6 @@
 //! may read the space; translations link to each other.
 
 use super::readable_content_space;
-use crate::access::{all_spaces, load_viewer, readable_space};
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -10,6 +9,7 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{all_spaces, load_viewer, readable_space};
 use praxis_domain::error::Errors;
 use praxis_domain::resources::{self as library, Language, ResourceInput, ResourceKind};
 use praxis_domain::FieldError;
@@ -155,7 +155,7 @@ pub async fn create_resource(
     let now = state.now();
     let user = caller.user_id;
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let space = match &resource.space {
                 Some(slug) => Some(readable_space(conn, &ctx, slug)?),
@@ -202,7 +202,7 @@ pub async fn create_resource(
             resources::insert(conn, &row)?;
             praxis_persistence::audit::record(
                 conn,
-                &crate::audit::entry::<(), _>(
+                &praxis_app::audit::entry::<(), _>(
                     Some(&user),
                     "resource.created",
                     "resource",

@@ -3,7 +3,6 @@
 
 use super::assignments::readable_assignment;
 use super::{author, readable_content_space, require_write, AuthorResponse};
-use crate::access::{load_viewer, Space, ViewerContext};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -11,6 +10,7 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::access::{load_viewer, Space, ViewerContext};
 use praxis_domain::error::Errors;
 use praxis_domain::learning::{self, SubmissionViewer, SubmissionVisibility};
 use praxis_openapi::Problem;
@@ -229,7 +229,7 @@ pub async fn create_submission(
     let user = caller.user_id;
     let id = path.into_inner();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (assignment, space) = readable_assignment(conn, &ctx, &id)?;
             require_write(&ctx, &space)?;
@@ -319,7 +319,7 @@ pub async fn edit_submission(
     let user = caller.user_id;
     let id = path.into_inner();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (row, assignment, space, who) = readable_submission(conn, &ctx, &id)?;
             if !who.is_author {
@@ -418,7 +418,7 @@ pub async fn create_feedback(
     let user = caller.user_id;
     let id = path.into_inner();
     let response = state
-        .write(move |conn| {
+        .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
             let (row, _, space, who) = readable_submission(conn, &ctx, &id)?;
             if !learning::can_give_feedback(who, visibility_of(&row)?) {

@@ -3,7 +3,7 @@
 //! queries, and the notifications new content causes.
 
 use crate::access::{readable_space, space_denied, Space, ViewerContext};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::access::Access;
 use praxis_domain::discussion::{self, ContentStatus, NotificationLevel};
@@ -11,9 +11,7 @@ use praxis_persistence::comments::{self, CommentRow};
 use praxis_persistence::notifications::{self as notes, NotificationRow};
 use praxis_persistence::posts::{self, PostRow};
 use praxis_persistence::{from_db_time, spaces, users, DbConnection};
-use serde::Serialize;
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
 
 /// A post the caller may read, its space, and whether the caller moderates that space.
 pub struct VisiblePost {
@@ -23,17 +21,17 @@ pub struct VisiblePost {
 }
 
 impl VisiblePost {
-    pub fn status(&self) -> ApiResult<ContentStatus> {
-        ContentStatus::parse(&self.row.status).map_err(ApiError::internal)
+    pub fn status(&self) -> Result<ContentStatus> {
+        ContentStatus::parse(&self.row.status).map_err(Error::internal)
     }
 
     /// Answers 403 `not-author` unless `user_id` wrote the post.
-    pub fn require_author(&self, user_id: &str) -> ApiResult<()> {
+    pub fn require_author(&self, user_id: &str) -> Result<()> {
         require_author(&self.row.author_id, user_id)
     }
 
     /// Answers with the reason unless the caller may write in the post's space now.
-    pub fn require_write(&self, ctx: &ViewerContext) -> ApiResult<()> {
+    pub fn require_write(&self, ctx: &ViewerContext) -> Result<()> {
         match ctx.write_access(&self.space) {
             Access::Granted => Ok(()),
             denied => Err(space_denied(denied)),
@@ -41,11 +39,11 @@ impl VisiblePost {
     }
 }
 
-pub fn require_author(author_id: &str, user_id: &str) -> ApiResult<()> {
+pub fn require_author(author_id: &str, user_id: &str) -> Result<()> {
     if author_id == user_id {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
+        Err(Error::forbidden(
             "not-author",
             "Only its author may change or move this.",
         ))
@@ -58,13 +56,13 @@ pub fn readable_post(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     id: &str,
-) -> ApiResult<VisiblePost> {
-    let row = posts::find(conn, id)?.ok_or(ApiError::NotFound("post"))?;
+) -> Result<VisiblePost> {
+    let row = posts::find(conn, id)?.ok_or(Error::NotFound("post"))?;
     let space = spaces::find_by_ids(conn, std::slice::from_ref(&row.space_id))?
         .pop()
         .map(Space::from_row)
         .transpose()?
-        .ok_or(ApiError::NotFound("post"))?;
+        .ok_or(Error::NotFound("post"))?;
     let access = ctx.access(&space);
     if !access.is_granted() {
         return Err(crate::access::content_denied(access));
@@ -76,7 +74,7 @@ pub fn readable_post(
         moderator,
     };
     if !post.status()?.visible_to(moderator) {
-        return Err(ApiError::NotFound("post"));
+        return Err(Error::NotFound("post"));
     }
     Ok(post)
 }
@@ -86,10 +84,10 @@ pub fn published_post(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     id: &str,
-) -> ApiResult<VisiblePost> {
+) -> Result<VisiblePost> {
     let post = readable_post(conn, ctx, id)?;
     if post.status()? != ContentStatus::Published {
-        return Err(ApiError::NotFound("post"));
+        return Err(Error::NotFound("post"));
     }
     Ok(post)
 }
@@ -99,25 +97,21 @@ pub fn readable_comment(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     id: &str,
-) -> ApiResult<(CommentRow, VisiblePost)> {
-    let comment = comments::find(conn, id)?.ok_or(ApiError::NotFound("comment"))?;
+) -> Result<(CommentRow, VisiblePost)> {
+    let comment = comments::find(conn, id)?.ok_or(Error::NotFound("comment"))?;
     let post = readable_post(conn, ctx, &comment.post_id).map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("comment"),
+        Error::NotFound(_) => Error::NotFound("comment"),
         other => other,
     })?;
-    let status = ContentStatus::parse(&comment.status).map_err(ApiError::internal)?;
+    let status = ContentStatus::parse(&comment.status).map_err(Error::internal)?;
     if !status.visible_to(post.moderator) {
-        return Err(ApiError::NotFound("comment"));
+        return Err(Error::NotFound("comment"));
     }
     Ok((comment, post))
 }
 
 /// A space the caller may write in now, or the right refusal (401/403/404 as for reading).
-pub fn writable_space(
-    conn: &mut DbConnection,
-    ctx: &ViewerContext,
-    slug: &str,
-) -> ApiResult<Space> {
+pub fn writable_space(conn: &mut DbConnection, ctx: &ViewerContext, slug: &str) -> Result<Space> {
     let space = readable_space(conn, ctx, slug)?;
     match ctx.write_access(&space) {
         Access::Granted => Ok(space),
@@ -128,15 +122,9 @@ pub fn writable_space(
 /// Reaction counts by kind, e.g. `{"like": 3, "thanks": 1}`.
 pub type ReactionCounts = BTreeMap<String, i64>;
 
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "01938a2b-7c4e-7cc3-a1a6-0c1b5f7d2e10", "space": "practitioner-lounge",
-    "author_id": "01938a2a-0000-7000-8000-000000000002", "author_name": "Ana",
-    "kind": "question", "title": "How do you harvest objections?", "body": "In *consent* rounds…",
-    "status": "published", "pinned": false, "topics": ["consent"], "comment_count": 2,
-    "reactions": {"like": 3}, "created_at": "2026-11-23T09:30:00Z", "updated_at": "2026-11-23T09:30:00Z"
-}))]
-pub struct PostResponse {
+/// A post as the caller may see it, with what a page shows of it.
+#[derive(Debug, Clone)]
+pub struct PostView {
     pub id: String,
     /// The slug of the space it is in.
     pub space: String,
@@ -154,22 +142,20 @@ pub struct PostResponse {
     pub comment_count: i64,
     pub reactions: ReactionCounts,
     /// The post this one was crossposted from, when the caller may read that one too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crossposted_from: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edited_at: Option<DateTime<Utc>>,
 }
 
 /// Responses for posts the caller may read, with authors, topics, comment and reaction counts
 /// and crosspost sources each fetched in one query for the whole page.
-pub fn post_responses(
+pub fn post_views(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     spaces: &[Space],
     rows: Vec<PostRow>,
-) -> ApiResult<Vec<PostResponse>> {
+) -> Result<Vec<PostView>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -197,7 +183,7 @@ pub fn post_responses(
     };
     Ok(rows
         .into_iter()
-        .map(|r| PostResponse {
+        .map(|r| PostView {
             space: spaces
                 .iter()
                 .find(|s| s.row.id == r.space_id)
@@ -224,12 +210,12 @@ pub fn post_responses(
         .collect())
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CommentResponse {
+/// A comment as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct CommentView {
     pub id: String,
     pub post_id: String,
     /// The comment this one replies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
     pub author_id: String,
     pub author_name: String,
@@ -240,15 +226,11 @@ pub struct CommentResponse {
     pub reactions: ReactionCounts,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edited_at: Option<DateTime<Utc>>,
 }
 
 /// Responses for comments the caller may read: authors and reactions in one query each.
-pub fn comment_responses(
-    conn: &mut DbConnection,
-    rows: Vec<CommentRow>,
-) -> ApiResult<Vec<CommentResponse>> {
+pub fn comment_views(conn: &mut DbConnection, rows: Vec<CommentRow>) -> Result<Vec<CommentView>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -258,7 +240,7 @@ pub fn comment_responses(
     let mut reactions = comments::reaction_counts(conn, "comment", &ids)?;
     Ok(rows
         .into_iter()
-        .map(|r| CommentResponse {
+        .map(|r| CommentView {
             author_name: names.get(&r.author_id).cloned().unwrap_or_default(),
             reactions: reactions.remove(&r.id).unwrap_or_default(),
             id: r.id,
@@ -295,7 +277,7 @@ pub fn notify(
     conn: &mut DbConnection,
     content: &NewContent<'_>,
     now: chrono::NaiveDateTime,
-) -> ApiResult<()> {
+) -> Result<()> {
     let mentioned = discussion::mentioned_ids(content.body);
     let mentioned = if mentioned.is_empty() {
         mentioned

@@ -2,7 +2,7 @@
 //! periods, abandoned checkouts and unanswered waitlist offers, then offers freed seats.
 
 use crate::billing::{mail_member, messages, seats, Subscription};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::plans::PlanSlug;
 use praxis_domain::subscriptions::SubscriptionStatus;
@@ -20,18 +20,18 @@ pub fn cancel(
     now: DateTime<Utc>,
     offer_hold: Duration,
     public_url: &str,
-) -> ApiResult<SubscriptionRow> {
+) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
     let row = subscriptions::find(conn, subscription_id)?
         .filter(|r| r.user_id == user_id)
-        .ok_or(ApiError::NotFound("subscription"))?;
+        .ok_or(Error::NotFound("subscription"))?;
     subscriptions::lock_plan(conn, &row.plan_slug)?;
     let sub = Subscription::from_row(row, now)?;
     if !matches!(
         sub.status,
         SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
     ) {
-        return Err(ApiError::Conflict {
+        return Err(Error::Conflict {
             kind: "subscription-not-live",
             detail: format!("This subscription is already {}.", sub.status.as_str()),
         });
@@ -53,7 +53,7 @@ pub fn cancel(
         ),
     )?;
     seats::offer_free_seats(conn, sub.plan, now, offer_hold, public_url)?;
-    subscriptions::find(conn, subscription_id)?.ok_or(ApiError::NotFound("subscription"))
+    subscriptions::find(conn, subscription_id)?.ok_or(Error::NotFound("subscription"))
 }
 
 /// What one sweep changed.
@@ -71,7 +71,7 @@ pub fn sweep(
     now: DateTime<Utc>,
     offer_hold: Duration,
     public_url: &str,
-) -> ApiResult<Sweep> {
+) -> Result<Sweep> {
     let at = to_db_time(now);
     let mut result = Sweep::default();
     for plan in [PlanSlug::Practitioner, PlanSlug::Pro] {

@@ -3,15 +3,14 @@
 //! member turned reminders off or may no longer attend.
 
 use crate::access::{all_spaces, load_viewer};
-use crate::error::{ApiError, ApiResult};
+use crate::error::Result;
 use crate::events::{find_occurrence, Occurrence};
-use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::events::EventRef;
 use praxis_domain::reminders::{due_reminder, Reminder};
 use praxis_persistence::events::{self as repo, RsvpRow};
 use praxis_persistence::outbox::{self, Mail};
-use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
+use praxis_persistence::{from_db_time, to_db_time, users, write_tx, Database, DbConnection};
 use std::collections::HashMap;
 
 /// RSVPs whose original start is further back than this cannot be due: an occurrence moves at
@@ -25,7 +24,7 @@ struct Due {
 }
 
 /// The event an RSVP is for: a single event's id, or a series id with the original start.
-fn rsvp_occurrence(conn: &mut DbConnection, rsvp: &RsvpRow) -> ApiResult<Option<Occurrence>> {
+fn rsvp_occurrence(conn: &mut DbConnection, rsvp: &RsvpRow) -> Result<Option<Occurrence>> {
     if let Some(single) = find_occurrence(conn, &EventRef::Single(rsvp.event_id.clone()))? {
         return Ok(Some(single));
     }
@@ -55,7 +54,7 @@ fn message(o: &Occurrence, reminder: Reminder, zone: chrono_tz::Tz, public_url: 
 }
 
 /// The reminders due now that were not queued yet.
-fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> ApiResult<Vec<Due>> {
+fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> Result<Vec<Due>> {
     let spaces = all_spaces(conn)?;
     let mut events: HashMap<(String, DateTime<Utc>), Option<Occurrence>> = HashMap::new();
     let mut due = Vec::new();
@@ -107,30 +106,25 @@ fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> Api
 }
 
 /// Queues every reminder due now; returns how many were queued. Each is its own transaction
-/// that records it and queues its mail together, so two nodes never send one twice.
-pub async fn queue_due(state: &AppState) -> ApiResult<usize> {
-    let now = state.now();
-    let public_url = state.config.public_url.clone();
-    let due = state
-        .db(move |conn| due_now(conn, now, &public_url))
-        .await?;
+/// that records it and queues its mail together, so two nodes never send one twice. Runs on a
+/// blocking thread: it takes connections from `db` as it goes.
+pub fn queue_due(db: &Database, now: DateTime<Utc>, public_url: &str) -> Result<usize> {
+    let due = due_now(&mut *db.conn()?, now, public_url)?;
     let mut queued = 0;
     for item in due {
-        let result = state
-            .write(move |conn| {
-                if repo::reminder_queued(conn, &item.rsvp, item.reminder.as_str())? {
-                    return Ok(false);
-                }
-                repo::record_reminder(conn, &item.rsvp, item.reminder.as_str(), to_db_time(now))?;
-                outbox::enqueue(conn, item.mail, to_db_time(now))?;
-                Ok(true)
-            })
-            .await;
+        let result = write_tx(&mut *db.conn()?, |conn| -> Result<bool> {
+            if repo::reminder_queued(conn, &item.rsvp, item.reminder.as_str())? {
+                return Ok(false);
+            }
+            repo::record_reminder(conn, &item.rsvp, item.reminder.as_str(), to_db_time(now))?;
+            outbox::enqueue(conn, item.mail, to_db_time(now))?;
+            Ok(true)
+        });
         match result {
             Ok(true) => queued += 1,
             Ok(false) => {}
             // Another node queued it between our check and insert.
-            Err(ApiError::Conflict { .. }) => {}
+            Err(e) if e.is_conflict() => {}
             Err(e) => return Err(e),
         }
     }

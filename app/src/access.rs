@@ -2,7 +2,7 @@
 //! database at the moment of the request and every read and write path asks
 //! `praxis_domain::access` through these helpers.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::access::{self, Access, Denial, MemberFacts, SpaceFacts, Viewer, Visibility};
 use praxis_domain::plans::PlanSlug;
@@ -28,13 +28,13 @@ pub struct Space {
 }
 
 impl Space {
-    pub fn from_row((row, plans): SpaceWithPlans) -> ApiResult<Self> {
+    pub fn from_row((row, plans): SpaceWithPlans) -> Result<Self> {
         let plans: Vec<PlanSlug> = plans
             .iter()
             .filter_map(|p| PlanSlug::parse(p).ok())
             .collect();
         let visibility = Visibility::parse(&row.visibility, &plans).map_err(|_| {
-            ApiError::internal(format!("space {} has an invalid visibility", row.slug))
+            Error::internal(format!("space {} has an invalid visibility", row.slug))
         })?;
         Ok(Self {
             row,
@@ -50,12 +50,12 @@ pub fn load_viewer(
     conn: &mut DbConnection,
     user_id: Option<&str>,
     now: DateTime<Utc>,
-) -> ApiResult<ViewerContext> {
+) -> Result<ViewerContext> {
     let Some(user_id) = user_id else {
         return Ok(ViewerContext::default());
     };
     if users::find_by_id(conn, user_id)?.is_none() {
-        return Err(ApiError::unauthorized(
+        return Err(Error::unauthenticated(
             "invalid-token",
             "The account no longer exists.",
         ));
@@ -126,7 +126,7 @@ impl ViewerContext {
 }
 
 /// Every space, with its rule.
-pub fn all_spaces(conn: &mut DbConnection) -> ApiResult<Vec<Space>> {
+pub fn all_spaces(conn: &mut DbConnection) -> Result<Vec<Space>> {
     spaces::all(conn)?
         .into_iter()
         .map(Space::from_row)
@@ -135,51 +135,47 @@ pub fn all_spaces(conn: &mut DbConnection) -> ApiResult<Vec<Space>> {
 
 /// The answer for a space the caller may not enter: 404 when its existence is secret, 401 for
 /// visitors, 403 with the reason otherwise.
-pub fn space_denied(access: Access) -> ApiError {
+pub fn space_denied(access: Access) -> Error {
     match access {
-        Access::Granted => ApiError::internal("access granted treated as denied"),
+        Access::Granted => Error::internal("access granted treated as denied"),
         Access::Denied {
             denial: Denial::Hidden,
             ..
-        } => ApiError::NotFound("space"),
+        } => Error::NotFound("space"),
         Access::Denied {
             denial: Denial::SignInRequired,
             reason,
-        } => ApiError::unauthorized("authentication-required", reason),
+        } => Error::unauthenticated("authentication-required", reason),
         Access::Denied {
             denial: Denial::TermsRequired,
             reason,
-        } => ApiError::forbidden("terms-acceptance-required", reason),
+        } => Error::forbidden("terms-acceptance-required", reason),
         Access::Denied {
             denial: Denial::NotEntitled,
             reason,
-        } => ApiError::forbidden("space-access-denied", reason),
+        } => Error::forbidden("space-access-denied", reason),
     }
 }
 
 /// The answer for content (a post, comment, reaction…) in a space the caller may not read:
 /// always 404, so nobody outside learns it exists — except an entitled member who only has to
 /// accept the new terms, who is told so.
-pub fn content_denied(access: Access) -> ApiError {
+pub fn content_denied(access: Access) -> Error {
     match access {
         Access::Denied {
             denial: Denial::TermsRequired,
             reason,
-        } => ApiError::forbidden("terms-acceptance-required", reason),
-        _ => ApiError::NotFound("content"),
+        } => Error::forbidden("terms-acceptance-required", reason),
+        _ => Error::NotFound("content"),
     }
 }
 
 /// A space by slug that the caller may read, or the right refusal.
-pub fn readable_space(
-    conn: &mut DbConnection,
-    ctx: &ViewerContext,
-    slug: &str,
-) -> ApiResult<Space> {
+pub fn readable_space(conn: &mut DbConnection, ctx: &ViewerContext, slug: &str) -> Result<Space> {
     let space = spaces::find_by_slug(conn, slug)?
         .map(Space::from_row)
         .transpose()?
-        .ok_or(ApiError::NotFound("space"))?;
+        .ok_or(Error::NotFound("space"))?;
     match ctx.access(&space) {
         Access::Granted => Ok(space),
         denied => Err(space_denied(denied)),

@@ -3,7 +3,7 @@
 //! transaction.
 
 use crate::billing::{messages, Subscription};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Datelike, Utc};
 use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
 use praxis_domain::FieldError;
@@ -25,8 +25,8 @@ pub enum Outcome {
     Replayed,
 }
 
-fn refuse(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(field, message)])
+fn refuse(field: &str, message: impl Into<String>) -> Error {
+    Error::invalid(vec![FieldError::new(field, message)])
 }
 
 /// Run in a write transaction. Any error leaves nothing changed, the event id included, so the
@@ -35,7 +35,7 @@ pub fn apply(
     conn: &mut DbConnection,
     event: &PaymentSucceeded,
     now: DateTime<Utc>,
-) -> ApiResult<Outcome> {
+) -> Result<Outcome> {
     let at = to_db_time(now);
     if !payments::record_event(conn, &event.event_id, "payment.succeeded", at)? {
         return Ok(Outcome::Replayed);
@@ -48,7 +48,7 @@ pub fn apply(
         SubscriptionStatus::PendingPayment => sub.row.amount_due_cents,
         SubscriptionStatus::Active => sub.row.period_price_cents,
         _ => {
-            return Err(ApiError::Conflict {
+            return Err(Error::Conflict {
                 kind: "checkout-closed",
                 detail: "This subscription has ended; the payment cannot be applied.".into(),
             })
@@ -70,7 +70,7 @@ pub fn apply(
         // someone else meanwhile. It is honoured only if a seat is still free.
         let free = crate::billing::seats::free_seats(conn, sub.plan, Some(&sub.row.user_id), now)?;
         if free == Some(0) {
-            return Err(ApiError::Conflict {
+            return Err(Error::Conflict {
                 kind: "checkout-expired",
                 detail: "The checkout's hold expired and the plan is now full; the payment cannot be applied.".into(),
             });
@@ -104,9 +104,9 @@ pub fn apply(
     };
     payments::insert(conn, &payment)?;
 
-    let user = users::find_by_id(conn, &sub.row.user_id)?.ok_or(ApiError::NotFound("member"))?;
+    let user = users::find_by_id(conn, &sub.row.user_id)?.ok_or(Error::NotFound("member"))?;
     let address = praxis_persistence::billing_addresses::find(conn, &sub.row.user_id)?
-        .map(|row| crate::routes::billing_address::billing_address_snapshot(&row));
+        .map(|row| crate::billing::address::snapshot(&row));
     let number = payments::next_invoice_number(conn, now.year())?;
     invoices::insert(
         conn,

@@ -2,14 +2,16 @@
 //! Approving is idempotent: a request pays out at most once, however many approvals arrive.
 
 use crate::billing::{mail_member, messages, Subscription};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
+use praxis_domain::payments::{PaymentProvider, RefundOrder};
 use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
 use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_domain::{Currency, Money};
 use praxis_persistence::payments::{self, PaymentRow};
 use praxis_persistence::refunds::{self as repo, RefundRequestRow, RefundRow};
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
-use praxis_persistence::{from_db_time, plans, to_db_time, DbConnection};
+use praxis_persistence::{from_db_time, plans, to_db_time, write_tx, Database, DbConnection};
 
 /// The member's subscription and its latest payment, with the quote at `now`.
 pub fn quote_for(
@@ -17,12 +19,12 @@ pub fn quote_for(
     user_id: &str,
     subscription_id: &str,
     now: DateTime<Utc>,
-) -> ApiResult<(SubscriptionRow, PaymentRow, RefundQuote)> {
+) -> Result<(SubscriptionRow, PaymentRow, RefundQuote)> {
     let row = subscriptions::find(conn, subscription_id)?
         .filter(|r| r.user_id == user_id)
-        .ok_or(ApiError::NotFound("subscription"))?;
+        .ok_or(Error::NotFound("subscription"))?;
     let payment =
-        payments::latest_for_subscription(conn, &row.id)?.ok_or_else(|| ApiError::Conflict {
+        payments::latest_for_subscription(conn, &row.id)?.ok_or_else(|| Error::Conflict {
             kind: "nothing-paid",
             detail: "Nothing has been paid for this subscription, so there is nothing to refund."
                 .into(),
@@ -48,10 +50,10 @@ pub fn request(
     subscription_id: &str,
     message: &str,
     now: DateTime<Utc>,
-) -> ApiResult<RefundRequestRow> {
+) -> Result<RefundRequestRow> {
     let (sub, payment, quoted) = quote_for(conn, user_id, subscription_id, now)?;
     if quoted.refundable.cents == 0 {
-        return Err(ApiError::Conflict {
+        return Err(Error::Conflict {
             kind: "nothing-refundable",
             detail: format!("Nothing is refundable now. {}", quoted.explanation),
         });
@@ -76,7 +78,7 @@ pub fn request(
     };
     match repo::insert_request(conn, &row) {
         Err(praxis_persistence::Error::UniqueViolation(_)) => {
-            return Err(ApiError::Conflict {
+            return Err(Error::Conflict {
                 kind: "refund-request-pending",
                 detail: "A refund request for this payment is already waiting for a decision."
                     .into(),
@@ -126,16 +128,15 @@ pub fn decide(
     host_id: &str,
     note: Option<&str>,
     now: DateTime<Utc>,
-) -> ApiResult<(RefundRequestRow, Option<RefundRow>)> {
+) -> Result<(RefundRequestRow, Option<RefundRow>)> {
     let at = to_db_time(now);
     repo::lock_request(conn, request_id)?;
-    let request =
-        repo::find_request(conn, request_id)?.ok_or(ApiError::NotFound("refund request"))?;
+    let request = repo::find_request(conn, request_id)?.ok_or(Error::NotFound("refund request"))?;
     if request.status != "pending" {
         return if request.status == decision.status() {
             Ok((request, None))
         } else {
-            Err(ApiError::Conflict {
+            Err(Error::Conflict {
                 kind: "already-decided",
                 detail: format!("This refund request was already {}.", request.status),
             })
@@ -145,7 +146,7 @@ pub fn decide(
     let mut refund = None;
     if decision == Decision::Approve {
         let payment =
-            payments::find(conn, &request.payment_id)?.ok_or(ApiError::NotFound("payment"))?;
+            payments::find(conn, &request.payment_id)?.ok_or(Error::NotFound("payment"))?;
         let amount = request
             .quote_cents
             .min(payment.amount_cents - payment.refunded_cents)
@@ -185,8 +186,7 @@ pub fn decide(
             note,
         )
     })?;
-    let decided =
-        repo::find_request(conn, request_id)?.ok_or(ApiError::NotFound("refund request"))?;
+    let decided = repo::find_request(conn, request_id)?.ok_or(Error::NotFound("refund request"))?;
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(
@@ -203,4 +203,56 @@ pub fn decide(
         ),
     )?;
     Ok((decided, refund))
+}
+
+/// Pays an approved refund through the provider, then records the provider's reference. Safe to
+/// repeat: the provider pays a refund id at most once, and the periodic job retries refunds that
+/// are not confirmed yet. Runs on a blocking thread (the provider may do network I/O), taking
+/// connections from `db` only around the provider call, never across it.
+pub fn pay_out(
+    db: &Database,
+    provider: &dyn PaymentProvider,
+    refund: RefundRow,
+    now: DateTime<Utc>,
+) {
+    let checkout = (|| -> Result<String> {
+        let conn = &mut *db.conn()?;
+        let payment =
+            payments::find(conn, &refund.payment_id)?.ok_or(Error::NotFound("payment"))?;
+        let sub = subscriptions::find(conn, &payment.subscription_id)?
+            .ok_or(Error::NotFound("subscription"))?;
+        Ok(sub.checkout_id)
+    })();
+    let Ok(checkout_id) = checkout else {
+        tracing::error!(refund = %refund.id, "refund's payment not found");
+        return;
+    };
+    let order = RefundOrder {
+        idempotency_key: refund.id.clone(),
+        checkout_id,
+        amount: Money {
+            cents: refund.amount_cents,
+            currency: Currency::parse("currency", &refund.currency).unwrap_or(Currency::EUR),
+        },
+    };
+    match provider.refund(&order) {
+        Ok(receipt) => {
+            let confirmed = db.conn().map_err(Error::from).and_then(|mut conn| {
+                write_tx(&mut conn, |conn| -> Result<()> {
+                    Ok(repo::confirm(
+                        conn,
+                        &refund.id,
+                        &receipt.reference,
+                        to_db_time(now),
+                    )?)
+                })
+            });
+            if let Err(e) = confirmed {
+                tracing::warn!(error = %e, "refund paid but not yet confirmed; the retry will confirm it");
+            }
+        }
+        Err(e) => {
+            tracing::warn!(refund = %refund.id, error = %e, "refund not paid yet; will retry")
+        }
+    }
 }

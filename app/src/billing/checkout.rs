@@ -2,7 +2,7 @@
 //! pending subscription whose checkout the provider then opens.
 
 use crate::billing::{seats, Subscription};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_domain::subscriptions::{first_payment, may_start, upgrade_credit, SubscriptionStatus};
@@ -24,7 +24,7 @@ pub fn start(
     request: &StartSubscription,
     now: DateTime<Utc>,
     hold: Duration,
-) -> ApiResult<SubscriptionRow> {
+) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
     subscriptions::lock_user(conn, &request.user_id)?;
     subscriptions::lock_plan(conn, request.plan.as_str())?;
@@ -32,7 +32,7 @@ pub fn start(
     if plan.requires_application
         && !praxis_persistence::applications::has_approved_application(conn, &request.user_id)?
     {
-        return Err(ApiError::forbidden(
+        return Err(Error::forbidden(
             "application-required",
             "The PRO Lounge is by application: subscribe once your PRO application is approved.",
         ));
@@ -40,7 +40,7 @@ pub fn start(
     let listed = plan
         .price(request.period, request.version)
         .ok_or_else(|| {
-            ApiError::Validation(vec![praxis_domain::FieldError::new(
+            Error::invalid(vec![praxis_domain::FieldError::new(
                 "billing_period",
                 "this plan has no price for that period and version",
             )])
@@ -74,7 +74,7 @@ pub fn start(
                 subscriptions::end(conn, &sub.row.id, "expired", "checkout_abandoned", at)?;
             }
             SubscriptionStatus::PendingPayment => {
-                return Err(ApiError::Conflict {
+                return Err(Error::Conflict {
                     kind: "checkout-pending",
                     detail: format!(
                         "You have a checkout waiting for payment ({}); pay it or cancel it first.",
@@ -103,7 +103,7 @@ pub fn start(
 
     let free = seats::free_seats(conn, request.plan, Some(&request.user_id), now)?;
     if free == Some(0) {
-        return Err(ApiError::Conflict {
+        return Err(Error::Conflict {
             kind: "plan-full",
             detail: format!(
                 "All places in the {} plan are taken. Join the waitlist with POST \
@@ -167,7 +167,7 @@ pub fn attach_checkout(
     conn: &mut DbConnection,
     subscription_id: &str,
     checkout: &praxis_domain::payments::Checkout,
-) -> ApiResult<SubscriptionRow> {
+) -> Result<SubscriptionRow> {
     subscriptions::set_checkout(conn, subscription_id, &checkout.checkout_id, &checkout.url)?;
-    subscriptions::find(conn, subscription_id)?.ok_or(ApiError::NotFound("subscription"))
+    subscriptions::find(conn, subscription_id)?.ok_or(Error::NotFound("subscription"))
 }

@@ -1,7 +1,7 @@
 //! Limited places: who holds a seat, and offering freed seats to the waitlist.
 
 use crate::billing::{mail_member, messages};
-use crate::error::ApiResult;
+use crate::error::Result;
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::plans::{seats_left, PlanSlug};
 use praxis_persistence::{plans, subscriptions, to_db_time, waitlist, DbConnection};
@@ -13,7 +13,7 @@ pub fn free_seats(
     plan: PlanSlug,
     user_id: Option<&str>,
     now: DateTime<Utc>,
-) -> ApiResult<Option<u32>> {
+) -> Result<Option<u32>> {
     let limit = plans::find(conn, plan)?.seat_limit;
     if limit.is_none() {
         return Ok(None);
@@ -30,7 +30,7 @@ pub fn offer_free_seats(
     now: DateTime<Utc>,
     hold: Duration,
     public_url: &str,
-) -> ApiResult<usize> {
+) -> Result<usize> {
     let Some(free) = free_seats(conn, plan, None, now)? else {
         return Ok(0);
     };

@@ -2,6 +2,7 @@
 //! repositories in `praxis-persistence` inside one transaction. Handlers call these; these never
 //! see HTTP.
 
+pub mod address;
 pub mod checkout;
 pub mod lifecycle;
 pub mod messages;
@@ -9,7 +10,7 @@ pub mod refunds;
 pub mod seats;
 pub mod webhook;
 
-use crate::error::ApiError;
+use crate::error::Error;
 use chrono::{DateTime, Utc};
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_domain::subscriptions::SubscriptionStatus;
@@ -17,8 +18,8 @@ use praxis_domain::{Currency, Money};
 use praxis_persistence::from_db_time;
 use praxis_persistence::subscriptions::SubscriptionRow;
 
-fn corrupt(what: &str) -> ApiError {
-    ApiError::internal(format!("stored subscription has an invalid {what}"))
+fn corrupt(what: &str) -> Error {
+    Error::internal(format!("stored subscription has an invalid {what}"))
 }
 
 /// A subscription row read back into domain values.
@@ -33,7 +34,7 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub fn from_row(row: SubscriptionRow, now: DateTime<Utc>) -> Result<Self, ApiError> {
+    pub fn from_row(row: SubscriptionRow, now: DateTime<Utc>) -> Result<Self, Error> {
         let stored = SubscriptionStatus::parse(&row.status).map_err(|_| corrupt("status"))?;
         Ok(Self {
             plan: PlanSlug::parse(&row.plan_slug).map_err(|_| corrupt("plan"))?,
@@ -65,7 +66,7 @@ pub fn mail_member(
     kind: &'static str,
     at: chrono::NaiveDateTime,
     compose: impl FnOnce(&str) -> (String, String),
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     if let Some(user) = praxis_persistence::users::find_by_id(conn, user_id)? {
         let (subject, body) = compose(&user.display_name);
         praxis_persistence::outbox::enqueue(
@@ -80,4 +81,16 @@ pub fn mail_member(
         )?;
     }
     Ok(())
+}
+
+/// A page of a member's subscriptions, newest first (`limit` rows after the keyset `after`).
+pub fn subscriptions_of(
+    conn: &mut praxis_persistence::DbConnection,
+    user_id: &str,
+    after: Option<(chrono::NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>, Error> {
+    Ok(praxis_persistence::subscriptions::page_for_user(
+        conn, user_id, after, limit,
+    )?)
 }

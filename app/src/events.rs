@@ -2,7 +2,7 @@
 //! filtered by the access layer before anything is shown, counted or exported.
 
 use crate::access::{all_spaces, content_denied, Space, ViewerContext};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use praxis_domain::access::Access;
 use praxis_domain::events::{self, EventRef, Frequency, Rule, Series};
@@ -113,9 +113,8 @@ impl Occurrence {
 }
 
 /// The rule of a stored series.
-pub fn series_rule(row: &SeriesRow) -> ApiResult<Series> {
-    let corrupt =
-        |what: &str| ApiError::internal(format!("series {} has an invalid {what}", row.id));
+pub fn series_rule(row: &SeriesRow) -> Result<Series> {
+    let corrupt = |what: &str| Error::internal(format!("series {} has an invalid {what}", row.id));
     let frequency = Frequency::parse(&row.frequency).map_err(|_| corrupt("frequency"))?;
     let weekdays = events::weekdays_from_string(&row.by_weekday).map_err(|_| corrupt("weekday"))?;
     let until = row
@@ -150,7 +149,7 @@ fn expand(
     series: &[SeriesRow],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> ApiResult<Vec<Occurrence>> {
+) -> Result<Vec<Occurrence>> {
     let ids: Vec<String> = series.iter().map(|s| s.id.clone()).collect();
     let changes: HashMap<(String, DateTime<Utc>), EventRow> = repo::overrides_of(conn, &ids)?
         .into_iter()
@@ -181,7 +180,7 @@ pub fn occurrences_between(
     kind: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> ApiResult<Vec<Occurrence>> {
+) -> Result<Vec<Occurrence>> {
     let mut found: Vec<Occurrence> =
         repo::singles_between(conn, space_ids, kind, to_db_time(from), to_db_time(to))?
             .into_iter()
@@ -194,7 +193,7 @@ pub fn occurrences_between(
 }
 
 /// The event an id names, whoever asks; `None` when there is no such event or occurrence.
-pub fn find_occurrence(conn: &mut DbConnection, id: &EventRef) -> ApiResult<Option<Occurrence>> {
+pub fn find_occurrence(conn: &mut DbConnection, id: &EventRef) -> Result<Option<Occurrence>> {
     match id {
         EventRef::Single(id) => Ok(repo::find_event(conn, id)?.map(Occurrence::from_single)),
         EventRef::Occurrence {
@@ -223,17 +222,17 @@ pub fn readable_occurrence(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     raw_id: &str,
-) -> ApiResult<(Occurrence, Space)> {
-    let id = EventRef::parse(raw_id).map_err(|_| ApiError::NotFound("event"))?;
-    let occurrence = find_occurrence(conn, &id)?.ok_or(ApiError::NotFound("event"))?;
+) -> Result<(Occurrence, Space)> {
+    let id = EventRef::parse(raw_id).map_err(|_| Error::NotFound("event"))?;
+    let occurrence = find_occurrence(conn, &id)?.ok_or(Error::NotFound("event"))?;
     let space = all_spaces(conn)?
         .into_iter()
         .find(|s| s.row.id == occurrence.space_id)
-        .ok_or(ApiError::NotFound("event"))?;
+        .ok_or(Error::NotFound("event"))?;
     match ctx.access(&space) {
         Access::Granted => Ok((occurrence, space)),
         denied => Err(match content_denied(denied) {
-            ApiError::NotFound(_) => ApiError::NotFound("event"),
+            Error::NotFound(_) => Error::NotFound("event"),
             other => other,
         }),
     }
@@ -251,7 +250,7 @@ pub fn materialize(
     conn: &mut DbConnection,
     occurrence: &Occurrence,
     now: DateTime<Utc>,
-) -> ApiResult<String> {
+) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     repo::insert_event(
         conn,

@@ -1,0 +1,286 @@
+//! Billing bodies shared by the member's API and the customer hub: addresses, invoices,
+//! subscriptions and refund requests.
+
+use crate::dto::money::MoneyDto;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::Page;
+use chrono::{DateTime, Utc};
+use praxis_app::billing::address::{parse_snapshot, AddressSnapshot};
+use praxis_app::billing::Subscription;
+use praxis_domain::billing::{BillingAddress, BillingAddressInput};
+use praxis_domain::refunds::RefundQuote;
+use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_domain::{Currency, Money};
+use praxis_persistence::from_db_time;
+use praxis_persistence::invoices::InvoiceRow;
+use praxis_persistence::refunds::{RefundRequestRow, RefundRow};
+use praxis_persistence::subscriptions::SubscriptionRow;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The address to put on invoices.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Ana Pérez", "line1": "Calle Mayor 1", "line2": "2º B", "city": "Madrid", "postal_code": "28013", "region": "Madrid", "country": "ES", "vat_id": "ESB12345678"}))]
+pub struct PutBillingAddressRequest {
+    /// Person or organisation, 1–200 characters.
+    pub name: String,
+    /// 1–200 characters.
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    /// 1–20 characters.
+    pub postal_code: String,
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. `ES`.
+    pub country: String,
+    /// Two-letter prefix and 2–13 letters or digits, e.g. `ESB12345678`.
+    pub vat_id: Option<String>,
+}
+
+impl PutBillingAddressRequest {
+    pub fn parse(&self) -> praxis_domain::Result<BillingAddress> {
+        BillingAddress::parse(&BillingAddressInput {
+            name: &self.name,
+            line1: &self.line1,
+            line2: self.line2.as_deref(),
+            city: &self.city,
+            postal_code: &self.postal_code,
+            region: self.region.as_deref(),
+            country: &self.country,
+            vat_id: self.vat_id.as_deref(),
+        })
+    }
+}
+
+/// A billing address. Also the JSON kept in `invoices.billing_address_json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Ana Pérez", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}))]
+pub struct BillingAddressResponse {
+    pub name: String,
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
+}
+
+impl From<AddressSnapshot> for BillingAddressResponse {
+    fn from(row: AddressSnapshot) -> Self {
+        Self {
+            name: row.name,
+            line1: row.line1,
+            line2: row.line2,
+            city: row.city,
+            postal_code: row.postal_code,
+            region: row.region,
+            country: row.country,
+            vat_id: row.vat_id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01938a6e-1b2c-7d3e-8f40-5a6b7c8d9e0f", "number": "2026-000001",
+    "issued_at": "2026-01-15T10:00:00Z", "description": "Practitioner, yearly",
+    "amount": {"amount": 12300, "currency": "EUR"}, "credit_applied": {"amount": 0, "currency": "EUR"},
+    "refunded": {"amount": 0, "currency": "EUR"},
+    "billing_address": {"name": "Ana Pérez", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
+}))]
+pub struct InvoiceResponse {
+    pub id: String,
+    /// Gapless per year: `2026-000001`.
+    pub number: String,
+    pub issued_at: DateTime<Utc>,
+    pub description: String,
+    /// What was paid.
+    pub amount: MoneyDto,
+    /// Credit from an earlier subscription taken off this payment.
+    pub credit_applied: MoneyDto,
+    /// What has been refunded of this payment so far.
+    pub refunded: MoneyDto,
+    /// The address as it was when the invoice was issued; `null` if none was set.
+    pub billing_address: Option<BillingAddressResponse>,
+}
+
+/// The response for an invoice and what has been refunded of its payment.
+pub fn invoice_response(row: InvoiceRow, refunded_cents: i64) -> ApiResult<InvoiceResponse> {
+    let currency = Currency::parse("currency", &row.currency).map_err(|_| {
+        ApiError::internal(format!(
+            "invoice {} has currency {:?}",
+            row.id, row.currency
+        ))
+    })?;
+    let money = |cents| MoneyDto::from(Money { cents, currency });
+    Ok(InvoiceResponse {
+        billing_address: parse_snapshot(row.billing_address_json.as_deref()).map(Into::into),
+        amount: money(row.amount_cents),
+        credit_applied: money(row.credit_applied_cents),
+        refunded: money(refunded_cents),
+        issued_at: from_db_time(row.issued_at),
+        id: row.id,
+        number: row.number,
+        description: row.description,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionResponse {
+    pub id: String,
+    pub plan: String,
+    pub billing_period: String,
+    pub price_version: String,
+    /// `pending_payment`, `active`, `cancelled` or `expired` (as of this request).
+    pub status: String,
+    /// Pay this checkout to activate; the provider's webhook reports the payment.
+    pub checkout_id: String,
+    pub checkout_url: String,
+    /// What the first payment costs: the period price less any credit.
+    pub amount_due: MoneyDto,
+    /// Credit from an upgraded Practitioner subscription, taken off the first payment.
+    pub credit_applied: MoneyDto,
+    /// What each later period costs.
+    pub period_price: MoneyDto,
+    pub current_period_start: Option<DateTime<Utc>>,
+    pub current_period_end: Option<DateTime<Utc>>,
+    /// Until when a pending checkout holds its seat.
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
+    let row = &sub.row;
+    SubscriptionResponse {
+        id: row.id.clone(),
+        plan: row.plan_slug.clone(),
+        billing_period: row.billing_period.clone(),
+        price_version: row.price_version.clone(),
+        status: sub.status.as_str().to_owned(),
+        checkout_id: row.checkout_id.clone(),
+        checkout_url: row.checkout_url.clone(),
+        amount_due: sub.money(row.amount_due_cents).into(),
+        credit_applied: sub.money(row.credit_cents).into(),
+        period_price: sub.money(row.period_price_cents).into(),
+        current_period_start: row.current_period_start.map(from_db_time),
+        current_period_end: row.current_period_end.map(from_db_time),
+        hold_expires_at: (sub.status == SubscriptionStatus::PendingPayment)
+            .then(|| from_db_time(row.hold_expires_at)),
+        ended_at: row.ended_at.map(from_db_time),
+    }
+}
+
+pub fn respond(row: SubscriptionRow, now: DateTime<Utc>) -> ApiResult<SubscriptionResponse> {
+    Ok(subscription_response(&Subscription::from_row(row, now)?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"refundable": {"amount": 18683, "currency": "EUR"}, "rule": "yearly_full_months", "full_months": 7, "deduction": {"amount": 9900, "currency": "EUR"}, "explanation": "7 full months remain of the yearly period: 49000 × 7 / 12 = 28583 cents, minus the e-course (9900) = 18683 cents."}))]
+pub struct RefundQuoteResponse {
+    pub refundable: MoneyDto,
+    /// `yearly_full_months` or `monthly_24h`.
+    pub rule: String,
+    /// Yearly: whole calendar months left in the paid year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_months: Option<u32>,
+    /// Yearly: the e-course price deducted (the member keeps the e-course).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deduction: Option<MoneyDto>,
+    pub explanation: String,
+}
+
+impl From<RefundQuote> for RefundQuoteResponse {
+    fn from(q: RefundQuote) -> Self {
+        Self {
+            refundable: q.refundable.into(),
+            rule: q.rule.as_str().to_owned(),
+            full_months: q.full_months,
+            deduction: q.deduction.map(Into::into),
+            explanation: q.explanation,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundRequestResponse {
+    pub id: String,
+    pub subscription_id: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub message: String,
+    /// The quote as computed when the request was made; approval pays this (never more than
+    /// what remains unrefunded).
+    pub quote: RefundQuoteResponse,
+    pub requested_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The host's note, shown to the member.
+    pub note: Option<String>,
+    /// The refund paid, once approved.
+    pub refund: Option<RefundResponse>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundResponse {
+    pub id: String,
+    pub amount: MoneyDto,
+    /// `pending` (sent to the provider) or `succeeded`.
+    pub status: String,
+}
+
+pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> RefundRequestResponse {
+    let currency = Currency::parse("currency", &row.currency).unwrap_or(Currency::EUR);
+    let money = |cents: i64| MoneyDto::from(Money { cents, currency });
+    RefundRequestResponse {
+        quote: RefundQuoteResponse {
+            refundable: money(row.quote_cents),
+            rule: row.quote_rule,
+            full_months: row.quote_full_months.and_then(|m| u32::try_from(m).ok()),
+            deduction: row.quote_deduction_cents.map(money),
+            explanation: row.quote_explanation,
+        },
+        id: row.id,
+        subscription_id: row.subscription_id,
+        status: row.status,
+        message: row.message,
+        requested_at: from_db_time(row.requested_at),
+        decided_at: row.decided_at.map(from_db_time),
+        note: row.decision_note,
+        refund: refund.map(|r| RefundResponse {
+            id: r.id,
+            amount: money(r.amount_cents),
+            status: r.status,
+        }),
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"subscription_id": "0193…", "message": "I moved abroad and cannot take part any more."}))]
+pub struct CreateRefundRequest {
+    pub subscription_id: String,
+    /// A few words for the hosts (1–4000 characters).
+    pub message: String,
+}
+
+/// A page of subscriptions (rows fetched with one more than `limit` to know if more follow).
+pub fn subscription_page(
+    rows: Vec<SubscriptionRow>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<Page<SubscriptionResponse>> {
+    let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|row| respond(row, now))
+            .collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    })
+}

@@ -1,0 +1,172 @@
+//! Themes and events as clients see them, in UTC and in the caller's own time zone.
+
+use crate::error::ApiResult;
+use chrono::{DateTime, Utc};
+use praxis_app::access::{Space, ViewerContext};
+use praxis_app::events::{may_attend, Occurrence};
+use praxis_persistence::events as repo;
+use praxis_persistence::from_db_time;
+use praxis_persistence::users;
+use praxis_persistence::DbConnection;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThemeResponse {
+    pub id: String,
+    #[schema(example = "2026-12")]
+    pub month: String,
+    pub title: String,
+    pub description: String,
+    /// The slug of the space the theme belongs to.
+    pub space: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThemeListResponse {
+    pub items: Vec<ThemeResponse>,
+}
+
+pub fn theme_response(row: repo::ThemeRow, space_slug: &str) -> ThemeResponse {
+    ThemeResponse {
+        id: row.id,
+        month: row.month,
+        title: row.title,
+        description: row.description,
+        space: space_slug.to_owned(),
+        created_at: from_db_time(row.created_at),
+    }
+}
+
+pub fn slugs(spaces: &[Space]) -> HashMap<String, String> {
+    spaces
+        .iter()
+        .map(|s| (s.row.id.clone(), s.row.slug.clone()))
+        .collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventResponse {
+    /// A single event's id, or `<series id>@<original start, e.g. 20261208T170000Z>` for an
+    /// occurrence of a series.
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
+    /// `community_meetup`, `learning_session`, `qa_session`, `pro_meetup`, `supervision` or
+    /// `intervision`.
+    pub kind: String,
+    /// `open_space`, `world_cafe`, `wise_crowds`, `troika_consulting`, `talk` or `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub title: String,
+    pub description: String,
+    /// The slug of the space: who may attend.
+    pub space: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme_id: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The start in the caller's time zone (UTC for visitors), with its offset.
+    #[schema(example = "2026-12-08T18:00:00+01:00")]
+    pub starts_at_local: String,
+    pub ends_at_local: String,
+    /// The caller's time zone the local times are in.
+    pub local_time_zone: String,
+    /// The zone the event is planned in (a series keeps its wall-clock time there).
+    pub event_time_zone: String,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i32>,
+    /// RSVPs so far.
+    pub attendees: u64,
+    /// Whether the caller RSVP'd.
+    pub rsvp: bool,
+    /// Only for members who may attend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<String>,
+}
+
+/// What a response needs besides the event: who asks, where, and the RSVPs.
+pub struct ResponseContext {
+    pub zone: chrono_tz::Tz,
+    pub slugs: HashMap<String, String>,
+    pub attending: HashMap<String, bool>,
+    pub counts: HashMap<(String, DateTime<Utc>), u64>,
+    pub mine: HashSet<(String, DateTime<Utc>)>,
+}
+
+impl ResponseContext {
+    /// Loads the caller's zone and the RSVPs of these events.
+    pub fn load(
+        conn: &mut DbConnection,
+        ctx: &ViewerContext,
+        spaces: &[Space],
+        occurrences: &[Occurrence],
+    ) -> ApiResult<Self> {
+        let zone = match &ctx.user_id {
+            Some(id) => users::find_by_id(conn, id)?
+                .and_then(|u| u.time_zone.parse().ok())
+                .unwrap_or(chrono_tz::UTC),
+            None => chrono_tz::UTC,
+        };
+        let ids: Vec<String> = occurrences
+            .iter()
+            .map(|o| o.rsvp_event_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut counts = HashMap::new();
+        let mut mine = HashSet::new();
+        for rsvp in repo::rsvps_to(conn, &ids)? {
+            let key = (rsvp.event_id, from_db_time(rsvp.occurrence_start));
+            if ctx.user_id.as_deref() == Some(rsvp.user_id.as_str()) {
+                mine.insert(key.clone());
+            }
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        Ok(Self {
+            zone,
+            slugs: slugs(spaces),
+            attending: spaces
+                .iter()
+                .map(|s| (s.row.id.clone(), may_attend(ctx, s)))
+                .collect(),
+            counts,
+            mine,
+        })
+    }
+
+    pub fn respond(&self, o: Occurrence) -> EventResponse {
+        let key = (o.rsvp_event_id.clone(), o.rsvp_start);
+        let attend = self.attending.get(&o.space_id).copied().unwrap_or(false);
+        EventResponse {
+            starts_at_local: o.starts_at.with_timezone(&self.zone).to_rfc3339(),
+            ends_at_local: o.ends_at.with_timezone(&self.zone).to_rfc3339(),
+            local_time_zone: self.zone.name().to_owned(),
+            space: self.slugs.get(&o.space_id).cloned().unwrap_or_default(),
+            status: if o.cancelled {
+                "cancelled"
+            } else {
+                "scheduled"
+            }
+            .to_owned(),
+            attendees: self.counts.get(&key).copied().unwrap_or(0),
+            rsvp: self.mine.contains(&key),
+            join_url: attend.then_some(o.join_url),
+            id: o.id,
+            series_id: o.series_id,
+            kind: o.kind,
+            format: o.format,
+            title: o.title,
+            description: o.description,
+            theme_id: o.theme_id,
+            starts_at: o.starts_at,
+            ends_at: o.ends_at,
+            event_time_zone: o.time_zone,
+            capacity: o.capacity,
+        }
+    }
+}

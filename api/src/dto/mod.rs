@@ -1,0 +1,8 @@
+//! Response and request bodies shared by several resources. A route module never imports
+//! another route module: what two of them share lives here.
+
+pub mod billing;
+pub mod content;
+pub mod events;
+pub mod me;
+pub mod money;

@@ -1,0 +1,15 @@
+//! The use cases of Praxis: what a member, a host or a periodic job does, as plain synchronous
+//! functions over a database connection (`fn(conn, &Viewer, input, now) -> app::Result<T>`).
+//! Each combines the rules in `praxis-domain` with the repositories in `praxis-persistence`
+//! inside the caller's transaction. Nothing here knows about HTTP: the API, the jobs, the CLI
+//! and the demo seeder all call these functions.
+
+pub mod access;
+pub mod audit;
+pub mod billing;
+pub mod content;
+pub mod error;
+pub mod events;
+pub mod reminders;
+
+pub use error::{Error, Result};
