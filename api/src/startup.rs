@@ -25,6 +25,7 @@ use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use utoipa_actix_web::AppExt;
 
 pub struct Application {
     port: u16,
@@ -212,12 +213,16 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let workers = state.config.workers;
     let data = web::Data::new(state);
     let document = docs::document();
+    let known = web::Data::new(routes::KnownPaths::from_document(&document));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(known.clone())
             .wrap(cors(&data.config))
             .wrap(from_fn(observe))
+            .into_utoipa_app()
             .configure(routes::configure)
+            .into_app()
             .service(web::redirect("/swagger-ui", "/swagger-ui/"))
             .service(praxis_openapi::swagger_ui(document.clone()))
             .default_service(web::to(routes::not_found))

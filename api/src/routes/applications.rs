@@ -5,6 +5,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_domain::applications::{
@@ -17,19 +18,14 @@ use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::{audit, from_db_time, to_db_time, users, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/pro-applications").route(web::post().to(submit_application)))
-        .service(web::resource("/pro-applications/mine").route(web::get().to(my_applications)))
-        .service(
-            web::resource("/pro-applications/{id}/withdraw")
-                .route(web::post().to(withdraw_application)),
-        )
-        .service(web::resource("/admin/pro-applications").route(web::get().to(list_applications)))
-        .service(
-            web::resource("/admin/pro-applications/{id}/decision")
-                .route(web::post().to(decide_application)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(submit_application)
+        .service(my_applications)
+        .service(withdraw_application)
+        .service(list_applications)
+        .service(decide_application);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -122,7 +118,7 @@ impl From<Page<ApplicationResponse>> for ApplicationPage {
 const PROBLEM: &str = "application/problem+json";
 
 /// Applies for PRO. One open application per member at a time.
-#[utoipa::path(post, path = "/api/v1/pro-applications", tag = "applications",
+#[utoipa::path(tag = "applications",
     security(("bearer" = [])), request_body = ApplicationRequest,
     responses(
         (status = 201, description = "Application submitted", body = ApplicationResponse),
@@ -131,6 +127,7 @@ const PROBLEM: &str = "application/problem+json";
         (status = 409, description = "An application is already open (`application-open`) or approved (`application-approved`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Incomplete: each missing or invalid field is named", body = Problem, content_type = PROBLEM),
     ))]
+#[post("/pro-applications")]
 pub async fn submit_application(
     state: web::Data<AppState>,
     caller: Caller,
@@ -173,12 +170,13 @@ pub async fn submit_application(
 }
 
 /// The caller's applications, newest first.
-#[utoipa::path(get, path = "/api/v1/pro-applications/mine", tag = "applications",
+#[utoipa::path(tag = "applications",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's applications", body = ApplicationListResponse),
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
     ))]
+#[get("/pro-applications/mine")]
 pub async fn my_applications(
     state: web::Data<AppState>,
     caller: Caller,
@@ -192,7 +190,7 @@ pub async fn my_applications(
 }
 
 /// Withdraws the caller's own submitted application.
-#[utoipa::path(post, path = "/api/v1/pro-applications/{id}/withdraw", tag = "applications",
+#[utoipa::path(tag = "applications",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Application id")),
     responses(
@@ -201,6 +199,7 @@ pub async fn my_applications(
         (status = 404, description = "No such application of the caller's", body = Problem, content_type = PROBLEM),
         (status = 409, description = "Already decided or withdrawn (`application-not-open`)", body = Problem, content_type = PROBLEM),
     ))]
+#[post("/pro-applications/{id}/withdraw")]
 pub async fn withdraw_application(
     state: web::Data<AppState>,
     caller: Caller,
@@ -271,7 +270,7 @@ pub struct ApplicationListParams {
 }
 
 /// Applications for hosts to review, newest first. Hosts and admins.
-#[utoipa::path(get, path = "/api/v1/admin/pro-applications", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), params(ApplicationListParams),
     responses(
         (status = 200, description = "A page of applications", body = ApplicationPage),
@@ -279,6 +278,7 @@ pub struct ApplicationListParams {
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = PROBLEM),
     ))]
+#[get("/admin/pro-applications")]
 pub async fn list_applications(
     state: web::Data<AppState>,
     caller: Caller,
@@ -328,7 +328,7 @@ pub struct ApplicationDecisionRequest {
 
 /// Approves or rejects a submitted application. Hosts and admins; the applicant is mailed and
 /// the decision audited.
-#[utoipa::path(post, path = "/api/v1/admin/pro-applications/{id}/decision", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = ApplicationDecisionRequest,
     params(("id" = String, Path, description = "Application id")),
     responses(
@@ -340,6 +340,7 @@ pub struct ApplicationDecisionRequest {
         (status = 409, description = "Already decided or withdrawn (`application-not-open`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid decision or note", body = Problem, content_type = PROBLEM),
     ))]
+#[post("/admin/pro-applications/{id}/decision")]
 pub async fn decide_application(
     state: web::Data<AppState>,
     caller: Caller,

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_domain::assistance::{
@@ -21,23 +22,13 @@ use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::{audit, from_db_time, plans, to_db_time, users};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/price-assistance-requests").route(web::post().to(request_assistance)),
-    )
-    .service(
-        web::resource("/price-assistance-requests/mine")
-            .route(web::get().to(my_assistance_requests)),
-    )
-    .service(
-        web::resource("/admin/price-assistance-requests")
-            .route(web::get().to(list_assistance_requests)),
-    )
-    .service(
-        web::resource("/admin/price-assistance-requests/{id}/decision")
-            .route(web::post().to(decide_assistance_request)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(request_assistance)
+        .service(my_assistance_requests)
+        .service(list_assistance_requests)
+        .service(decide_assistance_request);
 }
 
 const PROBLEM: &str = "application/problem+json";
@@ -123,7 +114,7 @@ pub struct AssistancePage {
 }
 
 /// Asks the hosts for a price within the caller's means.
-#[utoipa::path(post, path = "/api/v1/price-assistance-requests", tag = "plans",
+#[utoipa::path(tag = "plans",
     security(("bearer" = [])), request_body = AssistanceRequestBody,
     responses(
         (status = 201, description = "Request recorded", body = AssistanceResponse),
@@ -132,6 +123,7 @@ pub struct AssistancePage {
         (status = 409, description = "A request for this plan and period already waits (`assistance-request-open`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid request (the Lobby is free; the proposal must be below the regular price)", body = Problem, content_type = PROBLEM),
     ))]
+#[post("/price-assistance-requests")]
 pub async fn request_assistance(
     state: web::Data<AppState>,
     caller: Caller,
@@ -179,12 +171,13 @@ pub async fn request_assistance(
 }
 
 /// The caller's assistance requests, newest first.
-#[utoipa::path(get, path = "/api/v1/price-assistance-requests/mine", tag = "plans",
+#[utoipa::path(tag = "plans",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's requests", body = AssistanceListResponse),
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
     ))]
+#[get("/price-assistance-requests/mine")]
 pub async fn my_assistance_requests(
     state: web::Data<AppState>,
     caller: Caller,
@@ -209,7 +202,7 @@ pub struct AssistanceListParams {
 }
 
 /// Assistance requests for hosts to answer, newest first. Hosts and admins.
-#[utoipa::path(get, path = "/api/v1/admin/price-assistance-requests", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), params(AssistanceListParams),
     responses(
         (status = 200, description = "A page of requests", body = AssistancePage),
@@ -217,6 +210,7 @@ pub struct AssistanceListParams {
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = PROBLEM),
     ))]
+#[get("/admin/price-assistance-requests")]
 pub async fn list_assistance_requests(
     state: web::Data<AppState>,
     caller: Caller,
@@ -272,7 +266,7 @@ pub struct AssistanceDecisionRequest {
 
 /// Grants a reduced price (a price override for the member, plan and period, replacing earlier
 /// ones) or declines. Hosts and admins; audited, and the member is mailed.
-#[utoipa::path(post, path = "/api/v1/admin/price-assistance-requests/{id}/decision", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = AssistanceDecisionRequest,
     params(("id" = String, Path, description = "Request id")),
     responses(
@@ -284,6 +278,7 @@ pub struct AssistanceDecisionRequest {
         (status = 409, description = "Already decided (`assistance-request-decided`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid decision, or an amount above the regular price", body = Problem, content_type = PROBLEM),
     ))]
+#[post("/admin/price-assistance-requests/{id}/decision")]
 pub async fn decide_assistance_request(
     state: web::Data<AppState>,
     caller: Caller,

@@ -5,6 +5,7 @@ use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_openapi::Problem;
@@ -12,9 +13,10 @@ use praxis_persistence::audit::{self, AuditRow};
 use praxis_persistence::from_db_time;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/audit-log").route(web::get().to(list_audit_log)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit_log);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,7 +71,7 @@ pub struct AuditPage {
 }
 
 /// The audit log, newest first. Admins only.
-#[utoipa::path(get, path = "/api/v1/admin/audit-log", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), params(PageParams),
     responses(
         (status = 200, description = "A page of audit entries", body = AuditPage),
@@ -77,6 +79,7 @@ pub struct AuditPage {
         (status = 403, description = "Not an admin (`admin-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/admin/audit-log")]
 pub async fn list_audit_log(
     state: web::Data<AppState>,
     caller: Caller,

@@ -7,6 +7,7 @@ use crate::dto::me::{load_me, MeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::{blocking, AppState};
+use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_domain::account::{DisplayName, Email, Locale, Password, TimeZone};
 use praxis_domain::error::Errors;
@@ -15,12 +16,13 @@ use praxis_persistence::to_db_time;
 use praxis_persistence::users::{self, NewUserRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/auth/register").route(web::post().to(register)))
-        .service(web::resource("/auth/login").route(web::post().to(login)))
-        .service(web::resource("/auth/refresh").route(web::post().to(refresh)))
-        .service(web::resource("/auth/logout").route(web::post().to(logout)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -72,7 +74,7 @@ impl From<TokenPair> for TokenResponse {
 }
 
 /// Creates an account on the free Lobby plan.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+#[utoipa::path(tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created", body = MeResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -81,6 +83,7 @@ impl From<TokenPair> for TokenResponse {
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/auth/register")]
 pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -146,7 +149,7 @@ pub async fn register(
 
 /// Logs in with email and password. An unknown email and a wrong password get the same answer
 /// in comparable time.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -154,6 +157,7 @@ pub async fn register(
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/auth/login")]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -194,13 +198,14 @@ pub async fn login(
 
 /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used
 /// one revokes every token of its session.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new token pair", body = TokenResponse),
         (status = 401, description = "Invalid, expired, revoked or reused (`invalid-refresh-token`, `refresh-token-reused`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/auth/refresh")]
 pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -225,11 +230,12 @@ pub async fn refresh(
 }
 
 /// Ends the session of the given refresh token (its whole family). Always 204.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,

@@ -5,6 +5,7 @@ use crate::auth::{tokens, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus};
@@ -15,6 +16,7 @@ use praxis_persistence::events as repo;
 use praxis_persistence::to_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Feeds cover a month back and a year ahead: what calendar apps show.
 const FEED_PAST_DAYS: i64 = 30;
@@ -22,16 +24,12 @@ const FEED_AHEAD_DAYS: i64 = 335;
 const LOBBY_SLUG: &str = "lobby";
 const CALENDAR_CONTENT_TYPE: &str = "text/calendar; charset=utf-8";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    // The Lobby feed first: `lobby.ics` would otherwise read as a feed token.
-    cfg.service(web::resource("/calendar/lobby.ics").route(web::get().to(lobby_feed)))
-        .service(web::resource("/calendar/{feed_token}.ics").route(web::get().to(member_feed)))
-        .service(web::resource("/me/calendar-feed/rotate").route(web::post().to(rotate_feed_token)))
-        .service(
-            web::resource("/me/event-reminders")
-                .route(web::get().to(get_reminders))
-                .route(web::patch().to(patch_reminders)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(lobby_feed)
+        .service(member_feed)
+        .service(rotate_feed_token)
+        .service(get_reminders)
+        .service(patch_reminders);
 }
 
 /// An RFC 5545 calendar of these events, one VEVENT per occurrence (series are expanded, so
@@ -75,12 +73,13 @@ fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
 
 /// The member's personal feed: exactly the events they may attend at the moment it is fetched,
 /// with join links. The token in the URL is the only credential; rotate it if it leaks.
-#[utoipa::path(get, path = "/api/v1/calendar/{feed_token}.ics", tag = "events",
+#[utoipa::path(tag = "events",
     params(("feed_token" = String, Path, description = "The secret token from `calendar_feed_url` in /me")),
     responses(
         (status = 200, description = "RFC 5545 calendar", content_type = "text/calendar", body = String),
         (status = 404, description = "Unknown or revoked token", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/calendar/{feed_token}.ics")]
 pub async fn member_feed(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -105,10 +104,11 @@ pub async fn member_feed(
 }
 
 /// The public feed of Lobby events, for anyone; join links are for members only.
-#[utoipa::path(get, path = "/api/v1/calendar/lobby.ics", tag = "events",
+#[utoipa::path(tag = "events",
     responses(
         (status = 200, description = "RFC 5545 calendar", content_type = "text/calendar", body = String),
     ))]
+#[get("/calendar/lobby.ics")]
 pub async fn lobby_feed(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let now = state.now();
     let body = state
@@ -136,11 +136,12 @@ pub struct CalendarFeedResponse {
 }
 
 /// Replaces the caller's feed token, revoking the old feed URL.
-#[utoipa::path(post, path = "/api/v1/me/calendar-feed/rotate", tag = "me", security(("bearer" = [])),
+#[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The new feed URL", body = CalendarFeedResponse),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/me/calendar-feed/rotate")]
 pub async fn rotate_feed_token(
     state: web::Data<AppState>,
     caller: Caller,
@@ -173,11 +174,12 @@ pub struct EventRemindersSetting {
 }
 
 /// Whether the caller gets event reminders by email.
-#[utoipa::path(get, path = "/api/v1/me/event-reminders", tag = "me", security(("bearer" = [])),
+#[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The setting", body = EventRemindersSetting),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/me/event-reminders")]
 pub async fn get_reminders(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let user_id = caller.user_id;
     let enabled = state
@@ -187,13 +189,14 @@ pub async fn get_reminders(state: web::Data<AppState>, caller: Caller) -> ApiRes
 }
 
 /// Turns event reminders on or off.
-#[utoipa::path(patch, path = "/api/v1/me/event-reminders", tag = "me", security(("bearer" = [])),
+#[utoipa::path(tag = "me", security(("bearer" = [])),
     request_body = EventRemindersSetting,
     responses(
         (status = 200, description = "The setting", body = EventRemindersSetting),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/me/event-reminders")]
 pub async fn patch_reminders(
     state: web::Data<AppState>,
     caller: Caller,

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{delete, get, patch, post, put};
 use actix_web::{web, HttpResponse};
 use praxis_app::access::load_viewer;
 use praxis_app::content::{self, published_post, readable_comment, readable_post, NewContent};
@@ -17,28 +18,17 @@ use praxis_persistence::comments::{self, CommentChanges, CommentRow};
 use praxis_persistence::to_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/posts/{id}/comments")
-            .route(web::get().to(list_comments))
-            .route(web::post().to(create_comment)),
-    )
-    .service(
-        web::resource("/comments/{id}")
-            .route(web::patch().to(update_comment))
-            .route(web::delete().to(delete_comment)),
-    )
-    .service(
-        web::resource("/posts/{id}/reactions/{kind}")
-            .route(web::put().to(react_to_post))
-            .route(web::delete().to(unreact_to_post)),
-    )
-    .service(
-        web::resource("/comments/{id}/reactions/{kind}")
-            .route(web::put().to(react_to_comment))
-            .route(web::delete().to(unreact_to_comment)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_comments)
+        .service(create_comment)
+        .service(update_comment)
+        .service(delete_comment)
+        .service(react_to_post)
+        .service(unreact_to_post)
+        .service(react_to_comment)
+        .service(unreact_to_comment);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,7 +39,7 @@ pub struct CommentPage {
 }
 
 /// The comments of a post, oldest first; replies carry `parent_id`.
-#[utoipa::path(get, path = "/api/v1/posts/{id}/comments", tag = "posts",
+#[utoipa::path(tag = "posts",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Post id"), PageParams),
     responses(
@@ -59,6 +49,7 @@ pub struct CommentPage {
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/posts/{id}/comments")]
 pub async fn list_comments(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -101,7 +92,7 @@ pub struct CreateCommentRequest {
 
 /// Comments on a post; the author of the post (or of the comment replied to) and mentioned
 /// members are notified.
-#[utoipa::path(post, path = "/api/v1/posts/{id}/comments", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     request_body = CreateCommentRequest,
     responses(
@@ -111,6 +102,7 @@ pub struct CreateCommentRequest {
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body, or a parent that is not a comment of this post", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/posts/{id}/comments")]
 pub async fn create_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -184,7 +176,7 @@ pub struct UpdateCommentRequest {
 }
 
 /// Edits a comment: its author only.
-#[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Comment id")),
     request_body = UpdateCommentRequest,
     responses(
@@ -194,6 +186,7 @@ pub struct UpdateCommentRequest {
         (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/comments/{id}")]
 pub async fn update_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -230,7 +223,7 @@ pub async fn update_comment(
 }
 
 /// Deletes a comment: its author only. Replies to it stay.
-#[utoipa::path(delete, path = "/api/v1/comments/{id}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Comment id")),
     responses(
         (status = 204, description = "Deleted"),
@@ -238,6 +231,7 @@ pub async fn update_comment(
         (status = 403, description = "Not the author (`not-author`), or terms to accept", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/comments/{id}")]
 pub async fn delete_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -309,7 +303,7 @@ async fn change_reaction(
 }
 
 /// Reacts to a post (`like`, `insightful` or `thanks`); reacting twice changes nothing.
-#[utoipa::path(put, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is there"),
@@ -318,6 +312,7 @@ async fn change_reaction(
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/posts/{id}/reactions/{kind}")]
 pub async fn react_to_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -328,7 +323,7 @@ pub async fn react_to_post(
 }
 
 /// Removes the caller's reaction from a post.
-#[utoipa::path(delete, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is gone"),
@@ -337,6 +332,7 @@ pub async fn react_to_post(
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/posts/{id}/reactions/{kind}")]
 pub async fn unreact_to_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -347,7 +343,7 @@ pub async fn unreact_to_post(
 }
 
 /// Reacts to a comment (`like`, `insightful` or `thanks`).
-#[utoipa::path(put, path = "/api/v1/comments/{id}/reactions/{kind}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Comment id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is there"),
@@ -356,6 +352,7 @@ pub async fn unreact_to_post(
         (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/comments/{id}/reactions/{kind}")]
 pub async fn react_to_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -366,7 +363,7 @@ pub async fn react_to_comment(
 }
 
 /// Removes the caller's reaction from a comment.
-#[utoipa::path(delete, path = "/api/v1/comments/{id}/reactions/{kind}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Comment id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is gone"),
@@ -375,6 +372,7 @@ pub async fn react_to_comment(
         (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/comments/{id}/reactions/{kind}")]
 pub async fn unreact_to_comment(
     state: web::Data<AppState>,
     caller: Caller,

@@ -8,6 +8,7 @@ use crate::dto::events::{
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
+use actix_web::{delete, get, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use praxis_app::access::{all_spaces, load_viewer};
@@ -18,25 +19,24 @@ use praxis_persistence::events::{self as repo, RsvpRow};
 use praxis_persistence::{to_db_time, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/themes").route(web::get().to(list_themes)))
-        .service(web::resource("/events").route(web::get().to(list_events)))
-        .service(web::resource("/events/{id}").route(web::get().to(get_event)))
-        .service(
-            web::resource("/events/{id}/rsvp")
-                .route(web::put().to(put_rsvp))
-                .route(web::delete().to(delete_rsvp)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_themes)
+        .service(list_events)
+        .service(get_event)
+        .service(put_rsvp)
+        .service(delete_rsvp);
 }
 
 /// The monthly themes of the spaces the caller may read, newest month first.
-#[utoipa::path(get, path = "/api/v1/themes", tag = "events",
+#[utoipa::path(tag = "events",
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Themes", body = ThemeListResponse),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/themes")]
 pub async fn list_themes(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -90,7 +90,7 @@ fn parse_instant(field: &str, raw: &str) -> ApiResult<DateTime<Utc>> {
 
 /// Events overlapping `[from, to)` in the spaces the caller may read, series expanded into
 /// their occurrences, by start.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+#[utoipa::path(tag = "events",
     security((), ("bearer" = [])),
     params(EventListParams),
     responses(
@@ -98,6 +98,7 @@ fn parse_instant(field: &str, raw: &str) -> ApiResult<DateTime<Utc>> {
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid range or kind (at most 366 days)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -153,7 +154,7 @@ pub fn event_for(
 }
 
 /// One event or occurrence. 404 for anyone who may not read its space.
-#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
+#[utoipa::path(tag = "events",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Event id, or `<series id>@<original start>` for an occurrence")),
     responses(
@@ -162,6 +163,7 @@ pub fn event_for(
         (status = 403, description = "Accept the current terms first (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/events/{id}")]
 pub async fn get_event(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -178,7 +180,7 @@ pub async fn get_event(
 
 /// RSVPs to an event. Places are counted under a lock in the write transaction, so of many
 /// members asking for the last place exactly one gets it.
-#[utoipa::path(put, path = "/api/v1/events/{id}/rsvp", tag = "events", security(("bearer" = [])),
+#[utoipa::path(tag = "events", security(("bearer" = [])),
     params(("id" = String, Path, description = "Event or occurrence id")),
     responses(
         (status = 200, description = "The caller attends; the event with its RSVP count", body = EventResponse),
@@ -187,6 +189,7 @@ pub async fn get_event(
         (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No place left (`event-full`), cancelled (`event-cancelled`) or already started (`event-started`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/events/{id}/rsvp")]
 pub async fn put_rsvp(
     state: web::Data<AppState>,
     caller: Caller,
@@ -240,7 +243,7 @@ pub async fn put_rsvp(
 }
 
 /// Withdraws the caller's RSVP; withdrawing one that does not exist changes nothing.
-#[utoipa::path(delete, path = "/api/v1/events/{id}/rsvp", tag = "events", security(("bearer" = [])),
+#[utoipa::path(tag = "events", security(("bearer" = [])),
     params(("id" = String, Path, description = "Event or occurrence id")),
     responses(
         (status = 204, description = "The caller no longer attends"),
@@ -248,6 +251,7 @@ pub async fn put_rsvp(
         (status = 403, description = "Accept the current terms first", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/events/{id}/rsvp")]
 pub async fn delete_rsvp(
     state: web::Data<AppState>,
     caller: Caller,

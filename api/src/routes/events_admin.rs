@@ -6,6 +6,7 @@ use crate::dto::events::{theme_response, EventResponse, ResponseContext, ThemeRe
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::{delete, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use praxis_app::access::{all_spaces, load_viewer};
@@ -18,15 +19,13 @@ use praxis_persistence::events::{self as repo, EventChanges, EventRow, SeriesRow
 use praxis_persistence::{audit, to_db_time, DbConnection};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/themes").route(web::post().to(create_theme)))
-        .service(web::resource("/admin/events").route(web::post().to(create_event)))
-        .service(
-            web::resource("/admin/events/{id}")
-                .route(web::patch().to(update_event))
-                .route(web::delete().to(cancel_event)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_theme)
+        .service(create_event)
+        .service(update_event)
+        .service(cancel_event);
 }
 
 fn text(errors: &mut Errors, field: &str, raw: &str, max: usize, required: bool) -> String {
@@ -71,7 +70,7 @@ pub struct CreateThemeRequest {
 }
 
 /// Creates the monthly theme of a space. Hosts and admins; audited.
-#[utoipa::path(post, path = "/api/v1/admin/themes", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateThemeRequest,
     responses(
         (status = 201, description = "Created", body = ThemeResponse),
@@ -80,6 +79,7 @@ pub struct CreateThemeRequest {
         (status = 409, description = "The space has a theme that month (`theme-exists`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/themes")]
 pub async fn create_theme(
     state: web::Data<AppState>,
     caller: Caller,
@@ -203,7 +203,7 @@ fn parse_rule(errors: &mut Errors, r: &RecurrenceRequest) -> Option<(Rule, TimeZ
 
 /// Creates a single event or a recurring series. Hosts and admins; audited. Answers the event,
 /// or the first occurrence of the series.
-#[utoipa::path(post, path = "/api/v1/admin/events", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateEventRequest,
     responses(
         (status = 201, description = "Created: the event or the series' first occurrence", body = EventResponse),
@@ -212,6 +212,7 @@ fn parse_rule(errors: &mut Errors, r: &RecurrenceRequest) -> Option<(Rule, TimeZ
         (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/events")]
 pub async fn create_event(
     state: web::Data<AppState>,
     caller: Caller,
@@ -366,7 +367,7 @@ pub struct UpdateEventRequest {
 
 /// Changes one event, or one occurrence of a series (the rest of the series stays as it is).
 /// Hosts and admins; audited.
-#[utoipa::path(patch, path = "/api/v1/admin/events/{id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Event id, or `<series id>@<original start>`")),
     request_body = UpdateEventRequest,
     responses(
@@ -377,6 +378,7 @@ pub struct UpdateEventRequest {
         (status = 404, description = "No such event or occurrence", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/admin/events/{id}")]
 pub async fn update_event(
     state: web::Data<AppState>,
     caller: Caller,
@@ -419,7 +421,7 @@ pub async fn update_event(
 
 /// Cancels one event or one occurrence of a series (an exception to the series). Hosts and
 /// admins; audited.
-#[utoipa::path(delete, path = "/api/v1/admin/events/{id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Event id, or `<series id>@<original start>`")),
     responses(
         (status = 204, description = "Cancelled"),
@@ -427,6 +429,7 @@ pub async fn update_event(
         (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event or occurrence", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/admin/events/{id}")]
 pub async fn cancel_event(
     state: web::Data<AppState>,
     caller: Caller,

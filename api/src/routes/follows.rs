@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{delete, get, put};
 use actix_web::{web, HttpResponse};
 use praxis_app::access::{all_spaces, load_viewer, readable_space};
 use praxis_domain::discussion::NotificationLevel;
@@ -17,33 +18,26 @@ use praxis_persistence::posts;
 use praxis_persistence::{spaces, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/topics").route(web::get().to(list_topics)))
-        .service(
-            web::resource("/topics/{slug}/follow")
-                .route(web::put().to(follow_topic))
-                .route(web::delete().to(unfollow_topic)),
-        )
-        .service(
-            web::resource("/spaces/{slug}/follow")
-                .route(web::put().to(follow_space))
-                .route(web::delete().to(unfollow_space)),
-        )
-        .service(
-            web::resource("/spaces/{slug}/notification-level")
-                .route(web::put().to(set_notification_level)),
-        )
-        .service(web::resource("/feed").route(web::get().to(get_feed)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_topics)
+        .service(follow_topic)
+        .service(unfollow_topic)
+        .service(follow_space)
+        .service(unfollow_space)
+        .service(set_notification_level)
+        .service(get_feed);
 }
 
 /// The topics hosts defined, with whether the caller follows each.
-#[utoipa::path(get, path = "/api/v1/topics", tag = "following",
+#[utoipa::path(tag = "following",
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Topics", body = Vec<TopicResponse>),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/topics")]
 pub async fn list_topics(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -93,13 +87,14 @@ async fn change_topic_follow(
 }
 
 /// Follows a topic: its new posts (in spaces the caller may read) reach the feed.
-#[utoipa::path(put, path = "/api/v1/topics/{slug}/follow", tag = "following", security(("bearer" = [])),
+#[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Topic slug")),
     responses(
         (status = 204, description = "Following"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/topics/{slug}/follow")]
 pub async fn follow_topic(
     state: web::Data<AppState>,
     caller: Caller,
@@ -109,13 +104,14 @@ pub async fn follow_topic(
 }
 
 /// Stops following a topic.
-#[utoipa::path(delete, path = "/api/v1/topics/{slug}/follow", tag = "following", security(("bearer" = [])),
+#[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Topic slug")),
     responses(
         (status = 204, description = "Not following"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/topics/{slug}/follow")]
 pub async fn unfollow_topic(
     state: web::Data<AppState>,
     caller: Caller,
@@ -125,7 +121,7 @@ pub async fn unfollow_topic(
 }
 
 /// Follows a space the caller may read: its new posts reach the feed and notifications.
-#[utoipa::path(put, path = "/api/v1/spaces/{slug}/follow", tag = "following", security(("bearer" = [])),
+#[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
     responses(
         (status = 204, description = "Following"),
@@ -133,6 +129,7 @@ pub async fn unfollow_topic(
         (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/spaces/{slug}/follow")]
 pub async fn follow_space(
     state: web::Data<AppState>,
     caller: Caller,
@@ -152,13 +149,14 @@ pub async fn follow_space(
 }
 
 /// Stops following a space; allowed even after losing access to it.
-#[utoipa::path(delete, path = "/api/v1/spaces/{slug}/follow", tag = "following", security(("bearer" = [])),
+#[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
     responses(
         (status = 204, description = "Not following"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/spaces/{slug}/follow")]
 pub async fn unfollow_space(
     state: web::Data<AppState>,
     caller: Caller,
@@ -191,7 +189,7 @@ pub struct NotificationLevelRequest {
 }
 
 /// Sets how much the caller hears from a space they may read.
-#[utoipa::path(put, path = "/api/v1/spaces/{slug}/notification-level", tag = "following", security(("bearer" = [])),
+#[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
     request_body = NotificationLevelRequest,
     responses(
@@ -201,6 +199,7 @@ pub struct NotificationLevelRequest {
         (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown level", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/spaces/{slug}/notification-level")]
 pub async fn set_notification_level(
     state: web::Data<AppState>,
     caller: Caller,
@@ -225,13 +224,14 @@ pub async fn set_notification_level(
 
 /// Newest first: published posts in spaces the caller follows or with topics they follow, in
 /// spaces they may read now (filtered in the query, before paging).
-#[utoipa::path(get, path = "/api/v1/feed", tag = "following", security(("bearer" = [])),
+#[utoipa::path(tag = "following", security(("bearer" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of the feed", body = PostPage),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/feed")]
 pub async fn get_feed(
     state: web::Data<AppState>,
     caller: Caller,

@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use praxis_openapi::Problem;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -23,18 +23,20 @@ pub struct ReadyResponse {
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/health", tag = "operations",
+#[utoipa::path(tag = "operations",
     responses((status = 200, description = "The process is up", body = HealthResponse)))]
+#[get("/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(HealthResponse { status: "ok" })
 }
 
 /// The database is reachable: take this node out of the load balancer while it is not.
-#[utoipa::path(get, path = "/ready", tag = "operations",
+#[utoipa::path(tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = ReadyResponse),
         (status = 503, description = "The database is not reachable", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let engine = state.db.engine().as_str();
     state
@@ -49,8 +51,9 @@ pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 
 /// Prometheus metrics: `praxis_http_requests_total{method,route,status}`,
 /// `praxis_http_request_duration_seconds`, `praxis_db_pool_connections{state}`.
-#[utoipa::path(get, path = "/metrics", tag = "operations",
+#[utoipa::path(tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
+#[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

@@ -9,22 +9,21 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_domain::account::Email;
 use praxis_openapi::Problem;
 use praxis_persistence::{billing_addresses, invoices, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/hub/magic-link").route(web::post().to(request_magic_link)))
-        .service(web::resource("/hub/sessions").route(web::post().to(create_hub_session)))
-        .service(
-            web::resource("/hub/billing-address")
-                .route(web::get().to(get_billing_address))
-                .route(web::put().to(put_billing_address)),
-        )
-        .service(web::resource("/hub/invoices").route(web::get().to(list_hub_invoices)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(request_magic_link)
+        .service(create_hub_session)
+        .service(get_billing_address)
+        .service(put_billing_address)
+        .service(list_hub_invoices);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -65,13 +64,14 @@ const MAGIC_LINK_ACCEPTED: &str =
 
 /// Emails a single-use link to the customer hub. The answer is the same whether or not the email
 /// belongs to an account.
-#[utoipa::path(post, path = "/api/v1/hub/magic-link", tag = "hub", request_body = MagicLinkRequest,
+#[utoipa::path(tag = "hub", request_body = MagicLinkRequest,
     responses(
         (status = 202, description = "A link is sent if the email is known", body = MagicLinkAccepted),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited per email or client IP; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/hub/magic-link")]
 pub async fn request_magic_link(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -93,13 +93,14 @@ pub async fn request_magic_link(
 }
 
 /// Exchanges the emailed token for a 30-minute hub token. Each link works once.
-#[utoipa::path(post, path = "/api/v1/hub/sessions", tag = "hub", request_body = HubSessionRequest,
+#[utoipa::path(tag = "hub", request_body = HubSessionRequest,
     responses(
         (status = 200, description = "Signed in to the hub", body = HubSessionResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown, expired or used link (`invalid-magic-link`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/hub/sessions")]
 pub async fn create_hub_session(
     state: web::Data<AppState>,
     body: Json<HubSessionRequest>,
@@ -121,12 +122,13 @@ pub async fn create_hub_session(
 }
 
 /// The billing address put on new invoices.
-#[utoipa::path(get, path = "/api/v1/hub/billing-address", tag = "hub", security(("hub_token" = [])),
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
     responses(
         (status = 200, description = "The billing address", body = BillingAddressResponse),
         (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No billing address set yet", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/hub/billing-address")]
 pub async fn get_billing_address(
     state: web::Data<AppState>,
     caller: HubCaller,
@@ -141,7 +143,7 @@ pub async fn get_billing_address(
 }
 
 /// Sets the billing address for invoices issued from now on; earlier invoices keep theirs.
-#[utoipa::path(put, path = "/api/v1/hub/billing-address", tag = "hub", security(("hub_token" = [])),
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
     request_body = PutBillingAddressRequest,
     responses(
         (status = 200, description = "The stored billing address", body = BillingAddressResponse),
@@ -149,6 +151,7 @@ pub async fn get_billing_address(
         (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named in `errors`", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/hub/billing-address")]
 pub async fn put_billing_address(
     state: web::Data<AppState>,
     caller: HubCaller,
@@ -166,13 +169,14 @@ pub async fn put_billing_address(
 }
 
 /// The member's invoices, newest first.
-#[utoipa::path(get, path = "/api/v1/hub/invoices", tag = "hub", security(("hub_token" = [])),
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of invoices", body = Page<InvoiceResponse>),
         (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/hub/invoices")]
 pub async fn list_hub_invoices(
     state: web::Data<AppState>,
     caller: HubCaller,

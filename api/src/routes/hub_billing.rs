@@ -10,29 +10,27 @@ use crate::error::ApiResult;
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use praxis_app::billing::{lifecycle, refunds};
 use praxis_openapi::Problem;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/hub/subscriptions").route(web::get().to(list_hub_subscriptions)))
-        .service(
-            web::resource("/hub/subscriptions/{id}/cancel")
-                .route(web::post().to(cancel_hub_subscription)),
-        )
-        .service(
-            web::resource("/hub/refund-requests").route(web::post().to(create_hub_refund_request)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_hub_subscriptions)
+        .service(cancel_hub_subscription)
+        .service(create_hub_refund_request);
 }
 
 /// The hub account's subscriptions, newest first.
-#[utoipa::path(get, path = "/api/v1/hub/subscriptions", tag = "hub", security(("hub_token" = [])),
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of subscriptions", body = Page<SubscriptionResponse>),
         (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/hub/subscriptions")]
 pub async fn list_hub_subscriptions(
     state: web::Data<AppState>,
     hub: HubCaller,
@@ -47,7 +45,7 @@ pub async fn list_hub_subscriptions(
 }
 
 /// Cancels one of the hub account's subscriptions at once.
-#[utoipa::path(post, path = "/api/v1/hub/subscriptions/{id}/cancel", tag = "hub", security(("hub_token" = [])),
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "The cancelled subscription", body = SubscriptionResponse),
@@ -55,6 +53,7 @@ pub async fn list_hub_subscriptions(
         (status = 404, description = "Not this account's subscription", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already cancelled or expired", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/hub/subscriptions/{id}/cancel")]
 pub async fn cancel_hub_subscription(
     state: web::Data<AppState>,
     hub: HubCaller,
@@ -74,7 +73,7 @@ pub async fn cancel_hub_subscription(
 }
 
 /// Asks for a refund of one of the hub account's subscriptions; the quote now is recorded.
-#[utoipa::path(post, path = "/api/v1/hub/refund-requests", tag = "hub", security(("hub_token" = [])),
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
     request_body = CreateRefundRequest,
     responses(
         (status = 201, description = "The request, with its frozen quote", body = RefundRequestResponse),
@@ -83,6 +82,7 @@ pub async fn cancel_hub_subscription(
         (status = 409, description = "Nothing paid or refundable, or a request already pending", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/hub/refund-requests")]
 pub async fn create_hub_refund_request(
     state: web::Data<AppState>,
     hub: HubCaller,

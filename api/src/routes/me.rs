@@ -5,6 +5,7 @@ use crate::dto::me::{load_me, MeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::{get, patch};
 use actix_web::{web, HttpResponse};
 use praxis_domain::account::{DisplayName, Locale, TimeZone};
 use praxis_domain::error::Errors;
@@ -13,13 +14,10 @@ use praxis_persistence::to_db_time;
 use praxis_persistence::users::{self, UserChanges};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/me")
-            .route(web::get().to(get_me))
-            .route(web::patch().to(patch_me)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_me).service(patch_me);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -34,17 +32,18 @@ pub struct UpdateMeRequest {
 }
 
 /// The caller's profile, roles, and each space with whether they may enter it and why.
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+#[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's profile", body = MeResponse),
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(load_me(&state, caller.user_id).await?))
 }
 
 /// Changes the display name, time zone or locale. Fields left out stay as they are.
-#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+#[utoipa::path(tag = "me", security(("bearer" = [])),
     request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "The updated profile", body = MeResponse),
@@ -52,6 +51,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> ApiResult<Htt
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/me")]
 pub async fn patch_me(
     state: web::Data<AppState>,
     caller: Caller,

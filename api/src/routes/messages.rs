@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{delete, get, post, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::load_viewer;
@@ -18,23 +19,15 @@ use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/conversations")
-            .route(web::get().to(list_conversations))
-            .route(web::post().to(create_conversation)),
-    )
-    .service(
-        web::resource("/conversations/{id}/messages")
-            .route(web::get().to(list_messages))
-            .route(web::post().to(send_message)),
-    )
-    .service(
-        web::resource("/members/{id}/block")
-            .route(web::put().to(block_member))
-            .route(web::delete().to(unblock_member)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_conversations)
+        .service(create_conversation)
+        .service(list_messages)
+        .service(send_message)
+        .service(block_member)
+        .service(unblock_member);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -139,13 +132,14 @@ fn require_current_terms(
 }
 
 /// The caller's conversations, most recently active first.
-#[utoipa::path(get, path = "/api/v1/conversations", tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of conversations", body = Page<ConversationResponse>),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/conversations")]
 pub async fn list_conversations(
     state: web::Data<AppState>,
     caller: Caller,
@@ -168,7 +162,7 @@ pub async fn list_conversations(
 
 /// Starts a conversation with other members and sends its first message. Needs the current
 /// terms accepted; refused when any of them blocked the caller.
-#[utoipa::path(post, path = "/api/v1/conversations", tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
     request_body = CreateConversationRequest,
     responses(
         (status = 201, description = "The conversation", body = ConversationResponse),
@@ -176,6 +170,7 @@ pub async fn list_conversations(
         (status = 403, description = "Current terms not accepted (`terms-acceptance-required`), or a participant blocked the caller (`blocked`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: no, too many or unknown participants, the caller listed, empty or long body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/conversations")]
 pub async fn create_conversation(
     state: web::Data<AppState>,
     caller: Caller,
@@ -236,7 +231,7 @@ pub async fn create_conversation(
 }
 
 /// Messages of a conversation the caller takes part in, newest first.
-#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
     params(("id" = String, Path, description = "Conversation id"), PageParams),
     responses(
         (status = 200, description = "A page of messages", body = Page<MessageResponse>),
@@ -244,6 +239,7 @@ pub async fn create_conversation(
         (status = 404, description = "No such conversation, or the caller is not in it (admins included)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/conversations/{id}/messages")]
 pub async fn list_messages(
     state: web::Data<AppState>,
     caller: Caller,
@@ -272,7 +268,7 @@ pub async fn list_messages(
 
 /// Sends a message to a conversation the caller takes part in. Refused when another
 /// participant blocked the caller.
-#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
     params(("id" = String, Path, description = "Conversation id")),
     request_body = SendMessageRequest,
     responses(
@@ -282,6 +278,7 @@ pub async fn list_messages(
         (status = 404, description = "No such conversation, or the caller is not in it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/conversations/{id}/messages")]
 pub async fn send_message(
     state: web::Data<AppState>,
     caller: Caller,
@@ -343,7 +340,7 @@ async fn change_block(
 
 /// Blocks a member: from now on they cannot start a conversation with the caller or write to
 /// one the caller is in. Blocking twice changes nothing.
-#[utoipa::path(put, path = "/api/v1/members/{id}/block", tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
     params(("id" = String, Path, description = "Member id")),
     responses(
         (status = 204, description = "Blocked"),
@@ -351,6 +348,7 @@ async fn change_block(
         (status = 404, description = "No such member", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The caller themselves", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/members/{id}/block")]
 pub async fn block_member(
     state: web::Data<AppState>,
     caller: Caller,
@@ -361,7 +359,7 @@ pub async fn block_member(
 }
 
 /// Lifts a block; lifting one that does not exist changes nothing.
-#[utoipa::path(delete, path = "/api/v1/members/{id}/block", tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
     params(("id" = String, Path, description = "Member id")),
     responses(
         (status = 204, description = "Not blocked"),
@@ -369,6 +367,7 @@ pub async fn block_member(
         (status = 404, description = "No such member", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The caller themselves", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/members/{id}/block")]
 pub async fn unblock_member(
     state: web::Data<AppState>,
     caller: Caller,

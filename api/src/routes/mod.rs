@@ -29,15 +29,22 @@ pub mod topics_admin;
 pub mod webhook;
 
 use crate::error::{problem_for_status, problem_response};
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::dev::ResourceDef;
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use std::sync::Arc;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/health").route(web::get().to(health::health)))
-        .service(web::resource("/ready").route(web::get().to(health::ready)))
-        .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+/// Mounts every handler. Each handler carries its own method and path (`#[get("/plans")]`) and
+/// its documentation (`#[utoipa::path]`), so registering it here also puts it in the OpenAPI
+/// document: a path is written once, beside its handler.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::health)
+        .service(health::ready)
+        .service(health::metrics)
         .service(
-            web::scope("/api/v1")
+            scope::scope("/api/v1")
                 .configure(auth::configure)
                 .configure(me::configure)
                 .configure(terms::configure)
@@ -67,7 +74,61 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Any path no resource matches.
-pub async fn not_found() -> HttpResponse {
-    problem_response(&problem_for_status(StatusCode::NOT_FOUND))
+/// The documented paths with the methods each accepts: what tells "no such resource" (404)
+/// from "not with this method" (405) once no handler matched.
+#[derive(Clone, Default)]
+pub struct KnownPaths(Arc<Vec<(ResourceDef, Vec<Method>)>>);
+
+impl KnownPaths {
+    pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let known = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let operations = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                ];
+                let methods = operations
+                    .into_iter()
+                    .filter(|(_, present)| *present)
+                    .map(|(method, _)| method)
+                    .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(Arc::new(known))
+    }
+
+    fn allowed(&self, path: &str) -> Option<&[Method]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// Any request no handler took: 405 with `Allow` when the path is known under other methods,
+/// 404 otherwise.
+pub async fn not_found(req: HttpRequest, known: web::Data<KnownPaths>) -> HttpResponse {
+    match known.allowed(req.path()) {
+        Some(methods) if !methods.is_empty() => {
+            let mut response =
+                problem_response(&problem_for_status(StatusCode::METHOD_NOT_ALLOWED));
+            let allow = methods
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        _ => problem_response(&problem_for_status(StatusCode::NOT_FOUND)),
+    }
 }

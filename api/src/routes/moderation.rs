@@ -5,6 +5,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use actix_web::post;
 use actix_web::{web, HttpResponse};
 use praxis_app::access::load_viewer;
 use praxis_app::content::{readable_comment, readable_post};
@@ -14,16 +15,15 @@ use praxis_persistence::comments::{self, CommentChanges};
 use praxis_persistence::posts::{self, PostChanges};
 use praxis_persistence::to_db_time;
 use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/posts/{id}/hide").route(web::post().to(hide_post)))
-        .service(web::resource("/admin/posts/{id}/restore").route(web::post().to(restore_post)))
-        .service(web::resource("/admin/posts/{id}/pin").route(web::post().to(pin_post)))
-        .service(web::resource("/admin/posts/{id}/unpin").route(web::post().to(unpin_post)))
-        .service(web::resource("/admin/comments/{id}/hide").route(web::post().to(hide_comment)))
-        .service(
-            web::resource("/admin/comments/{id}/restore").route(web::post().to(restore_comment)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(hide_post)
+        .service(restore_post)
+        .service(pin_post)
+        .service(unpin_post)
+        .service(hide_comment)
+        .service(restore_comment);
 }
 
 #[derive(Clone, Copy)]
@@ -143,7 +143,7 @@ async fn moderate_comment(
 }
 
 /// Hides a post: 404 to everyone but the hosts who moderate its space. Audited.
-#[utoipa::path(post, path = "/api/v1/admin/posts/{id}/hide", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     responses(
         (status = 204, description = "Hidden"),
@@ -151,6 +151,7 @@ async fn moderate_comment(
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/posts/{id}/hide")]
 pub async fn hide_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -166,7 +167,7 @@ pub async fn hide_post(
 }
 
 /// Restores a hidden post. Audited.
-#[utoipa::path(post, path = "/api/v1/admin/posts/{id}/restore", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     responses(
         (status = 204, description = "Published again"),
@@ -174,6 +175,7 @@ pub async fn hide_post(
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/posts/{id}/restore")]
 pub async fn restore_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -189,7 +191,7 @@ pub async fn restore_post(
 }
 
 /// Pins a post in its space (shown with `pinned: true`). Audited.
-#[utoipa::path(post, path = "/api/v1/admin/posts/{id}/pin", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     responses(
         (status = 204, description = "Pinned"),
@@ -197,6 +199,7 @@ pub async fn restore_post(
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/posts/{id}/pin")]
 pub async fn pin_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -206,7 +209,7 @@ pub async fn pin_post(
 }
 
 /// Unpins a post. Audited.
-#[utoipa::path(post, path = "/api/v1/admin/posts/{id}/unpin", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     responses(
         (status = 204, description = "Unpinned"),
@@ -214,6 +217,7 @@ pub async fn pin_post(
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/posts/{id}/unpin")]
 pub async fn unpin_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -223,7 +227,7 @@ pub async fn unpin_post(
 }
 
 /// Hides a comment. Audited.
-#[utoipa::path(post, path = "/api/v1/admin/comments/{id}/hide", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Comment id")),
     responses(
         (status = 204, description = "Hidden"),
@@ -231,6 +235,7 @@ pub async fn unpin_post(
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/comments/{id}/hide")]
 pub async fn hide_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -240,7 +245,7 @@ pub async fn hide_comment(
 }
 
 /// Restores a hidden comment. Audited.
-#[utoipa::path(post, path = "/api/v1/admin/comments/{id}/restore", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Comment id")),
     responses(
         (status = 204, description = "Published again"),
@@ -248,6 +253,7 @@ pub async fn hide_comment(
         (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/comments/{id}/restore")]
 pub async fn restore_comment(
     state: web::Data<AppState>,
     caller: Caller,

@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer};
@@ -14,15 +15,12 @@ use praxis_persistence::notifications::{self, NotificationRow};
 use praxis_persistence::{from_db_time, posts, to_db_time, users};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/notifications").route(web::get().to(list_notifications)))
-        .service(
-            web::resource("/notifications/read-all").route(web::post().to(read_all_notifications)),
-        )
-        .service(
-            web::resource("/notifications/{id}/read").route(web::post().to(read_notification)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_notifications)
+        .service(read_all_notifications)
+        .service(read_notification);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,13 +58,14 @@ pub struct NotificationPage {
 }
 
 /// The caller's notifications, newest first: only about content they may read now.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])),
+#[utoipa::path(tag = "notifications", security(("bearer" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of notifications", body = NotificationPage),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/notifications")]
 pub async fn list_notifications(
     state: web::Data<AppState>,
     caller: Caller,
@@ -127,13 +126,14 @@ pub async fn list_notifications(
 }
 
 /// Marks one notification read.
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", security(("bearer" = [])),
+#[utoipa::path(tag = "notifications", security(("bearer" = [])),
     params(("id" = String, Path, description = "Notification id")),
     responses(
         (status = 204, description = "Read"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such notification of the caller's, or about content they may no longer read", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/notifications/{id}/read")]
 pub async fn read_notification(
     state: web::Data<AppState>,
     caller: Caller,
@@ -159,11 +159,12 @@ pub async fn read_notification(
 }
 
 /// Marks every notification the caller can see read.
-#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications", security(("bearer" = [])),
+#[utoipa::path(tag = "notifications", security(("bearer" = [])),
     responses(
         (status = 204, description = "All read"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/notifications/read-all")]
 pub async fn read_all_notifications(
     state: web::Data<AppState>,
     caller: Caller,

@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::etag::json_with_etag;
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::{get, patch};
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_domain::error::Errors;
 use praxis_domain::plans::{
@@ -16,10 +17,10 @@ use praxis_persistence::audit;
 use praxis_persistence::{plans, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/plans").route(web::get().to(list_plans)))
-        .service(web::resource("/admin/plans/{plan}").route(web::patch().to(update_plan)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_plans).service(update_plan);
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -77,12 +78,13 @@ fn plan_response(plan: Plan, seats_taken: u32) -> PlanResponse {
 
 /// The plans, their prices per period and version, places left and whether an application is
 /// needed. Public. Supports `If-None-Match`.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "plans",
+#[utoipa::path(tag = "plans",
     responses(
         (status = 200, description = "The plan catalogue", body = PlanListResponse,
             headers(("ETag" = String, description = "Send it back in If-None-Match"))),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
     ))]
+#[get("/plans")]
 pub async fn list_plans(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let now = praxis_persistence::to_db_time(state.now());
     let catalogue = state
@@ -170,7 +172,7 @@ impl UpdatePlanRequest {
 }
 
 /// Changes a plan's seat limit, prices or e-course deduction. Admins only; audited.
-#[utoipa::path(patch, path = "/api/v1/admin/plans/{plan}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("plan" = String, Path, description = "`lobby`, `practitioner` or `pro`")),
     request_body = UpdatePlanRequest,
     responses(
@@ -181,6 +183,7 @@ impl UpdatePlanRequest {
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid change", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/admin/plans/{plan}")]
 pub async fn update_plan(
     state: web::Data<AppState>,
     caller: Caller,

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpResponse};
 use praxis_app::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
 use praxis_app::content::{self, published_post, readable_post, writable_space, NewContent};
@@ -18,26 +19,21 @@ use praxis_persistence::posts::{self, PostChanges, PostRow};
 use praxis_persistence::{to_db_time, DbConnection};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/spaces/{slug}/posts")
-            .route(web::get().to(list_posts))
-            .route(web::post().to(create_post)),
-    )
-    .service(
-        web::resource("/posts/{id}")
-            .route(web::get().to(get_post))
-            .route(web::patch().to(update_post))
-            .route(web::delete().to(delete_post)),
-    )
-    .service(web::resource("/posts/{id}/crosspost").route(web::post().to(crosspost)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_posts)
+        .service(create_post)
+        .service(get_post)
+        .service(update_post)
+        .service(delete_post)
+        .service(crosspost);
 }
 
 /// The posts of a space, newest first (pinned ones are flagged with `pinned`, not reordered,
 /// so the cursor stays exact). A space the caller may not enter answers 401/403 with the
 /// reason, or 404 for invite-only and sealed spaces they are not in.
-#[utoipa::path(get, path = "/api/v1/spaces/{slug}/posts", tag = "posts",
+#[utoipa::path(tag = "posts",
     security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug"), PageParams),
     responses(
@@ -47,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/spaces/{slug}/posts")]
 pub async fn list_posts(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -189,7 +186,7 @@ fn publish(
 
 /// Writes a post. Members who may enter the space and accepted the current terms; visitors
 /// only read the public Lobby.
-#[utoipa::path(post, path = "/api/v1/spaces/{slug}/posts", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
     request_body = CreatePostRequest,
     responses(
@@ -199,6 +196,7 @@ fn publish(
         (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown topics", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/spaces/{slug}/posts")]
 pub async fn create_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -220,7 +218,7 @@ pub async fn create_post(
 
 /// One post. Anyone outside its space, and anyone at all once it is deleted (or hidden, except
 /// the hosts who moderate the space), gets 404.
-#[utoipa::path(get, path = "/api/v1/posts/{id}", tag = "posts",
+#[utoipa::path(tag = "posts",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     responses(
@@ -229,6 +227,7 @@ pub async fn create_post(
         (status = 403, description = "Terms to accept before entering its space (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/posts/{id}")]
 pub async fn get_post(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -262,7 +261,7 @@ pub struct UpdatePostRequest {
 }
 
 /// Edits a post. Its author only, while they may still write in its space.
-#[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     request_body = UpdatePostRequest,
     responses(
@@ -272,6 +271,7 @@ pub struct UpdatePostRequest {
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown topics", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/posts/{id}")]
 pub async fn update_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -333,7 +333,7 @@ pub async fn update_post(
 }
 
 /// Deletes a post: its author only. It is gone from every read, with its comments.
-#[utoipa::path(delete, path = "/api/v1/posts/{id}", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     responses(
         (status = 204, description = "Deleted"),
@@ -341,6 +341,7 @@ pub async fn update_post(
         (status = 403, description = "Not the author (`not-author`), or terms to accept", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/posts/{id}")]
 pub async fn delete_post(
     state: web::Data<AppState>,
     caller: Caller,
@@ -379,7 +380,7 @@ pub struct CrosspostRequest {
 
 /// Copies a post into another space as a new post (with `crossposted_from`): only its author,
 /// only into a space they may write in. Nothing else moves content between spaces.
-#[utoipa::path(post, path = "/api/v1/posts/{id}/crosspost", tag = "posts", security(("bearer" = [])),
+#[utoipa::path(tag = "posts", security(("bearer" = [])),
     params(("id" = String, Path, description = "Post id")),
     request_body = CrosspostRequest,
     responses(
@@ -389,6 +390,7 @@ pub struct CrosspostRequest {
         (status = 404, description = "No such post or space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The target is the post's own space (`same-space`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/posts/{id}/crosspost")]
 pub async fn crosspost(
     state: web::Data<AppState>,
     caller: Caller,

@@ -10,6 +10,7 @@ use crate::idempotency;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
+use actix_web::{get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::billing::refunds::{self, Decision};
 use praxis_domain::FieldError;
@@ -17,25 +18,18 @@ use praxis_openapi::Problem;
 use praxis_persistence::refunds::{self as repo, RefundRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/subscriptions/{id}/refund-quote").route(web::get().to(refund_quote)),
-    )
-    .service(
-        web::resource("/refund-requests")
-            .route(web::post().to(create_refund_request))
-            .route(web::get().to(list_my_refund_requests)),
-    )
-    .service(web::resource("/admin/refund-requests").route(web::get().to(list_refund_requests)))
-    .service(
-        web::resource("/admin/refund-requests/{id}/decision")
-            .route(web::post().to(decide_refund_request)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(refund_quote)
+        .service(create_refund_request)
+        .service(list_my_refund_requests)
+        .service(list_refund_requests)
+        .service(decide_refund_request);
 }
 
 /// What a refund asked for now would pay, by which rule, and why.
-#[utoipa::path(get, path = "/api/v1/subscriptions/{id}/refund-quote", tag = "refunds", security(("bearer" = [])),
+#[utoipa::path(tag = "refunds", security(("bearer" = [])),
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "The quote", body = RefundQuoteResponse),
@@ -43,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 404, description = "Not the caller's, or unknown", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing paid yet (`nothing-paid`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/subscriptions/{id}/refund-quote")]
 pub async fn refund_quote(
     state: web::Data<AppState>,
     caller: Caller,
@@ -58,7 +53,7 @@ pub async fn refund_quote(
 
 /// Asks for a refund; the quote at this moment is recorded with the request. Accepts
 /// `Idempotency-Key`.
-#[utoipa::path(post, path = "/api/v1/refund-requests", tag = "refunds", security(("bearer" = [])),
+#[utoipa::path(tag = "refunds", security(("bearer" = [])),
     request_body = CreateRefundRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
     responses(
@@ -68,6 +63,7 @@ pub async fn refund_quote(
         (status = 409, description = "Nothing paid or refundable, or a request already pending", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or the key reused with another body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/refund-requests")]
 pub async fn create_refund_request(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -101,13 +97,14 @@ pub async fn create_refund_request(
 }
 
 /// The caller's refund requests, newest first.
-#[utoipa::path(get, path = "/api/v1/refund-requests", tag = "refunds", security(("bearer" = [])),
+#[utoipa::path(tag = "refunds", security(("bearer" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of refund requests", body = Page<RefundRequestResponse>),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/refund-requests")]
 pub async fn list_my_refund_requests(
     state: web::Data<AppState>,
     caller: Caller,
@@ -126,7 +123,7 @@ pub struct RefundListParams {
 }
 
 /// Refund requests for hosts to decide, newest first.
-#[utoipa::path(get, path = "/api/v1/admin/refund-requests", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(RefundListParams),
     responses(
         (status = 200, description = "A page of refund requests", body = Page<RefundRequestResponse>),
@@ -134,6 +131,7 @@ pub struct RefundListParams {
         (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/admin/refund-requests")]
 pub async fn list_refund_requests(
     state: web::Data<AppState>,
     caller: Caller,
@@ -215,7 +213,7 @@ pub struct RefundDecisionRequest {
 
 /// Approves (paying the frozen quote through the payment provider) or rejects a refund request.
 /// Approving again returns the same result and never pays twice. Accepts `Idempotency-Key`.
-#[utoipa::path(post, path = "/api/v1/admin/refund-requests/{id}/decision", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Refund request id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
     request_body = RefundDecisionRequest,
@@ -227,6 +225,7 @@ pub struct RefundDecisionRequest {
         (status = 409, description = "Already decided the other way (`already-decided`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid decision", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/refund-requests/{id}/decision")]
 pub async fn decide_refund_request(
     req: HttpRequest,
     state: web::Data<AppState>,

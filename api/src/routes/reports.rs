@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, content_denied, load_viewer, Space, ViewerContext};
@@ -19,13 +20,12 @@ use praxis_persistence::{from_db_time, messages, to_db_time, users, DbConnection
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/reports").route(web::post().to(create_report)))
-        .service(web::resource("/admin/reports").route(web::get().to(list_reports)))
-        .service(
-            web::resource("/admin/reports/{id}/resolve").route(web::post().to(resolve_report)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_report)
+        .service(list_reports)
+        .service(resolve_report);
 }
 
 /// How much of a body the queue shows.
@@ -149,7 +149,7 @@ fn ensure_reporter_may_read(
 }
 
 /// Flags a post, comment or message the caller can read for the hosts.
-#[utoipa::path(post, path = "/api/v1/reports", tag = "moderation", security(("bearer" = [])),
+#[utoipa::path(tag = "moderation", security(("bearer" = [])),
     request_body = CreateReportRequest,
     responses(
         (status = 201, description = "The report", body = ReportResponse),
@@ -158,6 +158,7 @@ fn ensure_reporter_may_read(
         (status = 404, description = "No such content, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/reports")]
 pub async fn create_report(
     state: web::Data<AppState>,
     caller: Caller,
@@ -255,7 +256,7 @@ pub struct ReportListParams {
 }
 
 /// The hosts' queue of reports of one status, newest first.
-#[utoipa::path(get, path = "/api/v1/admin/reports", tag = "moderation", security(("bearer" = [])),
+#[utoipa::path(tag = "moderation", security(("bearer" = [])),
     params(ReportListParams),
     responses(
         (status = 200, description = "A page of reports", body = Page<ReportResponse>),
@@ -263,6 +264,7 @@ pub struct ReportListParams {
         (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/admin/reports")]
 pub async fn list_reports(
     state: web::Data<AppState>,
     caller: Caller,
@@ -303,7 +305,7 @@ pub struct ResolveReportRequest {
 }
 
 /// Resolves an open report with a note; audited as `report.resolved`.
-#[utoipa::path(post, path = "/api/v1/admin/reports/{id}/resolve", tag = "moderation", security(("bearer" = [])),
+#[utoipa::path(tag = "moderation", security(("bearer" = [])),
     params(("id" = String, Path, description = "Report id")),
     request_body = ResolveReportRequest,
     responses(
@@ -314,6 +316,7 @@ pub struct ResolveReportRequest {
         (status = 409, description = "Already resolved (`report-already-resolved`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing or too long note", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/reports/{id}/resolve")]
 pub async fn resolve_report(
     state: web::Data<AppState>,
     caller: Caller,

@@ -4,6 +4,7 @@ use crate::auth::OptionalCaller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer};
@@ -15,9 +16,10 @@ use praxis_persistence::search::{self as repo, SearchHitRow};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/search").route(web::get().to(search)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(search);
 }
 
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -64,7 +66,7 @@ pub struct SearchResponse {
 /// Searches published posts and comments in the spaces the caller may read at this moment
 /// (visitors: public spaces). Other spaces are filtered out inside the query, before ranking,
 /// so hidden content never shows up in a hit, a snippet or the number of hits.
-#[utoipa::path(get, path = "/api/v1/search", tag = "spaces",
+#[utoipa::path(tag = "spaces",
     security((), ("bearer" = [])),
     params(SearchParams),
     responses(
@@ -72,6 +74,7 @@ pub struct SearchResponse {
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`q` missing, without a single word, or too long; invalid `limit`", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,
     caller: OptionalCaller,

@@ -5,6 +5,7 @@ use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::{delete, get, post, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer, Space, ViewerContext};
@@ -16,19 +17,15 @@ use praxis_persistence::spaces::{self, SpaceRow};
 use praxis_persistence::{from_db_time, to_db_time, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/spaces").route(web::get().to(list_spaces)))
-        .service(web::resource("/spaces/{slug}").route(web::get().to(get_space)))
-        .service(web::resource("/admin/spaces").route(web::post().to(create_space)))
-        .service(
-            web::resource("/admin/spaces/{slug}/members").route(web::get().to(list_space_members)),
-        )
-        .service(
-            web::resource("/admin/spaces/{slug}/members/{user_id}")
-                .route(web::put().to(add_space_member))
-                .route(web::delete().to(remove_space_member)),
-        );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_spaces)
+        .service(get_space)
+        .service(create_space)
+        .service(list_space_members)
+        .service(add_space_member)
+        .service(remove_space_member);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,12 +70,13 @@ pub struct SpaceListResponse {
 
 /// The spaces the caller may know of, each with whether they may enter and why not.
 /// Invite-only and sealed spaces appear only to those inside them.
-#[utoipa::path(get, path = "/api/v1/spaces", tag = "spaces",
+#[utoipa::path(tag = "spaces",
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Spaces", body = SpaceListResponse),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/spaces")]
 pub async fn list_spaces(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -100,7 +98,7 @@ pub async fn list_spaces(
 
 /// One space. A space the caller may not enter answers 401/403 with the reason, or 404 when
 /// it is invite-only or sealed and the caller is not in it.
-#[utoipa::path(get, path = "/api/v1/spaces/{slug}", tag = "spaces",
+#[utoipa::path(tag = "spaces",
     security((), ("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
     responses(
@@ -109,6 +107,7 @@ pub async fn list_spaces(
         (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/spaces/{slug}")]
 pub async fn get_space(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -151,7 +150,7 @@ fn valid_slug(slug: &str) -> bool {
 }
 
 /// Creates a space. Hosts and admins; audited.
-#[utoipa::path(post, path = "/api/v1/admin/spaces", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateSpaceRequest,
     responses(
         (status = 201, description = "Created", body = SpaceResponse),
@@ -160,6 +159,7 @@ fn valid_slug(slug: &str) -> bool {
         (status = 409, description = "Slug taken (`space-exists`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/spaces")]
 pub async fn create_space(
     state: web::Data<AppState>,
     caller: Caller,
@@ -253,7 +253,7 @@ pub struct SpaceMemberResponse {
 }
 
 /// The named participants of an invite-only or sealed space.
-#[utoipa::path(get, path = "/api/v1/admin/spaces/{slug}/members", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
     responses(
         (status = 200, description = "Participants", body = Vec<SpaceMemberResponse>),
@@ -262,6 +262,7 @@ pub struct SpaceMemberResponse {
         (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an invite-only or sealed space", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/admin/spaces/{slug}/members")]
 pub async fn list_space_members(
     state: web::Data<AppState>,
     caller: Caller,
@@ -332,7 +333,7 @@ async fn change_member(
 }
 
 /// Adds a participant to an invite-only or sealed space.
-#[utoipa::path(put, path = "/api/v1/admin/spaces/{slug}/members/{user_id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug"), ("user_id" = String, Path, description = "Member id")),
     responses(
         (status = 204, description = "The member participates"),
@@ -341,6 +342,7 @@ async fn change_member(
         (status = 404, description = "No such space or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an invite-only or sealed space", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/admin/spaces/{slug}/members/{user_id}")]
 pub async fn add_space_member(
     state: web::Data<AppState>,
     caller: Caller,
@@ -352,7 +354,7 @@ pub async fn add_space_member(
 }
 
 /// Removes a participant; their access ends with this request.
-#[utoipa::path(delete, path = "/api/v1/admin/spaces/{slug}/members/{user_id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug"), ("user_id" = String, Path, description = "Member id")),
     responses(
         (status = 204, description = "The member no longer participates"),
@@ -361,6 +363,7 @@ pub async fn add_space_member(
         (status = 404, description = "No such space or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an invite-only or sealed space", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/admin/spaces/{slug}/members/{user_id}")]
 pub async fn remove_space_member(
     state: web::Data<AppState>,
     caller: Caller,

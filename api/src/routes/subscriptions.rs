@@ -8,6 +8,7 @@ use crate::idempotency;
 use crate::pagination::{Page, PageParams};
 use crate::state::{blocking, AppState};
 use actix_web::http::StatusCode;
+use actix_web::{delete, get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::billing::checkout::{self, StartSubscription};
@@ -21,21 +22,16 @@ use praxis_persistence::waitlist::{self, WaitlistRow};
 use praxis_persistence::{from_db_time, to_db_time, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/subscriptions")
-            .route(web::post().to(create_subscription))
-            .route(web::get().to(list_subscriptions)),
-    )
-    .service(web::resource("/subscriptions/{id}").route(web::get().to(get_subscription)))
-    .service(web::resource("/subscriptions/{id}/cancel").route(web::post().to(cancel_subscription)))
-    .service(
-        web::resource("/plans/{plan}/waitlist")
-            .route(web::post().to(join_waitlist))
-            .route(web::get().to(get_waitlist_entry))
-            .route(web::delete().to(leave_waitlist)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_subscription)
+        .service(list_subscriptions)
+        .service(get_subscription)
+        .service(cancel_subscription)
+        .service(join_waitlist)
+        .service(get_waitlist_entry)
+        .service(leave_waitlist);
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -81,7 +77,7 @@ impl CreateSubscriptionRequest {
 
 /// Starts a subscription: a `pending_payment` subscription holding a seat while its checkout is
 /// paid. Accepts `Idempotency-Key`.
-#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     request_body = CreateSubscriptionRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
     responses(
@@ -92,6 +88,7 @@ impl CreateSubscriptionRequest {
         (status = 422, description = "Invalid fields, or the key reused with another body", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable; nothing was kept", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/subscriptions")]
 pub async fn create_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -157,13 +154,14 @@ pub async fn create_subscription(
 }
 
 /// The caller's subscriptions, newest first.
-#[utoipa::path(get, path = "/api/v1/subscriptions", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     params(PageParams),
     responses(
         (status = 200, description = "A page of subscriptions", body = Page<SubscriptionResponse>),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/subscriptions")]
 pub async fn list_subscriptions(
     state: web::Data<AppState>,
     caller: Caller,
@@ -197,13 +195,14 @@ async fn own_subscription(
 }
 
 /// One of the caller's subscriptions.
-#[utoipa::path(get, path = "/api/v1/subscriptions/{id}", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "The subscription", body = SubscriptionResponse),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's, or unknown", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/subscriptions/{id}")]
 pub async fn get_subscription(
     state: web::Data<AppState>,
     caller: Caller,
@@ -215,7 +214,7 @@ pub async fn get_subscription(
 
 /// Cancels a subscription at once: its spaces close with this request (cancelling PRO closes
 /// both lounges). A refund, where the rules allow one, is asked for separately.
-#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/cancel", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "The cancelled subscription", body = SubscriptionResponse),
@@ -223,6 +222,7 @@ pub async fn get_subscription(
         (status = 404, description = "Not the caller's, or unknown", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already cancelled or expired (`subscription-not-live`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/subscriptions/{id}/cancel")]
 pub async fn cancel_subscription(
     state: web::Data<AppState>,
     caller: Caller,
@@ -283,7 +283,7 @@ fn paid_plan(raw: &str) -> ApiResult<PlanSlug> {
 
 /// Joins the waitlist of a full plan. When a place frees, the first in line is offered it by
 /// email and it is held for them for a while (48 hours by default).
-#[utoipa::path(post, path = "/api/v1/plans/{plan}/waitlist", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     params(("plan" = String, Path, description = "`practitioner` or `pro`")),
     responses(
         (status = 201, description = "On the waitlist", body = WaitlistEntryResponse),
@@ -291,6 +291,7 @@ fn paid_plan(raw: &str) -> ApiResult<PlanSlug> {
         (status = 404, description = "No such plan, or the plan has no waitlist", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already waiting (`already-waiting`), already subscribed, or places are free (`seats-available`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/plans/{plan}/waitlist")]
 pub async fn join_waitlist(
     state: web::Data<AppState>,
     caller: Caller,
@@ -353,13 +354,14 @@ pub async fn join_waitlist(
 }
 
 /// The caller's place on a plan's waitlist.
-#[utoipa::path(get, path = "/api/v1/plans/{plan}/waitlist", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     params(("plan" = String, Path, description = "`practitioner` or `pro`")),
     responses(
         (status = 200, description = "The caller's entry", body = WaitlistEntryResponse),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not on this waitlist", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/plans/{plan}/waitlist")]
 pub async fn get_waitlist_entry(
     state: web::Data<AppState>,
     caller: Caller,
@@ -382,13 +384,14 @@ pub async fn get_waitlist_entry(
 }
 
 /// Leaves a plan's waitlist (and gives back an offered place).
-#[utoipa::path(delete, path = "/api/v1/plans/{plan}/waitlist", tag = "subscriptions", security(("bearer" = [])),
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     params(("plan" = String, Path, description = "`practitioner` or `pro`")),
     responses(
         (status = 204, description = "Left the waitlist"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not on this waitlist", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/plans/{plan}/waitlist")]
 pub async fn leave_waitlist(
     state: web::Data<AppState>,
     caller: Caller,

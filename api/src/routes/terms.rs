@@ -5,6 +5,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_domain::error::Errors;
@@ -13,15 +14,13 @@ use praxis_persistence::terms::{self, TermsRow};
 use praxis_persistence::{from_db_time, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/terms").route(web::get().to(get_terms)))
-        .service(
-            web::resource("/me/terms-acceptances")
-                .route(web::post().to(accept_terms))
-                .route(web::get().to(list_acceptances)),
-        )
-        .service(web::resource("/admin/terms").route(web::post().to(publish_terms)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_terms)
+        .service(accept_terms)
+        .service(list_acceptances)
+        .service(publish_terms);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,11 +46,12 @@ impl From<TermsRow> for TermsResponse {
 }
 
 /// The version of the terms in force. Public.
-#[utoipa::path(get, path = "/api/v1/terms", tag = "terms",
+#[utoipa::path(tag = "terms",
     responses(
         (status = 200, description = "The current terms", body = TermsResponse),
         (status = 404, description = "No terms published yet", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/terms")]
 pub async fn get_terms(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let current = state.db(|conn| Ok(terms::current(conn)?)).await?;
     let current = current.ok_or(ApiError::NotFound("terms"))?;
@@ -73,7 +73,7 @@ pub struct AcceptanceResponse {
 }
 
 /// Accepts the current terms; private spaces open (again) with the next request.
-#[utoipa::path(post, path = "/api/v1/me/terms-acceptances", tag = "terms", security(("bearer" = [])),
+#[utoipa::path(tag = "terms", security(("bearer" = [])),
     request_body = AcceptTermsRequest,
     responses(
         (status = 201, description = "Accepted (or already accepted: the first time is kept)", body = AcceptanceResponse),
@@ -81,6 +81,7 @@ pub struct AcceptanceResponse {
         (status = 409, description = "Not the current version (`terms-version-outdated`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/me/terms-acceptances")]
 pub async fn accept_terms(
     state: web::Data<AppState>,
     caller: Caller,
@@ -111,11 +112,12 @@ pub async fn accept_terms(
 }
 
 /// Every version the caller accepted, and when.
-#[utoipa::path(get, path = "/api/v1/me/terms-acceptances", tag = "terms", security(("bearer" = [])),
+#[utoipa::path(tag = "terms", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's acceptances, newest first", body = Vec<AcceptanceResponse>),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/me/terms-acceptances")]
 pub async fn list_acceptances(
     state: web::Data<AppState>,
     caller: Caller,
@@ -146,7 +148,7 @@ pub struct PublishTermsRequest {
 
 /// Publishes a new version of the terms. Every member must accept it before reaching private
 /// spaces again. Admins only; audited.
-#[utoipa::path(post, path = "/api/v1/admin/terms", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = PublishTermsRequest,
     responses(
         (status = 201, description = "Published", body = TermsResponse),
@@ -155,6 +157,7 @@ pub struct PublishTermsRequest {
         (status = 409, description = "That version exists (`terms-version-exists`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/terms")]
 pub async fn publish_terms(
     state: web::Data<AppState>,
     caller: Caller,

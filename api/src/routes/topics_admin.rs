@@ -5,6 +5,7 @@ use crate::dto::content::TopicResponse;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::state::AppState;
+use actix_web::post;
 use actix_web::{web, HttpResponse};
 use praxis_domain::error::Errors;
 use praxis_openapi::Problem;
@@ -12,9 +13,10 @@ use praxis_persistence::posts::{self, TopicRow};
 use praxis_persistence::to_db_time;
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/topics").route(web::post().to(create_topic)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_topic);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -28,7 +30,7 @@ pub struct CreateTopicRequest {
 }
 
 /// Defines a topic. Hosts and admins; audited.
-#[utoipa::path(post, path = "/api/v1/admin/topics", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateTopicRequest,
     responses(
         (status = 201, description = "Created", body = TopicResponse),
@@ -37,6 +39,7 @@ pub struct CreateTopicRequest {
         (status = 409, description = "Slug taken (`topic-exists`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/topics")]
 pub async fn create_topic(
     state: web::Data<AppState>,
     caller: Caller,

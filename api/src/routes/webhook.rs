@@ -4,17 +4,19 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
 use crate::payments::signature::{self, SignatureError};
 use crate::state::AppState;
+use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use praxis_app::billing::webhook::{self, Outcome, PaymentSucceeded};
 use praxis_openapi::Problem;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub const SIGNATURE_HEADER: &str = "Praxis-Signature";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/payments/webhook").route(web::post().to(payment_webhook)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(payment_webhook);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -46,7 +48,7 @@ pub struct WebhookResponse {
 /// HMAC-SHA256 of "<t>.<raw body>">`. A bad signature or a timestamp more than 5 minutes off →
 /// 401 and nothing changes; a replayed event id → 200 with no effect; an unknown checkout or an
 /// amount/currency that does not match → 422 and nothing changes.
-#[utoipa::path(post, path = "/api/v1/payments/webhook", tag = "payments", request_body = WebhookEvent,
+#[utoipa::path(tag = "payments", request_body = WebhookEvent,
     params(("Praxis-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256>")),
     responses(
         (status = 200, description = "Processed, a duplicate, or ignored", body = WebhookResponse),
@@ -56,6 +58,7 @@ pub struct WebhookResponse {
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown checkout, or amount/currency mismatch", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/payments/webhook")]
 pub async fn payment_webhook(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -30,6 +30,7 @@ mod recordings;
 mod refunds;
 mod reports;
 mod resources;
+mod routing;
 mod search;
 mod seats;
 mod social_helpers;

@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
@@ -17,11 +18,12 @@ use praxis_persistence::{from_db_time, to_db_time, DbConnection};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/assignments").route(web::post().to(create_assignment)))
-        .service(web::resource("/assignments").route(web::get().to(list_assignments)))
-        .service(web::resource("/assignments/{id}").route(web::get().to(get_assignment)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_assignment)
+        .service(list_assignments)
+        .service(get_assignment);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -84,7 +86,7 @@ pub(crate) fn readable_assignment(
 }
 
 /// Sets an assignment in a space, optionally on a monthly theme. Hosts and admins; audited.
-#[utoipa::path(post, path = "/api/v1/admin/assignments", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = CreateAssignmentRequest,
     responses(
         (status = 201, description = "Created", body = AssignmentResponse),
@@ -93,6 +95,7 @@ pub(crate) fn readable_assignment(
         (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (empty title, due date in the past, theme of another space)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/assignments")]
 pub async fn create_assignment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -160,13 +163,14 @@ pub struct AssignmentPage {
 }
 
 /// Assignments in the spaces the caller may read, latest due first.
-#[utoipa::path(get, path = "/api/v1/assignments", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])), params(PageParams),
     responses(
         (status = 200, description = "A page of assignments", body = AssignmentPage),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/assignments")]
 pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -201,7 +205,7 @@ pub async fn list_assignments(
 }
 
 /// One assignment; 404 outside its space.
-#[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Assignment id")),
     responses(
@@ -210,6 +214,7 @@ pub async fn list_assignments(
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/assignments/{id}")]
 pub async fn get_assignment(
     state: web::Data<AppState>,
     caller: OptionalCaller,

@@ -9,7 +9,6 @@ pub mod resources;
 pub mod submissions;
 
 use crate::error::{ApiError, ApiResult};
-use actix_web::web;
 use base64::Engine;
 use praxis_app::access::{content_denied, Space, ViewerContext};
 use praxis_domain::access::Access;
@@ -19,7 +18,7 @@ use praxis_persistence::{spaces, DbConnection};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     questions::configure(cfg);
     recordings::configure(cfg);
     assignments::configure(cfg);

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::PageParams;
 use crate::state::AppState;
+use actix_web::{delete, get, patch, post, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::load_viewer;
@@ -19,20 +20,15 @@ use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/events/{id}/questions")
-            .route(web::get().to(list_questions))
-            .route(web::post().to(ask_question)),
-    )
-    .service(web::resource("/questions/{id}").route(web::patch().to(edit_question)))
-    .service(
-        web::resource("/questions/{id}/vote")
-            .route(web::put().to(vote_question))
-            .route(web::delete().to(unvote_question)),
-    )
-    .service(web::resource("/admin/questions/{id}/answer").route(web::post().to(answer_question)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_questions)
+        .service(ask_question)
+        .service(edit_question)
+        .service(vote_question)
+        .service(unvote_question)
+        .service(answer_question);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -138,7 +134,7 @@ fn readable_question(
 
 /// An event's questions, most up-voted first, then oldest first. Only for those who may read
 /// the event's space.
-#[utoipa::path(get, path = "/api/v1/events/{id}/questions", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Event id"), PageParams),
     responses(
@@ -148,6 +144,7 @@ fn readable_question(
         (status = 404, description = "No such event, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/events/{id}/questions")]
 pub async fn list_questions(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -193,7 +190,7 @@ pub async fn list_questions(
 }
 
 /// Asks a question before the event starts. Members of the event's space.
-#[utoipa::path(post, path = "/api/v1/events/{id}/questions", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), request_body = QuestionRequest,
     params(("id" = String, Path, description = "Event id")),
     responses(
@@ -204,6 +201,7 @@ pub async fn list_questions(
         (status = 409, description = "The event has started or was cancelled (`questions-closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/events/{id}/questions")]
 pub async fn ask_question(
     state: web::Data<AppState>,
     caller: Caller,
@@ -247,7 +245,7 @@ pub async fn ask_question(
 }
 
 /// Edits one's own question until the event starts.
-#[utoipa::path(patch, path = "/api/v1/questions/{id}", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), request_body = QuestionRequest,
     params(("id" = String, Path, description = "Question id")),
     responses(
@@ -258,6 +256,7 @@ pub async fn ask_question(
         (status = 409, description = "The event has started (`questions-closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/questions/{id}")]
 pub async fn edit_question(
     state: web::Data<AppState>,
     caller: Caller,
@@ -305,7 +304,7 @@ async fn set_vote(state: &AppState, caller: Caller, id: String, up: bool) -> Api
 }
 
 /// Up-votes a question; voting again changes nothing (one vote per member).
-#[utoipa::path(put, path = "/api/v1/questions/{id}/vote", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Question id")),
     responses(
@@ -315,6 +314,7 @@ async fn set_vote(state: &AppState, caller: Caller, id: String, up: bool) -> Api
         (status = 404, description = "No such question, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The event has ended (`voting-closed`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/questions/{id}/vote")]
 pub async fn vote_question(
     state: web::Data<AppState>,
     caller: Caller,
@@ -325,7 +325,7 @@ pub async fn vote_question(
 }
 
 /// Withdraws the caller's vote, if any.
-#[utoipa::path(delete, path = "/api/v1/questions/{id}/vote", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Question id")),
     responses(
@@ -335,6 +335,7 @@ pub async fn vote_question(
         (status = 404, description = "No such question, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The event has ended (`voting-closed`)", body = Problem, content_type = "application/problem+json"),
     ))]
+#[delete("/questions/{id}/vote")]
 pub async fn unvote_question(
     state: web::Data<AppState>,
     caller: Caller,
@@ -379,7 +380,7 @@ fn answered_mail(
 
 /// Marks a question answered, optionally at a recording time; the asker is emailed even if
 /// they were absent. Hosts and admins.
-#[utoipa::path(post, path = "/api/v1/admin/questions/{id}/answer", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = AnswerRequest,
     params(("id" = String, Path, description = "Question id")),
     responses(
@@ -389,6 +390,7 @@ fn answered_mail(
         (status = 404, description = "No such question", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Recording time outside the recording, or note too long", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/questions/{id}/answer")]
 pub async fn answer_question(
     state: web::Data<AppState>,
     caller: Caller,

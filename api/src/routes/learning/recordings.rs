@@ -6,6 +6,7 @@ use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
+use actix_web::{get, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer};
@@ -17,11 +18,12 @@ use praxis_persistence::learning::EventRef;
 use praxis_persistence::{from_db_time, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/events/{id}/recording").route(web::put().to(put_recording)))
-        .service(web::resource("/events/{id}/recording").route(web::get().to(get_recording)))
-        .service(web::resource("/recordings").route(web::get().to(search_recordings)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(put_recording)
+        .service(get_recording)
+        .service(search_recordings);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -90,7 +92,7 @@ fn recording_response(
 }
 
 /// Sets (or replaces) an event's recording and its chapters. Hosts and admins; audited.
-#[utoipa::path(put, path = "/api/v1/admin/events/{id}/recording", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = RecordingRequest,
     params(("id" = String, Path, description = "Event id")),
     responses(
@@ -101,6 +103,7 @@ fn recording_response(
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, e.g. `chapters[2].start_seconds` outside the duration or out of order", body = Problem, content_type = "application/problem+json"),
     ))]
+#[put("/admin/events/{id}/recording")]
 pub async fn put_recording(
     state: web::Data<AppState>,
     caller: Caller,
@@ -170,7 +173,7 @@ pub async fn put_recording(
 }
 
 /// An event's recording with its chapters: only for those who may read the event's space.
-#[utoipa::path(get, path = "/api/v1/events/{id}/recording", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Event id")),
     responses(
@@ -179,6 +182,7 @@ pub async fn put_recording(
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event or recording, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/events/{id}/recording")]
 pub async fn get_recording(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -232,13 +236,14 @@ pub struct ChapterHitPage {
 
 /// Chapters whose title or description contains `q`, among the recordings of events the caller
 /// may see; each with its start time and its event. Newest events first.
-#[utoipa::path(get, path = "/api/v1/recordings", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])), params(SearchParams),
     responses(
         (status = 200, description = "Matching chapters", body = ChapterHitPage),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing or invalid `q`, limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/recordings")]
 pub async fn search_recordings(
     state: web::Data<AppState>,
     caller: OptionalCaller,

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer, readable_space};
@@ -19,11 +20,12 @@ use praxis_persistence::{from_db_time, to_db_time, DbConnection};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/resources").route(web::post().to(create_resource)))
-        .service(web::resource("/resources").route(web::get().to(list_resources)))
-        .service(web::resource("/resources/{id}").route(web::get().to(get_resource)));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_resource)
+        .service(list_resources)
+        .service(get_resource);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,7 +127,7 @@ fn responses(
 }
 
 /// Adds a resource, optionally as the translation of another. Hosts and admins; audited.
-#[utoipa::path(post, path = "/api/v1/admin/resources", tag = "admin",
+#[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = CreateResourceRequest,
     responses(
         (status = 201, description = "Created", body = ResourceResponse),
@@ -135,6 +137,7 @@ fn responses(
         (status = 409, description = "A translation in this language exists (`translation-exists`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/admin/resources")]
 pub async fn create_resource(
     state: web::Data<AppState>,
     caller: Caller,
@@ -239,13 +242,14 @@ pub struct ResourceParams {
 
 /// The library: public resources for everybody, space-limited ones for those who may read the
 /// space. Newest first.
-#[utoipa::path(get, path = "/api/v1/resources", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])), params(ResourceParams),
     responses(
         (status = 200, description = "A page of resources", body = ResourcePage),
         (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown kind or language, or invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/resources")]
 pub async fn list_resources(
     state: web::Data<AppState>,
     caller: OptionalCaller,
@@ -303,7 +307,7 @@ pub async fn list_resources(
 }
 
 /// One resource; a space-limited one answers 404 outside its space.
-#[utoipa::path(get, path = "/api/v1/resources/{id}", tag = "learning",
+#[utoipa::path(tag = "learning",
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Resource id")),
     responses(
@@ -312,6 +316,7 @@ pub async fn list_resources(
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such resource, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/resources/{id}")]
 pub async fn get_resource(
     state: web::Data<AppState>,
     caller: OptionalCaller,

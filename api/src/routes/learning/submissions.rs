@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{load_viewer, Space, ViewerContext};
@@ -20,23 +21,15 @@ use praxis_persistence::learning::assignments::{
 use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/assignments/{id}/submissions")
-            .route(web::get().to(list_submissions))
-            .route(web::post().to(create_submission)),
-    )
-    .service(
-        web::resource("/submissions/{id}")
-            .route(web::get().to(get_submission))
-            .route(web::patch().to(edit_submission)),
-    )
-    .service(
-        web::resource("/submissions/{id}/feedback")
-            .route(web::get().to(list_feedback))
-            .route(web::post().to(create_feedback)),
-    );
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_submissions)
+        .service(create_submission)
+        .service(get_submission)
+        .service(edit_submission)
+        .service(list_feedback)
+        .service(create_feedback);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -160,7 +153,7 @@ fn one(conn: &mut DbConnection, row: SubmissionRow) -> ApiResult<SubmissionRespo
 }
 
 /// The submissions the caller may read: hosts see all, members the shared ones and their own.
-#[utoipa::path(get, path = "/api/v1/assignments/{id}/submissions", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), params(("id" = String, Path, description = "Assignment id"), PageParams),
     responses(
         (status = 200, description = "A page of submissions, oldest first", body = SubmissionPage),
@@ -169,6 +162,7 @@ fn one(conn: &mut DbConnection, row: SubmissionRow) -> ApiResult<SubmissionRespo
         (status = 404, description = "No such assignment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/assignments/{id}/submissions")]
 pub async fn list_submissions(
     state: web::Data<AppState>,
     caller: Caller,
@@ -201,7 +195,7 @@ pub async fn list_submissions(
 }
 
 /// Submits the caller's response to an assignment, once, until it is due.
-#[utoipa::path(post, path = "/api/v1/assignments/{id}/submissions", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), request_body = SubmissionRequest,
     params(("id" = String, Path, description = "Assignment id")),
     responses(
@@ -212,6 +206,7 @@ pub async fn list_submissions(
         (status = 409, description = "Already submitted (`submission-exists`: edit it instead) or past due (`assignment-closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/assignments/{id}/submissions")]
 pub async fn create_submission(
     state: web::Data<AppState>,
     caller: Caller,
@@ -259,7 +254,7 @@ pub async fn create_submission(
 }
 
 /// One submission: the author and hosts; the space too when it is shared.
-#[utoipa::path(get, path = "/api/v1/submissions/{id}", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), params(("id" = String, Path, description = "Submission id")),
     responses(
         (status = 200, description = "The submission", body = SubmissionResponse),
@@ -267,6 +262,7 @@ pub async fn create_submission(
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/submissions/{id}")]
 pub async fn get_submission(
     state: web::Data<AppState>,
     caller: Caller,
@@ -286,7 +282,7 @@ pub async fn get_submission(
 }
 
 /// Edits one's own submission (text or visibility) until the assignment is due.
-#[utoipa::path(patch, path = "/api/v1/submissions/{id}", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), request_body = SubmissionChanges,
     params(("id" = String, Path, description = "Submission id")),
     responses(
@@ -297,6 +293,7 @@ pub async fn get_submission(
         (status = 409, description = "Past due (`assignment-closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
+#[patch("/submissions/{id}")]
 pub async fn edit_submission(
     state: web::Data<AppState>,
     caller: Caller,
@@ -342,7 +339,7 @@ pub async fn edit_submission(
 }
 
 /// The feedback on a submission, oldest first: for whoever may read the submission.
-#[utoipa::path(get, path = "/api/v1/submissions/{id}/feedback", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), params(("id" = String, Path, description = "Submission id"), PageParams),
     responses(
         (status = 200, description = "A page of feedback", body = FeedbackPage),
@@ -351,6 +348,7 @@ pub async fn edit_submission(
         (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
+#[get("/submissions/{id}/feedback")]
 pub async fn list_feedback(
     state: web::Data<AppState>,
     caller: Caller,
@@ -397,7 +395,7 @@ fn feedback_response(
 }
 
 /// Gives feedback: hosts on any submission, peers on shared ones, the author in their own thread.
-#[utoipa::path(post, path = "/api/v1/submissions/{id}/feedback", tag = "learning",
+#[utoipa::path(tag = "learning",
     security(("bearer" = [])), request_body = FeedbackRequest,
     params(("id" = String, Path, description = "Submission id")),
     responses(
@@ -407,6 +405,7 @@ fn feedback_response(
         (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     ))]
+#[post("/submissions/{id}/feedback")]
 pub async fn create_feedback(
     state: web::Data<AppState>,
     caller: Caller,
