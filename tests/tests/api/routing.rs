@@ -25,6 +25,7 @@ fn concrete(template: &str) -> String {
 }
 
 #[tokio::test]
+#[allow(clippy::expect_used)]
 async fn every_documented_operation_is_routed_and_others_are_405() {
     let app = spawn_app().await;
     let response = app.get("/api-docs/openapi.json", None).await;
