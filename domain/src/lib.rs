@@ -20,7 +20,9 @@ pub mod refunds;
 pub mod reminders;
 pub mod resources;
 pub mod search;
+pub mod string_enum;
 pub mod subscriptions;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};
+pub use string_enum::{StringEnum, Variants};
