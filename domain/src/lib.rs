@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod discussion;
 pub mod error;
 pub mod events;
+pub mod ids;
 pub mod learning;
 pub mod messaging;
 pub mod moderation;
