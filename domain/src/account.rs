@@ -110,52 +110,22 @@ impl TimeZone {
     }
 }
 
-/// The languages the community serves content in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    En,
-    Es,
+crate::string_enum! {
+    /// The languages the community serves content in.
+    pub enum Locale {
+        En => "en",
+        Es => "es",
+    }
+    field = "locale";
 }
 
-impl Locale {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "en" => Ok(Self::En),
-            "es" => Ok(Self::Es),
-            _ => Err(Error::field("locale", "must be one of: en, es")),
-        }
+crate::string_enum! {
+    /// Roles are data granted to an account, never inferred from anything else.
+    pub enum Role {
+        Host => "host",
+        Admin => "admin",
     }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Es => "es",
-        }
-    }
-}
-
-/// Roles are data granted to an account, never inferred from anything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
-    Host,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "host" => Ok(Self::Host),
-            "admin" => Ok(Self::Admin),
-            _ => Err(Error::field("role", "must be one of: host, admin")),
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Host => "host",
-            Self::Admin => "admin",
-        }
-    }
+    field = "role";
 }
 
 /// Admins may do everything hosts may; hosts run the community day to day.

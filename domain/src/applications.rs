@@ -101,37 +101,18 @@ fn bounded(field: &str, text: String, max: usize) -> Result<String> {
     Ok(text)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ApplicationStatus {
-    Submitted,
-    Approved,
-    Rejected,
-    Withdrawn,
+crate::string_enum! {
+    /// Where an application to PRO is in its life.
+    pub enum ApplicationStatus {
+        Submitted => "submitted",
+        Approved => "approved",
+        Rejected => "rejected",
+        Withdrawn => "withdrawn",
+    }
+    field = "status", field_param;
 }
 
 impl ApplicationStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self> {
-        match raw {
-            "submitted" => Ok(Self::Submitted),
-            "approved" => Ok(Self::Approved),
-            "rejected" => Ok(Self::Rejected),
-            "withdrawn" => Ok(Self::Withdrawn),
-            _ => Err(Error::field(
-                field,
-                "must be one of: submitted, approved, rejected, withdrawn",
-            )),
-        }
-    }
-
     /// Only a submitted application is still open.
     pub fn is_open(&self) -> bool {
         matches!(self, Self::Submitted)

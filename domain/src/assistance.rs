@@ -113,33 +113,14 @@ pub fn check_reduced_price(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AssistanceStatus {
-    Pending,
-    Granted,
-    Declined,
-}
-
-impl AssistanceStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Granted => "granted",
-            Self::Declined => "declined",
-        }
+crate::string_enum! {
+    /// Where a request for price assistance is in its life.
+    pub enum AssistanceStatus {
+        Pending => "pending",
+        Granted => "granted",
+        Declined => "declined",
     }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self> {
-        match raw {
-            "pending" => Ok(Self::Pending),
-            "granted" => Ok(Self::Granted),
-            "declined" => Ok(Self::Declined),
-            _ => Err(Error::field(
-                field,
-                "must be one of: pending, granted, declined",
-            )),
-        }
-    }
+    field = "status", field_param;
 }
 
 /// A host's answer to a request.

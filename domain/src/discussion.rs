@@ -4,34 +4,14 @@
 use crate::error::Errors;
 use crate::{Error, Result};
 
-/// What a post is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PostKind {
-    Article,
-    Question,
-    Discussion,
-}
-
-impl PostKind {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "article" => Ok(Self::Article),
-            "question" => Ok(Self::Question),
-            "discussion" => Ok(Self::Discussion),
-            _ => Err(Error::field(
-                "kind",
-                "must be one of: article, question, discussion",
-            )),
-        }
+crate::string_enum! {
+    /// What a post is for.
+    pub enum PostKind {
+        Article => "article",
+        Question => "question",
+        Discussion => "discussion",
     }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Article => "article",
-            Self::Question => "question",
-            Self::Discussion => "discussion",
-        }
-    }
+    field = "kind";
 }
 
 pub const TITLE_MAX_CHARS: usize = 200;
@@ -114,33 +94,18 @@ pub fn parse_topics(raw: &[String]) -> Result<Vec<String>> {
     Ok(topics)
 }
 
-/// Whether a post or comment is shown. Deleted content is gone from every read; hidden content
-/// is shown only to those who moderate its space.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContentStatus {
-    Published,
-    Hidden,
-    Deleted,
+crate::string_enum! {
+    /// Whether a post or comment is shown. Deleted content is gone from every read; hidden content
+    /// is shown only to those who moderate its space.
+    pub enum ContentStatus {
+        Published => "published",
+        Hidden => "hidden",
+        Deleted => "deleted",
+    }
+    field = "status", message = "unknown content status";
 }
 
 impl ContentStatus {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "published" => Ok(Self::Published),
-            "hidden" => Ok(Self::Hidden),
-            "deleted" => Ok(Self::Deleted),
-            _ => Err(Error::field("status", "unknown content status")),
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Published => "published",
-            Self::Hidden => "hidden",
-            Self::Deleted => "deleted",
-        }
-    }
-
     /// Whether someone sees content in this state: `moderator` is whether they moderate the
     /// space (and may therefore read it).
     pub fn visible_to(&self, moderator: bool) -> bool {
@@ -189,60 +154,35 @@ impl ReactionKind {
     }
 }
 
-/// Why a member is notified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationKind {
-    /// Someone replied to your post or comment.
-    Reply,
-    /// Someone mentioned you with `@[your-member-id]`.
-    Mention,
-    /// A new post in a space or topic you follow.
-    NewPost,
-}
-
-impl NotificationKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Reply => "reply",
-            Self::Mention => "mention",
-            Self::NewPost => "new_post",
-        }
+crate::string_enum! {
+    /// Why a member is notified.
+    pub enum NotificationKind {
+        /// Someone replied to your post or comment.
+        Reply => "reply",
+        /// Someone mentioned you with `@[your-member-id]`.
+        Mention => "mention",
+        /// A new post in a space or topic you follow.
+        NewPost => "new_post",
     }
+    field = "kind";
 }
 
-/// How much a member hears from one space.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum NotificationLevel {
-    /// Replies, mentions and new posts in what they follow.
-    #[default]
-    All,
-    /// Only what is addressed to them: mentions and replies.
-    Mentions,
-    /// Nothing from this space.
-    Muted,
+crate::string_enum! {
+    /// How much a member hears from one space.
+    #[derive(Default)]
+    pub enum NotificationLevel {
+        /// Replies, mentions and new posts in what they follow.
+        #[default]
+        All => "all",
+        /// Only what is addressed to them: mentions and replies.
+        Mentions => "mentions",
+        /// Nothing from this space.
+        Muted => "muted",
+    }
+    field = "level";
 }
 
 impl NotificationLevel {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "all" => Ok(Self::All),
-            "mentions" => Ok(Self::Mentions),
-            "muted" => Ok(Self::Muted),
-            _ => Err(Error::field(
-                "level",
-                "must be one of: all, mentions, muted",
-            )),
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Mentions => "mentions",
-            Self::Muted => "muted",
-        }
-    }
-
     pub fn allows(&self, kind: NotificationKind) -> bool {
         match self {
             Self::All => true,

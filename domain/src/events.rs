@@ -17,32 +17,9 @@ pub const MAX_RANGE_DAYS: i64 = 366;
 /// A series expands at most this many years past its first date, whatever `until` says.
 const MAX_SERIES_YEARS: i32 = 20;
 
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [&'static str] = &[$($text),+];
-
-            pub fn parse(raw: &str) -> Result<Self> {
-                match raw {
-                    $($text => Ok(Self::$variant),)+
-                    _ => Err(Error::field($field, format!("must be one of: {}", Self::ALL.join(", ")))),
-                }
-            }
-
-            pub fn as_str(&self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-    };
-}
-
-string_enum!(
+crate::string_enum! {
     /// The kinds of events the community runs.
-    EventKind, "kind", {
+    pub enum EventKind {
         CommunityMeetup => "community_meetup",
         LearningSession => "learning_session",
         QaSession => "qa_session",
@@ -50,11 +27,12 @@ string_enum!(
         Supervision => "supervision",
         Intervision => "intervision",
     }
-);
+    field = "kind";
+}
 
-string_enum!(
+crate::string_enum! {
     /// How a session is facilitated.
-    EventFormat, "format", {
+    pub enum EventFormat {
         OpenSpace => "open_space",
         WorldCafe => "world_cafe",
         WiseCrowds => "wise_crowds",
@@ -62,14 +40,17 @@ string_enum!(
         Talk => "talk",
         Other => "other",
     }
-);
+    field = "format";
+}
 
-string_enum!(
-    Frequency, "recurrence.frequency", {
+crate::string_enum! {
+    /// How often a series repeats.
+    pub enum Frequency {
         Weekly => "weekly",
         Monthly => "monthly",
     }
-);
+    field = "recurrence.frequency";
+}
 
 /// A month a theme belongs to, `YYYY-MM`.
 pub fn parse_month(raw: &str) -> Result<String> {
@@ -342,7 +323,7 @@ pub enum EventRef {
     },
 }
 
-const OCCURRENCE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
+pub(crate) const OCCURRENCE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
 
 impl EventRef {
     /// `<event id>` or `<series id>@<original start as 20261208T170000Z>`.

@@ -232,31 +232,13 @@ pub fn parse_recording(
 // ---------------------------------------------------------------------------------------------
 // Assignments and submissions
 
-/// Who reads a submission: `private` is the author and the hosts, `shared` is the whole space.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubmissionVisibility {
-    Private,
-    Shared,
-}
-
-impl SubmissionVisibility {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "private" => Ok(Self::Private),
-            "shared" => Ok(Self::Shared),
-            _ => Err(Error::field(
-                "visibility",
-                "must be one of: private, shared",
-            )),
-        }
+crate::string_enum! {
+    /// Who reads a submission: `private` is the author and the hosts, `shared` is the whole space.
+    pub enum SubmissionVisibility {
+        Private => "private",
+        Shared => "shared",
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Private => "private",
-            Self::Shared => "shared",
-        }
-    }
+    field = "visibility";
 }
 
 /// What a submission's rules need to know about the person asking.

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod discussion;
 pub mod error;
 pub mod events;
+pub mod ids;
 pub mod learning;
 pub mod messaging;
 pub mod moderation;
@@ -20,7 +21,9 @@ pub mod refunds;
 pub mod reminders;
 pub mod resources;
 pub mod search;
+pub mod string_enum;
 pub mod subscriptions;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};
+pub use string_enum::{StringEnum, Variants};

@@ -4,58 +4,23 @@
 
 use crate::{Error, Result};
 
-/// What a report is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubjectType {
-    Post,
-    Comment,
-    Message,
+crate::string_enum! {
+    /// What a report is about.
+    pub enum SubjectType {
+        Post => "post",
+        Comment => "comment",
+        Message => "message",
+    }
+    field = "subject_type";
 }
 
-impl SubjectType {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "post" => Ok(Self::Post),
-            "comment" => Ok(Self::Comment),
-            "message" => Ok(Self::Message),
-            _ => Err(Error::field(
-                "subject_type",
-                "must be one of: post, comment, message",
-            )),
-        }
+crate::string_enum! {
+    /// Where a report is in its life.
+    pub enum ReportStatus {
+        Open => "open",
+        Resolved => "resolved",
     }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Post => "post",
-            Self::Comment => "comment",
-            Self::Message => "message",
-        }
-    }
-}
-
-/// Where a report is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportStatus {
-    Open,
-    Resolved,
-}
-
-impl ReportStatus {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "open" => Ok(Self::Open),
-            "resolved" => Ok(Self::Resolved),
-            _ => Err(Error::field("status", "must be one of: open, resolved")),
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Resolved => "resolved",
-        }
-    }
+    field = "status";
 }
 
 fn text(field: &'static str, raw: &str, max: usize) -> Result<String> {

@@ -3,84 +3,39 @@
 use crate::error::Errors;
 use crate::{Currency, Error, Money, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlanSlug {
-    Lobby,
-    Practitioner,
-    Pro,
+crate::string_enum! {
+    /// The plans of the catalogue; an unknown slug is a plan that does not exist.
+    pub enum PlanSlug {
+        Lobby => "lobby",
+        Practitioner => "practitioner",
+        Pro => "pro",
+    }
+    field = "plan", not_found = "plan";
 }
 
 impl PlanSlug {
-    pub const ALL: [PlanSlug; 3] = [Self::Lobby, Self::Practitioner, Self::Pro];
-
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "lobby" => Ok(Self::Lobby),
-            "practitioner" => Ok(Self::Practitioner),
-            "pro" => Ok(Self::Pro),
-            _ => Err(Error::NotFound("plan")),
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Lobby => "lobby",
-            Self::Practitioner => "practitioner",
-            Self::Pro => "pro",
-        }
-    }
-
     /// The Lobby is free and open to everyone who registers; the lounges are paid.
     pub fn is_paid(&self) -> bool {
         !matches!(self, Self::Lobby)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BillingPeriod {
-    Monthly,
-    Yearly,
+crate::string_enum! {
+    /// How often a subscription is paid.
+    pub enum BillingPeriod {
+        Monthly => "monthly",
+        Yearly => "yearly",
+    }
+    field = "billing_period", field_param;
 }
 
-impl BillingPeriod {
-    pub fn parse(field: &str, raw: &str) -> Result<Self> {
-        match raw {
-            "monthly" => Ok(Self::Monthly),
-            "yearly" => Ok(Self::Yearly),
-            _ => Err(Error::field(field, "must be one of: monthly, yearly")),
-        }
+crate::string_enum! {
+    /// Supporter is the same access at a higher price, chosen by the member.
+    pub enum PriceVersion {
+        Regular => "regular",
+        Supporter => "supporter",
     }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Monthly => "monthly",
-            Self::Yearly => "yearly",
-        }
-    }
-}
-
-/// Supporter is the same access at a higher price, chosen by the member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PriceVersion {
-    Regular,
-    Supporter,
-}
-
-impl PriceVersion {
-    pub fn parse(field: &str, raw: &str) -> Result<Self> {
-        match raw {
-            "regular" => Ok(Self::Regular),
-            "supporter" => Ok(Self::Supporter),
-            _ => Err(Error::field(field, "must be one of: regular, supporter")),
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Regular => "regular",
-            Self::Supporter => "supporter",
-        }
-    }
+    field = "price_version", field_param;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

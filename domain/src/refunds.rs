@@ -6,34 +6,16 @@
 
 use crate::calendar::full_months_between;
 use crate::plans::BillingPeriod;
-use crate::{Error, Money, Result};
+use crate::Money;
 use chrono::{DateTime, Duration, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RefundRule {
-    YearlyFullMonths,
-    Monthly24h,
-}
-
-impl RefundRule {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::YearlyFullMonths => "yearly_full_months",
-            Self::Monthly24h => "monthly_24h",
-        }
+crate::string_enum! {
+    /// Which rule priced a refund quote; stored with the quote and read back from it.
+    pub enum RefundRule {
+        YearlyFullMonths => "yearly_full_months",
+        Monthly24h => "monthly_24h",
     }
-
-    /// Reads a rule back from where a quote was stored.
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "yearly_full_months" => Ok(Self::YearlyFullMonths),
-            "monthly_24h" => Ok(Self::Monthly24h),
-            _ => Err(Error::field(
-                "rule",
-                "must be one of: yearly_full_months, monthly_24h",
-            )),
-        }
-    }
+    field = "rule";
 }
 
 /// One paid period of a subscription, as the refund rules need it.

@@ -2,21 +2,16 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-/// The reminders members get before an event they RSVP'd to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reminder {
-    DayBefore,
-    HourBefore,
+crate::string_enum! {
+    /// The reminders members get before an event they RSVP'd to.
+    pub enum Reminder {
+        DayBefore => "24h",
+        HourBefore => "1h",
+    }
+    field = "reminder";
 }
 
 impl Reminder {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::DayBefore => "24h",
-            Self::HourBefore => "1h",
-        }
-    }
-
     pub fn lead(&self) -> Duration {
         match self {
             Self::DayBefore => Duration::hours(24),

@@ -6,42 +6,29 @@ use crate::error::Errors;
 use crate::learning::{optional_text, text};
 use crate::{Error, Result};
 
-macro_rules! str_enum {
-    ($name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [&'static str] = &[$($text),+];
-
-            pub fn parse(raw: &str) -> Result<Self> {
-                match raw {
-                    $($text => Ok(Self::$variant),)+
-                    _ => Err(Error::field(
-                        $field,
-                        format!("must be one of: {}", Self::ALL.join(", ")),
-                    )),
-                }
-            }
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-    };
+crate::string_enum! {
+    /// What a resource is.
+    pub enum ResourceKind {
+        Article => "article",
+        CaseStudy => "case_study",
+        Interview => "interview",
+        Course => "course",
+        CoachingPackage => "coaching_package",
+    }
+    field = "kind";
 }
 
-str_enum!(ResourceKind, "kind", {
-    Article => "article",
-    CaseStudy => "case_study",
-    Interview => "interview",
-    Course => "course",
-    CoachingPackage => "coaching_package",
-});
+crate::string_enum! {
+    /// The language a resource is written in.
+    pub enum Language { En => "en", Es => "es" }
+    field = "language";
+}
 
-str_enum!(Language, "language", { En => "en", Es => "es" });
-
-str_enum!(ResourceVisibility, "visibility", { Public => "public", Space => "space" });
+crate::string_enum! {
+    /// Who may read a resource: everyone, or the members of one space.
+    pub enum ResourceVisibility { Public => "public", Space => "space" }
+    field = "visibility";
+}
 
 /// A resource as a host sends it, before validation.
 #[derive(Debug, Clone)]

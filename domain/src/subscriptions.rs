@@ -5,33 +5,15 @@ use crate::plans::{BillingPeriod, PlanSlug};
 use crate::{Error, Money, Result};
 use chrono::{DateTime, Duration, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubscriptionStatus {
-    PendingPayment,
-    Active,
-    Cancelled,
-    Expired,
-}
-
-impl SubscriptionStatus {
-    pub fn parse(raw: &str) -> Result<Self> {
-        match raw {
-            "pending_payment" => Ok(Self::PendingPayment),
-            "active" => Ok(Self::Active),
-            "cancelled" => Ok(Self::Cancelled),
-            "expired" => Ok(Self::Expired),
-            _ => Err(Error::field("status", "unknown subscription status")),
-        }
+crate::string_enum! {
+    /// Where a subscription is in its life.
+    pub enum SubscriptionStatus {
+        PendingPayment => "pending_payment",
+        Active => "active",
+        Cancelled => "cancelled",
+        Expired => "expired",
     }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::PendingPayment => "pending_payment",
-            Self::Active => "active",
-            Self::Cancelled => "cancelled",
-            Self::Expired => "expired",
-        }
-    }
+    field = "status", message = "unknown subscription status";
 }
 
 /// The status as it is at `now`: an active subscription whose paid period has ended is expired

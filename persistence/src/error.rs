@@ -1,5 +1,6 @@
 //! What can go wrong below the domain: the API maps these to problems without leaking SQL.
 
+use crate::text_enum::UnknownStoredValue;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,12 @@ impl From<DieselError> for Error {
                     }
                     _ => Self::Other(message),
                 }
+            }
+            // A text column holding no variant of the enum its row expects.
+            DieselError::DeserializationError(cause)
+                if UnknownStoredValue::find(&*cause).is_some() =>
+            {
+                Self::Corrupt(UnknownStoredValue::describe(&*cause))
             }
             other => Self::Other(other.to_string()),
         }

@@ -29,6 +29,7 @@ pub mod settings;
 pub mod spaces;
 pub mod subscriptions;
 pub mod terms;
+pub mod text_enum;
 pub mod tokens;
 pub mod users;
 pub mod waitlist;
