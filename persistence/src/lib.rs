@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod invoices;
+pub mod keyset;
 pub mod learning;
 pub mod magic_links;
 pub mod messages;

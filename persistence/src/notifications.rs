@@ -1,6 +1,7 @@
 //! Follows of spaces and topics, notification levels per space, and notifications.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{
     comments, notification_settings, notifications, posts, space_follows, topic_follows,
 };
@@ -200,14 +201,13 @@ pub fn page(
         .order((notifications::created_at.desc(), notifications::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            notifications::created_at
-                .lt(at)
-                .or(notifications::created_at
-                    .eq(at)
-                    .and(notifications::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            notifications::created_at,
+            notifications::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }
