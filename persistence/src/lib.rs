@@ -22,6 +22,8 @@ pub mod outbox;
 pub mod payments;
 pub mod plans;
 pub mod posts;
+#[cfg(test)]
+mod query_plans;
 pub mod refunds;
 pub mod reports;
 pub mod schema;
