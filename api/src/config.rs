@@ -91,6 +91,14 @@ impl Config {
         let plain = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let secret = |name: &str| -> Result<Option<SecretString>, ConfigError> {
             let file_var = format!("{name}_FILE");
+            // With both set, which one wins would be a guess; a secret taken from the wrong
+            // source (a stale file, a leftover variable) fails much later and less clearly.
+            if plain(name).is_some() && plain(&file_var).is_some() {
+                return Err(invalid(
+                    name,
+                    format!("set either {name} or {file_var}, not both"),
+                ));
+            }
             if let Some(path) = plain(&file_var) {
                 let content = std::fs::read_to_string(&path)
                     .map_err(|e| invalid(&file_var, format!("cannot read {path}: {e}")))?;
@@ -365,6 +373,27 @@ mod tests {
             secret.as_deref(),
             Some("0123456789abcdef0123456789abcdef-from-file")
         );
+    }
+
+    #[test]
+    fn a_secret_set_both_directly_and_by_file_is_refused() {
+        for name in [
+            "PRAXIS_JWT_SECRET",
+            "PRAXIS_DATABASE_URL",
+            "PRAXIS_PAYMENT_WEBHOOK_SECRET",
+            "PRAXIS_SMTP_URL",
+        ] {
+            let file_var = format!("{name}_FILE");
+            // The file need not exist: the conflict is refused before anything is read.
+            let err = from(&[
+                (name, "0123456789abcdef0123456789abcdef-direct"),
+                (&file_var, "/nonexistent/praxis-secret"),
+            ])
+            .err();
+            assert_eq!(err.as_ref().map(|e| e.name.as_str()), Some(name));
+            let message = err.map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains(&file_var), "{message}");
+        }
     }
 
     #[test]

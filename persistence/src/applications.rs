@@ -2,6 +2,7 @@
 //! index, and decisions that change only an application still submitted.
 
 use crate::error::{Error, Result};
+use crate::keyset::{self, StatusQueue};
 use crate::schema::pro_applications;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -71,27 +72,15 @@ pub fn page(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<ApplicationRow>> {
-    let mut query = pro_applications::table
+    let query = pro_applications::table
         .select(ApplicationRow::as_select())
-        .order((
-            pro_applications::submitted_at.desc(),
-            pro_applications::id.desc(),
-        ))
-        .limit(limit)
         .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(pro_applications::status.eq(status.to_owned()));
-    }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            pro_applications::submitted_at
-                .lt(at)
-                .or(pro_applications::submitted_at
-                    .eq(at)
-                    .and(pro_applications::id.lt(id))),
-        );
-    }
-    Ok(query.load(conn)?)
+    let columns = StatusQueue {
+        status: pro_applications::status,
+        key: pro_applications::submitted_at,
+        id: pro_applications::id,
+    };
+    keyset::status_page(conn, query, columns, status, after, limit)
 }
 
 /// How an application leaves `submitted`.

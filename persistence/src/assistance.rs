@@ -1,6 +1,7 @@
 //! Price assistance requests and the price overrides a host grants from them.
 
 use crate::error::{Error, Result};
+use crate::keyset::{self, StatusQueue};
 use crate::schema::{price_assistance_requests, price_overrides};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -96,22 +97,13 @@ pub fn page(
     limit: i64,
 ) -> Result<Vec<AssistanceRow>> {
     use price_assistance_requests as r;
-    let mut query = r::table
-        .select(AssistanceRow::as_select())
-        .order((r::requested_at.desc(), r::id.desc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(r::status.eq(status.to_owned()));
-    }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            r::requested_at
-                .lt(at)
-                .or(r::requested_at.eq(at).and(r::id.lt(id))),
-        );
-    }
-    Ok(query.load(conn)?)
+    let query = r::table.select(AssistanceRow::as_select()).into_boxed();
+    let columns = StatusQueue {
+        status: r::status,
+        key: r::requested_at,
+        id: r::id,
+    };
+    keyset::status_page(conn, query, columns, status, after, limit)
 }
 
 /// How a request is answered.

@@ -1,6 +1,7 @@
 //! The audit log: who changed what money, seat or decision, before and after, and when.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::audit_log;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -38,12 +39,13 @@ pub fn page(
         .order((audit_log::at.desc(), audit_log::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            audit_log::at
-                .lt(at)
-                .or(audit_log::at.eq(at).and(audit_log::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            audit_log::at,
+            audit_log::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

@@ -2,6 +2,7 @@
 //! one query each.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{comments, reactions};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -70,12 +71,13 @@ pub fn page_of_post(
         .order((comments::created_at.asc(), comments::id.asc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            comments::created_at
-                .gt(at)
-                .or(comments::created_at.eq(at).and(comments::id.gt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Asc,
+            comments::created_at,
+            comments::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

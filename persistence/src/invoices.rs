@@ -1,6 +1,7 @@
 //! Invoices: one per payment, numbered without gaps per calendar year.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::invoices;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -46,12 +47,13 @@ pub fn list_for_user(
         .order((invoices::issued_at.desc(), invoices::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            invoices::issued_at
-                .lt(at)
-                .or(invoices::issued_at.eq(at).and(invoices::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            invoices::issued_at,
+            invoices::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod invoices;
+pub mod keyset;
 pub mod learning;
 pub mod magic_links;
 pub mod messages;
@@ -21,6 +22,8 @@ pub mod outbox;
 pub mod payments;
 pub mod plans;
 pub mod posts;
+#[cfg(test)]
+mod query_plans;
 pub mod refunds;
 pub mod reports;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! Direct messages: conversations, their participants and messages, and blocks between members.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{conversation_participants, conversations, messages, user_blocks};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -79,14 +80,13 @@ pub fn page_conversations(
         ))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            conversations::last_message_at
-                .lt(at)
-                .or(conversations::last_message_at
-                    .eq(at)
-                    .and(conversations::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            conversations::last_message_at,
+            conversations::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }
@@ -137,12 +137,13 @@ pub fn page_messages(
         .order((messages::created_at.desc(), messages::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            messages::created_at
-                .lt(at)
-                .or(messages::created_at.eq(at).and(messages::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            messages::created_at,
+            messages::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

@@ -1,6 +1,7 @@
 //! Follows of spaces and topics, notification levels per space, and notifications.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{
     comments, notification_settings, notifications, posts, space_follows, topic_follows,
 };
@@ -174,6 +175,11 @@ pub fn insert(conn: &mut DbConnection, rows: &[NotificationRow]) -> Result<()> {
 /// A page of `user_id`'s notifications, newest first, showing only those whose content they
 /// may still read: in a space they may read now, about a post (and comment) still published.
 /// The filter is part of the query, before paging: served by `notifications_user_idx`.
+///
+/// The post and comment are joined by primary key rather than tested with `IN (SELECT id …
+/// WHERE status = 'published')`: SQLite runs such a list subquery by scanning every post and
+/// every comment first, on each page. A joined row is at most one post and one comment, so the
+/// rows are the same.
 pub fn page(
     conn: &mut DbConnection,
     user_id: &str,
@@ -181,33 +187,28 @@ pub fn page(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<NotificationRow>> {
-    let published_posts = posts::table
-        .filter(posts::status.eq("published"))
-        .select(posts::id.nullable());
-    let published_comments = comments::table
-        .filter(comments::status.eq("published"))
-        .select(comments::id.nullable());
     let mut query = notifications::table
+        .inner_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
+        .left_join(comments::table.on(comments::id.nullable().eq(notifications::comment_id)))
         .filter(notifications::user_id.eq(user_id))
         .filter(notifications::space_id.eq_any(readable_space_ids))
-        .filter(notifications::post_id.eq_any(published_posts))
+        .filter(posts::status.eq("published"))
         .filter(
             notifications::comment_id
                 .is_null()
-                .or(notifications::comment_id.eq_any(published_comments)),
+                .or(comments::status.nullable().eq("published")),
         )
         .select(NotificationRow::as_select())
         .order((notifications::created_at.desc(), notifications::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            notifications::created_at
-                .lt(at)
-                .or(notifications::created_at
-                    .eq(at)
-                    .and(notifications::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            notifications::created_at,
+            notifications::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

@@ -2,6 +2,7 @@
 //! (topics, comment counts) fetched in one query each.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{post_topics, posts, space_follows, topic_follows, topics};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -90,12 +91,13 @@ pub fn page_in_space(
         .order((posts::created_at.desc(), posts::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            posts::created_at
-                .lt(at)
-                .or(posts::created_at.eq(at).and(posts::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            posts::created_at,
+            posts::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }
@@ -131,12 +133,13 @@ pub fn feed_page(
         .order((posts::created_at.desc(), posts::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            posts::created_at
-                .lt(at)
-                .or(posts::created_at.eq(at).and(posts::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            posts::created_at,
+            posts::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

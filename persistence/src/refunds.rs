@@ -1,6 +1,7 @@
 //! Refund requests (with the quote frozen when asked) and the refunds paid for them.
 
 use crate::error::Result;
+use crate::keyset::{self, StatusQueue};
 use crate::schema::{refund_requests, refunds};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -95,28 +96,16 @@ pub fn page_requests(
 ) -> Result<Vec<RefundRequestRow>> {
     let mut query = refund_requests::table
         .select(RefundRequestRow::as_select())
-        .order((
-            refund_requests::requested_at.desc(),
-            refund_requests::id.desc(),
-        ))
-        .limit(limit)
         .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(refund_requests::status.eq(status.to_owned()));
-    }
     if let Some(user_id) = user_id {
         query = query.filter(refund_requests::user_id.eq(user_id.to_owned()));
     }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            refund_requests::requested_at
-                .lt(at)
-                .or(refund_requests::requested_at
-                    .eq(at)
-                    .and(refund_requests::id.lt(id))),
-        );
-    }
-    Ok(query.load(conn)?)
+    let columns = StatusQueue {
+        status: refund_requests::status,
+        key: refund_requests::requested_at,
+        id: refund_requests::id,
+    };
+    keyset::status_page(conn, query, columns, status, after, limit)
 }
 
 pub fn insert_refund(conn: &mut DbConnection, row: &RefundRow) -> Result<()> {

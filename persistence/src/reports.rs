@@ -2,6 +2,7 @@
 //! whether it is still published, so the access rules can decide who may see it.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{comments, posts, reports};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -151,12 +152,13 @@ pub fn page(
         .order((reports::created_at.desc(), reports::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            reports::created_at
-                .lt(at)
-                .or(reports::created_at.eq(at).and(reports::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            reports::created_at,
+            reports::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

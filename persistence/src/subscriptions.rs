@@ -1,6 +1,7 @@
 //! Subscriptions and the seats they hold.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{subscriptions, waitlist_entries};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -107,14 +108,13 @@ pub fn page_for_user(
         .order((subscriptions::created_at.desc(), subscriptions::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            subscriptions::created_at
-                .lt(at)
-                .or(subscriptions::created_at
-                    .eq(at)
-                    .and(subscriptions::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            subscriptions::created_at,
+            subscriptions::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

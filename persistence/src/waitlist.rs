@@ -1,6 +1,7 @@
 //! The waitlist of a full plan: first come, first offered.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::waitlist_entries;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -46,13 +47,13 @@ pub fn position(conn: &mut DbConnection, entry: &WaitlistRow) -> Result<i64> {
     let ahead: i64 = waitlist_entries::table
         .filter(waitlist_entries::plan_slug.eq(&entry.plan_slug))
         .filter(waitlist_entries::status.eq("waiting"))
-        .filter(
-            waitlist_entries::created_at
-                .lt(entry.created_at)
-                .or(waitlist_entries::created_at
-                    .eq(entry.created_at)
-                    .and(waitlist_entries::id.lt(&entry.id))),
-        )
+        // Ahead in the queue (oldest first) is past the entry when read newest first.
+        .filter(keyset::after(
+            Order::Desc,
+            waitlist_entries::created_at,
+            waitlist_entries::id,
+            (entry.created_at, entry.id.clone()),
+        ))
         .count()
         .get_result(conn)?;
     Ok(ahead + 1)

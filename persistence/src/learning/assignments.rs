@@ -1,6 +1,7 @@
 //! Assignments, one submission per member each, and feedback on submissions.
 
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::{assignments, submission_feedback, submissions};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -73,12 +74,13 @@ pub fn page(
         .order((assignments::due_at.desc(), assignments::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            assignments::due_at
-                .lt(at)
-                .or(assignments::due_at.eq(at).and(assignments::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            assignments::due_at,
+            assignments::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }
@@ -131,12 +133,13 @@ pub fn submissions_page(
         ),
         SubmissionScope::Own(user) => query.filter(submissions::author_id.eq(user)),
     };
-    if let Some((at, id)) = after {
-        query = query.filter(
-            submissions::created_at
-                .gt(at)
-                .or(submissions::created_at.eq(at).and(submissions::id.gt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Asc,
+            submissions::created_at,
+            submissions::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }
@@ -200,14 +203,13 @@ pub fn feedback_page(
         ))
         .limit(limit)
         .into_boxed();
-    if let Some((at, id)) = after {
-        query = query.filter(
-            submission_feedback::created_at
-                .gt(at)
-                .or(submission_feedback::created_at
-                    .eq(at)
-                    .and(submission_feedback::id.gt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Asc,
+            submission_feedback::created_at,
+            submission_feedback::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }

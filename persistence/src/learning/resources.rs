@@ -3,6 +3,7 @@
 
 use super::{contains_pattern, lower};
 use crate::error::Result;
+use crate::keyset::{self, Order};
 use crate::schema::resources;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -82,12 +83,13 @@ pub fn page(
                 .or(lower(resources::summary).like(pattern).escape('\\')),
         );
     }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            resources::created_at
-                .lt(at)
-                .or(resources::created_at.eq(at).and(resources::id.lt(id))),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(
+            Order::Desc,
+            resources::created_at,
+            resources::id,
+            cursor,
+        ));
     }
     Ok(query.load(conn)?)
 }
