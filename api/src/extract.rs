@@ -191,3 +191,29 @@ mod tests {
         ));
     }
 }
+
+/// The `{id}` of a path, checked on the way in as the id type it names. Text that cannot be
+/// such an id names nothing that exists, so it answers 404 exactly as an unknown id does.
+#[derive(Debug, Clone)]
+pub struct PathId<T>(pub T);
+
+impl<T: praxis_domain::ids::Id + 'static> actix_web::FromRequest for PathId<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("id")
+                .and_then(|raw| T::parse(raw).ok())
+                .map(PathId)
+                .ok_or(ApiError::NotFound(T::what())),
+        )
+    }
+}
+
+impl<T> PathId<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod pagination;
 pub mod payments;
+pub mod responses;
 pub mod routes;
 pub mod startup;
 pub mod state;

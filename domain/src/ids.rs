@@ -23,6 +23,19 @@ use uuid::Uuid;
 /// `Borrow<str>`, `TryFrom<String>`, `From<Name> for String`, and serde as a plain string
 /// (deserialising checks). Add `, fresh` for ids the system makes: `new()` (a UUIDv7) and
 /// `From<Uuid>`.
+/// What every id type offers, for code generic over ids (an extractor, a repository helper).
+pub trait Id: Sized + Clone + std::fmt::Display {
+    /// The field an error names: `post_id`.
+    const FIELD: &'static str;
+    /// Checks an id from outside.
+    fn parse(raw: &str) -> crate::Result<Self>;
+    fn as_str(&self) -> &str;
+    /// What the id names, for messages: `post` for `post_id`.
+    fn what() -> &'static str {
+        Self::FIELD.strip_suffix("_id").unwrap_or(Self::FIELD)
+    }
+}
+
 #[macro_export]
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident, $field:literal, $check:path, fresh) => {
@@ -72,6 +85,18 @@ macro_rules! id_type {
 
             pub fn into_inner(self) -> ::std::string::String {
                 self.0
+            }
+        }
+
+        impl $crate::ids::Id for $name {
+            const FIELD: &'static str = $field;
+
+            fn parse(raw: &str) -> $crate::Result<Self> {
+                Self::parse(raw)
+            }
+
+            fn as_str(&self) -> &str {
+                &self.0
             }
         }
 

@@ -7,5 +7,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod session;
 pub mod tokens;
+pub mod viewer;
 
 pub use extractor::{Caller, OptionalCaller};
+pub use viewer::{Admin, Host, Member, Viewer};

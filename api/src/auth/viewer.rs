@@ -1,0 +1,140 @@
+//! The caller with the facts access depends on — roles, the active plan, acceptance of the
+//! current terms, participation — loaded once per request, before the handler runs, in one
+//! blocking call. Handlers name what they need in their signature:
+//!
+//! - [`Viewer`]: anyone; a visitor without `Authorization`, a member with a valid token.
+//! - [`Member`]: a signed-in member (401 otherwise).
+//! - [`Host`]: a host or an admin (403 `host-role-required` otherwise).
+//! - [`Admin`]: an admin (403 `admin-role-required` otherwise).
+//!
+//! What the facts allow is still decided per space by `praxis_domain::access`; these only say
+//! who asks. A handler that writes passes the facts into its transaction.
+
+use crate::auth::extractor::{Caller, OptionalCaller};
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use praxis_app::access::{load_viewer, ViewerContext};
+use praxis_domain::account::{can_administer, can_host, Role};
+use praxis_domain::ids::UserId;
+
+/// Anyone: the facts of a signed-in member, or a visitor's (none).
+#[derive(Debug, Clone)]
+pub struct Viewer(pub ViewerContext);
+
+/// A signed-in member and their facts.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: UserId,
+    pub ctx: ViewerContext,
+}
+
+/// A host or an admin.
+#[derive(Debug, Clone)]
+pub struct Host(pub Member);
+
+/// An admin.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Member);
+
+impl Member {
+    pub fn roles(&self) -> &[Role] {
+        self.ctx
+            .viewer
+            .member
+            .as_ref()
+            .map(|m| m.roles.as_slice())
+            .unwrap_or_default()
+    }
+}
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))
+}
+
+async fn facts(state: &AppState, user_id: Option<String>) -> Result<ViewerContext, ApiError> {
+    let now = state.now();
+    state
+        .read(move |conn| load_viewer(conn, user_id.as_deref(), now))
+        .await
+}
+
+async fn member(state: &AppState, caller: Caller) -> Result<Member, ApiError> {
+    let ctx = facts(state, Some(caller.user_id.clone())).await?;
+    Ok(Member {
+        id: UserId::from_trusted(caller.user_id),
+        ctx,
+    })
+}
+
+impl FromRequest for Viewer {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = OptionalCaller::from_request(req, payload).into_inner();
+        let state = state(req);
+        Box::pin(async move {
+            let (caller, state) = (caller?, state?);
+            Ok(Viewer(facts(&state, caller.0.map(|c| c.user_id)).await?))
+        })
+    }
+}
+
+impl FromRequest for Member {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload).into_inner();
+        let state = state(req);
+        Box::pin(async move {
+            let state = state?;
+            member(&state, caller?).await
+        })
+    }
+}
+
+impl FromRequest for Host {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = Member::from_request(req, payload);
+        Box::pin(async move {
+            let member = member.await?;
+            if can_host(member.roles()) {
+                Ok(Host(member))
+            } else {
+                Err(ApiError::forbidden(
+                    "host-role-required",
+                    "Only hosts and admins may do this.",
+                ))
+            }
+        })
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = Member::from_request(req, payload);
+        Box::pin(async move {
+            let member = member.await?;
+            if can_administer(member.roles()) {
+                Ok(Admin(member))
+            } else {
+                Err(ApiError::forbidden(
+                    "admin-role-required",
+                    "Only admins may do this.",
+                ))
+            }
+        })
+    }
+}
