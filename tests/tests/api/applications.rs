@@ -66,11 +66,11 @@ async fn incomplete_application_names_every_missing_field_and_stores_nothing() {
     ] {
         let response = app.post("/api/v1/pro-applications", token, &body).await;
         let problem = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let fields: Vec<&str> = problem["errors"]
-            .as_array()
-            .map(|e| e.iter().filter_map(|f| f["field"].as_str()).collect())
-            .unwrap_or_default();
-        assert_eq!(fields, vec!["experience", "commitment"], "{problem}");
+        assert_eq!(
+            problem.fields(),
+            vec!["experience", "commitment"],
+            "{problem}"
+        );
     }
     assert!(mine(&app, &member.access_token).await.is_empty());
 }
@@ -92,7 +92,7 @@ async fn a_member_has_one_open_application_and_may_reapply_after_withdrawing() {
         )
         .await;
     assert_eq!(
-        problem(second, StatusCode::CONFLICT).await["type"],
+        problem(second, StatusCode::CONFLICT).await.kind,
         "application-open"
     );
     let id = first["id"].as_str().unwrap_or_default();
@@ -112,7 +112,7 @@ async fn a_member_has_one_open_application_and_may_reapply_after_withdrawing() {
         )
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "application-not-open"
     );
     app.clock.advance(chrono::Duration::seconds(1));
@@ -233,7 +233,7 @@ async fn host_approves_with_a_note_the_applicant_sees_mailed_and_audited() {
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "application-not-open"
     );
     let again = app
@@ -244,7 +244,7 @@ async fn host_approves_with_a_note_the_applicant_sees_mailed_and_audited() {
         )
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "application-approved"
     );
 }
@@ -296,7 +296,7 @@ async fn members_cannot_list_or_decide_applications() {
         .get("/api/v1/admin/pro-applications", Some(&member.access_token))
         .await;
     assert_eq!(
-        problem(list, StatusCode::FORBIDDEN).await["type"],
+        problem(list, StatusCode::FORBIDDEN).await.kind,
         "host-role-required"
     );
     let decide = app

@@ -233,7 +233,7 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
     .await;
     let second = submit(&app, &author, &id, "private").await;
     assert_eq!(
-        problem(second, StatusCode::CONFLICT).await["type"],
+        problem(second, StatusCode::CONFLICT).await.kind,
         "submission-exists"
     );
     let path = format!(
@@ -248,7 +248,7 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         )
         .await;
     assert_eq!(
-        problem(by_peer, StatusCode::FORBIDDEN).await["type"],
+        problem(by_peer, StatusCode::FORBIDDEN).await.kind,
         "not-submission-author"
     );
     let edited = json(
@@ -270,7 +270,9 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         )
         .await;
     assert_eq!(
-        problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        problem(bad, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields()[0],
         "visibility"
     );
 
@@ -284,7 +286,7 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         )
         .await;
     assert_eq!(
-        problem(late, StatusCode::CONFLICT).await["type"],
+        problem(late, StatusCode::CONFLICT).await.kind,
         "assignment-closed"
     );
     let late_peer = app.relogin(&peer).await;
@@ -293,7 +295,8 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
             submit(&app, &late_peer, &id, "shared").await,
             StatusCode::CONFLICT
         )
-        .await["type"],
+        .await
+        .kind,
         "assignment-closed"
     );
 }

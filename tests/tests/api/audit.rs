@@ -13,7 +13,7 @@ async fn only_admins_read_the_audit_log() {
     for token in [&member.access_token, &host.access_token] {
         let response = app.get("/api/v1/admin/audit-log", Some(token)).await;
         assert_eq!(
-            problem(response, StatusCode::FORBIDDEN).await["type"],
+            problem(response, StatusCode::FORBIDDEN).await.kind,
             "admin-role-required"
         );
     }

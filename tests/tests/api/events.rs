@@ -316,7 +316,7 @@ async fn host_cancels_or_moves_a_single_occurrence_and_the_rest_of_the_series_st
         .rsvp(&member, &format!("{series_id}@20270308T150000Z"))
         .await;
     assert_eq!(
-        problem(rsvp, StatusCode::CONFLICT).await["type"],
+        problem(rsvp, StatusCode::CONFLICT).await.kind,
         "event-cancelled"
     );
 }
@@ -449,7 +449,7 @@ async fn themes_are_listed_only_for_spaces_the_caller_may_read() {
         )
         .await;
     assert_eq!(
-        problem(duplicate, StatusCode::CONFLICT).await["type"],
+        problem(duplicate, StatusCode::CONFLICT).await.kind,
         "theme-exists"
     );
 }
@@ -554,5 +554,5 @@ async fn an_occurrence_moves_at_most_seven_days_so_it_never_drops_out_of_lists()
         )
         .await;
     let body = problem(far, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "starts_at");
+    assert_eq!(body.fields()[0], "starts_at");
 }

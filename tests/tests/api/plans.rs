@@ -82,7 +82,7 @@ async fn only_admins_change_plans() {
             )
             .await;
         assert_eq!(
-            problem(response, StatusCode::FORBIDDEN).await["type"],
+            problem(response, StatusCode::FORBIDDEN).await.kind,
             "admin-role-required"
         );
     }

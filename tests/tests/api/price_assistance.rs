@@ -59,7 +59,7 @@ async fn lobby_and_invalid_requests_are_refused() {
         )
         .await;
     let body = problem(lobby, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "plan");
+    assert_eq!(body.fields()[0], "plan");
     let above_regular = app
         .post(
             "/api/v1/price-assistance-requests",
@@ -68,7 +68,7 @@ async fn lobby_and_invalid_requests_are_refused() {
         )
         .await;
     let body = problem(above_regular, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "proposed_amount.amount");
+    assert_eq!(body.fields()[0], "proposed_amount.amount");
     let mine: Value = app
         .get("/api/v1/price-assistance-requests/mine", token)
         .await
@@ -94,7 +94,7 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
         )
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "assistance-request-open"
     );
     let id = first["id"].as_str().unwrap_or_default();
@@ -135,7 +135,7 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "assistance-request-decided"
     );
 

@@ -146,7 +146,7 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
 
     let own = vote(&app, &a, &first, Method::PUT).await;
     assert_eq!(
-        problem(own, StatusCode::FORBIDDEN).await["type"],
+        problem(own, StatusCode::FORBIDDEN).await.kind,
         "own-question"
     );
     for _ in 0..2 {
@@ -247,7 +247,7 @@ async fn questions_are_closed_once_the_event_started() {
         )
         .await;
     assert_eq!(
-        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        problem(by_other, StatusCode::FORBIDDEN).await.kind,
         "not-question-author"
     );
 
@@ -255,7 +255,7 @@ async fn questions_are_closed_once_the_event_started() {
     let asker = app.relogin(&asker).await;
     let late = ask(&app, &asker, &event, "Too late").await;
     assert_eq!(
-        problem(late, StatusCode::CONFLICT).await["type"],
+        problem(late, StatusCode::CONFLICT).await.kind,
         "questions-closed"
     );
     let late_edit = app
@@ -266,7 +266,7 @@ async fn questions_are_closed_once_the_event_started() {
         )
         .await;
     assert_eq!(
-        problem(late_edit, StatusCode::CONFLICT).await["type"],
+        problem(late_edit, StatusCode::CONFLICT).await.kind,
         "questions-closed"
     );
 }
@@ -314,7 +314,9 @@ async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
         )
         .await;
     assert_eq!(
-        problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        problem(bad, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields()[0],
         "recording_seconds"
     );
 }

@@ -36,7 +36,7 @@ async fn chapters_outside_the_duration_or_out_of_order_are_refused_with_422() {
         )
         .await;
     let body = problem(outside, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "chapters[2].start_seconds");
+    assert_eq!(body.fields()[0], "chapters[2].start_seconds");
 
     let unordered = app
         .request(
@@ -47,7 +47,7 @@ async fn chapters_outside_the_duration_or_out_of_order_are_refused_with_422() {
         )
         .await;
     let body = problem(unordered, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "chapters[2].start_seconds");
+    assert_eq!(body.fields()[0], "chapters[2].start_seconds");
 
     let created = app
         .request(Method::PUT, &path, token, Some(&recording(3600, &[0, 600])))

@@ -82,12 +82,14 @@ async fn resources_are_listed_by_language_and_kind_with_translations_linked() {
     let again = app.post("/api/v1/admin/resources", Some(&host.access_token), &json!({"kind": "case_study", "title": "Otra",
         "body_or_url": "x", "language": "es", "visibility": "public", "translation_of": case["id"]})).await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "translation-exists"
     );
     let bad = app.get("/api/v1/resources?kind=podcast", None).await;
     assert_eq!(
-        problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        problem(bad, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields()[0],
         "kind"
     );
     let org_on_article = app
@@ -99,7 +101,9 @@ async fn resources_are_listed_by_language_and_kind_with_translations_linked() {
         )
         .await;
     assert_eq!(
-        problem(org_on_article, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        problem(org_on_article, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields()[0],
         "org_type"
     );
 }

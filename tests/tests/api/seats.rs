@@ -58,10 +58,7 @@ async fn a_full_plan_answers_plan_full_and_a_lapsed_checkout_hold_frees_the_seat
     let full = app
         .subscribe(&second, "practitioner", "monthly", "regular")
         .await;
-    assert_eq!(
-        problem(full, StatusCode::CONFLICT).await["type"],
-        "plan-full"
-    );
+    assert_eq!(problem(full, StatusCode::CONFLICT).await.kind, "plan-full");
     app.clock.advance(Duration::minutes(31));
     let second = app.relogin(&second).await;
     let now_free = app
@@ -84,7 +81,7 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
         )
         .await;
     assert_eq!(
-        problem(early, StatusCode::CONFLICT).await["type"],
+        problem(early, StatusCode::CONFLICT).await.kind,
         "seats-available"
     );
     let sub = app.subscribed(&holder, "practitioner", "monthly").await;
@@ -110,15 +107,12 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "already-waiting"
     );
 
     app.post(
-        &format!(
-            "/api/v1/subscriptions/{}/cancel",
-            sub["id"].as_str().unwrap_or_default()
-        ),
+        &format!("/api/v1/subscriptions/{}/cancel", &sub.id),
         Some(&holder.access_token),
         &json!({}),
     )
@@ -142,10 +136,7 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
     let held = app
         .subscribe(&second, "practitioner", "monthly", "regular")
         .await;
-    assert_eq!(
-        problem(held, StatusCode::CONFLICT).await["type"],
-        "plan-full"
-    );
+    assert_eq!(problem(held, StatusCode::CONFLICT).await.kind, "plan-full");
     // Unanswered for 48 hours, the offer passes to the next in line.
     app.clock
         .advance(Duration::hours(48) + Duration::seconds(1));
@@ -168,10 +159,7 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
     let gone = app
         .subscribe(&first, "practitioner", "monthly", "regular")
         .await;
-    assert_eq!(
-        problem(gone, StatusCode::CONFLICT).await["type"],
-        "plan-full"
-    );
+    assert_eq!(problem(gone, StatusCode::CONFLICT).await.kind, "plan-full");
 }
 
 #[tokio::test]
@@ -184,11 +172,9 @@ async fn a_payment_after_the_hold_expired_is_refused_when_the_seat_was_taken() {
     app.clock.advance(Duration::minutes(31));
     let quick = app.relogin(&quick).await;
     app.subscribed(&quick, "practitioner", "monthly").await;
-    let refused = app
-        .pay(late["checkout_id"].as_str().unwrap_or_default(), 2500)
-        .await;
+    let refused = app.pay(&late.checkout_id, 2500).await;
     assert_eq!(
-        problem(refused, StatusCode::CONFLICT).await["type"],
+        problem(refused, StatusCode::CONFLICT).await.kind,
         "checkout-expired"
     );
     assert_eq!(
