@@ -4,6 +4,7 @@
 use crate::dto::{self, SearchHit};
 use crate::helpers::{spawn_app, Session, TestApp};
 use reqwest::StatusCode;
+use std::collections::BTreeSet;
 
 /// Everyone the confidentiality rules are about, with content in every kind of space.
 struct World {
@@ -175,8 +176,18 @@ async fn search_never_shows_hidden_or_deleted_posts_and_comments() {
         .await;
     app.insert_post("lobby", &host, "Axolotl deleted", "gone", "deleted")
         .await;
+    // A published post and comment matching the same word: the search works, and finds only them.
     let visible = app
-        .insert_post("lobby", &host, "Visible", "A visible post", "published")
+        .insert_post(
+            "lobby",
+            &host,
+            "Axolotl visible",
+            "A visible post",
+            "published",
+        )
+        .await;
+    let visible_comment = app
+        .insert_comment(&visible, &host, "axolotl comment published", "published")
         .await;
     app.insert_comment(&visible, &host, "axolotl comment hidden", "hidden")
         .await;
@@ -187,8 +198,28 @@ async fn search_never_shows_hidden_or_deleted_posts_and_comments() {
         .await;
     app.insert_comment(&gone, &host, "axolotl under a hidden post", "published")
         .await;
+    let expected = BTreeSet::from([
+        ("post".to_owned(), visible.clone(), None),
+        ("comment".to_owned(), visible.clone(), Some(visible_comment)),
+    ]);
     for who in [None, Some(&host)] {
-        invisible(&app, who, "axolotl").await;
+        let found = hits(&app, who, "axolotl").await;
+        let found_keys: BTreeSet<_> = found
+            .iter()
+            .map(|h| (h.kind.clone(), h.post_id.clone(), h.comment_id.clone()))
+            .collect();
+        assert_eq!(found_keys, expected, "{found:?}");
+        assert_eq!(found.len(), 2, "{found:?}");
+        for hit in &found {
+            assert!(
+                !hit.snippet.contains("hidden")
+                    && !hit.snippet.contains("deleted")
+                    && !hit.snippet.contains("gone"),
+                "{hit:?}"
+            );
+        }
+        // Words only in hidden or deleted content find nothing.
+        invisible(&app, who, "removed").await;
     }
 }
 
