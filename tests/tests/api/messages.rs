@@ -220,6 +220,10 @@ async fn starting_a_conversation_needs_current_terms_and_existing_members() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
+    // On SQLite the seeded terms are stamped with the database's wall clock while migrating,
+    // which can be a second after this app's manual clock started; "current" is the one
+    // published last, so publish clearly later, as any real publication would be.
+    app.clock.advance(chrono::Duration::minutes(1));
     let published = app
         .post(
             "/api/v1/admin/terms",

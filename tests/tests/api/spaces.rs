@@ -19,6 +19,10 @@ async fn publishing_new_terms_blocks_private_spaces_until_they_are_accepted_agai
             .status(),
         StatusCode::OK
     );
+    // On SQLite the seeded terms are stamped with the database's wall clock while migrating,
+    // which can be a second after this app's manual clock started; "current" is the one
+    // published last, so publish clearly later, as any real publication would be.
+    app.clock.advance(chrono::Duration::minutes(1));
     let published = app
         .post(
             "/api/v1/admin/terms",
