@@ -19,7 +19,7 @@ async fn assignment(app: &TestApp, host: &Session, space: &str, due_in: Duration
         .await;
     json(created, StatusCode::CREATED).await["id"]
         .as_str()
-        .unwrap_or_default()
+        .expect("id")
         .to_owned()
 }
 
@@ -124,8 +124,8 @@ async fn shared_submissions_are_visible_to_peers_and_private_ones_only_to_author
     )
     .await;
     let (shared, private) = (
-        shared["id"].as_str().unwrap_or_default().to_owned(),
-        private["id"].as_str().unwrap_or_default().to_owned(),
+        shared["id"].as_str().expect("id").to_owned(),
+        private["id"].as_str().expect("id").to_owned(),
     );
     let list = format!("/api/v1/assignments/{id}/submissions");
 
@@ -236,10 +236,7 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         problem(second, StatusCode::CONFLICT).await.kind,
         "submission-exists"
     );
-    let path = format!(
-        "/api/v1/submissions/{}",
-        first["id"].as_str().unwrap_or_default()
-    );
+    let path = format!("/api/v1/submissions/{}", first["id"].as_str().expect("id"));
     let by_peer = app
         .patch(
             &path,

@@ -49,11 +49,16 @@ async fn audit_log_pages_newest_first_with_parsed_before_and_after() {
             Some(c) => format!("/api/v1/admin/audit-log?limit=20&cursor={c}"),
             None => "/api/v1/admin/audit-log?limit=20".to_owned(),
         };
-        let page: Value = app.get(&path, token).await.json().await.unwrap_or_default();
+        let page: Value = app
+            .get(&path, token)
+            .await
+            .json()
+            .await
+            .expect("a JSON body");
         let items = page["items"].as_array().cloned().unwrap_or_default();
         sizes.push(items.len());
         for entry in &items {
-            assert!(seen.insert(entry["id"].as_str().unwrap_or_default().to_owned()));
+            assert!(seen.insert(entry["id"].as_str().expect("id").to_owned()));
             assert_eq!(entry["action"], "plan.updated");
             assert_eq!(entry["subject_type"], "plan");
             assert_eq!(entry["actor_id"], admin.user_id.as_str());
@@ -61,7 +66,7 @@ async fn audit_log_pages_newest_first_with_parsed_before_and_after() {
                 entry["before"].is_object() && entry["at"].is_string(),
                 "{entry}"
             );
-            limits.push(entry["after"]["seat_limit"].as_i64().unwrap_or_default());
+            limits.push(entry["after"]["seat_limit"].as_i64().expect("seat_limit"));
         }
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),

@@ -1,3 +1,4 @@
+use crate::dto::{self, Access, Me, Tokens};
 use crate::helpers::{problem, spawn_app, spawn_app_with, PASSWORD};
 use base64::Engine;
 use jsonwebtoken::{encode, EncodingKey, Header};
@@ -12,52 +13,49 @@ async fn register_login_and_me_round_trip() {
     assert_eq!(created.time_zone, "UTC");
     assert_eq!(created.locale, "en");
     let session = app.login("ANA.PEREZ@example.org").await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&session.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(me["email"], "ana.perez@example.org");
-    assert_eq!(me["roles"], json!([]));
-    assert!(me["calendar_feed_url"]
-        .as_str()
-        .unwrap_or_default()
-        .ends_with(".ics"));
-    let spaces = me["spaces"].as_array().cloned().unwrap_or_default();
-    let access: Vec<(String, String)> = spaces
-        .iter()
-        .map(|s| {
-            (
-                s["slug"].as_str().unwrap_or_default().to_owned(),
-                s["access"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let me: Me = dto::json_with(
+        app.get("/api/v1/me", Some(&session.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me.id, session.user_id);
+    assert_eq!(me.email, "ana.perez@example.org");
+    assert!(me.roles.is_empty(), "{:?}", me.roles);
+    assert!(
+        me.calendar_feed_url.ends_with(".ics"),
+        "{}",
+        me.calendar_feed_url
+    );
+    let spaces = me.spaces;
+    let access: Vec<(&str, Access)> = spaces.iter().map(|s| (s.slug.as_str(), s.access)).collect();
     // Until the terms are accepted, only public reading is open.
     assert_eq!(
         access,
         vec![
-            ("lobby".into(), "granted".into()),
-            ("lobby-members".into(), "denied".into()),
-            ("practitioner-lounge".into(), "denied".into()),
-            ("pro-lounge".into(), "denied".into()),
+            ("lobby", Access::Granted),
+            ("lobby-members", Access::Denied),
+            ("practitioner-lounge", Access::Denied),
+            ("pro-lounge", Access::Denied),
         ]
     );
-    assert!(spaces[1]["reason"]
-        .as_str()
-        .is_some_and(|r| r.contains("Terms")));
-    assert!(spaces[3]["reason"]
-        .as_str()
-        .is_some_and(|r| r.contains("PRO")));
+    assert!(spaces[0].reason.is_none(), "{spaces:?}");
+    assert!(
+        spaces[1]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("Terms")),
+        "{spaces:?}"
+    );
+    assert!(
+        spaces[3]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("PRO")),
+        "{spaces:?}"
+    );
     app.accept_terms(&session).await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&session.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(me["spaces"][1]["access"], "granted");
+    assert!(app.granted(&session, "lobby-members").await);
+    assert!(!app.granted(&session, "practitioner-lounge").await);
 }
 
 #[tokio::test]
@@ -141,14 +139,11 @@ async fn refresh_rotates_and_reusing_an_old_token_revokes_the_family() {
             &json!({"refresh_token": session.refresh_token}),
         )
         .await;
-    assert_eq!(first.status(), StatusCode::OK);
-    let first: Value = first.json().await.unwrap_or_default();
-    let rotated = first["refresh_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let first: Tokens = dto::json_with(first, StatusCode::OK).await;
+    assert_eq!(first.token_type, "Bearer");
+    let rotated = first.refresh_token.clone();
     assert_ne!(rotated, session.refresh_token);
-    let me = app.get("/api/v1/me", first["access_token"].as_str()).await;
+    let me = app.get("/api/v1/me", Some(&first.access_token)).await;
     assert_eq!(me.status(), StatusCode::OK);
 
     // The old token again: a thief, or a replay. The whole family is revoked.
@@ -356,15 +351,14 @@ async fn patch_me_changes_profile_and_refuses_invalid_values() {
             &json!({"display_name": "Ana P.", "time_zone": "America/Bogota", "locale": "es"}),
         )
         .await;
-    assert_eq!(changed.status(), StatusCode::OK);
-    let me: Value = changed.json().await.unwrap_or_default();
+    let me: Me = dto::json_with(changed, StatusCode::OK).await;
     assert_eq!(
         (
-            me["display_name"].clone(),
-            me["time_zone"].clone(),
-            me["locale"].clone()
+            me.display_name.as_str(),
+            me.time_zone.as_str(),
+            me.locale.as_str()
         ),
-        (json!("Ana P."), json!("America/Bogota"), json!("es"))
+        ("Ana P.", "America/Bogota", "es")
     );
 
     let invalid = app
@@ -376,14 +370,10 @@ async fn patch_me_changes_profile_and_refuses_invalid_values() {
         .await;
     let body = problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(body.fields().len(), 2, "{body}");
-    let me: Value = app
-        .get("/api/v1/me", token)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let me: Me = dto::json_with(app.get("/api/v1/me", token).await, StatusCode::OK).await;
     assert_eq!(
-        me["time_zone"], "America/Bogota",
+        (me.time_zone.as_str(), me.locale.as_str()),
+        ("America/Bogota", "es"),
         "an invalid change changes nothing"
     );
 }

@@ -509,3 +509,33 @@ pub struct Assistance {
     #[serde(default)]
     pub decided_at: Option<DateTime<Utc>>,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Theme {
+    pub id: String,
+    pub month: String,
+    pub title: String,
+    pub description: String,
+    pub space: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CalendarFeed {
+    pub calendar_feed_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Application {
+    pub id: String,
+    pub user_id: String,
+    pub training: String,
+    pub experience: String,
+    pub helping_others: String,
+    pub commitment: bool,
+    pub status: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    #[serde(default)]
+    pub decided_at: Option<DateTime<Utc>>,
+}

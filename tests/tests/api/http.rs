@@ -120,7 +120,7 @@ async fn health_ready_and_metrics() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(ready["status"], "ready");
     app.get("/api/v1/plans", None).await;
     let metrics = app

@@ -46,14 +46,14 @@ pub async fn hub_member(app: &TestApp) -> (String, String) {
         .await
         .json()
         .await
-        .unwrap_or_default();
-    let token = emailed_token(app, me["email"].as_str().unwrap_or_default()).await;
+        .expect("a JSON body");
+    let token = emailed_token(app, me["email"].as_str().expect("email")).await;
     let body: Value = open_session(app, &token)
         .await
         .json()
         .await
-        .unwrap_or_default();
-    let hub_token = body["hub_token"].as_str().unwrap_or_default().to_owned();
+        .expect("a JSON body");
+    let hub_token = body["hub_token"].as_str().expect("hub_token").to_owned();
     assert!(!hub_token.is_empty(), "{body}");
     (session.user_id, hub_token)
 }
@@ -64,7 +64,7 @@ async fn magic_link_answers_the_same_for_unknown_email_and_sends_nothing() {
     app.register("ana@example.org").await;
     let unknown = ask_link(&app, "nobody@example.org").await;
     assert_eq!(unknown.status(), StatusCode::ACCEPTED);
-    let unknown: Value = unknown.json().await.unwrap_or_default();
+    let unknown: Value = unknown.json().await.expect("a JSON body");
     assert!(app.outbox_for("nobody@example.org").await.is_empty());
     assert_eq!(app.outbox_count().await, 0);
     assert_eq!(app.deliver_mail().await, 0);
@@ -72,7 +72,7 @@ async fn magic_link_answers_the_same_for_unknown_email_and_sends_nothing() {
 
     let known = ask_link(&app, "Ana@Example.org").await;
     assert_eq!(known.status(), StatusCode::ACCEPTED);
-    let known: Value = known.json().await.unwrap_or_default();
+    let known: Value = known.json().await.expect("a JSON body");
     assert_eq!(known, unknown);
     assert_eq!(app.outbox_for("ana@example.org").await.len(), 1);
 }
@@ -106,7 +106,7 @@ async fn magic_link_is_mailed_over_smtp_and_works_only_once() {
 
     let first = open_session(&app, &token).await;
     assert_eq!(first.status(), StatusCode::OK);
-    let body: Value = first.json().await.unwrap_or_default();
+    let body: Value = first.json().await.expect("a JSON body");
     assert_eq!(body["expires_in"], 1800);
     let again = problem(open_session(&app, &token).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(again.kind, "invalid-magic-link");
@@ -285,7 +285,7 @@ async fn billing_address_round_trips_and_replaces_the_previous_one() {
         )
         .await;
     assert_eq!(put.status(), StatusCode::OK);
-    let stored: Value = put.json().await.unwrap_or_default();
+    let stored: Value = put.json().await.expect("a JSON body");
     assert_eq!(stored["country"], "ES");
     assert_eq!(stored["vat_id"], "ESB12345678");
     let got: Value = app
@@ -293,7 +293,7 @@ async fn billing_address_round_trips_and_replaces_the_previous_one() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(got, stored);
 
     let changed = json!({"name": "Ana Pérez SL", "line1": "Gran Vía 2", "city": "Madrid",
@@ -312,7 +312,7 @@ async fn billing_address_round_trips_and_replaces_the_previous_one() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(got, changed);
 }
 
@@ -407,14 +407,14 @@ async fn hub_invoices_are_listed_newest_first_in_keyset_pages() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     let numbers = |page: &Value| -> Vec<String> {
         page["items"]
             .as_array()
             .cloned()
             .unwrap_or_default()
             .iter()
-            .map(|i| i["number"].as_str().unwrap_or_default().to_owned())
+            .map(|i| i["number"].as_str().expect("number").to_owned())
             .collect()
     };
     assert_eq!(numbers(&first), vec!["2026-000003", "2026-000002"]);
@@ -423,7 +423,10 @@ async fn hub_invoices_are_listed_newest_first_in_keyset_pages() {
         json!({"amount": 1500, "currency": "EUR"})
     );
     assert_eq!(first["items"][0]["billing_address"], Value::Null);
-    let cursor = first["next_cursor"].as_str().unwrap_or_default().to_owned();
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("next_cursor")
+        .to_owned();
     assert!(!cursor.is_empty());
 
     let second: Value = app
@@ -434,7 +437,7 @@ async fn hub_invoices_are_listed_newest_first_in_keyset_pages() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(numbers(&second), vec!["2026-000001"]);
     assert_eq!(second["next_cursor"], Value::Null);
     let oldest = &second["items"][0];

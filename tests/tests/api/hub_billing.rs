@@ -28,8 +28,8 @@ async fn hub_shows_invoices_with_the_address_of_their_day_and_cancels_and_asks_f
         .await
         .json()
         .await
-        .unwrap_or_default();
-    let hub_token = session["hub_token"].as_str().unwrap_or_default().to_owned();
+        .expect("a JSON body");
+    let hub_token = session["hub_token"].as_str().expect("hub_token").to_owned();
     let address = json!({"name": "Ana Pérez", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES", "vat_id": "ESX1234567X"});
     let put = hub_request(
         &app,

@@ -10,7 +10,7 @@ async fn plan_catalogue_is_public_and_shaped_as_the_contract_says() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     let items = body["items"].as_array().cloned().unwrap_or_default();
     let slugs: Vec<&str> = items.iter().filter_map(|p| p["slug"].as_str()).collect();
     assert_eq!(slugs, vec!["lobby", "practitioner", "pro"]);
@@ -47,7 +47,7 @@ async fn admin_changes_a_plan_and_the_catalogue_shows_it() {
         )
         .await;
     assert_eq!(changed.status(), StatusCode::OK);
-    let plan: Value = changed.json().await.unwrap_or_default();
+    let plan: Value = changed.json().await.expect("a JSON body");
     assert_eq!(plan["seat_limit"], 2);
     let after = app.get("/api/v1/plans", None).await;
     assert_ne!(
@@ -55,7 +55,7 @@ async fn admin_changes_a_plan_and_the_catalogue_shows_it() {
         etag,
         "the ETag follows the content"
     );
-    let body: Value = after.json().await.unwrap_or_default();
+    let body: Value = after.json().await.expect("a JSON body");
     let monthly_regular = body["items"][1]["prices"]
         .as_array()
         .cloned()
@@ -102,7 +102,7 @@ async fn invalid_plan_changes_are_refused_and_change_nothing() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     let cases = [
         ("practitioner", json!({"seat_limit": -1})),
         (
@@ -138,6 +138,6 @@ async fn invalid_plan_changes_are_refused_and_change_nothing() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(before, after);
 }

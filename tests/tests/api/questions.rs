@@ -49,9 +49,9 @@ pub async fn insert_event(
     id
 }
 
+/// Asserts the status and reads the body, failing the test (with the body) when it is not JSON.
 pub async fn json(response: reqwest::Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
-    response.json().await.unwrap_or_default()
+    crate::dto::json_with(response, status).await
 }
 
 async fn ask(app: &TestApp, who: &Session, event: &str, body: &str) -> reqwest::Response {
@@ -102,7 +102,7 @@ async fn lounge_event_questions_are_hidden_from_lobby_members_and_open_to_practi
         StatusCode::NOT_FOUND,
     )
     .await;
-    let question = asked["id"].as_str().unwrap_or_default();
+    let question = asked["id"].as_str().expect("id");
     problem(
         vote(&app, &lobby, question, Method::PUT).await,
         StatusCode::NOT_FOUND,
@@ -139,9 +139,9 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
     )
     .await;
     let (first, second, third) = (
-        first["id"].as_str().unwrap_or_default().to_owned(),
-        second["id"].as_str().unwrap_or_default().to_owned(),
-        third["id"].as_str().unwrap_or_default().to_owned(),
+        first["id"].as_str().expect("id").to_owned(),
+        second["id"].as_str().expect("id").to_owned(),
+        third["id"].as_str().expect("id").to_owned(),
     );
 
     let own = vote(&app, &a, &first, Method::PUT).await;
@@ -173,8 +173,8 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
                 .iter()
                 .map(|q| {
                     (
-                        q["id"].as_str().unwrap_or_default().to_owned(),
-                        q["votes"].as_i64().unwrap_or(-1),
+                        q["id"].as_str().expect("id").to_owned(),
+                        q["votes"].as_i64().expect("votes"),
                     )
                 })
                 .collect()
@@ -194,7 +194,10 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
         StatusCode::OK,
     )
     .await;
-    let cursor = page["next_cursor"].as_str().unwrap_or_default().to_owned();
+    let cursor = page["next_cursor"]
+        .as_str()
+        .expect("next_cursor")
+        .to_owned();
     let rest = json(
         app.get(
             &format!("{path}?limit=2&cursor={cursor}"),
@@ -228,10 +231,7 @@ async fn questions_are_closed_once_the_event_started() {
         StatusCode::CREATED,
     )
     .await;
-    let path = format!(
-        "/api/v1/questions/{}",
-        asked["id"].as_str().unwrap_or_default()
-    );
+    let path = format!("/api/v1/questions/{}", asked["id"].as_str().expect("id"));
     let edited = json(
         app.patch(&path, Some(&asker.access_token), &json!({"body": "Final"}))
             .await,
@@ -284,7 +284,7 @@ async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
     .await;
     let path = format!(
         "/api/v1/admin/questions/{}/answer",
-        asked["id"].as_str().unwrap_or_default()
+        asked["id"].as_str().expect("id")
     );
 
     let by_member = app.post(&path, Some(&asker.access_token), &json!({})).await;
@@ -347,8 +347,7 @@ async fn questions_can_be_asked_for_an_occurrence_of_a_recurring_q_and_a_series(
     let occurrence = crate::events::ids(&list)
         .into_iter()
         .find(|id| id.contains('@'))
-        .unwrap_or_default();
-    assert!(!occurrence.is_empty(), "{list}");
+        .unwrap_or_else(|| panic!("an occurrence of the series: {list:?}"));
     // Outsiders can neither read nor create anything on it.
     let outside = app
         .get(

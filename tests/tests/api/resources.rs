@@ -67,10 +67,7 @@ async fn resources_are_listed_by_language_and_kind_with_translations_linked() {
     assert_eq!(titles(&searched), vec!["A bakery adopts S3"]);
     let one = json(
         app.get(
-            &format!(
-                "/api/v1/resources/{}",
-                case["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/resources/{}", case["id"].as_str().expect("id")),
             None,
         )
         .await,
@@ -136,10 +133,7 @@ async fn space_limited_resources_are_invisible_outside_their_space() {
             json!([]),
             "a hidden translation is not linked"
         );
-        let path = format!(
-            "/api/v1/resources/{}",
-            limited["id"].as_str().unwrap_or_default()
-        );
+        let path = format!("/api/v1/resources/{}", limited["id"].as_str().expect("id"));
         problem(app.get(&path, token).await, StatusCode::NOT_FOUND).await;
     }
     let page = json(

@@ -1,10 +1,11 @@
 //! Limited places and the waitlist (DOMAIN.md "Plans and entitlements": "Two people can never
 //! both take the last seat").
 
-use crate::helpers::{problem, spawn_app};
+use crate::dto::{self, Page, Plan, WaitlistEntry};
+use crate::helpers::{problem, spawn_app, Session, TestApp};
 use chrono::Duration;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn twenty_concurrent_subscribes_for_the_last_seat_let_exactly_one_in() {
@@ -39,13 +40,27 @@ async fn twenty_concurrent_subscribes_for_the_last_seat_let_exactly_one_in() {
         19,
         "{statuses:?}"
     );
-    let plans: Value = app
-        .get("/api/v1/plans", None)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(plans["items"][1]["seats_left"], 0);
+    let plans: Page<Plan> =
+        dto::json_with(app.get("/api/v1/plans", None).await, StatusCode::OK).await;
+    let practitioner = plans
+        .items
+        .iter()
+        .find(|p| p.slug == "practitioner")
+        .expect("the Practitioner plan is listed");
+    assert_eq!(practitioner.seat_limit, Some(1));
+    assert_eq!(practitioner.seats_left, Some(0));
+}
+
+async fn waitlist_entry(app: &TestApp, member: &Session) -> WaitlistEntry {
+    dto::json_with(
+        app.get(
+            "/api/v1/plans/practitioner/waitlist",
+            Some(&member.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -93,11 +108,8 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
                 &json!({}),
             )
             .await;
-        assert_eq!(joined.status(), StatusCode::CREATED);
-        assert_eq!(
-            joined.json::<Value>().await.unwrap_or_default()["position"],
-            position
-        );
+        let joined: WaitlistEntry = dto::json_with(joined, StatusCode::CREATED).await;
+        assert_eq!(joined.position, Some(position));
     }
     let twice = app
         .post(
@@ -111,22 +123,17 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
         "already-waiting"
     );
 
-    app.post(
-        &format!("/api/v1/subscriptions/{}/cancel", &sub.id),
-        Some(&holder.access_token),
-        &json!({}),
-    )
-    .await;
-    let entry: Value = app
-        .get(
-            "/api/v1/plans/practitioner/waitlist",
-            Some(&first.access_token),
+    let cancelled = app
+        .post(
+            &format!("/api/v1/subscriptions/{}/cancel", sub.id),
+            Some(&holder.access_token),
+            &json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(entry["status"], "offered");
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let entry = waitlist_entry(&app, &first).await;
+    assert_eq!(entry.status, "offered");
+    assert!(entry.offer_expires_at.is_some(), "{entry:?}");
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'waitlist_offer'")
             .await,
@@ -142,16 +149,8 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
         .advance(Duration::hours(48) + Duration::seconds(1));
     app.run_jobs().await;
     let (first, second) = (app.relogin(&first).await, app.relogin(&second).await);
-    let next: Value = app
-        .get(
-            "/api/v1/plans/practitioner/waitlist",
-            Some(&second.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(next["status"], "offered");
+    let next = waitlist_entry(&app, &second).await;
+    assert_eq!(next.status, "offered");
     let taken = app
         .subscribe(&second, "practitioner", "monthly", "regular")
         .await;
