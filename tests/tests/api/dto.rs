@@ -469,7 +469,7 @@ pub struct Invoice {
     pub billing_address: Option<BillingAddress>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct BillingAddress {
     pub name: String,
     pub line1: String,
@@ -538,4 +538,37 @@ pub struct Application {
     pub submitted_at: DateTime<Utc>,
     #[serde(default)]
     pub decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HubSession {
+    pub hub_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Author {
+    pub id: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub event_id: String,
+    pub author: Author,
+    pub body: String,
+    pub votes: i32,
+    pub voted_by_me: bool,
+    pub mine: bool,
+    pub answered: bool,
+    #[serde(default)]
+    pub answered_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub answer_note: Option<String>,
+    #[serde(default)]
+    pub recording_seconds: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
