@@ -246,7 +246,7 @@ fn sign(claims: &Value, secret: &str) -> String {
         claims,
         &EncodingKey::from_secret(secret.as_bytes()),
     )
-    .unwrap_or_default()
+    .expect("sign a token")
 }
 
 #[tokio::test]
@@ -274,7 +274,8 @@ async fn tampered_none_expired_and_foreign_tokens_are_refused() {
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let parts: Vec<&str> = session.access_token.split('.').collect();
     let mut payload: Value =
-        serde_json::from_slice(&engine.decode(parts[1]).unwrap_or_default()).unwrap_or_default();
+        serde_json::from_slice(&engine.decode(parts[1]).expect("a base64 payload"))
+            .expect("JSON claims");
     payload["sub"] = json!("someone-else");
     let tampered = format!(
         "{}.{}.{}",
@@ -398,7 +399,7 @@ async fn auth_rate_limit_answers_429_with_retry_after_and_ignores_spoofed_forwar
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+        .expect("a numeric header");
     assert!(retry_after >= 1);
     assert_eq!(
         problem(limited, StatusCode::TOO_MANY_REQUESTS).await.kind,

@@ -57,7 +57,7 @@ fn template_name() -> String {
     let mut hasher = Sha256::new();
     for file in files {
         hasher.update(file.to_string_lossy().as_bytes());
-        hasher.update(std::fs::read(&file).unwrap_or_default());
+        hasher.update(std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())));
     }
     format!("praxis_tpl_{}", &hex::encode(hasher.finalize())[..16])
 }
@@ -90,7 +90,7 @@ fn create_postgres_database() -> String {
         "SELECT datname::text AS datname FROM pg_database WHERE datname = '{template}'"
     ))
     .load(&mut admin)
-    .unwrap_or_default();
+    .unwrap_or_else(|e| panic!("look up the template database: {e}"));
     if exists.is_empty() {
         diesel::sql_query(format!("CREATE DATABASE {template}"))
             .execute(&mut admin)
