@@ -1,6 +1,7 @@
 //! PRO applications: complete or refused, one open per member, withdrawn by their owner only,
 //! decided once by a host with a note, a mail and an audit entry.
 
+use crate::dto::{self, Application, AuditEntry, Page};
 use crate::helpers::{problem, spawn_app, TestApp};
 use diesel::prelude::*;
 use praxis_persistence::outbox::OutboxRow;
@@ -18,7 +19,7 @@ pub fn complete_application() -> Value {
     })
 }
 
-pub async fn apply(app: &TestApp, token: &str) -> Value {
+pub async fn apply(app: &TestApp, token: &str) -> Application {
     let response = app
         .post(
             "/api/v1/pro-applications",
@@ -26,18 +27,17 @@ pub async fn apply(app: &TestApp, token: &str) -> Value {
             &complete_application(),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap_or_default()
+    dto::json_with(response, StatusCode::CREATED).await
 }
 
-async fn mine(app: &TestApp, token: &str) -> Vec<Value> {
-    let body: Value = app
-        .get("/api/v1/pro-applications/mine", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    body["items"].as_array().cloned().unwrap_or_default()
+/// The caller's applications; fails the test unless the list answers 200.
+async fn mine(app: &TestApp, token: &str) -> Vec<Application> {
+    let page: Page<Application> = dto::json_with(
+        app.get("/api/v1/pro-applications/mine", Some(token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    page.items
 }
 
 async fn mail_to(app: &TestApp, email: &str) -> Vec<OutboxRow> {
@@ -66,11 +66,11 @@ async fn incomplete_application_names_every_missing_field_and_stores_nothing() {
     ] {
         let response = app.post("/api/v1/pro-applications", token, &body).await;
         let problem = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let fields: Vec<&str> = problem["errors"]
-            .as_array()
-            .map(|e| e.iter().filter_map(|f| f["field"].as_str()).collect())
-            .unwrap_or_default();
-        assert_eq!(fields, vec!["experience", "commitment"], "{problem}");
+        assert_eq!(
+            problem.fields(),
+            vec!["experience", "commitment"],
+            "{problem}"
+        );
     }
     assert!(mine(&app, &member.access_token).await.is_empty());
 }
@@ -81,9 +81,9 @@ async fn a_member_has_one_open_application_and_may_reapply_after_withdrawing() {
     let member = app.member().await;
     let token = member.access_token.as_str();
     let first = apply(&app, token).await;
-    assert_eq!(first["status"], "submitted");
-    assert_eq!(first["commitment"], true);
-    assert!(first.get("note").is_none());
+    assert_eq!(first.status, "submitted");
+    assert!(first.commitment);
+    assert!(first.note.is_none());
     let second = app
         .post(
             "/api/v1/pro-applications",
@@ -92,10 +92,10 @@ async fn a_member_has_one_open_application_and_may_reapply_after_withdrawing() {
         )
         .await;
     assert_eq!(
-        problem(second, StatusCode::CONFLICT).await["type"],
+        problem(second, StatusCode::CONFLICT).await.kind,
         "application-open"
     );
-    let id = first["id"].as_str().unwrap_or_default();
+    let id = first.id.as_str();
     let withdrawn = app
         .post(
             &format!("/api/v1/pro-applications/{id}/withdraw"),
@@ -112,18 +112,18 @@ async fn a_member_has_one_open_application_and_may_reapply_after_withdrawing() {
         )
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "application-not-open"
     );
     app.clock.advance(chrono::Duration::seconds(1));
     let reapplied = apply(&app, token).await;
-    let statuses: Vec<Value> = mine(&app, token)
+    let statuses: Vec<String> = mine(&app, token)
         .await
-        .iter()
-        .map(|a| a["status"].clone())
+        .into_iter()
+        .map(|a| a.status)
         .collect();
-    assert_eq!(statuses, vec![json!("submitted"), json!("withdrawn")]);
-    assert_ne!(reapplied["id"], first["id"]);
+    assert_eq!(statuses, vec!["submitted", "withdrawn"]);
+    assert_ne!(reapplied.id, first.id);
 }
 
 #[tokio::test]
@@ -161,7 +161,7 @@ async fn another_members_application_is_not_found_on_withdraw() {
     let owner = app.member().await;
     let other = app.member().await;
     let application = apply(&app, &owner.access_token).await;
-    let id = application["id"].as_str().unwrap_or_default();
+    let id = application.id.as_str();
     let response = app
         .post(
             &format!("/api/v1/pro-applications/{id}/withdraw"),
@@ -170,10 +170,7 @@ async fn another_members_application_is_not_found_on_withdraw() {
         )
         .await;
     problem(response, StatusCode::NOT_FOUND).await;
-    assert_eq!(
-        mine(&app, &owner.access_token).await[0]["status"],
-        "submitted"
-    );
+    assert_eq!(mine(&app, &owner.access_token).await[0].status, "submitted");
 }
 
 #[tokio::test]
@@ -185,7 +182,7 @@ async fn host_approves_with_a_note_the_applicant_sees_mailed_and_audited() {
     let host = app.as_host().await;
     let admin = app.as_admin().await;
     let application = apply(&app, &applicant.access_token).await;
-    let id = application["id"].as_str().unwrap_or_default();
+    let id = application.id.as_str();
     let path = format!("/api/v1/admin/pro-applications/{id}/decision");
     let decided = app
         .post(
@@ -196,34 +193,31 @@ async fn host_approves_with_a_note_the_applicant_sees_mailed_and_audited() {
         .await;
     assert_eq!(decided.status(), StatusCode::OK);
     let seen = &mine(&app, &applicant.access_token).await[0];
-    assert_eq!(seen["status"], "approved");
-    assert_eq!(seen["note"], "Welcome to PRO!");
-    assert!(seen["decided_at"].is_string());
+    assert_eq!(seen.id, id);
+    assert_eq!(seen.status, "approved");
+    assert_eq!(seen.note.as_deref(), Some("Welcome to PRO!"));
+    assert!(seen.decided_at.is_some());
 
     let mails = mail_to(&app, &applicant_email).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].kind, "application_decision");
     assert!(mails[0].body.contains("Welcome to PRO!"));
 
-    let log: Value = app
-        .get("/api/v1/admin/audit-log", Some(&admin.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let entry = log["items"]
-        .as_array()
-        .and_then(|items| {
-            items
-                .iter()
-                .find(|e| e["action"] == "pro_application.approved")
-        })
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(entry["subject_id"], id);
-    assert_eq!(entry["actor_id"], host.user_id.as_str());
-    assert_eq!(entry["before"]["status"], "submitted");
-    assert_eq!(entry["after"]["status"], "approved");
+    let log: Vec<AuditEntry> = app
+        .items("/api/v1/admin/audit-log", Some(&admin.access_token))
+        .await;
+    let entry = log
+        .iter()
+        .find(|e| e.action == "pro_application.approved")
+        .unwrap_or_else(|| panic!("an approval entry: {log:?}"));
+    assert_eq!(entry.subject_id, id);
+    assert_eq!(entry.actor_id.as_deref(), Some(host.user_id.as_str()));
+    let (before, after) = (
+        entry.before.as_ref().expect("before"),
+        entry.after.as_ref().expect("after"),
+    );
+    assert_eq!(before["status"], "submitted");
+    assert_eq!(after["status"], "approved");
 
     let twice = app
         .post(
@@ -233,7 +227,7 @@ async fn host_approves_with_a_note_the_applicant_sees_mailed_and_audited() {
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "application-not-open"
     );
     let again = app
@@ -244,7 +238,7 @@ async fn host_approves_with_a_note_the_applicant_sees_mailed_and_audited() {
         )
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "application-approved"
     );
 }
@@ -255,7 +249,7 @@ async fn rejection_needs_a_note_and_decisions_are_validated() {
     let member = app.member().await;
     let host = app.as_host().await;
     let application = apply(&app, &member.access_token).await;
-    let id = application["id"].as_str().unwrap_or_default();
+    let id = application.id.as_str();
     let path = format!("/api/v1/admin/pro-applications/{id}/decision");
     for body in [
         json!({"decision": "reject"}),
@@ -280,10 +274,7 @@ async fn rejection_needs_a_note_and_decisions_are_validated() {
         )
         .await;
     assert_eq!(rejected.status(), StatusCode::OK);
-    assert_eq!(
-        mine(&app, &member.access_token).await[0]["status"],
-        "rejected"
-    );
+    assert_eq!(mine(&app, &member.access_token).await[0].status, "rejected");
 }
 
 #[tokio::test]
@@ -291,12 +282,12 @@ async fn members_cannot_list_or_decide_applications() {
     let app = spawn_app().await;
     let member = app.member().await;
     let application = apply(&app, &member.access_token).await;
-    let id = application["id"].as_str().unwrap_or_default();
+    let id = application.id.as_str();
     let list = app
         .get("/api/v1/admin/pro-applications", Some(&member.access_token))
         .await;
     assert_eq!(
-        problem(list, StatusCode::FORBIDDEN).await["type"],
+        problem(list, StatusCode::FORBIDDEN).await.kind,
         "host-role-required"
     );
     let decide = app
@@ -310,7 +301,7 @@ async fn members_cannot_list_or_decide_applications() {
     let anonymous = app.get("/api/v1/pro-applications/mine", None).await;
     problem(anonymous, StatusCode::UNAUTHORIZED).await;
     assert_eq!(
-        mine(&app, &member.access_token).await[0]["status"],
+        mine(&app, &member.access_token).await[0].status,
         "submitted"
     );
 }
@@ -326,7 +317,7 @@ async fn admin_application_list_pages_without_duplicates_and_filters_by_status()
     for i in 0..25 {
         let application = apply(&app, token).await;
         if i < 24 {
-            let id = application["id"].as_str().unwrap_or_default();
+            let id = application.id.as_str();
             let response = app
                 .post(
                     &format!("/api/v1/pro-applications/{id}/withdraw"),
@@ -348,34 +339,33 @@ async fn admin_application_list_pages_without_duplicates_and_filters_by_status()
             Some(c) => format!("/api/v1/admin/pro-applications?cursor={c}"),
             None => "/api/v1/admin/pro-applications".to_owned(),
         };
-        let page: Value = app
-            .get(&path, Some(&host.access_token))
-            .await
-            .json()
-            .await
-            .unwrap_or_default();
-        let items = page["items"].as_array().cloned().unwrap_or_default();
-        sizes.push(items.len());
-        for item in &items {
-            assert!(seen.insert(item["id"].as_str().unwrap_or_default().to_owned()));
+        let page: Page<Application> = dto::json_with(
+            app.get(&path, Some(&host.access_token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        sizes.push(page.items.len());
+        for item in page.items {
+            assert!(seen.insert(item.id));
         }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
             None => break,
         }
     }
     assert_eq!(sizes, vec![20, 5]);
-    let open: Value = app
-        .get(
+    let open: Page<Application> = dto::json_with(
+        app.get(
             "/api/v1/admin/pro-applications?status=submitted&limit=100",
             Some(&host.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(open["items"].as_array().map(Vec::len), Some(1));
-    assert_eq!(open["next_cursor"], Value::Null);
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(open.items.len(), 1);
+    assert_eq!(open.items[0].status, "submitted");
+    assert_eq!(open.next_cursor, None);
     let bad = app
         .get(
             "/api/v1/admin/pro-applications?status=open",

@@ -19,7 +19,7 @@ async fn assignment(app: &TestApp, host: &Session, space: &str, due_in: Duration
         .await;
     json(created, StatusCode::CREATED).await["id"]
         .as_str()
-        .unwrap_or_default()
+        .expect("id")
         .to_owned()
 }
 
@@ -35,13 +35,10 @@ async fn submit(app: &TestApp, who: &Session, id: &str, visibility: &str) -> req
 fn ids(page: &Value) -> Vec<String> {
     page["items"]
         .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i["id"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("a page: {page}"))
+        .iter()
+        .map(|i| i["id"].as_str().expect("id").to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -124,8 +121,8 @@ async fn shared_submissions_are_visible_to_peers_and_private_ones_only_to_author
     )
     .await;
     let (shared, private) = (
-        shared["id"].as_str().unwrap_or_default().to_owned(),
-        private["id"].as_str().unwrap_or_default().to_owned(),
+        shared["id"].as_str().expect("id").to_owned(),
+        private["id"].as_str().expect("id").to_owned(),
     );
     let list = format!("/api/v1/assignments/{id}/submissions");
 
@@ -233,13 +230,10 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
     .await;
     let second = submit(&app, &author, &id, "private").await;
     assert_eq!(
-        problem(second, StatusCode::CONFLICT).await["type"],
+        problem(second, StatusCode::CONFLICT).await.kind,
         "submission-exists"
     );
-    let path = format!(
-        "/api/v1/submissions/{}",
-        first["id"].as_str().unwrap_or_default()
-    );
+    let path = format!("/api/v1/submissions/{}", first["id"].as_str().expect("id"));
     let by_peer = app
         .patch(
             &path,
@@ -248,7 +242,7 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         )
         .await;
     assert_eq!(
-        problem(by_peer, StatusCode::FORBIDDEN).await["type"],
+        problem(by_peer, StatusCode::FORBIDDEN).await.kind,
         "not-submission-author"
     );
     let edited = json(
@@ -270,7 +264,9 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         )
         .await;
     assert_eq!(
-        problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        problem(bad, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields()[0],
         "visibility"
     );
 
@@ -284,7 +280,7 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
         )
         .await;
     assert_eq!(
-        problem(late, StatusCode::CONFLICT).await["type"],
+        problem(late, StatusCode::CONFLICT).await.kind,
         "assignment-closed"
     );
     let late_peer = app.relogin(&peer).await;
@@ -293,7 +289,8 @@ async fn one_submission_per_member_editable_by_its_author_until_due() {
             submit(&app, &late_peer, &id, "shared").await,
             StatusCode::CONFLICT
         )
-        .await["type"],
+        .await
+        .kind,
         "assignment-closed"
     );
 }

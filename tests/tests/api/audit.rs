@@ -1,5 +1,6 @@
 //! The audit log endpoint: admins only, newest first, keyset pages.
 
+use crate::dto::{self, AuditEntry, Page};
 use crate::helpers::{problem, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -13,7 +14,7 @@ async fn only_admins_read_the_audit_log() {
     for token in [&member.access_token, &host.access_token] {
         let response = app.get("/api/v1/admin/audit-log", Some(token)).await;
         assert_eq!(
-            problem(response, StatusCode::FORBIDDEN).await["type"],
+            problem(response, StatusCode::FORBIDDEN).await.kind,
             "admin-role-required"
         );
     }
@@ -49,22 +50,23 @@ async fn audit_log_pages_newest_first_with_parsed_before_and_after() {
             Some(c) => format!("/api/v1/admin/audit-log?limit=20&cursor={c}"),
             None => "/api/v1/admin/audit-log?limit=20".to_owned(),
         };
-        let page: Value = app.get(&path, token).await.json().await.unwrap_or_default();
-        let items = page["items"].as_array().cloned().unwrap_or_default();
-        sizes.push(items.len());
-        for entry in &items {
-            assert!(seen.insert(entry["id"].as_str().unwrap_or_default().to_owned()));
-            assert_eq!(entry["action"], "plan.updated");
-            assert_eq!(entry["subject_type"], "plan");
-            assert_eq!(entry["actor_id"], admin.user_id.as_str());
+        let page: Page<AuditEntry> =
+            dto::json_with(app.get(&path, token).await, StatusCode::OK).await;
+        sizes.push(page.items.len());
+        for entry in page.items {
+            assert!(seen.insert(entry.id.clone()));
+            assert_eq!(entry.action, "plan.updated");
+            assert_eq!(entry.subject_type, "plan");
+            assert_eq!(entry.actor_id.as_deref(), Some(admin.user_id.as_str()));
             assert!(
-                entry["before"].is_object() && entry["at"].is_string(),
-                "{entry}"
+                entry.before.as_ref().is_some_and(Value::is_object),
+                "{entry:?}"
             );
-            limits.push(entry["after"]["seat_limit"].as_i64().unwrap_or_default());
+            let after = entry.after.as_ref().expect("after");
+            limits.push(after["seat_limit"].as_i64().expect("seat_limit"));
         }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
             None => break,
         }
     }

@@ -1,3 +1,4 @@
+use crate::dto::{self, Access, Me, Tokens};
 use crate::helpers::{problem, spawn_app, spawn_app_with, PASSWORD};
 use base64::Engine;
 use jsonwebtoken::{encode, EncodingKey, Header};
@@ -8,56 +9,53 @@ use serde_json::{json, Value};
 async fn register_login_and_me_round_trip() {
     let app = spawn_app().await;
     let created = app.register("  Ana.Perez@Example.ORG ").await;
-    assert_eq!(created["email"], "ana.perez@example.org");
-    assert_eq!(created["time_zone"], "UTC");
-    assert_eq!(created["locale"], "en");
+    assert_eq!(created.email, "ana.perez@example.org");
+    assert_eq!(created.time_zone, "UTC");
+    assert_eq!(created.locale, "en");
     let session = app.login("ANA.PEREZ@example.org").await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&session.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(me["email"], "ana.perez@example.org");
-    assert_eq!(me["roles"], json!([]));
-    assert!(me["calendar_feed_url"]
-        .as_str()
-        .unwrap_or_default()
-        .ends_with(".ics"));
-    let spaces = me["spaces"].as_array().cloned().unwrap_or_default();
-    let access: Vec<(String, String)> = spaces
-        .iter()
-        .map(|s| {
-            (
-                s["slug"].as_str().unwrap_or_default().to_owned(),
-                s["access"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let me: Me = dto::json_with(
+        app.get("/api/v1/me", Some(&session.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me.id, session.user_id);
+    assert_eq!(me.email, "ana.perez@example.org");
+    assert!(me.roles.is_empty(), "{:?}", me.roles);
+    assert!(
+        me.calendar_feed_url.ends_with(".ics"),
+        "{}",
+        me.calendar_feed_url
+    );
+    let spaces = me.spaces;
+    let access: Vec<(&str, Access)> = spaces.iter().map(|s| (s.slug.as_str(), s.access)).collect();
     // Until the terms are accepted, only public reading is open.
     assert_eq!(
         access,
         vec![
-            ("lobby".into(), "granted".into()),
-            ("lobby-members".into(), "denied".into()),
-            ("practitioner-lounge".into(), "denied".into()),
-            ("pro-lounge".into(), "denied".into()),
+            ("lobby", Access::Granted),
+            ("lobby-members", Access::Denied),
+            ("practitioner-lounge", Access::Denied),
+            ("pro-lounge", Access::Denied),
         ]
     );
-    assert!(spaces[1]["reason"]
-        .as_str()
-        .is_some_and(|r| r.contains("Terms")));
-    assert!(spaces[3]["reason"]
-        .as_str()
-        .is_some_and(|r| r.contains("PRO")));
+    assert!(spaces[0].reason.is_none(), "{spaces:?}");
+    assert!(
+        spaces[1]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("Terms")),
+        "{spaces:?}"
+    );
+    assert!(
+        spaces[3]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("PRO")),
+        "{spaces:?}"
+    );
     app.accept_terms(&session).await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&session.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(me["spaces"][1]["access"], "granted");
+    assert!(app.granted(&session, "lobby-members").await);
+    assert!(!app.granted(&session, "practitioner-lounge").await);
 }
 
 #[tokio::test]
@@ -72,7 +70,7 @@ async fn register_twice_with_one_email_is_a_conflict() {
         )
         .await;
     let body = problem(again, StatusCode::CONFLICT).await;
-    assert_eq!(body["type"], "email-taken");
+    assert_eq!(body.kind, "email-taken");
 }
 
 #[tokio::test]
@@ -86,13 +84,7 @@ async fn register_reports_every_invalid_field() {
         )
         .await;
     let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let mut fields: Vec<String> = body["errors"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-        .collect();
+    let mut fields = body.fields();
     fields.sort();
     assert_eq!(
         fields,
@@ -129,10 +121,10 @@ async fn login_answers_the_same_for_unknown_email_and_wrong_password() {
         .await;
     let mut unknown = problem(unknown, StatusCode::UNAUTHORIZED).await;
     let mut wrong = problem(wrong, StatusCode::UNAUTHORIZED).await;
-    unknown.as_object_mut().map(|o| o.remove("instance"));
-    wrong.as_object_mut().map(|o| o.remove("instance"));
+    unknown.instance = None;
+    wrong.instance = None;
     assert_eq!(unknown, wrong);
-    assert_eq!(unknown["type"], "invalid-credentials");
+    assert_eq!(unknown.kind, "invalid-credentials");
 }
 
 #[tokio::test]
@@ -147,14 +139,11 @@ async fn refresh_rotates_and_reusing_an_old_token_revokes_the_family() {
             &json!({"refresh_token": session.refresh_token}),
         )
         .await;
-    assert_eq!(first.status(), StatusCode::OK);
-    let first: Value = first.json().await.unwrap_or_default();
-    let rotated = first["refresh_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let first: Tokens = dto::json_with(first, StatusCode::OK).await;
+    assert_eq!(first.token_type, "Bearer");
+    let rotated = first.refresh_token.clone();
     assert_ne!(rotated, session.refresh_token);
-    let me = app.get("/api/v1/me", first["access_token"].as_str()).await;
+    let me = app.get("/api/v1/me", Some(&first.access_token)).await;
     assert_eq!(me.status(), StatusCode::OK);
 
     // The old token again: a thief, or a replay. The whole family is revoked.
@@ -166,7 +155,7 @@ async fn refresh_rotates_and_reusing_an_old_token_revokes_the_family() {
         )
         .await;
     assert_eq!(
-        problem(reuse, StatusCode::UNAUTHORIZED).await["type"],
+        problem(reuse, StatusCode::UNAUTHORIZED).await.kind,
         "refresh-token-reused"
     );
     let after = app
@@ -177,7 +166,7 @@ async fn refresh_rotates_and_reusing_an_old_token_revokes_the_family() {
         )
         .await;
     assert_eq!(
-        problem(after, StatusCode::UNAUTHORIZED).await["type"],
+        problem(after, StatusCode::UNAUTHORIZED).await.kind,
         "invalid-refresh-token"
     );
 
@@ -257,7 +246,7 @@ fn sign(claims: &Value, secret: &str) -> String {
         claims,
         &EncodingKey::from_secret(secret.as_bytes()),
     )
-    .unwrap_or_default()
+    .expect("sign a token")
 }
 
 #[tokio::test]
@@ -285,7 +274,8 @@ async fn tampered_none_expired_and_foreign_tokens_are_refused() {
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let parts: Vec<&str> = session.access_token.split('.').collect();
     let mut payload: Value =
-        serde_json::from_slice(&engine.decode(parts[1]).unwrap_or_default()).unwrap_or_default();
+        serde_json::from_slice(&engine.decode(parts[1]).expect("a base64 payload"))
+            .expect("JSON claims");
     payload["sub"] = json!("someone-else");
     let tampered = format!(
         "{}.{}.{}",
@@ -317,14 +307,14 @@ async fn tampered_none_expired_and_foreign_tokens_are_refused() {
         let response = app.get("/api/v1/me", Some(&token)).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
         assert_eq!(
-            problem(response, StatusCode::UNAUTHORIZED).await["type"],
+            problem(response, StatusCode::UNAUTHORIZED).await.kind,
             "invalid-token",
             "{name}"
         );
     }
     let missing = app.get("/api/v1/me", None).await;
     assert_eq!(
-        problem(missing, StatusCode::UNAUTHORIZED).await["type"],
+        problem(missing, StatusCode::UNAUTHORIZED).await.kind,
         "authentication-required"
     );
 }
@@ -362,15 +352,14 @@ async fn patch_me_changes_profile_and_refuses_invalid_values() {
             &json!({"display_name": "Ana P.", "time_zone": "America/Bogota", "locale": "es"}),
         )
         .await;
-    assert_eq!(changed.status(), StatusCode::OK);
-    let me: Value = changed.json().await.unwrap_or_default();
+    let me: Me = dto::json_with(changed, StatusCode::OK).await;
     assert_eq!(
         (
-            me["display_name"].clone(),
-            me["time_zone"].clone(),
-            me["locale"].clone()
+            me.display_name.as_str(),
+            me.time_zone.as_str(),
+            me.locale.as_str()
         ),
-        (json!("Ana P."), json!("America/Bogota"), json!("es"))
+        ("Ana P.", "America/Bogota", "es")
     );
 
     let invalid = app
@@ -381,15 +370,11 @@ async fn patch_me_changes_profile_and_refuses_invalid_values() {
         )
         .await;
     let body = problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"].as_array().map(Vec::len), Some(2));
-    let me: Value = app
-        .get("/api/v1/me", token)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    assert_eq!(body.fields().len(), 2, "{body}");
+    let me: Me = dto::json_with(app.get("/api/v1/me", token).await, StatusCode::OK).await;
     assert_eq!(
-        me["time_zone"], "America/Bogota",
+        (me.time_zone.as_str(), me.locale.as_str()),
+        ("America/Bogota", "es"),
         "an invalid change changes nothing"
     );
 }
@@ -414,10 +399,10 @@ async fn auth_rate_limit_answers_429_with_retry_after_and_ignores_spoofed_forwar
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+        .expect("a numeric header");
     assert!(retry_after >= 1);
     assert_eq!(
-        problem(limited, StatusCode::TOO_MANY_REQUESTS).await["type"],
+        problem(limited, StatusCode::TOO_MANY_REQUESTS).await.kind,
         "rate-limited"
     );
     // Login has its own bucket.

@@ -1,5 +1,6 @@
 //! Helpers for billing tests: subscribing, paying through signed webhooks, reading the outbox.
 
+use crate::dto::{self, Access, Me, SpaceAccessEntry, Subscription};
 use crate::helpers::{Session, TestApp, WEBHOOK_SECRET};
 use diesel::prelude::*;
 use praxis_api::payments::signature;
@@ -23,14 +24,12 @@ impl TestApp {
     }
 
     /// Subscribes and asserts it worked; returns the pending subscription.
-    pub async fn checkout(&self, session: &Session, plan: &str, period: &str) -> Value {
+    pub async fn checkout(&self, session: &Session, plan: &str, period: &str) -> Subscription {
         let response = self.subscribe(session, plan, period, "regular").await;
-        assert_eq!(
-            response.status(),
-            StatusCode::CREATED,
-            "subscribe to {plan}"
-        );
-        response.json().await.unwrap_or_default()
+        let pending: Subscription = dto::json_with(response, StatusCode::CREATED).await;
+        assert_eq!(pending.plan, plan, "subscribe to {plan}");
+        assert_eq!(pending.status, "pending_payment", "subscribe to {plan}");
+        pending
     }
 
     /// Sends a webhook body signed at `timestamp` with `secret`.
@@ -63,54 +62,57 @@ impl TestApp {
     }
 
     /// Subscribes and pays; returns the active subscription.
-    pub async fn subscribed(&self, session: &Session, plan: &str, period: &str) -> Value {
+    pub async fn subscribed(&self, session: &Session, plan: &str, period: &str) -> Subscription {
         let pending = self.checkout(session, plan, period).await;
         let paid = self
-            .pay(
-                pending["checkout_id"].as_str().unwrap_or_default(),
-                pending["amount_due"]["amount"].as_i64().unwrap_or_default(),
-            )
+            .pay(&pending.checkout_id, pending.amount_due.amount)
             .await;
         assert_eq!(paid.status(), StatusCode::OK, "pay {plan}");
-        self.get(
-            &format!(
-                "/api/v1/subscriptions/{}",
-                pending["id"].as_str().unwrap_or_default()
-            ),
-            Some(&session.access_token),
+        let active: Subscription = dto::json_with(
+            self.get(
+                &format!("/api/v1/subscriptions/{}", pending.id),
+                Some(&session.access_token),
+            )
+            .await,
+            StatusCode::OK,
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default()
+        .await;
+        assert_eq!(active.status, "active", "pay {plan}");
+        active
     }
 
-    pub async fn access(&self, session: &Session) -> Vec<(String, String)> {
-        let me: Value = self
-            .get("/api/v1/me", Some(&session.access_token))
-            .await
-            .json()
-            .await
-            .unwrap_or_default();
-        me["spaces"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|s| {
-                (
-                    s["slug"].as_str().unwrap_or_default().to_owned(),
-                    s["access"].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect()
+    /// The spaces of `/me` with the member's access to each. Fails the test when `/me` does not
+    /// answer 200 with a well-formed body, so an error never reads as "no access".
+    pub async fn access(&self, session: &Session) -> Vec<SpaceAccessEntry> {
+        let me: Me = dto::json_with(
+            self.get("/api/v1/me", Some(&session.access_token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        me.spaces
     }
 
+    /// Whether `/me` says the member may enter `space` now; fails the test when the space is not
+    /// listed at all (a misspelt or missing space must not read as "denied").
     pub async fn granted(&self, session: &Session, space: &str) -> bool {
-        self.access(session)
-            .await
+        let spaces = self.access(session).await;
+        let entry = spaces
             .iter()
-            .any(|(s, a)| s == space && a == "granted")
+            .find(|s| s.slug == space)
+            .unwrap_or_else(|| panic!("{space} is not in /me: {spaces:?}"));
+        match entry.access {
+            Access::Granted => {
+                assert!(entry.reason.is_none(), "granted with a reason: {entry:?}");
+                true
+            }
+            Access::Denied => {
+                assert!(
+                    entry.reason.as_deref().is_some_and(|r| !r.is_empty()),
+                    "denied without a reason: {entry:?}"
+                );
+                false
+            }
+        }
     }
 
     /// Runs a SQL count on the app's database.

@@ -2,24 +2,28 @@
 //! valid RFC 5545 (parsed back with the icalendar crate), and can be revoked; the Lobby feed is
 //! public.
 
+use crate::dto::{self, CalendarFeed, Event, Me};
 use crate::events::{create_event, single_event};
 use crate::helpers::{spawn_app, Session, TestApp};
 use icalendar::{Calendar, Component};
 use reqwest::StatusCode;
-use serde_json::Value;
 use std::collections::BTreeSet;
 
+/// The path of the member's personal feed, from `/me`.
 async fn feed_url(app: &TestApp, session: &Session) -> String {
-    let me: Value = app
-        .get("/api/v1/me", Some(&session.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let url = me["calendar_feed_url"].as_str().unwrap_or_default();
-    url.split_once("/api/v1/")
-        .map(|(_, path)| format!("/api/v1/{path}"))
-        .unwrap_or_default()
+    let me: Me = dto::json_with(
+        app.get("/api/v1/me", Some(&session.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    feed_path(&me.calendar_feed_url)
+}
+
+fn feed_path(url: &str) -> String {
+    let (_, path) = url
+        .split_once("/api/v1/")
+        .unwrap_or_else(|| panic!("not a feed URL: {url:?}"));
+    format!("/api/v1/{path}")
 }
 
 /// Fetches a feed and parses it back; returns the UIDs of its events.
@@ -30,10 +34,10 @@ async fn feed_uids(app: &TestApp, path: &str) -> BTreeSet<String> {
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+        .expect("a content-type")
         .to_owned();
     assert!(content_type.starts_with("text/calendar"), "{content_type}");
-    let body = response.text().await.unwrap_or_default();
+    let body = response.text().await.expect("the feed's body");
     assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
     let calendar: Calendar = body
         .parse()
@@ -44,13 +48,13 @@ async fn feed_uids(app: &TestApp, path: &str) -> BTreeSet<String> {
             assert!(event.get_timestamp().is_some(), "DTSTAMP");
             assert!(event.get_start().is_some(), "DTSTART");
             assert!(event.get_end().is_some(), "DTEND");
-            event.get_uid().unwrap_or_default().to_owned()
+            event.get_uid().expect("UID").to_owned()
         })
         .collect()
 }
 
-fn uid(event: &Value) -> String {
-    format!("{}@praxis", event["id"].as_str().unwrap_or_default())
+fn uid(event: &Event) -> String {
+    format!("{}@praxis", event.id)
 }
 
 #[tokio::test]
@@ -105,10 +109,7 @@ async fn personal_feed_expands_a_series_with_utc_times_and_leaves_out_cancelled_
     let cancelled = app
         .request(
             reqwest::Method::DELETE,
-            &format!(
-                "/api/v1/admin/events/{}",
-                first["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/admin/events/{}", first.id),
             Some(&host.access_token),
             None,
         )
@@ -131,22 +132,19 @@ async fn unknown_feed_token_is_404_and_rotating_revokes_the_old_feed() {
     );
     let old = feed_url(&app, &member).await;
     assert_eq!(app.get(&old, None).await.status(), StatusCode::OK);
-    let rotated: Value = app
-        .post(
+    let rotated: CalendarFeed = dto::json_with(
+        app.post(
             "/api/v1/me/calendar-feed/rotate",
             Some(&member.access_token),
             &serde_json::json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     let new = feed_url(&app, &member).await;
     assert_ne!(old, new);
-    assert!(rotated["calendar_feed_url"]
-        .as_str()
-        .unwrap_or_default()
-        .ends_with(&new));
+    assert_eq!(feed_path(&rotated.calendar_feed_url), new);
     assert_eq!(app.get(&old, None).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&new, None).await.status(), StatusCode::OK);
 }
@@ -166,11 +164,9 @@ async fn public_lobby_feed_lists_only_lobby_events_without_join_links() {
         feed_uids(&app, "/api/v1/calendar/lobby.ics").await,
         BTreeSet::from([uid(&public)])
     );
-    let body = app
-        .get("/api/v1/calendar/lobby.ics", None)
-        .await
-        .text()
-        .await
-        .unwrap_or_default();
-    assert!(!body.contains("meet.example.org"));
+    let response = app.get("/api/v1/calendar/lobby.ics", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.expect("the feed's body");
+    assert!(body.contains("Public"), "the feed lists the event: {body}");
+    assert!(!body.contains("meet.example.org"), "{body}");
 }

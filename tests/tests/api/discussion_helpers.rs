@@ -1,9 +1,11 @@
 //! Helpers for the discussion tests: writing posts and comments, sealed rooms, and the cast of
 //! outsiders every confidentiality test checks against.
 
+use crate::dto::{self, Comment, Page, Post};
 use crate::helpers::{Session, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde_json::json;
 
 /// Someone outside a space, by how they look into it.
 pub struct Outsider {
@@ -25,7 +27,7 @@ impl TestApp {
         space: &str,
         title: &str,
         topics: &[&str],
-    ) -> Value {
+    ) -> Post {
         let response = self
             .post(
                 &format!("/api/v1/spaces/{space}/posts"),
@@ -33,8 +35,10 @@ impl TestApp {
                 &json!({"kind": "discussion", "title": title, "body": format!("Body of *{title}*"), "topics": topics}),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED, "post in {space}");
-        response.json().await.unwrap_or_default()
+        let post: Post = dto::json_with(response, StatusCode::CREATED).await;
+        assert_eq!(post.space, space, "post in {space}");
+        assert_eq!(post.title, title, "post in {space}");
+        post
     }
 
     /// Comments on a post (optionally replying to a comment) and returns the comment.
@@ -44,7 +48,7 @@ impl TestApp {
         post_id: &str,
         body: &str,
         parent: Option<&str>,
-    ) -> Value {
+    ) -> Comment {
         let response = self
             .post(
                 &format!("/api/v1/posts/{post_id}/comments"),
@@ -52,12 +56,10 @@ impl TestApp {
                 &json!({"body": body, "parent_id": parent}),
             )
             .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::CREATED,
-            "comment on {post_id}"
-        );
-        response.json().await.unwrap_or_default()
+        let comment: Comment = dto::json_with(response, StatusCode::CREATED).await;
+        assert_eq!(comment.post_id, post_id, "comment on {post_id}");
+        assert_eq!(comment.parent_id.as_deref(), parent, "comment on {post_id}");
+        comment
     }
 
     /// A member with an active PRO subscription.
@@ -120,13 +122,10 @@ impl TestApp {
         ]
     }
 
-    /// The items of a list response, or an empty list for an error.
-    pub async fn items(&self, path: &str, token: Option<&str>) -> Vec<Value> {
-        let body: Value = self.get(path, token).await.json().await.unwrap_or_default();
-        body["items"].as_array().cloned().unwrap_or_default()
+    /// The items of a list the caller may read: fails the test unless the list answers 200 with
+    /// a well-formed page, so an error never reads as an empty list.
+    pub async fn items<T: DeserializeOwned>(&self, path: &str, token: Option<&str>) -> Vec<T> {
+        let page: Page<T> = dto::json_with(self.get(path, token).await, StatusCode::OK).await;
+        page.items
     }
-}
-
-pub fn id(value: &Value) -> String {
-    value["id"].as_str().unwrap_or_default().to_owned()
 }

@@ -2,18 +2,30 @@
 //! access rules of their space, series keep their wall-clock time across DST, capacity holds
 //! under concurrency, and reminders go out once.
 
+use crate::dto::{self, Event, Page, Theme};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
 use chrono::{DateTime, Duration, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 /// Creates an event as a host and returns its response.
-pub async fn create_event(app: &TestApp, host: &Session, body: Value) -> Value {
+pub async fn create_event(app: &TestApp, host: &Session, body: Value) -> Event {
     let response = app
         .post("/api/v1/admin/events", Some(&host.access_token), &body)
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED, "create event");
-    response.json().await.unwrap_or_default()
+    let event: Event = dto::json_with(response, StatusCode::CREATED).await;
+    assert_eq!(
+        Some(event.title.as_str()),
+        body["title"].as_str(),
+        "create event"
+    );
+    event
+}
+
+fn utc(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap_or_else(|e| panic!("{rfc3339}: {e}"))
+        .with_timezone(&Utc)
 }
 
 /// A single event of `kind` in `space`, starting `in_hours` from the app's clock, 90 minutes long.
@@ -27,16 +39,8 @@ pub fn single_event(app: &TestApp, space: &str, title: &str, in_hours: i64) -> V
     })
 }
 
-pub fn ids(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|e| e["id"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+pub fn ids(list: &[Event]) -> Vec<String> {
+    list.iter().map(|e| e.id.clone()).collect()
 }
 
 impl TestApp {
@@ -50,15 +54,14 @@ impl TestApp {
         token: Option<&str>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Value {
+    ) -> Vec<Event> {
         let path = format!(
             "/api/v1/events?from={}&to={}",
             from.format("%Y-%m-%dT%H:%M:%SZ"),
             to.format("%Y-%m-%dT%H:%M:%SZ")
         );
-        let response = self.get(&path, token).await;
-        assert_eq!(response.status(), StatusCode::OK, "list events");
-        response.json().await.unwrap_or_default()
+        let page: Page<Event> = dto::json_with(self.get(&path, token).await, StatusCode::OK).await;
+        page.items
     }
 
     pub async fn rsvp(&self, session: &Session, id: &str) -> reqwest::Response {
@@ -86,7 +89,8 @@ async fn lobby_member_cannot_see_a_lounge_event_or_its_join_link_but_a_practitio
         single_event(&app, "practitioner-lounge", "Lounge session", 48),
     )
     .await;
-    let id = lounge["id"].as_str().unwrap_or_default().to_owned();
+    let open = create_event(&app, &host, single_event(&app, "lobby", "Open session", 50)).await;
+    let id = lounge.id.clone();
     let path = format!("/api/v1/events/{id}");
 
     let hidden = app.get(&path, Some(&lobby_member.access_token)).await;
@@ -106,20 +110,19 @@ async fn lobby_member_cannot_see_a_lounge_event_or_its_join_link_but_a_practitio
             now + Duration::days(30),
         )
         .await;
-    assert!(!ids(&list).contains(&id));
-    assert!(!list.to_string().contains("practitioner-lounge"));
+    assert_eq!(ids(&list), vec![open.id], "only the Lobby's event");
+    assert!(list.iter().all(|e| e.space != "practitioner-lounge"));
 
-    let seen: Value = app
-        .get(&path, Some(&practitioner.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let seen: Event = dto::json_with(
+        app.get(&path, Some(&practitioner.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(
-        seen["join_url"],
-        "https://meet.example.org/practitioner-lounge"
+        seen.join_url.as_deref(),
+        Some("https://meet.example.org/practitioner-lounge")
     );
-    assert_eq!(seen["space"], "practitioner-lounge");
+    assert_eq!(seen.space, "practitioner-lounge");
     let list = app
         .events_between(
             Some(&practitioner.access_token),
@@ -136,20 +139,23 @@ async fn join_link_is_only_for_members_who_may_attend_not_visitors() {
     let host = app.as_host().await;
     let member = app.member().await;
     let event = create_event(&app, &host, single_event(&app, "lobby", "Open meet-up", 24)).await;
-    let path = format!(
-        "/api/v1/events/{}",
-        event["id"].as_str().unwrap_or_default()
+    let path = format!("/api/v1/events/{}", event.id);
+    let raw: Value = dto::json_with(app.get(&path, None).await, StatusCode::OK).await;
+    let visitor: Event = dto::from_value(&raw);
+    assert_eq!(visitor.title, "Open meet-up");
+    assert!(
+        raw.get("join_url").is_none() && visitor.join_url.is_none(),
+        "{raw}"
     );
-    let visitor: Value = app.get(&path, None).await.json().await.unwrap_or_default();
-    assert_eq!(visitor["title"], "Open meet-up");
-    assert!(visitor.get("join_url").is_none(), "{visitor}");
-    let seen: Value = app
-        .get(&path, Some(&member.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(seen["join_url"], "https://meet.example.org/lobby");
+    let seen: Event = dto::json_with(
+        app.get(&path, Some(&member.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        seen.join_url.as_deref(),
+        Some("https://meet.example.org/lobby")
+    );
 }
 
 #[tokio::test]
@@ -171,22 +177,19 @@ async fn times_are_given_in_utc_and_in_the_members_own_time_zone() {
         "join_url": "https://meet.example.org/learn", "time_zone": "Europe/Madrid",
     });
     let event = create_event(&app, &host, body).await;
-    let seen: Value = app
-        .get(
-            &format!(
-                "/api/v1/events/{}",
-                event["id"].as_str().unwrap_or_default()
-            ),
+    let seen: Event = dto::json_with(
+        app.get(
+            &format!("/api/v1/events/{}", event.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(seen["starts_at"], "2027-02-03T17:00:00Z");
-    assert_eq!(seen["starts_at_local"], "2027-02-03T12:00:00-05:00");
-    assert_eq!(seen["local_time_zone"], "America/Bogota");
-    assert_eq!(seen["event_time_zone"], "Europe/Madrid");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seen.starts_at, utc("2027-02-03T17:00:00Z"));
+    assert_eq!(seen.starts_at_local, "2027-02-03T12:00:00-05:00");
+    assert_eq!(seen.local_time_zone, "America/Bogota");
+    assert_eq!(seen.event_time_zone, "Europe/Madrid");
 }
 
 #[tokio::test]
@@ -201,22 +204,12 @@ async fn second_tuesday_berlin_series_stays_at_18_00_berlin_across_march_and_oct
         "recurrence": {"frequency": "monthly", "by_weekday": ["tu"], "week_of_month": 2, "time_zone": "Europe/Berlin"},
     });
     let first = create_event(&app, &host, body).await;
-    assert_eq!(first["starts_at"], "2027-01-12T17:00:00Z");
-    let from = DateTime::parse_from_rfc3339("2027-01-01T00:00:00Z")
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or_default();
+    assert_eq!(first.starts_at, utc("2027-01-12T17:00:00Z"));
+    let from = utc("2027-01-01T00:00:00Z");
     let list = app
         .events_between(Some(&member.access_token), from, from + Duration::days(365))
         .await;
-    let starts: Vec<&str> = list["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|e| e["starts_at"].as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+    let starts: Vec<DateTime<Utc>> = list.iter().map(|e| e.starts_at).collect();
     assert_eq!(starts.len(), 12, "{starts:?}");
     // DST in 2027: 28 March and 31 October.
     for (winter_or_summer, expected) in [
@@ -225,19 +218,22 @@ async fn second_tuesday_berlin_series_stays_at_18_00_berlin_across_march_and_oct
         ("before the October change", "2027-10-12T16:00:00Z"),
         ("after the October change", "2027-11-09T17:00:00Z"),
     ] {
-        assert!(starts.contains(&expected), "{winter_or_summer}: {starts:?}");
+        assert!(
+            starts.contains(&utc(expected)),
+            "{winter_or_summer}: {starts:?}"
+        );
     }
-    let series_id = first["series_id"].as_str().unwrap_or_default();
-    let one: Value = app
-        .get(
+    let series_id = first.series_id.as_deref().expect("a series");
+    let one: Event = dto::json_with(
+        app.get(
             &format!("/api/v1/events/{series_id}@20270413T160000Z"),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(one["ends_at"], "2027-04-13T17:30:00Z");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(one.ends_at, utc("2027-04-13T17:30:00Z"));
     assert_eq!(
         app.get(
             &format!("/api/v1/events/{series_id}@20270414T160000Z"),
@@ -262,7 +258,7 @@ async fn host_cancels_or_moves_a_single_occurrence_and_the_rest_of_the_series_st
         "recurrence": {"frequency": "weekly", "by_weekday": ["mo"], "count": 4, "time_zone": "UTC"},
     });
     let first = create_event(&app, &host, body).await;
-    let series_id = first["series_id"].as_str().unwrap_or_default().to_owned();
+    let series_id = first.series_id.clone().expect("a series");
     let token = Some(host.access_token.as_str());
     let cancelled = app
         .request(
@@ -281,27 +277,20 @@ async fn host_cancels_or_moves_a_single_occurrence_and_the_rest_of_the_series_st
         )
         .await;
     assert_eq!(moved.status(), StatusCode::OK);
-    let from = DateTime::parse_from_rfc3339("2027-03-01T00:00:00Z")
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or_default();
+    let from = utc("2027-03-01T00:00:00Z");
     let list = app
         .events_between(Some(&member.access_token), from, from + Duration::days(60))
         .await;
-    let seen: Vec<(String, String, String)> = list["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|e| {
-                    (
-                        e["starts_at"].as_str().unwrap_or_default().to_owned(),
-                        e["status"].as_str().unwrap_or_default().to_owned(),
-                        e["title"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
+    let seen: Vec<(String, String, String)> = list
+        .iter()
+        .map(|e| {
+            (
+                e.starts_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                e.status.clone(),
+                e.title.clone(),
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let expected: Vec<(String, String, String)> = [
         ("2027-03-01T15:00:00Z", "scheduled", "Weekly Q&A"),
         ("2027-03-08T15:00:00Z", "cancelled", "Weekly Q&A"),
@@ -316,7 +305,7 @@ async fn host_cancels_or_moves_a_single_occurrence_and_the_rest_of_the_series_st
         .rsvp(&member, &format!("{series_id}@20270308T150000Z"))
         .await;
     assert_eq!(
-        problem(rsvp, StatusCode::CONFLICT).await["type"],
+        problem(rsvp, StatusCode::CONFLICT).await.kind,
         "event-cancelled"
     );
 }
@@ -328,7 +317,8 @@ async fn ten_concurrent_rsvps_for_one_place_give_exactly_one() {
     let mut body = single_event(&app, "lobby-members", "One place", 72);
     body["capacity"] = json!(1);
     let event = create_event(&app, &host, body).await;
-    let id = event["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(event.capacity, Some(1));
+    let id = event.id;
     let mut members = Vec::new();
     for _ in 0..10 {
         members.push(app.member().await);
@@ -341,7 +331,7 @@ async fn ten_concurrent_rsvps_for_one_place_give_exactly_one() {
             StatusCode::OK => ok += 1,
             StatusCode::CONFLICT => {
                 assert_eq!(
-                    answer.json::<Value>().await.unwrap_or_default()["type"],
+                    problem(answer, StatusCode::CONFLICT).await.kind,
                     "event-full"
                 );
                 full += 1;
@@ -359,18 +349,10 @@ async fn rsvp_is_idempotent_and_can_be_withdrawn() {
     let host = app.as_host().await;
     let member = app.member().await;
     let event = create_event(&app, &host, single_event(&app, "lobby", "Meet-up", 30)).await;
-    let id = event["id"].as_str().unwrap_or_default().to_owned();
+    let id = event.id;
     for _ in 0..2 {
-        let answer: Value = app
-            .rsvp(&member, &id)
-            .await
-            .json()
-            .await
-            .unwrap_or_default();
-        assert_eq!(
-            (answer["rsvp"].clone(), answer["attendees"].clone()),
-            (json!(true), json!(1))
-        );
+        let answer: Event = dto::json_with(app.rsvp(&member, &id).await, StatusCode::OK).await;
+        assert_eq!((answer.rsvp, answer.attendees), (true, 1));
     }
     let withdrawn = app
         .request(
@@ -430,16 +412,12 @@ async fn themes_are_listed_only_for_spaces_the_caller_may_read() {
             .await;
         assert_eq!(created.status(), StatusCode::CREATED);
     }
-    let listed: Value = app
-        .get("/api/v1/themes", Some(&member.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let titles: Vec<&str> = listed["items"]
-        .as_array()
-        .map(|items| items.iter().filter_map(|t| t["title"].as_str()).collect())
-        .unwrap_or_default();
+    let listed: Page<Theme> = dto::json_with(
+        app.get("/api/v1/themes", Some(&member.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let titles: Vec<&str> = listed.items.iter().map(|t| t.title.as_str()).collect();
     assert_eq!(titles, vec!["Open theme"]);
     let duplicate = app
         .post(
@@ -449,7 +427,7 @@ async fn themes_are_listed_only_for_spaces_the_caller_may_read() {
         )
         .await;
     assert_eq!(
-        problem(duplicate, StatusCode::CONFLICT).await["type"],
+        problem(duplicate, StatusCode::CONFLICT).await.kind,
         "theme-exists"
     );
 }
@@ -466,7 +444,7 @@ async fn reminders_are_queued_once_a_day_and_an_hour_before_unless_turned_off() 
         single_event(&app, "lobby-members", "Reminded", 48),
     )
     .await;
-    let id = event["id"].as_str().unwrap_or_default().to_owned();
+    let id = event.id;
     for member in [&wants, &opted_out] {
         assert_eq!(app.rsvp(member, &id).await.status(), StatusCode::OK);
     }
@@ -519,7 +497,7 @@ async fn reminders_are_queued_once_a_day_and_an_hour_before_unless_turned_off() 
         let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
         let count = |conn: &mut praxis_persistence::DbConnection, email: &str| {
             praxis_persistence::outbox::for_recipient(conn, email)
-                .unwrap_or_default()
+                .unwrap_or_else(|e| panic!("outbox for {email}: {e}"))
                 .iter()
                 .filter(|m| m.kind == "event_reminder")
                 .count()
@@ -545,7 +523,7 @@ async fn an_occurrence_moves_at_most_seven_days_so_it_never_drops_out_of_lists()
         "recurrence": {"frequency": "weekly", "by_weekday": ["mo"], "count": 4, "time_zone": "UTC"},
     });
     let first = create_event(&app, &host, body).await;
-    let series_id = first["series_id"].as_str().unwrap_or_default().to_owned();
+    let series_id = first.series_id.expect("a series");
     let far = app
         .patch(
             &format!("/api/v1/admin/events/{series_id}@20270308T150000Z"),
@@ -554,5 +532,5 @@ async fn an_occurrence_moves_at_most_seven_days_so_it_never_drops_out_of_lists()
         )
         .await;
     let body = problem(far, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "starts_at");
+    assert_eq!(body.fields(), ["starts_at"]);
 }

@@ -1,13 +1,28 @@
 //! The feed and following (DOMAIN.md "Terms and confidentiality"): what a member follows and may
 //! read now, newest first; nothing from a space they may not read.
 
-use crate::discussion_helpers::id;
-use crate::helpers::{problem, spawn_app};
+use crate::dto::{self, Page, Post, Subscription, Topic};
+use crate::helpers::{problem, spawn_app, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-fn ids(items: &[Value]) -> Vec<String> {
-    items.iter().map(id).collect()
+fn ids(items: &[Post]) -> Vec<String> {
+    items.iter().map(|p| p.id.clone()).collect()
+}
+
+async fn feed(app: &TestApp, token: Option<&str>) -> Vec<Post> {
+    app.items("/api/v1/feed", token).await
+}
+
+/// Whether the caller follows the topic; fails the test when the topic is not listed.
+async fn following(app: &TestApp, token: Option<&str>, slug: &str) -> bool {
+    let topics: Vec<Topic> =
+        dto::json_with(app.get("/api/v1/topics", token).await, StatusCode::OK).await;
+    topics
+        .iter()
+        .find(|t| t.slug == slug)
+        .unwrap_or_else(|| panic!("topic {slug} is listed: {topics:?}"))
+        .following
 }
 
 #[tokio::test]
@@ -22,19 +37,8 @@ async fn the_feed_shows_followed_spaces_and_topics_newest_first_and_only_what_is
     ] {
         assert_eq!(app.put(path, token).await.status(), StatusCode::NO_CONTENT);
     }
-    let topics: Value = app
-        .get("/api/v1/topics", token)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let consent = topics
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| t["slug"] == "consent");
-    assert_eq!(consent.map(|t| t["following"].clone()), Some(json!(true)));
+    assert!(following(&app, token, "consent").await);
+    assert!(!following(&app, token, "drivers").await);
     let in_lounge = app.write_post(&other, "pro-lounge", "Lounge", &[]).await;
     app.clock.advance(chrono::Duration::seconds(1));
     let unrelated = app
@@ -44,25 +48,23 @@ async fn the_feed_shows_followed_spaces_and_topics_newest_first_and_only_what_is
     let by_topic = app
         .write_post(&other, "lobby", "Consent", &["consent"])
         .await;
-    let feed = app.items("/api/v1/feed", token).await;
-    assert_eq!(ids(&feed), vec![id(&by_topic), id(&in_lounge)]);
-    assert!(!ids(&feed).contains(&id(&unrelated)));
+    let items = feed(&app, token).await;
+    assert_eq!(ids(&items), vec![by_topic.id.clone(), in_lounge.id.clone()]);
+    assert!(!ids(&items).contains(&unrelated.id));
 
-    let sub = app
-        .items("/api/v1/subscriptions", token)
-        .await
-        .first()
-        .cloned()
-        .unwrap_or_default();
-    app.post(
-        &format!("/api/v1/subscriptions/{}/cancel", id(&sub)),
-        token,
-        &json!({}),
-    )
-    .await;
+    let subs: Vec<Subscription> = app.items("/api/v1/subscriptions", token).await;
+    let sub = subs.first().expect("the PRO subscription");
+    let cancelled = app
+        .post(
+            &format!("/api/v1/subscriptions/{}/cancel", sub.id),
+            token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
     assert_eq!(
-        ids(&app.items("/api/v1/feed", token).await),
-        vec![id(&by_topic)],
+        ids(&feed(&app, token).await),
+        vec![by_topic.id.clone()],
         "the lounge leaves the feed at once"
     );
     assert_eq!(
@@ -129,18 +131,16 @@ async fn feed_items_and_topic_attachments_never_reach_outsiders() {
         .await;
     let public = app.write_post(&pro, "lobby", "Public", &["consent"]).await;
     for member in &members {
-        let feed = ids(&app.items("/api/v1/feed", Some(&member.access_token)).await);
-        assert_eq!(feed, vec![id(&public)], "{}", member.email);
+        let theirs = ids(&feed(&app, Some(&member.access_token)).await);
+        assert_eq!(theirs, vec![public.id.clone()], "{}", member.email);
     }
-    let admin_feed = ids(&app.items("/api/v1/feed", Some(&admin.access_token)).await);
-    assert!(admin_feed.contains(&id(&public)) && admin_feed.contains(&id(&secret)));
+    let admin_feed = ids(&feed(&app, Some(&admin.access_token)).await);
+    assert!(admin_feed.contains(&public.id) && admin_feed.contains(&secret.id));
     assert!(
-        !admin_feed.contains(&id(&sealed)),
+        !admin_feed.contains(&sealed.id),
         "admins never read a sealed room"
     );
-    let participant_feed = app
-        .items("/api/v1/feed", Some(&participant.access_token))
-        .await;
+    let participant_feed = feed(&app, Some(&participant.access_token)).await;
     assert!(
         participant_feed.is_empty(),
         "following nothing, a feed is empty"
@@ -157,23 +157,24 @@ async fn the_feed_pages_by_cursor_without_duplicates() {
         app.write_post(&writer, "lobby", &format!("P{i}"), &[])
             .await;
     }
-    let first: Value = app
-        .get("/api/v1/feed", Some(&reader.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let cursor = first["next_cursor"].as_str().unwrap_or_default().to_owned();
-    let second = app
-        .items(
+    let first: Page<Post> = dto::json_with(
+        app.get("/api/v1/feed", Some(&reader.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let cursor = first.next_cursor.expect("a second page");
+    let second: Page<Post> = dto::json_with(
+        app.get(
             &format!("/api/v1/feed?cursor={cursor}"),
             Some(&reader.access_token),
         )
-        .await;
-    let mut all = ids(first["items"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default());
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(second.next_cursor, None, "two pages only");
+    let second = second.items;
+    let mut all = ids(&first.items);
     assert_eq!((all.len(), second.len()), (20, 5));
     all.extend(ids(&second));
     all.sort();
@@ -206,20 +207,5 @@ async fn hosts_define_topics_members_then_follow() {
         )
         .await;
     assert!(follow.status().is_success());
-    let topics: serde_json::Value = app
-        .get("/api/v1/topics", Some(&member.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let followed = topics
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| t["slug"] == "retrospectives");
-    assert_eq!(
-        followed.map(|t| t["following"].clone()),
-        Some(serde_json::json!(true))
-    );
+    assert!(following(&app, Some(&member.access_token), "retrospectives").await);
 }

@@ -2,6 +2,7 @@
 //! SQLite file, or with `PRAXIS_TEST_BACKEND=postgres` a fresh PostgreSQL database cloned from a
 //! migrated template and dropped when the test ends.
 
+use crate::dto::{self, Me, Problem, Terms, Tokens};
 use chrono::Utc;
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
 use praxis_api::clock::ManualClock;
@@ -56,7 +57,7 @@ fn template_name() -> String {
     let mut hasher = Sha256::new();
     for file in files {
         hasher.update(file.to_string_lossy().as_bytes());
-        hasher.update(std::fs::read(&file).unwrap_or_default());
+        hasher.update(std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())));
     }
     format!("praxis_tpl_{}", &hex::encode(hasher.finalize())[..16])
 }
@@ -89,7 +90,7 @@ fn create_postgres_database() -> String {
         "SELECT datname::text AS datname FROM pg_database WHERE datname = '{template}'"
     ))
     .load(&mut admin)
-    .unwrap_or_default();
+    .unwrap_or_else(|e| panic!("look up the template database: {e}"));
     if exists.is_empty() {
         diesel::sql_query(format!("CREATE DATABASE {template}"))
             .execute(&mut admin)
@@ -293,7 +294,7 @@ impl TestApp {
     }
 
     /// Registers an account with [`PASSWORD`].
-    pub async fn register(&self, email: &str) -> Value {
+    pub async fn register(&self, email: &str) -> Me {
         let response = self
             .post(
                 "/api/v1/auth/register",
@@ -301,8 +302,10 @@ impl TestApp {
                 &json!({"email": email, "password": PASSWORD, "display_name": "Test Member"}),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED, "register {email}");
-        response.json().await.unwrap_or_default()
+        let me: Me = dto::json_with(response, StatusCode::CREATED).await;
+        // Addresses are stored trimmed and lower-cased.
+        assert_eq!(me.email, email.trim().to_lowercase(), "register {email}");
+        me
     }
 
     pub async fn login(&self, email: &str) -> Session {
@@ -313,22 +316,18 @@ impl TestApp {
                 &json!({"email": email, "password": PASSWORD}),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::OK, "login {email}");
-        let body: Value = response.json().await.unwrap_or_default();
-        let me: Value = self
-            .get("/api/v1/me", body["access_token"].as_str())
-            .await
-            .json()
-            .await
-            .unwrap_or_default();
+        let tokens: Tokens = dto::json_with(response, StatusCode::OK).await;
+        let me: Me = dto::json_with(
+            self.get("/api/v1/me", Some(&tokens.access_token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(me.email, email.trim().to_lowercase(), "login {email}");
         Session {
-            user_id: me["id"].as_str().unwrap_or_default().to_owned(),
+            user_id: me.id,
             email: email.to_owned(),
-            access_token: body["access_token"].as_str().unwrap_or_default().to_owned(),
-            refresh_token: body["refresh_token"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
         }
     }
 
@@ -348,20 +347,17 @@ impl TestApp {
 
     /// Accepts the current version of the terms.
     pub async fn accept_terms(&self, session: &Session) {
-        let current: Value = self
-            .get("/api/v1/terms", None)
-            .await
-            .json()
-            .await
-            .unwrap_or_default();
+        let current: Terms =
+            dto::json_with(self.get("/api/v1/terms", None).await, StatusCode::OK).await;
         let accepted = self
             .post(
                 "/api/v1/me/terms-acceptances",
                 Some(&session.access_token),
-                &json!({"version": current["version"]}),
+                &json!({"version": current.version}),
             )
             .await;
-        assert_eq!(accepted.status(), StatusCode::CREATED, "accept terms");
+        let accepted: dto::Acceptance = dto::json_with(accepted, StatusCode::CREATED).await;
+        assert_eq!(accepted.version, current.version, "accept terms");
     }
 
     pub async fn grant(&self, user_id: &str, role: Role) {
@@ -400,27 +396,30 @@ impl TestApp {
             let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
             praxis_persistence::settings::get(&mut conn, "jwt_secret")
                 .unwrap_or_else(|e| panic!("{e}"))
-                .unwrap_or_default()
+                .unwrap_or_else(|| panic!("no jwt_secret setting in the database"))
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
-/// Reads a problem response, checking it is `application/problem+json` with the given status.
-pub async fn problem(response: Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
+/// Reads a problem response, checking it is `application/problem+json` with the given status
+/// and every member a problem must have.
+pub async fn problem(response: Response, status: StatusCode) -> Problem {
     let content_type = response
         .headers()
         .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert_eq!(content_type, "application/problem+json");
-    let body: Value = response.json().await.unwrap_or_default();
-    assert_eq!(body["status"], status.as_u16());
+        .map(|v| {
+            v.to_str()
+                .unwrap_or_else(|e| panic!("content-type is not text: {e}"))
+                .to_owned()
+        })
+        .unwrap_or_else(|| panic!("a problem response has a content-type"));
+    let body: Problem = dto::json_with(response, status).await;
+    assert_eq!(content_type, "application/problem+json", "{body}");
+    assert_eq!(body.status, status.as_u16(), "{body}");
     assert!(
-        body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
+        !body.kind.is_empty() && !body.title.is_empty() && !body.detail.is_empty(),
         "{body}"
     );
     body

@@ -90,7 +90,7 @@ async fn plan_catalogue_supports_if_none_match() {
         .headers()
         .get("etag")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+        .expect("the header")
         .to_owned();
     assert!(etag.starts_with('"'));
     let again = app
@@ -120,7 +120,7 @@ async fn health_ready_and_metrics() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(ready["status"], "ready");
     app.get("/api/v1/plans", None).await;
     let metrics = app
@@ -128,7 +128,7 @@ async fn health_ready_and_metrics() {
         .await
         .text()
         .await
-        .unwrap_or_default();
+        .expect("a body");
     assert!(
         metrics.contains(
             r#"praxis_http_requests_total{method="GET",route="/api/v1/plans",status="200"}"#
@@ -153,13 +153,13 @@ async fn swagger_ui_is_served_from_vendored_assets() {
         .headers()
         .get("content-security-policy")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+        .expect("the header")
         .to_owned();
     assert!(
         csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
         "{csp}"
     );
-    assert!(page.text().await.unwrap_or_default().contains("swagger-ui"));
+    assert!(page.text().await.expect("a body").contains("swagger-ui"));
     let bundle = app.get("/swagger-ui/swagger-ui-bundle.js", None).await;
     assert_eq!(bundle.status(), StatusCode::OK);
     let initializer = app
@@ -167,6 +167,6 @@ async fn swagger_ui_is_served_from_vendored_assets() {
         .await
         .text()
         .await
-        .unwrap_or_default();
+        .expect("a body");
     assert!(initializer.contains("/api-docs/openapi.json"));
 }

@@ -1,5 +1,6 @@
 //! The customer hub: magic links by email, hub sessions, billing address and invoices.
 
+use crate::dto::{self, BillingAddress, HubSession, Invoice, Me, Money, Page};
 use crate::helpers::{problem, spawn_app, spawn_app_with, TestApp};
 use crate::mail_support::{message_text, SmtpSink};
 use chrono::{Duration, NaiveDateTime, Utc};
@@ -29,7 +30,7 @@ pub async fn emailed_token(app: &TestApp, email: &str) -> String {
     assert_eq!(ask_link(app, email).await.status(), StatusCode::ACCEPTED);
     assert_eq!(app.deliver_mail().await, 1);
     let files = app.mail_files();
-    let message = files.last().cloned().unwrap_or_default();
+    let message = files.last().cloned().expect("the magic-link message");
     magic_link_token(&message).unwrap_or_else(|| panic!("no link in {message}"))
 }
 
@@ -41,21 +42,15 @@ pub async fn open_session(app: &TestApp, token: &str) -> reqwest::Response {
 /// A member signed in to the hub: (user id, hub token).
 pub async fn hub_member(app: &TestApp) -> (String, String) {
     let session = app.member().await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&session.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let token = emailed_token(app, me["email"].as_str().unwrap_or_default()).await;
-    let body: Value = open_session(app, &token)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let hub_token = body["hub_token"].as_str().unwrap_or_default().to_owned();
-    assert!(!hub_token.is_empty(), "{body}");
-    (session.user_id, hub_token)
+    let me: Me = dto::json_with(
+        app.get("/api/v1/me", Some(&session.access_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let token = emailed_token(app, &me.email).await;
+    let body: HubSession = dto::json_with(open_session(app, &token).await, StatusCode::OK).await;
+    assert!(!body.hub_token.is_empty(), "{body:?}");
+    (session.user_id, body.hub_token)
 }
 
 #[tokio::test]
@@ -64,7 +59,7 @@ async fn magic_link_answers_the_same_for_unknown_email_and_sends_nothing() {
     app.register("ana@example.org").await;
     let unknown = ask_link(&app, "nobody@example.org").await;
     assert_eq!(unknown.status(), StatusCode::ACCEPTED);
-    let unknown: Value = unknown.json().await.unwrap_or_default();
+    let unknown: Value = unknown.json().await.expect("a JSON body");
     assert!(app.outbox_for("nobody@example.org").await.is_empty());
     assert_eq!(app.outbox_count().await, 0);
     assert_eq!(app.deliver_mail().await, 0);
@@ -72,7 +67,7 @@ async fn magic_link_answers_the_same_for_unknown_email_and_sends_nothing() {
 
     let known = ask_link(&app, "Ana@Example.org").await;
     assert_eq!(known.status(), StatusCode::ACCEPTED);
-    let known: Value = known.json().await.unwrap_or_default();
+    let known: Value = known.json().await.expect("a JSON body");
     assert_eq!(known, unknown);
     assert_eq!(app.outbox_for("ana@example.org").await.len(), 1);
 }
@@ -99,17 +94,17 @@ async fn magic_link_is_mailed_over_smtp_and_works_only_once() {
         message_text(message).contains("https://praxis.example/hub?token="),
         "{message}"
     );
-    let token = magic_link_token(message).unwrap_or_default();
+    let token = magic_link_token(message).expect("a link in the message");
     let rows = app.outbox_for("ana@example.org").await;
     assert!(rows[0].sent_at.is_some());
     assert_eq!(rows[0].kind, "magic_link");
 
     let first = open_session(&app, &token).await;
-    assert_eq!(first.status(), StatusCode::OK);
-    let body: Value = first.json().await.unwrap_or_default();
-    assert_eq!(body["expires_in"], 1800);
+    let body: HubSession = dto::json_with(first, StatusCode::OK).await;
+    assert_eq!(body.expires_in, 1800);
+    assert_eq!(body.token_type, "Bearer");
     let again = problem(open_session(&app, &token).await, StatusCode::UNAUTHORIZED).await;
-    assert_eq!(again["type"], "invalid-magic-link");
+    assert_eq!(again.kind, "invalid-magic-link");
 }
 
 #[tokio::test]
@@ -119,13 +114,13 @@ async fn magic_link_expires_after_15_minutes() {
     let token = emailed_token(&app, "ana@example.org").await;
     app.clock.advance(Duration::minutes(16));
     let body = problem(open_session(&app, &token).await, StatusCode::UNAUTHORIZED).await;
-    assert_eq!(body["type"], "invalid-magic-link");
+    assert_eq!(body.kind, "invalid-magic-link");
     let unknown = problem(
         open_session(&app, "not-a-token").await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
-    assert_eq!(unknown["type"], "invalid-magic-link");
+    assert_eq!(unknown.kind, "invalid-magic-link");
 }
 
 #[tokio::test]
@@ -144,13 +139,13 @@ async fn hub_token_is_refused_by_the_api_and_access_token_by_the_hub() {
         StatusCode::UNAUTHORIZED,
     )
     .await;
-    assert_eq!(refused["type"], "invalid-hub-token");
+    assert_eq!(refused.kind, "invalid-hub-token");
     let missing = problem(
         app.get("/api/v1/hub/invoices", None).await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
-    assert_eq!(missing["type"], "hub-authentication-required");
+    assert_eq!(missing.kind, "hub-authentication-required");
 }
 
 #[tokio::test]
@@ -183,7 +178,7 @@ async fn magic_link_requests_are_rate_limited_per_email_known_or_not() {
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or_default();
+        .expect("a numeric retry-after");
     assert!(retry_after > 0);
     problem(limited, StatusCode::TOO_MANY_REQUESTS).await;
     assert_eq!(
@@ -214,7 +209,7 @@ async fn magic_link_needs_a_well_formed_email() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(body["errors"][0]["field"], "email");
+    assert_eq!(body.fields()[0], "email");
 }
 
 fn address() -> Value {
@@ -232,7 +227,7 @@ async fn billing_address_is_validated_naming_every_field_and_nothing_is_stored()
         StatusCode::NOT_FOUND,
     )
     .await;
-    assert_eq!(none["type"], "not-found");
+    assert_eq!(none.kind, "not-found");
     let invalid = json!({"name": "", "line1": "x".repeat(201), "city": "Madrid",
         "postal_code": "123456789012345678901", "country": "XX", "vat_id": "E1"});
     let body = problem(
@@ -246,13 +241,7 @@ async fn billing_address_is_validated_naming_every_field_and_nothing_is_stored()
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    let mut fields: Vec<String> = body["errors"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-        .collect();
+    let mut fields = body.fields();
     fields.sort();
     assert_eq!(
         fields,
@@ -269,7 +258,7 @@ async fn billing_address_is_validated_naming_every_field_and_nothing_is_stored()
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(missing["errors"][0]["field"], "line1");
+    assert_eq!(missing.fields()[0], "line1");
     problem(
         app.get("/api/v1/hub/billing-address", Some(&hub_token))
             .await,
@@ -290,16 +279,15 @@ async fn billing_address_round_trips_and_replaces_the_previous_one() {
             Some(&address()),
         )
         .await;
-    assert_eq!(put.status(), StatusCode::OK);
-    let stored: Value = put.json().await.unwrap_or_default();
-    assert_eq!(stored["country"], "ES");
-    assert_eq!(stored["vat_id"], "ESB12345678");
-    let got: Value = app
-        .get("/api/v1/hub/billing-address", Some(&hub_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let stored: BillingAddress = dto::json_with(put, StatusCode::OK).await;
+    assert_eq!(stored.country, "ES");
+    assert_eq!(stored.vat_id.as_deref(), Some("ESB12345678"));
+    let got: BillingAddress = dto::json_with(
+        app.get("/api/v1/hub/billing-address", Some(&hub_token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(got, stored);
 
     let changed = json!({"name": "Ana Pérez SL", "line1": "Gran Vía 2", "city": "Madrid",
@@ -313,12 +301,12 @@ async fn billing_address_round_trips_and_replaces_the_previous_one() {
         )
         .await;
     assert_eq!(put.status(), StatusCode::OK);
-    let got: Value = app
-        .get("/api/v1/hub/billing-address", Some(&hub_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let got: Value = dto::json_with(
+        app.get("/api/v1/hub/billing-address", Some(&hub_token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(got, changed);
 }
 
@@ -408,51 +396,43 @@ async fn hub_invoices_are_listed_newest_first_in_keyset_pages() {
     let (other_id, _) = hub_member(&app).await;
     insert_invoices(&app, &other_id, vec![start], 100).await;
 
-    let first: Value = app
-        .get("/api/v1/hub/invoices?limit=2", Some(&hub_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let numbers = |page: &Value| -> Vec<String> {
-        page["items"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|i| i["number"].as_str().unwrap_or_default().to_owned())
-            .collect()
+    let first: Page<Invoice> = dto::json_with(
+        app.get("/api/v1/hub/invoices?limit=2", Some(&hub_token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let numbers = |page: &Page<Invoice>| -> Vec<String> {
+        page.items.iter().map(|i| i.number.clone()).collect()
+    };
+    let eur = |amount| Money {
+        amount,
+        currency: "EUR".to_owned(),
     };
     assert_eq!(numbers(&first), vec!["2026-000003", "2026-000002"]);
-    assert_eq!(
-        first["items"][0]["amount"],
-        json!({"amount": 1500, "currency": "EUR"})
-    );
-    assert_eq!(first["items"][0]["billing_address"], Value::Null);
-    let cursor = first["next_cursor"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(first.items[0].amount, eur(1500));
+    assert!(first.items[0].billing_address.is_none());
+    let cursor = first.next_cursor.clone().expect("next_cursor");
     assert!(!cursor.is_empty());
 
-    let second: Value = app
-        .get(
+    let second: Page<Invoice> = dto::json_with(
+        app.get(
             &format!("/api/v1/hub/invoices?limit=2&cursor={cursor}"),
             Some(&hub_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(numbers(&second), vec!["2026-000001"]);
-    assert_eq!(second["next_cursor"], Value::Null);
-    let oldest = &second["items"][0];
+    assert_eq!(second.next_cursor, None);
+    let oldest = &second.items[0];
+    assert_eq!(oldest.refunded, eur(500));
+    assert_eq!(oldest.credit_applied, eur(0));
     assert_eq!(
-        oldest["refunded"],
-        json!({"amount": 500, "currency": "EUR"})
+        oldest.billing_address.as_ref().map(|a| a.country.as_str()),
+        Some("ES")
     );
-    assert_eq!(
-        oldest["credit_applied"],
-        json!({"amount": 0, "currency": "EUR"})
-    );
-    assert_eq!(oldest["billing_address"]["country"], "ES");
 
     let bad = problem(
         app.get("/api/v1/hub/invoices?limit=500", Some(&hub_token))
@@ -460,5 +440,5 @@ async fn hub_invoices_are_listed_newest_first_in_keyset_pages() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(bad["errors"][0]["field"], "limit");
+    assert_eq!(bad.fields()[0], "limit");
 }

@@ -1,6 +1,7 @@
 //! The customer hub acting on billing: the invoice carries the billing address of its day, and
 //! the hub can cancel and ask for a refund for its own account only.
 
+use crate::dto::{self, Invoice, Page, RefundRequest, Subscription};
 use crate::helpers::{problem, spawn_app};
 use crate::hub::{emailed_token, open_session};
 use reqwest::StatusCode;
@@ -27,8 +28,8 @@ async fn hub_shows_invoices_with_the_address_of_their_day_and_cancels_and_asks_f
         .await
         .json()
         .await
-        .unwrap_or_default();
-    let hub_token = session["hub_token"].as_str().unwrap_or_default().to_owned();
+        .expect("a JSON body");
+    let hub_token = session["hub_token"].as_str().expect("hub_token").to_owned();
     let address = json!({"name": "Ana Pérez", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES", "vat_id": "ESX1234567X"});
     let put = hub_request(
         &app,
@@ -52,48 +53,49 @@ async fn hub_shows_invoices_with_the_address_of_their_day_and_cancels_and_asks_f
         Some(&moved),
     )
     .await;
-    let invoices: Value = hub_request(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/hub/invoices",
-        &hub_token,
-        None,
+    let invoices: Page<Invoice> = dto::json_with(
+        hub_request(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/hub/invoices",
+            &hub_token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
     )
-    .await
-    .json()
-    .await
-    .unwrap_or_default();
-    let invoice = &invoices["items"][0];
+    .await;
+    assert_eq!(invoices.items.len(), 1, "only this account's invoices");
+    let invoice = &invoices.items[0];
+    assert_eq!(invoice.amount.amount, 25000);
+    assert_eq!(invoice.amount.currency, "EUR");
     assert_eq!(
-        invoice["amount"],
-        json!({"amount": 25000, "currency": "EUR"})
-    );
-    assert_eq!(invoice["billing_address"]["city"], "Madrid");
-    assert_eq!(
-        invoices["items"].as_array().map(Vec::len),
-        Some(1),
-        "only this account's invoices"
+        invoice.billing_address.as_ref().map(|a| a.city.as_str()),
+        Some("Madrid")
     );
 
-    let subs: Value = hub_request(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/hub/subscriptions",
-        &hub_token,
-        None,
+    let subs: Page<Subscription> = dto::json_with(
+        hub_request(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/hub/subscriptions",
+            &hub_token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
     )
-    .await
-    .json()
-    .await
-    .unwrap_or_default();
-    assert_eq!(subs["items"][0]["id"], sub["id"]);
+    .await;
+    let sub_ids: Vec<&str> = subs.items.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        sub_ids,
+        [sub.id.as_str()],
+        "only this account's subscriptions"
+    );
     let foreign = hub_request(
         &app,
         reqwest::Method::POST,
-        &format!(
-            "/api/v1/hub/subscriptions/{}/cancel",
-            other_sub["id"].as_str().unwrap_or_default()
-        ),
+        &format!("/api/v1/hub/subscriptions/{}/cancel", &other_sub.id),
         &hub_token,
         Some(&json!({})),
     )
@@ -104,7 +106,7 @@ async fn hub_shows_invoices_with_the_address_of_their_day_and_cancels_and_asks_f
         reqwest::Method::POST,
         "/api/v1/hub/refund-requests",
         &hub_token,
-        Some(&json!({"subscription_id": other_sub["id"], "message": "mine?"})),
+        Some(&json!({"subscription_id": other_sub.id, "message": "mine?"})),
     )
     .await;
     problem(foreign_refund, StatusCode::NOT_FOUND).await;
@@ -112,10 +114,7 @@ async fn hub_shows_invoices_with_the_address_of_their_day_and_cancels_and_asks_f
     let cancelled = hub_request(
         &app,
         reqwest::Method::POST,
-        &format!(
-            "/api/v1/hub/subscriptions/{}/cancel",
-            sub["id"].as_str().unwrap_or_default()
-        ),
+        &format!("/api/v1/hub/subscriptions/{}/cancel", &sub.id),
         &hub_token,
         Some(&json!({})),
     )
@@ -127,12 +126,12 @@ async fn hub_shows_invoices_with_the_address_of_their_day_and_cancels_and_asks_f
         reqwest::Method::POST,
         "/api/v1/hub/refund-requests",
         &hub_token,
-        Some(&json!({"subscription_id": sub["id"], "message": "Cancelled via the hub."})),
+        Some(&json!({"subscription_id": sub.id, "message": "Cancelled via the hub."})),
     )
     .await;
-    assert_eq!(refund.status(), StatusCode::CREATED);
-    let refund: Value = refund.json().await.unwrap_or_default();
-    assert_eq!(refund["quote"]["rule"], "yearly_full_months");
+    let refund: RefundRequest = dto::json_with(refund, StatusCode::CREATED).await;
+    assert_eq!(refund.subscription_id, sub.id);
+    assert_eq!(refund.quote.rule, "yearly_full_months");
     // The member's API token does not open the hub.
     let api_token = hub_request(
         &app,

@@ -1,5 +1,7 @@
 //! The integration suite: one binary, a module per resource. Every test gets its own app and
 //! database, so tests run in parallel on SQLite (`make test`) and PostgreSQL (`make test-pg`).
+// A test that cannot read what it expects should fail loudly, so tests may `expect` and `unwrap`.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod applications;
 mod assignments;
@@ -8,6 +10,7 @@ mod auth;
 mod billing_helpers;
 mod calendar;
 mod discussion_helpers;
+mod dto;
 mod errors;
 mod events;
 mod feed;

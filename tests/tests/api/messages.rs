@@ -1,9 +1,9 @@
 //! Direct messages: readable only by participants, and blocking.
 
+use crate::dto::{self, Conversation, Message, Page};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
-use crate::social_helpers::items;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 async fn start(app: &TestApp, from: &Session, to: &[&Session], body: &str) -> reqwest::Response {
     let ids: Vec<&str> = to.iter().map(|s| s.user_id.as_str()).collect();
@@ -24,8 +24,21 @@ async fn send(app: &TestApp, from: &Session, conversation: &str, body: &str) -> 
     .await
 }
 
-async fn json(response: reqwest::Response) -> Value {
-    response.json().await.unwrap_or_default()
+/// Starts a conversation that must be created.
+async fn started(app: &TestApp, from: &Session, to: &[&Session], body: &str) -> Conversation {
+    let conversation: Conversation =
+        dto::json_with(start(app, from, to, body).await, StatusCode::CREATED).await;
+    assert_eq!(
+        conversation.participants.len(),
+        to.len() + 1,
+        "{conversation:?}"
+    );
+    conversation
+}
+
+/// A page of the caller's conversations, or of a conversation's messages: must answer 200.
+async fn page<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str, who: &Session) -> Page<T> {
+    dto::json_with(app.get(path, Some(&who.access_token)).await, StatusCode::OK).await
 }
 
 #[tokio::test]
@@ -33,37 +46,33 @@ async fn a_conversation_is_readable_only_by_its_participants_not_even_by_admins(
     let app = spawn_app().await;
     let (alice, bob, outsider) = (app.member().await, app.member().await, app.member().await);
     let admin = app.as_admin().await;
-    let created = start(&app, &alice, &[&bob], "A secret about the walrus").await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let conversation = json(created).await;
-    let id = conversation["id"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(
-        conversation["participants"].as_array().map(Vec::len),
-        Some(2)
-    );
+    let conversation = started(&app, &alice, &[&bob], "A secret about the walrus").await;
+    let id = conversation.id.clone();
 
     let path = format!("/api/v1/conversations/{id}/messages");
-    let read = json(app.get(&path, Some(&bob.access_token)).await).await;
-    assert_eq!(items(&read)[0]["body"], "A secret about the walrus");
-    assert_eq!(items(&read)[0]["author_id"], alice.user_id);
-    let listed = json(
-        app.get("/api/v1/conversations", Some(&bob.access_token))
-            .await,
-    )
-    .await;
-    assert_eq!(items(&listed).len(), 1);
-    let first = items(&listed)[0].clone();
-    let names: Vec<&str> = first["participants"]
-        .as_array()
-        .map(|p| {
-            p.iter()
-                .filter_map(|x| x["display_name"].as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(
-        names.len(),
-        2,
+    let read: Page<Message> = page(&app, &path, &bob).await;
+    assert_eq!(read.items.len(), 1);
+    assert_eq!(read.items[0].body, "A secret about the walrus");
+    assert_eq!(read.items[0].author_id, alice.user_id);
+    assert_eq!(read.items[0].conversation_id, id);
+    let listed: Page<Conversation> = page(&app, "/api/v1/conversations", &bob).await;
+    assert_eq!(listed.items.len(), 1);
+    let first = &listed.items[0];
+    assert_eq!(first.id, id);
+    let mut who: Vec<&str> = first
+        .participants
+        .iter()
+        .map(|p| p.user_id.as_str())
+        .collect();
+    who.sort_unstable();
+    let mut expected = [alice.user_id.as_str(), bob.user_id.as_str()];
+    expected.sort_unstable();
+    assert_eq!(who, expected);
+    assert!(
+        first
+            .participants
+            .iter()
+            .all(|p| !p.display_name.is_empty()),
         "participants and their names come with the list"
     );
 
@@ -79,13 +88,14 @@ async fn a_conversation_is_readable_only_by_its_participants_not_even_by_admins(
             StatusCode::NOT_FOUND,
         )
         .await;
-        let theirs = json(
-            app.get("/api/v1/conversations", Some(&who.access_token))
-                .await,
-        )
-        .await;
-        assert!(items(&theirs).is_empty(), "{theirs}");
-        assert!(!theirs.to_string().contains("walrus"));
+        let theirs = app
+            .get("/api/v1/conversations", Some(&who.access_token))
+            .await;
+        assert_eq!(theirs.status(), StatusCode::OK);
+        let text = theirs.text().await.expect("the list's body");
+        let theirs: Page<Conversation> = dto::parse(&text, "conversations");
+        assert!(theirs.items.is_empty(), "{text}");
+        assert!(!text.contains("walrus"), "{text}");
     }
     problem(app.get(&path, None).await, StatusCode::UNAUTHORIZED).await;
     problem(
@@ -103,8 +113,9 @@ async fn a_conversation_is_readable_only_by_its_participants_not_even_by_admins(
 async fn nobody_can_start_a_conversation_with_or_write_to_someone_who_blocked_them() {
     let app = spawn_app().await;
     let (alice, bob, carol) = (app.member().await, app.member().await, app.member().await);
-    let conversation = json(start(&app, &alice, &[&bob, &carol], "hello both").await).await;
-    let id = conversation["id"].as_str().unwrap_or_default().to_owned();
+    let id = started(&app, &alice, &[&bob, &carol], "hello both")
+        .await
+        .id;
 
     let blocked = app
         .put(
@@ -130,7 +141,7 @@ async fn nobody_can_start_a_conversation_with_or_write_to_someone_who_blocked_th
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(refused["type"], "blocked");
+    assert_eq!(refused.kind, "blocked");
     assert!(
         !refused.to_string().contains(&bob.user_id),
         "who blocked is not told"
@@ -140,13 +151,13 @@ async fn nobody_can_start_a_conversation_with_or_write_to_someone_who_blocked_th
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(refused["type"], "blocked");
+    assert_eq!(refused.kind, "blocked");
     let refused = problem(
         start(&app, &alice, &[&carol, &bob], "group").await,
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(refused["type"], "blocked");
+    assert_eq!(refused.kind, "blocked");
     assert_eq!(
         start(&app, &alice, &[&carol], "just us").await.status(),
         StatusCode::CREATED,
@@ -209,6 +220,10 @@ async fn starting_a_conversation_needs_current_terms_and_existing_members() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
+    // On SQLite the seeded terms are stamped with the database's wall clock while migrating,
+    // which can be a second after this app's manual clock started; "current" is the one
+    // published last, so publish clearly later, as any real publication would be.
+    app.clock.advance(chrono::Duration::minutes(1));
     let published = app
         .post(
             "/api/v1/admin/terms",
@@ -222,7 +237,7 @@ async fn starting_a_conversation_needs_current_terms_and_existing_members() {
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(refused["type"], "terms-acceptance-required");
+    assert_eq!(refused.kind, "terms-acceptance-required");
     app.accept_terms(&alice).await;
     assert_eq!(
         start(&app, &alice, &[&bob], "hi").await.status(),
@@ -234,8 +249,7 @@ async fn starting_a_conversation_needs_current_terms_and_existing_members() {
 async fn messages_page_newest_first_without_gaps() {
     let app = spawn_app().await;
     let (alice, bob) = (app.member().await, app.member().await);
-    let conversation = json(start(&app, &alice, &[&bob], "m0").await).await;
-    let id = conversation["id"].as_str().unwrap_or_default().to_owned();
+    let id = started(&app, &alice, &[&bob], "m0").await.id;
     for i in 1..25 {
         app.clock.advance(chrono::Duration::milliseconds(1));
         assert_eq!(
@@ -250,14 +264,10 @@ async fn messages_page_newest_first_without_gaps() {
             Some(c) => format!("/api/v1/conversations/{id}/messages?limit=10&cursor={c}"),
             None => format!("/api/v1/conversations/{id}/messages?limit=10"),
         };
-        let page = json(app.get(&path, Some(&alice.access_token)).await).await;
-        seen.extend(
-            items(&page)
-                .iter()
-                .map(|m| m["body"].as_str().unwrap_or_default().to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
+        let page: Page<Message> = page(&app, &path, &alice).await;
+        seen.extend(page.items.into_iter().map(|m| m.body));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
             None => break,
         }
     }

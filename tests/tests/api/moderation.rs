@@ -1,10 +1,10 @@
 //! Host moderation of posts and comments: hide, restore, pin, each in the audit log; hidden
 //! content is 404 to everyone but the hosts who may read its space.
 
-use crate::discussion_helpers::id;
+use crate::dto::{self, AuditEntry, Comment, Post};
 use crate::helpers::{problem, spawn_app};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashSet;
 
 #[tokio::test]
@@ -14,10 +14,11 @@ async fn hosts_hide_restore_and_pin_with_an_audit_entry_and_hidden_posts_are_404
     let admin = app.as_admin().await;
     let author = app.member().await;
     let post = app.write_post(&author, "lobby", "Off topic", &[]).await;
-    let path = format!("/api/v1/posts/{}", id(&post));
+    let other = app.write_post(&author, "lobby", "On topic", &[]).await;
+    let path = format!("/api/v1/posts/{}", post.id);
     let by_member = app
         .post(
-            &format!("/api/v1/admin/posts/{}/hide", id(&post)),
+            &format!("/api/v1/admin/posts/{}/hide", post.id),
             Some(&author.access_token),
             &json!({}),
         )
@@ -26,7 +27,7 @@ async fn hosts_hide_restore_and_pin_with_an_audit_entry_and_hidden_posts_are_404
     for action in ["hide", "pin"] {
         let r = app
             .post(
-                &format!("/api/v1/admin/posts/{}/{action}", id(&post)),
+                &format!("/api/v1/admin/posts/{}/{action}", post.id),
                 Some(&host.access_token),
                 &json!({}),
             )
@@ -35,44 +36,43 @@ async fn hosts_hide_restore_and_pin_with_an_audit_entry_and_hidden_posts_are_404
     }
     for token in [None, Some(author.access_token.as_str())] {
         problem(app.get(&path, token).await, StatusCode::NOT_FOUND).await;
-        assert!(app
-            .items("/api/v1/spaces/lobby/posts", token)
-            .await
-            .is_empty());
+        let listed: Vec<Post> = app.items("/api/v1/spaces/lobby/posts", token).await;
+        let ids: Vec<&str> = listed.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, [other.id.as_str()], "only the hidden post is gone");
     }
-    let as_host: Value = app
-        .get(&path, Some(&host.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(as_host["status"], "hidden");
-    assert_eq!(as_host["pinned"], true);
-    app.post(
-        &format!("/api/v1/admin/posts/{}/restore", id(&post)),
-        Some(&host.access_token),
-        &json!({}),
+    let as_host: Post = dto::json_with(
+        app.get(&path, Some(&host.access_token)).await,
+        StatusCode::OK,
     )
     .await;
+    assert_eq!(as_host.status, "hidden");
+    assert!(as_host.pinned);
+    let restored = app
+        .post(
+            &format!("/api/v1/admin/posts/{}/restore", post.id),
+            Some(&host.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(restored.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get(&path, None).await.status(), StatusCode::OK);
-    let comment = app.write_comment(&author, &id(&post), "rude", None).await;
-    app.post(
-        &format!("/api/v1/admin/comments/{}/hide", id(&comment)),
-        Some(&host.access_token),
-        &json!({}),
-    )
-    .await;
-    assert!(app
-        .items(&format!("{path}/comments"), None)
-        .await
-        .is_empty());
-    let log = app
+    let comment = app.write_comment(&author, &post.id, "rude", None).await;
+    let kind = app.write_comment(&author, &post.id, "kind", None).await;
+    let hidden = app
+        .post(
+            &format!("/api/v1/admin/comments/{}/hide", comment.id),
+            Some(&host.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NO_CONTENT);
+    let comments: Vec<Comment> = app.items(&format!("{path}/comments"), None).await;
+    let ids: Vec<&str> = comments.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [kind.id.as_str()], "only the hidden comment is gone");
+    let log: Vec<AuditEntry> = app
         .items("/api/v1/admin/audit-log", Some(&admin.access_token))
         .await;
-    let actions: HashSet<String> = log
-        .iter()
-        .filter_map(|e| e["action"].as_str().map(str::to_owned))
-        .collect();
+    let actions: HashSet<String> = log.into_iter().map(|e| e.action).collect();
     for action in [
         "post.hidden",
         "post.pinned",

@@ -1,16 +1,21 @@
 //! Notifications: replies, `@[member-id]` mentions and new posts in what you follow, never to
 //! the author, per-space levels, and only about content the member may still read.
 
-use crate::discussion_helpers::id;
+use crate::dto::{self, Notification, Post, Subscription};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-async fn kinds(app: &TestApp, member: &Session) -> Vec<String> {
+async fn notifications(app: &TestApp, member: &Session) -> Vec<Notification> {
     app.items("/api/v1/notifications", Some(&member.access_token))
         .await
-        .iter()
-        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+}
+
+async fn kinds(app: &TestApp, member: &Session) -> Vec<String> {
+    notifications(app, member)
+        .await
+        .into_iter()
+        .map(|n| n.kind)
         .collect()
 }
 
@@ -31,26 +36,25 @@ async fn replies_mentions_and_new_posts_notify_everyone_but_the_author() {
             &json!({"kind": "question", "title": "Q", "body": body}),
         )
         .await;
-    let post: Value = post.json().await.unwrap_or_default();
+    let post: Post = dto::json_with(post, StatusCode::CREATED).await;
     assert_eq!(kinds(&app, &follower).await, vec!["new_post"]);
     assert_eq!(kinds(&app, &mentioned).await, vec!["mention"]);
     assert!(kinds(&app, &author).await.is_empty(), "never the author");
     let comment = app
-        .write_comment(&mentioned, &id(&post), "An answer", None)
+        .write_comment(&mentioned, &post.id, "An answer", None)
         .await;
     assert_eq!(kinds(&app, &author).await, vec!["reply"]);
-    app.write_comment(&author, &id(&post), "Thanks", Some(&id(&comment)))
+    app.write_comment(&author, &post.id, "Thanks", Some(&comment.id))
         .await;
-    let items = app
-        .items("/api/v1/notifications", Some(&mentioned.access_token))
-        .await;
-    assert_eq!(items[0]["kind"], "reply");
-    assert_eq!(items[0]["post_title"], "Q");
-    assert_eq!(items[0]["space"], "lobby");
-    assert_eq!(items[0]["read"], false);
+    let items = notifications(&app, &mentioned).await;
+    assert_eq!(items[0].kind, "reply");
+    assert_eq!(items[0].post_title, "Q");
+    assert_eq!(items[0].post_id, post.id);
+    assert_eq!(items[0].space, "lobby");
+    assert!(!items[0].read);
     let read = app
         .post(
-            &format!("/api/v1/notifications/{}/read", id(&items[0])),
+            &format!("/api/v1/notifications/{}/read", items[0].id),
             Some(&mentioned.access_token),
             &json!({}),
         )
@@ -58,7 +62,7 @@ async fn replies_mentions_and_new_posts_notify_everyone_but_the_author() {
     assert_eq!(read.status(), StatusCode::NO_CONTENT);
     let someone_elses = app
         .post(
-            &format!("/api/v1/notifications/{}/read", id(&items[0])),
+            &format!("/api/v1/notifications/{}/read", items[0].id),
             Some(&author.access_token),
             &json!({}),
         )
@@ -70,10 +74,9 @@ async fn replies_mentions_and_new_posts_notify_everyone_but_the_author() {
         &json!({}),
     )
     .await;
-    let items = app
-        .items("/api/v1/notifications", Some(&mentioned.access_token))
-        .await;
-    assert!(items.iter().all(|n| n["read"] == true));
+    let items = notifications(&app, &mentioned).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().all(|n| n.read), "{items:?}");
 }
 
 #[tokio::test]
@@ -88,24 +91,22 @@ async fn cancelling_pro_removes_pro_lounge_notifications_on_the_next_request() {
     let public = app.write_post(&member, "lobby", "Mine", &[]).await;
     app.write_comment(
         &colleague,
-        &id(&public),
+        &public.id,
         &format!("@[{}] see the lounge", member.user_id),
         None,
     )
     .await;
     assert_eq!(kinds(&app, &member).await, vec!["reply", "new_post"]);
-    let sub = app
-        .items("/api/v1/subscriptions", token)
-        .await
-        .first()
-        .cloned()
-        .unwrap_or_default();
-    app.post(
-        &format!("/api/v1/subscriptions/{}/cancel", id(&sub)),
-        token,
-        &json!({}),
-    )
-    .await;
+    let subs: Vec<Subscription> = app.items("/api/v1/subscriptions", token).await;
+    let sub = subs.first().expect("the PRO subscription");
+    let cancelled = app
+        .post(
+            &format!("/api/v1/subscriptions/{}/cancel", sub.id),
+            token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
     assert_eq!(
         kinds(&app, &member).await,
         vec!["reply"],
@@ -133,23 +134,29 @@ async fn notifications_never_reveal_content_to_outsiders_or_after_it_is_deleted_
         .iter()
         .map(|m| format!("@[{}] ", m.user_id))
         .collect();
-    app.post(
-        "/api/v1/spaces/pro-lounge/posts",
-        Some(&pro.access_token),
-        &json!({"kind": "discussion", "title": "PRO", "body": mentions, "topics": ["consent"]}),
-    )
-    .await;
-    app.post(
-        "/api/v1/spaces/supervision-4/posts",
-        Some(&participant.access_token),
-        &json!({"kind": "discussion", "title": "Sealed", "body": mentions, "topics": ["consent"]}),
-    )
-    .await;
-    let admin_sees = app
-        .items("/api/v1/notifications", Some(&admin.access_token))
+    let lounge = app
+        .post(
+            "/api/v1/spaces/pro-lounge/posts",
+            Some(&pro.access_token),
+            &json!({"kind": "discussion", "title": "PRO", "body": mentions, "topics": ["consent"]}),
+        )
         .await;
+    assert_eq!(lounge.status(), StatusCode::CREATED);
+    let sealed = app
+        .post(
+            "/api/v1/spaces/supervision-4/posts",
+            Some(&participant.access_token),
+            &json!({"kind": "discussion", "title": "Sealed", "body": mentions, "topics": ["consent"]}),
+        )
+        .await;
+    assert_eq!(sealed.status(), StatusCode::CREATED);
+    let admin_sees = notifications(&app, &admin).await;
     assert!(
-        admin_sees.iter().all(|n| n["space"] != "supervision-4"),
+        admin_sees.iter().any(|n| n.space == "pro-lounge"),
+        "an admin may read the PRO Lounge and is told about it: {admin_sees:?}"
+    );
+    assert!(
+        admin_sees.iter().all(|n| n.space != "supervision-4"),
         "an admin is told nothing from a sealed room: {admin_sees:?}"
     );
     for m in members.iter().filter(|m| m.user_id != admin.user_id) {
@@ -169,19 +176,29 @@ async fn notifications_never_reveal_content_to_outsiders_or_after_it_is_deleted_
         .await;
     let gone = app.write_post(&pro, "lobby", "Soon deleted", &[]).await;
     let hidden = app.write_post(&pro, "lobby", "Soon hidden", &[]).await;
-    assert_eq!(kinds(&app, &reader).await.len(), 2);
-    app.delete(
-        &format!("/api/v1/posts/{}", id(&gone)),
-        Some(&pro.access_token),
-    )
-    .await;
-    app.post(
-        &format!("/api/v1/admin/posts/{}/hide", id(&hidden)),
-        Some(&host.access_token),
-        &json!({}),
-    )
-    .await;
-    assert!(kinds(&app, &reader).await.is_empty());
+    let stays = app.write_post(&pro, "lobby", "Stays", &[]).await;
+    assert_eq!(kinds(&app, &reader).await.len(), 3);
+    let deleted = app
+        .delete(
+            &format!("/api/v1/posts/{}", gone.id),
+            Some(&pro.access_token),
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let hide = app
+        .post(
+            &format!("/api/v1/admin/posts/{}/hide", hidden.id),
+            Some(&host.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(hide.status(), StatusCode::NO_CONTENT);
+    let left: Vec<String> = notifications(&app, &reader)
+        .await
+        .into_iter()
+        .map(|n| n.post_id)
+        .collect();
+    assert_eq!(left, [stays.id], "only the post still readable is notified");
 }
 
 #[tokio::test]

@@ -105,15 +105,15 @@ async fn seed_demo_fills_an_empty_database_once_with_a_working_community() {
             &json!({"email": "priya@praxis.example", "password": praxis_api::cli::DEMO_PASSWORD}),
         )
         .await;
-    let token: serde_json::Value = login.json().await.unwrap_or_default();
+    let token: serde_json::Value = login.json().await.expect("a JSON body");
     let token = token["access_token"]
         .as_str()
-        .unwrap_or_default()
+        .expect("access_token")
         .to_owned();
     let lounge = app
         .get("/api/v1/spaces/pro-lounge/posts", Some(&token))
         .await;
     assert_eq!(lounge.status(), StatusCode::OK);
-    let posts: serde_json::Value = lounge.json().await.unwrap_or_default();
+    let posts: serde_json::Value = lounge.json().await.expect("a JSON body");
     assert_eq!(posts["items"].as_array().map(Vec::len), Some(1));
 }

@@ -1,3 +1,4 @@
+use crate::dto::{self, Page, Plan};
 use crate::helpers::{problem, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -5,31 +6,27 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn plan_catalogue_is_public_and_shaped_as_the_contract_says() {
     let app = spawn_app().await;
-    let body: Value = app
-        .get("/api/v1/plans", None)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let items = body["items"].as_array().cloned().unwrap_or_default();
-    let slugs: Vec<&str> = items.iter().filter_map(|p| p["slug"].as_str()).collect();
+    let body: Page<Plan> =
+        dto::json_with(app.get("/api/v1/plans", None).await, StatusCode::OK).await;
+    let items = body.items;
+    let slugs: Vec<&str> = items.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(slugs, vec!["lobby", "practitioner", "pro"]);
     let lobby = &items[0];
-    assert_eq!(lobby["seat_limit"], Value::Null);
-    assert_eq!(lobby["prices"], json!([]));
+    assert_eq!(lobby.seat_limit, None);
+    assert!(lobby.prices.is_empty());
     let practitioner = &items[1];
-    assert_eq!(practitioner["requires_application"], false);
-    assert_eq!(
-        practitioner["e_course_deduction"],
-        json!({"amount": 9900, "currency": "EUR"})
-    );
-    assert_eq!(practitioner["seats_left"], practitioner["seat_limit"]);
-    assert_eq!(practitioner["prices"].as_array().map(Vec::len), Some(4));
+    assert!(!practitioner.requires_application);
+    assert_eq!(practitioner.e_course_deduction.amount, 9900);
+    assert_eq!(practitioner.e_course_deduction.currency, "EUR");
+    assert!(practitioner.seat_limit.is_some());
+    assert_eq!(practitioner.seats_left, practitioner.seat_limit);
+    assert_eq!(practitioner.prices.len(), 4);
     let pro = &items[2];
-    assert_eq!(pro["requires_application"], true);
-    for price in pro["prices"].as_array().cloned().unwrap_or_default() {
-        assert!(price["amount"]["amount"].as_i64().is_some_and(|a| a > 0));
-        assert_eq!(price["amount"]["currency"], "EUR");
+    assert!(pro.requires_application);
+    assert!(!pro.prices.is_empty(), "PRO has prices: {pro:?}");
+    for price in &pro.prices {
+        assert!(price.amount.amount > 0, "{price:?}");
+        assert_eq!(price.amount.currency, "EUR");
     }
 }
 
@@ -47,25 +44,25 @@ async fn admin_changes_a_plan_and_the_catalogue_shows_it() {
         )
         .await;
     assert_eq!(changed.status(), StatusCode::OK);
-    let plan: Value = changed.json().await.unwrap_or_default();
-    assert_eq!(plan["seat_limit"], 2);
+    let plan: Plan = dto::json(changed).await;
+    assert_eq!(plan.seat_limit, Some(2));
     let after = app.get("/api/v1/plans", None).await;
     assert_ne!(
         after.headers().get("etag").cloned(),
         etag,
         "the ETag follows the content"
     );
-    let body: Value = after.json().await.unwrap_or_default();
-    let monthly_regular = body["items"][1]["prices"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|p| p["billing_period"] == "monthly" && p["price_version"] == "regular");
-    assert_eq!(
-        monthly_regular.map(|p| p["amount"]["amount"].clone()),
-        Some(json!(2900))
-    );
+    let body: Page<Plan> = dto::json_with(after, StatusCode::OK).await;
+    let practitioner = body
+        .items
+        .iter()
+        .find(|p| p.slug == "practitioner")
+        .expect("the Practitioner plan is listed");
+    let monthly_regular = practitioner
+        .prices
+        .iter()
+        .find(|p| p.billing_period == "monthly" && p.price_version == "regular");
+    assert_eq!(monthly_regular.map(|p| p.amount.amount), Some(2900));
 }
 
 #[tokio::test]
@@ -82,7 +79,7 @@ async fn only_admins_change_plans() {
             )
             .await;
         assert_eq!(
-            problem(response, StatusCode::FORBIDDEN).await["type"],
+            problem(response, StatusCode::FORBIDDEN).await.kind,
             "admin-role-required"
         );
     }
@@ -102,7 +99,7 @@ async fn invalid_plan_changes_are_refused_and_change_nothing() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     let cases = [
         ("practitioner", json!({"seat_limit": -1})),
         (
@@ -138,6 +135,6 @@ async fn invalid_plan_changes_are_refused_and_change_nothing() {
         .await
         .json()
         .await
-        .unwrap_or_default();
+        .expect("a JSON body");
     assert_eq!(before, after);
 }

@@ -1,10 +1,12 @@
 //! Posts, comments, reactions and crossposts (DOMAIN.md "Terms and confidentiality"): content in
 //! a space is visible only to those who may read it, on every path.
 
-use crate::discussion_helpers::{id, Outsider};
+use crate::discussion_helpers::Outsider;
+use crate::dto::{self, Comment, Post};
 use crate::helpers::{problem, spawn_app};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
+use std::collections::BTreeMap;
 use std::collections::HashSet;
 
 /// Every path to a post, a comment and a reaction answers 404 to the outsider, and nothing they
@@ -86,10 +88,14 @@ async fn assert_cannot_see(
         "{who}: list {space} answered {}",
         list.status()
     );
-    let text = list.text().await.unwrap_or_default();
+    let text = list
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("{who}: list {space}: {e}"));
     assert!(!text.contains(post), "{who}: the list names the post");
-    for lobby_item in app.items("/api/v1/spaces/lobby/posts", token).await {
-        assert_ne!(lobby_item["id"], post, "{who}: not in the Lobby either");
+    let lobby: Vec<Post> = app.items("/api/v1/spaces/lobby/posts", token).await;
+    for lobby_item in lobby {
+        assert_ne!(lobby_item.id, post, "{who}: not in the Lobby either");
     }
 }
 
@@ -102,30 +108,30 @@ async fn pro_lounge_posts_comments_and_reactions_are_invisible_to_everyone_outsi
     let post = app
         .write_post(&pro, "pro-lounge", "A PRO matter", &["consent"])
         .await;
-    assert_eq!(post["topics"], json!(["consent"]));
+    assert_eq!(post.topics, ["consent"]);
     let comment = app
-        .write_comment(&other_pro, &id(&post), "A PRO reply", None)
+        .write_comment(&other_pro, &post.id, "A PRO reply", None)
         .await;
     let liked = app
         .put(
-            &format!("/api/v1/posts/{}/reactions/like", id(&post)),
+            &format!("/api/v1/posts/{}/reactions/like", post.id),
             Some(&other_pro.access_token),
         )
         .await;
     assert_eq!(liked.status(), StatusCode::NO_CONTENT);
-    let seen: Value = app
-        .get(
-            &format!("/api/v1/posts/{}", id(&post)),
+    let seen: Post = dto::json_with(
+        app.get(
+            &format!("/api/v1/posts/{}", post.id),
             Some(&other_pro.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(seen["reactions"]["like"], 1);
-    assert_eq!(seen["comment_count"], 1);
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seen.reactions, BTreeMap::from([("like".to_owned(), 1)]));
+    assert_eq!(seen.comment_count, 1);
     for outsider in &outsiders {
-        assert_cannot_see(&app, outsider, "pro-lounge", &id(&post), &id(&comment)).await;
+        assert_cannot_see(&app, outsider, "pro-lounge", &post.id, &comment.id).await;
     }
 }
 
@@ -139,7 +145,7 @@ async fn a_sealed_room_s_content_is_invisible_to_admins_hosts_and_members_outsid
     let post = app
         .write_post(&inside, "supervision-7", "A case", &[])
         .await;
-    let comment = app.write_comment(&peer, &id(&post), "Thoughts", None).await;
+    let comment = app.write_comment(&peer, &post.id, "Thoughts", None).await;
     let outsiders = vec![
         Outsider {
             who: "admin",
@@ -159,11 +165,11 @@ async fn a_sealed_room_s_content_is_invisible_to_admins_hosts_and_members_outsid
         },
     ];
     for outsider in &outsiders {
-        assert_cannot_see(&app, outsider, "supervision-7", &id(&post), &id(&comment)).await;
+        assert_cannot_see(&app, outsider, "supervision-7", &post.id, &comment.id).await;
     }
     let hide = app
         .post(
-            &format!("/api/v1/admin/posts/{}/hide", id(&post)),
+            &format!("/api/v1/admin/posts/{}/hide", post.id),
             Some(&admin.access_token),
             &json!({}),
         )
@@ -179,13 +185,13 @@ async fn losing_the_subscription_closes_the_lounge_posts_on_the_next_request() {
     let post = app
         .write_post(&member, "practitioner-lounge", "Mine", &[])
         .await;
-    let path = format!("/api/v1/posts/{}", id(&post));
+    let path = format!("/api/v1/posts/{}", post.id);
     assert_eq!(
         app.get(&path, Some(&member.access_token)).await.status(),
         StatusCode::OK
     );
     app.post(
-        &format!("/api/v1/subscriptions/{}/cancel", id(&sub)),
+        &format!("/api/v1/subscriptions/{}/cancel", sub.id),
         Some(&member.access_token),
         &json!({}),
     )
@@ -222,7 +228,7 @@ async fn listing_a_space_you_cannot_enter_answers_with_the_reason_or_404_for_sec
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(denied["type"], "space-access-denied");
+    assert_eq!(denied.kind, "space-access-denied");
     problem(
         app.get(
             "/api/v1/spaces/supervision-2/posts",
@@ -244,7 +250,7 @@ async fn visitors_read_the_lobby_and_only_members_who_accepted_the_terms_write()
     let member = app.member().await;
     let post = app.write_post(&member, "lobby", "Hello", &[]).await;
     assert_eq!(
-        app.get(&format!("/api/v1/posts/{}", id(&post)), None)
+        app.get(&format!("/api/v1/posts/{}", post.id), None)
             .await
             .status(),
         StatusCode::OK
@@ -268,7 +274,7 @@ async fn visitors_read_the_lobby_and_only_members_who_accepted_the_terms_write()
         )
         .await;
     assert_eq!(
-        problem(blocked, StatusCode::FORBIDDEN).await["type"],
+        problem(blocked, StatusCode::FORBIDDEN).await.kind,
         "terms-acceptance-required"
     );
 }
@@ -280,10 +286,7 @@ async fn post_fields_are_validated_and_the_body_is_stored_as_written() {
     let token = Some(member.access_token.as_str());
     let invalid = app.post("/api/v1/spaces/lobby/posts", token, &json!({"kind": "rant", "title": "", "body": "x".repeat(50_001), "topics": ["no-such-topic"]})).await;
     let invalid = problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(
-        invalid["errors"].as_array().map(Vec::len).unwrap_or(0) >= 3,
-        "{invalid}"
-    );
+    assert!(invalid.fields().len() >= 3, "{invalid}");
     let unknown_topic = app
         .post(
             "/api/v1/spaces/lobby/posts",
@@ -292,8 +295,10 @@ async fn post_fields_are_validated_and_the_body_is_stored_as_written() {
         )
         .await;
     assert_eq!(
-        problem(unknown_topic, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
-        "topics[0]"
+        problem(unknown_topic, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields(),
+        ["topics[0]"]
     );
     let markdown = "# Title\n\n<b>raw</b> *as written*  \n";
     let created = app
@@ -303,8 +308,8 @@ async fn post_fields_are_validated_and_the_body_is_stored_as_written() {
             &json!({"kind": "article", "title": "t", "body": markdown}),
         )
         .await;
-    let created: Value = created.json().await.unwrap_or_default();
-    assert_eq!(created["body"], markdown);
+    let created: Post = dto::json_with(created, StatusCode::CREATED).await;
+    assert_eq!(created.body, markdown);
 }
 
 #[tokio::test]
@@ -312,7 +317,7 @@ async fn only_the_author_edits_or_deletes_and_deleted_content_is_gone_from_every
     let app = spawn_app().await;
     let (author, other) = (app.member().await, app.member().await);
     let post = app.write_post(&author, "lobby", "Original", &[]).await;
-    let path = format!("/api/v1/posts/{}", id(&post));
+    let path = format!("/api/v1/posts/{}", post.id);
     let by_other = app
         .patch(
             &path,
@@ -321,7 +326,7 @@ async fn only_the_author_edits_or_deletes_and_deleted_content_is_gone_from_every
         )
         .await;
     assert_eq!(
-        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        problem(by_other, StatusCode::FORBIDDEN).await.kind,
         "not-author"
     );
     problem(
@@ -336,15 +341,13 @@ async fn only_the_author_edits_or_deletes_and_deleted_content_is_gone_from_every
             &json!({"title": "Edited", "topics": ["drivers"]}),
         )
         .await;
-    let edited: Value = edited.json().await.unwrap_or_default();
-    assert_eq!(edited["title"], "Edited");
-    assert_eq!(edited["topics"], json!(["drivers"]));
-    assert!(edited["edited_at"].is_string());
+    let edited: Post = dto::json_with(edited, StatusCode::OK).await;
+    assert_eq!(edited.title, "Edited");
+    assert_eq!(edited.topics, ["drivers"]);
+    assert!(edited.edited_at.is_some(), "{edited:?}");
 
-    let comment = app
-        .write_comment(&other, &id(&post), "A comment", None)
-        .await;
-    let comment_path = format!("/api/v1/comments/{}", id(&comment));
+    let comment = app.write_comment(&other, &post.id, "A comment", None).await;
+    let comment_path = format!("/api/v1/comments/{}", comment.id);
     problem(
         app.patch(
             &comment_path,
@@ -361,21 +364,20 @@ async fn only_the_author_edits_or_deletes_and_deleted_content_is_gone_from_every
             .status(),
         StatusCode::NO_CONTENT
     );
-    assert!(app
-        .items(&format!("{path}/comments"), None)
-        .await
-        .is_empty());
+    let comments: Vec<Comment> = app.items(&format!("{path}/comments"), None).await;
+    assert!(comments.is_empty(), "{comments:?}");
 
     assert_eq!(
         app.delete(&path, Some(&author.access_token)).await.status(),
         StatusCode::NO_CONTENT
     );
+    // The other member's post stays listed: the list answers, and only the deleted one is gone.
+    let kept = app.write_post(&other, "lobby", "Kept", &[]).await;
     for token in [None, Some(author.access_token.as_str())] {
         problem(app.get(&path, token).await, StatusCode::NOT_FOUND).await;
-        assert!(app
-            .items("/api/v1/spaces/lobby/posts", token)
-            .await
-            .is_empty());
+        let listed: Vec<Post> = app.items("/api/v1/spaces/lobby/posts", token).await;
+        let ids: Vec<&str> = listed.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, [kept.id.as_str()]);
     }
 }
 
@@ -385,27 +387,31 @@ async fn comments_reply_only_to_comments_of_the_same_post() {
     let member = app.member().await;
     let first = app.write_post(&member, "lobby", "First", &[]).await;
     let second = app.write_post(&member, "lobby", "Second", &[]).await;
-    let root = app.write_comment(&member, &id(&first), "Root", None).await;
+    let root = app.write_comment(&member, &first.id, "Root", None).await;
     let reply = app
-        .write_comment(&member, &id(&first), "Reply", Some(&id(&root)))
+        .write_comment(&member, &first.id, "Reply", Some(&root.id))
         .await;
-    assert_eq!(reply["parent_id"], id(&root));
+    assert_eq!(reply.parent_id.as_deref(), Some(root.id.as_str()));
     let elsewhere = app
         .post(
-            &format!("/api/v1/posts/{}/comments", id(&second)),
+            &format!("/api/v1/posts/{}/comments", second.id),
             Some(&member.access_token),
-            &json!({"body": "x", "parent_id": id(&root)}),
+            &json!({"body": "x", "parent_id": root.id.clone()}),
         )
         .await;
     assert_eq!(
-        problem(elsewhere, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
-        "parent_id"
+        problem(elsewhere, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields(),
+        ["parent_id"]
     );
-    let items = app
-        .items(&format!("/api/v1/posts/{}/comments", id(&first)), None)
+    let items: Vec<Comment> = app
+        .items(&format!("/api/v1/posts/{}/comments", first.id), None)
         .await;
     assert_eq!(items.len(), 2);
-    assert_eq!(items[1]["parent_id"], id(&root));
+    assert_eq!(items[0].id, root.id);
+    assert_eq!(items[1].id, reply.id);
+    assert_eq!(items[1].parent_id.as_deref(), Some(root.id.as_str()));
 }
 
 #[tokio::test]
@@ -413,49 +419,53 @@ async fn reactions_come_from_a_fixed_set_and_are_counted_once_per_member() {
     let app = spawn_app().await;
     let (a, b) = (app.member().await, app.member().await);
     let post = app.write_post(&a, "lobby", "React", &[]).await;
-    let comment = app.write_comment(&a, &id(&post), "c", None).await;
+    let comment = app.write_comment(&a, &post.id, "c", None).await;
     for who in [&a, &b, &b] {
         let r = app
             .put(
-                &format!("/api/v1/posts/{}/reactions/like", id(&post)),
+                &format!("/api/v1/posts/{}/reactions/like", post.id),
                 Some(&who.access_token),
             )
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
     }
     app.put(
-        &format!("/api/v1/comments/{}/reactions/thanks", id(&comment)),
+        &format!("/api/v1/comments/{}/reactions/thanks", comment.id),
         Some(&b.access_token),
     )
     .await;
     problem(
         app.put(
-            &format!("/api/v1/posts/{}/reactions/angry", id(&post)),
+            &format!("/api/v1/posts/{}/reactions/angry", post.id),
             Some(&b.access_token),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    let items = app.items("/api/v1/spaces/lobby/posts", None).await;
-    assert_eq!(items[0]["reactions"], json!({"like": 2}));
-    assert_eq!(items[0]["comment_count"], 1);
+    let items: Vec<Post> = app.items("/api/v1/spaces/lobby/posts", None).await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].reactions, BTreeMap::from([("like".to_owned(), 2)]));
+    assert_eq!(items[0].comment_count, 1);
     app.delete(
-        &format!("/api/v1/posts/{}/reactions/like", id(&post)),
+        &format!("/api/v1/posts/{}/reactions/like", post.id),
         Some(&b.access_token),
     )
     .await;
-    let seen: Value = app
-        .get(&format!("/api/v1/posts/{}", id(&post)), None)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(seen["reactions"], json!({"like": 1}));
-    let comments = app
-        .items(&format!("/api/v1/posts/{}/comments", id(&post)), None)
+    let seen: Post = dto::json_with(
+        app.get(&format!("/api/v1/posts/{}", post.id), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seen.reactions, BTreeMap::from([("like".to_owned(), 1)]));
+    let comments: Vec<Comment> = app
+        .items(&format!("/api/v1/posts/{}/comments", post.id), None)
         .await;
-    assert_eq!(comments[0]["reactions"], json!({"thanks": 1}));
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        comments[0].reactions,
+        BTreeMap::from([("thanks".to_owned(), 1)])
+    );
 }
 
 #[tokio::test]
@@ -473,7 +483,7 @@ async fn only_the_author_crossposts_and_only_into_a_space_they_may_write_in() {
             &["drivers"],
         )
         .await;
-    let path = format!("/api/v1/posts/{}/crosspost", id(&post));
+    let path = format!("/api/v1/posts/{}/crosspost", post.id);
     let by_other = app
         .post(
             &path,
@@ -482,7 +492,7 @@ async fn only_the_author_crossposts_and_only_into_a_space_they_may_write_in() {
         )
         .await;
     assert_eq!(
-        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        problem(by_other, StatusCode::FORBIDDEN).await.kind,
         "not-author"
     );
     let into_pro = app
@@ -501,27 +511,25 @@ async fn only_the_author_crossposts_and_only_into_a_space_they_may_write_in() {
         )
         .await;
     assert_eq!(copied.status(), StatusCode::CREATED);
-    let copied: Value = copied.json().await.unwrap_or_default();
-    assert_ne!(id(&copied), id(&post), "a crosspost is a new post");
-    assert_eq!(copied["space"], "lobby");
-    assert_eq!(copied["topics"], json!(["drivers"]));
+    let copied: Post = dto::json_with(copied, StatusCode::CREATED).await;
+    assert_ne!(copied.id, post.id, "a crosspost is a new post");
+    assert_eq!(copied.space, "lobby");
+    assert_eq!(copied.topics, ["drivers"]);
     assert_eq!(
-        copied["crossposted_from"],
-        id(&post),
+        copied.crossposted_from.as_deref(),
+        Some(post.id.as_str()),
         "the author may read the source"
     );
-    let seen_by_visitor: Value = app
-        .get(&format!("/api/v1/posts/{}", id(&copied)), None)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let response = app.get(&format!("/api/v1/posts/{}", copied.id), None).await;
+    let raw: serde_json::Value = dto::json_with(response, StatusCode::OK).await;
+    let seen_by_visitor: Post = dto::from_value(&raw);
+    assert_eq!(seen_by_visitor.id, copied.id);
     assert!(
-        seen_by_visitor.get("crossposted_from").is_none(),
-        "the private source is not named to outsiders"
+        raw.get("crossposted_from").is_none() && seen_by_visitor.crossposted_from.is_none(),
+        "the private source is not named to outsiders: {raw}"
     );
     problem(
-        app.get(&format!("/api/v1/posts/{}", id(&post)), None).await,
+        app.get(&format!("/api/v1/posts/{}", post.id), None).await,
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -536,7 +544,7 @@ async fn a_list_of_45_posts_pages_as_20_20_5_without_duplicates_or_gaps_while_ne
         let post = app
             .write_post(&member, "lobby", &format!("Post {i}"), &[])
             .await;
-        written.insert(id(&post));
+        written.insert(post.id);
         if i % 7 == 0 {
             app.clock.advance(chrono::Duration::seconds(1));
         }
@@ -549,15 +557,15 @@ async fn a_list_of_45_posts_pages_as_20_20_5_without_duplicates_or_gaps_while_ne
             Some(c) => format!("/api/v1/spaces/lobby/posts?cursor={c}"),
             None => "/api/v1/spaces/lobby/posts".to_owned(),
         };
-        let page: Value = app.get(&path, None).await.json().await.unwrap_or_default();
-        let items = page["items"].as_array().cloned().unwrap_or_default();
-        sizes.push(items.len());
-        seen.extend(items.iter().map(id));
+        let page: dto::Page<Post> =
+            dto::json_with(app.get(&path, None).await, StatusCode::OK).await;
+        sizes.push(page.items.len());
+        seen.extend(page.items.into_iter().map(|p| p.id));
         // Someone posts between pages: it is newer than everything listed, so it never shifts a page.
         app.write_post(&member, "lobby", "Arrived meanwhile", &[])
             .await;
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
             None => break,
         }
     }

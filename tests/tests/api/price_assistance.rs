@@ -1,6 +1,7 @@
 //! Price assistance: members ask, hosts grant a reduced price (an audited override the checkout
 //! will charge) or decline.
 
+use crate::dto::{self, Assistance, AuditEntry, Money, Page};
 use crate::helpers::{problem, spawn_app, TestApp};
 use praxis_domain::plans::{BillingPeriod, PlanSlug};
 use praxis_persistence::assistance::{self, AssistanceRow, PriceOverrideRow};
@@ -17,7 +18,7 @@ fn request_body(plan: &str, period: &str, amount: i64) -> Value {
     })
 }
 
-async fn ask(app: &TestApp, token: &str, plan: &str, period: &str) -> Value {
+async fn ask(app: &TestApp, token: &str, plan: &str, period: &str) -> Assistance {
     let response = app
         .post(
             "/api/v1/price-assistance-requests",
@@ -25,8 +26,17 @@ async fn ask(app: &TestApp, token: &str, plan: &str, period: &str) -> Value {
             &request_body(plan, period, 1000),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap_or_default()
+    let asked: Assistance = dto::json_with(response, StatusCode::CREATED).await;
+    assert_eq!(
+        (asked.plan.as_str(), asked.billing_period.as_str()),
+        (plan, period)
+    );
+    asked
+}
+
+/// Assistance requests at `path` (the member's own, or the admin list); must answer 200.
+async fn requests(app: &TestApp, token: Option<&str>, path: &str) -> Page<Assistance> {
+    dto::json_with(app.get(path, token).await, StatusCode::OK).await
 }
 
 async fn active_override(app: &TestApp, user_id: &str) -> Option<PriceOverrideRow> {
@@ -59,7 +69,7 @@ async fn lobby_and_invalid_requests_are_refused() {
         )
         .await;
     let body = problem(lobby, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "plan");
+    assert_eq!(body.fields()[0], "plan");
     let above_regular = app
         .post(
             "/api/v1/price-assistance-requests",
@@ -68,14 +78,9 @@ async fn lobby_and_invalid_requests_are_refused() {
         )
         .await;
     let body = problem(above_regular, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "proposed_amount.amount");
-    let mine: Value = app
-        .get("/api/v1/price-assistance-requests/mine", token)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(mine["items"], json!([]));
+    assert_eq!(body.fields()[0], "proposed_amount.amount");
+    let mine = requests(&app, token, "/api/v1/price-assistance-requests/mine").await;
+    assert!(mine.items.is_empty(), "{mine:?}");
 }
 
 #[tokio::test]
@@ -85,7 +90,7 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
     let host = app.as_host().await;
     let admin = app.as_admin().await;
     let first = ask(&app, &member.access_token, "practitioner", "monthly").await;
-    assert_eq!(first["status"], "pending");
+    assert_eq!(first.status, "pending");
     let again = app
         .post(
             "/api/v1/price-assistance-requests",
@@ -94,10 +99,10 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
         )
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "assistance-request-open"
     );
-    let id = first["id"].as_str().unwrap_or_default();
+    let id = first.id.as_str();
     let path = format!("/api/v1/admin/price-assistance-requests/{id}/decision");
     let missing_amount = app
         .post(
@@ -114,12 +119,14 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
             &json!({"decision": "grant", "amount": {"amount": 1200, "currency": "EUR"}, "note": "Glad to have you."}),
         )
         .await;
-    assert_eq!(granted.status(), StatusCode::OK);
-    let granted: Value = granted.json().await.unwrap_or_default();
-    assert_eq!(granted["status"], "granted");
+    let granted: Assistance = dto::json_with(granted, StatusCode::OK).await;
+    assert_eq!(granted.status, "granted");
     assert_eq!(
-        granted["granted_amount"],
-        json!({"amount": 1200, "currency": "EUR"})
+        granted.granted_amount,
+        Some(Money {
+            amount: 1200,
+            currency: "EUR".to_owned()
+        })
     );
     let first_override = active_override(&app, &member.user_id).await;
     assert_eq!(first_override.as_ref().map(|o| o.amount_cents), Some(1200));
@@ -135,14 +142,14 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "assistance-request-decided"
     );
 
     // A second grant for the same plan and period replaces the first override.
     app.clock.advance(chrono::Duration::seconds(5));
     let second = ask(&app, &member.access_token, "practitioner", "monthly").await;
-    let second_id = second["id"].as_str().unwrap_or_default();
+    let second_id = second.id.as_str();
     let response = app
         .post(
             &format!("/api/v1/admin/price-assistance-requests/{second_id}/decision"),
@@ -159,27 +166,21 @@ async fn granting_writes_an_override_the_checkout_can_use_and_replaces_earlier_o
         "the earlier override is revoked"
     );
 
-    let log: Value = app
-        .get("/api/v1/admin/audit-log", Some(&admin.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let grants: Vec<Value> = log["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| e["action"] == "price_assistance.granted")
+    let log: Vec<AuditEntry> = app
+        .items("/api/v1/admin/audit-log", Some(&admin.access_token))
+        .await;
+    let grants: Vec<&AuditEntry> = log
+        .iter()
+        .filter(|e| e.action == "price_assistance.granted")
         .collect();
     assert_eq!(grants.len(), 2);
-    assert_eq!(grants[0]["subject_id"], second_id);
-    assert!(grants[0]["after"]["price_override_id"].is_string());
+    assert_eq!(grants[0].subject_id, second_id);
+    let after = grants[0].after.as_ref().expect("after");
+    assert!(after["price_override_id"].is_string(), "{after}");
     assert_eq!(
-        grants[0]["after"]["revoked_override_ids"]
-            .as_array()
-            .map(Vec::len),
-        Some(1)
+        after["revoked_override_ids"].as_array().map(Vec::len),
+        Some(1),
+        "{after}"
     );
 }
 
@@ -189,7 +190,7 @@ async fn declining_leaves_no_override_and_the_member_sees_it() {
     let member = app.member().await;
     let host = app.as_host().await;
     let request = ask(&app, &member.access_token, "practitioner", "monthly").await;
-    let id = request["id"].as_str().unwrap_or_default();
+    let id = request.id.as_str();
     let declined = app
         .post(
             &format!("/api/v1/admin/price-assistance-requests/{id}/decision"),
@@ -199,18 +200,19 @@ async fn declining_leaves_no_override_and_the_member_sees_it() {
         .await;
     assert_eq!(declined.status(), StatusCode::OK);
     assert!(active_override(&app, &member.user_id).await.is_none());
-    let mine: Value = app
-        .get(
-            "/api/v1/price-assistance-requests/mine",
-            Some(&member.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(mine["items"][0]["status"], "declined");
-    assert_eq!(mine["items"][0]["note"], "Not this season, sorry.");
-    assert!(mine["items"][0].get("granted_amount").is_none());
+    let mine = requests(
+        &app,
+        Some(&member.access_token),
+        "/api/v1/price-assistance-requests/mine",
+    )
+    .await;
+    assert_eq!(mine.items.len(), 1);
+    assert_eq!(mine.items[0].status, "declined");
+    assert_eq!(
+        mine.items[0].note.as_deref(),
+        Some("Not this season, sorry.")
+    );
+    assert!(mine.items[0].granted_amount.is_none());
 }
 
 #[tokio::test]
@@ -218,7 +220,7 @@ async fn members_cannot_list_or_decide_assistance_requests() {
     let app = spawn_app().await;
     let member = app.member().await;
     let request = ask(&app, &member.access_token, "pro", "yearly").await;
-    let id = request["id"].as_str().unwrap_or_default();
+    let id = request.id.as_str();
     let list = app
         .get(
             "/api/v1/admin/price-assistance-requests",
@@ -278,31 +280,23 @@ async fn admin_assistance_list_pages_without_duplicates() {
             }
             None => "/api/v1/admin/price-assistance-requests?status=declined".to_owned(),
         };
-        let page: Value = app
-            .get(&path, Some(&host.access_token))
-            .await
-            .json()
-            .await
-            .unwrap_or_default();
-        let items = page["items"].as_array().cloned().unwrap_or_default();
-        sizes.push(items.len());
-        for item in &items {
-            assert!(seen.insert(item["id"].as_str().unwrap_or_default().to_owned()));
+        let page = requests(&app, Some(&host.access_token), &path).await;
+        sizes.push(page.items.len());
+        for item in page.items {
+            assert_eq!(item.status, "declined");
+            assert!(seen.insert(item.id));
         }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
             None => break,
         }
     }
     assert_eq!(sizes, vec![20, 5]);
-    let pending: Value = app
-        .get(
-            "/api/v1/admin/price-assistance-requests?status=pending",
-            Some(&host.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(pending["items"], json!([]));
+    let pending = requests(
+        &app,
+        Some(&host.access_token),
+        "/api/v1/admin/price-assistance-requests?status=pending",
+    )
+    .await;
+    assert!(pending.items.is_empty(), "{pending:?}");
 }

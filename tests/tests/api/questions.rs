@@ -1,6 +1,7 @@
 //! Q&A questions (DOMAIN.md "Events and recordings"): asked in advance by members of the event's
 //! space, up-voted once each, answered by hosts with an email to the asker.
 
+use crate::dto::{self, Page, Question};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
 use chrono::Duration;
 use diesel::prelude::*;
@@ -49,9 +50,9 @@ pub async fn insert_event(
     id
 }
 
+/// Asserts the status and reads the body, failing the test (with the body) when it is not JSON.
 pub async fn json(response: reqwest::Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
-    response.json().await.unwrap_or_default()
+    crate::dto::json_with(response, status).await
 }
 
 async fn ask(app: &TestApp, who: &Session, event: &str, body: &str) -> reqwest::Response {
@@ -82,13 +83,14 @@ async fn lounge_event_questions_are_hidden_from_lobby_members_and_open_to_practi
         .await;
     let lobby = app.member().await;
 
-    let asked = json(
+    let asked: Question = dto::json_with(
         ask(&app, &practitioner, &event, "How do we review agreements?").await,
         StatusCode::CREATED,
     )
     .await;
-    assert_eq!(asked["votes"], 0);
-    assert_eq!(asked["mine"], true);
+    assert_eq!(asked.votes, 0);
+    assert!(asked.mine);
+    assert_eq!(asked.event_id, event);
 
     let path = format!("/api/v1/events/{event}/questions");
     problem(
@@ -102,20 +104,20 @@ async fn lounge_event_questions_are_hidden_from_lobby_members_and_open_to_practi
         StatusCode::NOT_FOUND,
     )
     .await;
-    let question = asked["id"].as_str().unwrap_or_default();
+    let question = asked.id.as_str();
     problem(
         vote(&app, &lobby, question, Method::PUT).await,
         StatusCode::NOT_FOUND,
     )
     .await;
 
-    let listed = json(
+    let listed: Page<Question> = dto::json_with(
         app.get(&path, Some(&practitioner.access_token)).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
-    assert_eq!(listed["items"][0]["body"], "How do we review agreements?");
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0].body, "How do we review agreements?");
 }
 
 #[tokio::test]
@@ -123,30 +125,21 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
     let app = spawn_app().await;
     let event = insert_event(&app, "space-lobby-members", "Lobby Q&A", Duration::days(1)).await;
     let (a, b, c) = (app.member().await, app.member().await, app.member().await);
-    let first = json(
-        ask(&app, &a, &event, "First question").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let second = json(
-        ask(&app, &b, &event, "Second question").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let third = json(
-        ask(&app, &b, &event, "Third question").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let (first, second, third) = (
-        first["id"].as_str().unwrap_or_default().to_owned(),
-        second["id"].as_str().unwrap_or_default().to_owned(),
-        third["id"].as_str().unwrap_or_default().to_owned(),
-    );
+    let mut ids = Vec::new();
+    for (who, body) in [
+        (&a, "First question"),
+        (&b, "Second question"),
+        (&b, "Third question"),
+    ] {
+        let asked: Question =
+            dto::json_with(ask(&app, who, &event, body).await, StatusCode::CREATED).await;
+        ids.push(asked.id);
+    }
+    let [first, second, third]: [String; 3] = ids.try_into().expect("three questions");
 
     let own = vote(&app, &a, &first, Method::PUT).await;
     assert_eq!(
-        problem(own, StatusCode::FORBIDDEN).await["type"],
+        problem(own, StatusCode::FORBIDDEN).await.kind,
         "own-question"
     );
     for _ in 0..2 {
@@ -165,37 +158,30 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
     );
 
     let path = format!("/api/v1/events/{event}/questions");
-    let listed = json(app.get(&path, Some(&c.access_token)).await, StatusCode::OK).await;
-    let order: Vec<(String, i64)> = listed["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|q| {
-                    (
-                        q["id"].as_str().unwrap_or_default().to_owned(),
-                        q["votes"].as_i64().unwrap_or(-1),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let listed: Page<Question> =
+        dto::json_with(app.get(&path, Some(&c.access_token)).await, StatusCode::OK).await;
+    let order: Vec<(String, i32)> = listed
+        .items
+        .iter()
+        .map(|q| (q.id.clone(), q.votes))
+        .collect();
     assert_eq!(
         order,
         vec![(third.clone(), 2), (second.clone(), 1), (first.clone(), 0)]
     );
-    assert_eq!(listed["items"][0]["voted_by_me"], true);
-    assert_eq!(listed["items"][2]["voted_by_me"], false);
+    assert!(listed.items[0].voted_by_me);
+    assert!(!listed.items[2].voted_by_me);
 
     // Paged one at a time, the order holds.
-    let page = json(
+    let page: Page<Question> = dto::json_with(
         app.get(&format!("{path}?limit=2"), Some(&c.access_token))
             .await,
         StatusCode::OK,
     )
     .await;
-    let cursor = page["next_cursor"].as_str().unwrap_or_default().to_owned();
-    let rest = json(
+    assert_eq!(page.items.len(), 2);
+    let cursor = page.next_cursor.expect("next_cursor");
+    let rest: Page<Question> = dto::json_with(
         app.get(
             &format!("{path}?limit=2&cursor={cursor}"),
             Some(&c.access_token),
@@ -204,8 +190,9 @@ async fn one_vote_per_member_never_on_ones_own_question_and_list_ordered_by_vote
         StatusCode::OK,
     )
     .await;
-    assert_eq!(rest["items"][0]["id"], first.as_str());
-    assert!(rest["next_cursor"].is_null());
+    let rest_ids: Vec<&str> = rest.items.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(rest_ids, [first.as_str()]);
+    assert_eq!(rest.next_cursor, None);
 
     assert_eq!(
         vote(&app, &c, &third, Method::DELETE).await.status(),
@@ -223,22 +210,20 @@ async fn questions_are_closed_once_the_event_started() {
     let app = spawn_app().await;
     let event = insert_event(&app, "space-lobby-members", "Soon", Duration::hours(2)).await;
     let (asker, other) = (app.member().await, app.member().await);
-    let asked = json(
+    let asked: Question = dto::json_with(
         ask(&app, &asker, &event, "Draft").await,
         StatusCode::CREATED,
     )
     .await;
-    let path = format!(
-        "/api/v1/questions/{}",
-        asked["id"].as_str().unwrap_or_default()
-    );
-    let edited = json(
+    let path = format!("/api/v1/questions/{}", asked.id);
+    let edited: Question = dto::json_with(
         app.patch(&path, Some(&asker.access_token), &json!({"body": "Final"}))
             .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(edited["body"], "Final");
+    assert_eq!(edited.id, asked.id);
+    assert_eq!(edited.body, "Final");
     let by_other = app
         .patch(
             &path,
@@ -247,7 +232,7 @@ async fn questions_are_closed_once_the_event_started() {
         )
         .await;
     assert_eq!(
-        problem(by_other, StatusCode::FORBIDDEN).await["type"],
+        problem(by_other, StatusCode::FORBIDDEN).await.kind,
         "not-question-author"
     );
 
@@ -255,7 +240,7 @@ async fn questions_are_closed_once_the_event_started() {
     let asker = app.relogin(&asker).await;
     let late = ask(&app, &asker, &event, "Too late").await;
     assert_eq!(
-        problem(late, StatusCode::CONFLICT).await["type"],
+        problem(late, StatusCode::CONFLICT).await.kind,
         "questions-closed"
     );
     let late_edit = app
@@ -266,7 +251,7 @@ async fn questions_are_closed_once_the_event_started() {
         )
         .await;
     assert_eq!(
-        problem(late_edit, StatusCode::CONFLICT).await["type"],
+        problem(late_edit, StatusCode::CONFLICT).await.kind,
         "questions-closed"
     );
 }
@@ -277,19 +262,16 @@ async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
     let event = insert_event(&app, "space-lobby-members", "Q&A", Duration::days(1)).await;
     let asker = app.member().await;
     let host = app.as_host().await;
-    let asked = json(
+    let asked: Question = dto::json_with(
         ask(&app, &asker, &event, "What is a driver?").await,
         StatusCode::CREATED,
     )
     .await;
-    let path = format!(
-        "/api/v1/admin/questions/{}/answer",
-        asked["id"].as_str().unwrap_or_default()
-    );
+    let path = format!("/api/v1/admin/questions/{}/answer", asked.id);
 
     let by_member = app.post(&path, Some(&asker.access_token), &json!({})).await;
     problem(by_member, StatusCode::FORBIDDEN).await;
-    let answered = json(
+    let answered: Question = dto::json_with(
         app.post(
             &path,
             Some(&host.access_token),
@@ -299,8 +281,12 @@ async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(answered["answered"], true);
-    assert_eq!(answered["recording_seconds"], 754);
+    assert!(answered.answered);
+    assert_eq!(answered.recording_seconds, Some(754));
+    assert_eq!(
+        answered.answer_note.as_deref(),
+        Some("See the Troika part.")
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'question_answered'")
             .await,
@@ -314,7 +300,9 @@ async fn answering_marks_the_question_and_emails_the_asker_even_if_absent() {
         )
         .await;
     assert_eq!(
-        problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["field"],
+        problem(bad, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields()[0],
         "recording_seconds"
     );
 }
@@ -345,8 +333,7 @@ async fn questions_can_be_asked_for_an_occurrence_of_a_recurring_q_and_a_series(
     let occurrence = crate::events::ids(&list)
         .into_iter()
         .find(|id| id.contains('@'))
-        .unwrap_or_default();
-    assert!(!occurrence.is_empty(), "{list}");
+        .unwrap_or_else(|| panic!("an occurrence of the series: {list:?}"));
     // Outsiders can neither read nor create anything on it.
     let outside = app
         .get(
@@ -372,8 +359,8 @@ async fn questions_can_be_asked_for_an_occurrence_of_a_recurring_q_and_a_series(
         "How do we review agreements?",
     )
     .await;
-    assert_eq!(asked.status(), StatusCode::CREATED);
-    let listed = json(
+    let asked: Question = dto::json_with(asked, StatusCode::CREATED).await;
+    let listed: Page<Question> = dto::json_with(
         app.get(
             &format!("/api/v1/events/{occurrence}/questions"),
             Some(&practitioner.access_token),
@@ -382,7 +369,12 @@ async fn questions_can_be_asked_for_an_occurrence_of_a_recurring_q_and_a_series(
         StatusCode::OK,
     )
     .await;
-    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    let listed_ids: Vec<&str> = listed.items.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(listed_ids, [asked.id.as_str()]);
+    assert_eq!(listed.items[0].body, "How do we review agreements?");
+    // Note: `event_id` here is the id of the row made for the occurrence, not the
+    // `<series>@<start>` id the question was asked on (and the event list shows).
+    assert_eq!(listed.items[0].event_id, asked.event_id);
     // The occurrence still lists once, unchanged.
     let again = app
         .events_between(

@@ -36,7 +36,7 @@ async fn chapters_outside_the_duration_or_out_of_order_are_refused_with_422() {
         )
         .await;
     let body = problem(outside, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "chapters[2].start_seconds");
+    assert_eq!(body.fields()[0], "chapters[2].start_seconds");
 
     let unordered = app
         .request(
@@ -47,7 +47,7 @@ async fn chapters_outside_the_duration_or_out_of_order_are_refused_with_422() {
         )
         .await;
     let body = problem(unordered, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(body["errors"][0]["field"], "chapters[2].start_seconds");
+    assert_eq!(body.fields()[0], "chapters[2].start_seconds");
 
     let created = app
         .request(Method::PUT, &path, token, Some(&recording(3600, &[0, 600])))
@@ -125,13 +125,10 @@ async fn recordings_and_chapter_search_are_visible_only_to_the_events_space() {
     .await;
     let events: Vec<&str> = found["items"]
         .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|h| h["event"]["id"].as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|| panic!("a page: {found}"))
+        .iter()
+        .map(|h| h["event"]["id"].as_str().expect("event id"))
+        .collect();
     assert_eq!(events.len(), 4, "two chapters of each recording: {found}");
     assert!(events.contains(&lounge_event.as_str()));
     assert_eq!(found["items"][0]["chapter"]["start_seconds"], 0);
@@ -140,13 +137,10 @@ async fn recordings_and_chapter_search_are_visible_only_to_the_events_space() {
         let found = json(app.get(search, token).await, StatusCode::OK).await;
         let events: Vec<&str> = found["items"]
             .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|h| h["event"]["id"].as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .unwrap_or_else(|| panic!("a page: {found}"))
+            .iter()
+            .map(|h| h["event"]["id"].as_str().expect("event id"))
+            .collect();
         assert_eq!(events, vec![lobby_event.as_str(), lobby_event.as_str()]);
     }
     let by_description = json(

@@ -1,31 +1,50 @@
 //! Refunds exactly as DOMAIN.md "Refunds" defines them, through the HTTP API.
 
+use crate::dto::{self, Money, Page, RefundQuote, RefundRequest, Subscription};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
 use chrono::Duration;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-async fn quote(app: &TestApp, member: &Session, sub: &Value) -> Value {
+fn eur(amount: i64) -> Money {
+    Money {
+        amount,
+        currency: "EUR".to_owned(),
+    }
+}
+
+async fn quote(app: &TestApp, member: &Session, sub: &Subscription) -> RefundQuote {
     let response = app
         .get(
-            &format!(
-                "/api/v1/subscriptions/{}/refund-quote",
-                sub["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/subscriptions/{}/refund-quote", sub.id),
             Some(&member.access_token),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap_or_default()
+    dto::json_with(response, StatusCode::OK).await
 }
 
-async fn ask(app: &TestApp, member: &Session, sub: &Value) -> reqwest::Response {
+async fn ask(app: &TestApp, member: &Session, sub: &Subscription) -> reqwest::Response {
     app.post(
         "/api/v1/refund-requests",
         Some(&member.access_token),
-        &json!({"subscription_id": sub["id"], "message": "Please refund what the rules allow."}),
+        &json!({"subscription_id": sub.id, "message": "Please refund what the rules allow."}),
     )
     .await
+}
+
+/// Asks for a refund that must be recorded.
+async fn asked(app: &TestApp, member: &Session, sub: &Subscription) -> RefundRequest {
+    let request: RefundRequest =
+        dto::json_with(ask(app, member, sub).await, StatusCode::CREATED).await;
+    assert_eq!(request.subscription_id, sub.id);
+    assert_eq!(request.status, "pending");
+    request
+}
+
+async fn requests(app: &TestApp, who: &Session, path: &str) -> Vec<RefundRequest> {
+    let page: Page<RefundRequest> =
+        dto::json_with(app.get(path, Some(&who.access_token)).await, StatusCode::OK).await;
+    page.items
 }
 
 #[tokio::test]
@@ -34,25 +53,17 @@ async fn yearly_refund_quote_is_full_months_times_amount_over_12_minus_the_e_cou
     let member = app.member().await;
     let sub = app.subscribed(&member, "practitioner", "yearly").await;
     let fresh = quote(&app, &member, &sub).await;
-    assert_eq!(fresh["rule"], "yearly_full_months");
-    assert_eq!(fresh["full_months"], 12);
-    assert_eq!(
-        fresh["refundable"],
-        json!({"amount": 25000 - 9900, "currency": "EUR"})
-    );
+    assert_eq!(fresh.rule, "yearly_full_months");
+    assert_eq!(fresh.full_months, Some(12));
+    assert_eq!(fresh.refundable, eur(25000 - 9900));
     app.clock.advance(Duration::days(62));
     let member = app.relogin(&member).await;
     let later = quote(&app, &member, &sub).await;
-    let months = later["full_months"].as_i64().unwrap_or_default();
-    assert!((9..=10).contains(&months), "{later}");
-    assert_eq!(
-        later["deduction"],
-        json!({"amount": 9900, "currency": "EUR"})
-    );
-    assert_eq!(later["refundable"]["amount"], 25000 * months / 12 - 9900);
-    assert!(later["explanation"]
-        .as_str()
-        .is_some_and(|e| e.contains("9900")));
+    let months = i64::from(later.full_months.expect("full months in a yearly quote"));
+    assert!((9..=10).contains(&months), "{later:?}");
+    assert_eq!(later.deduction, Some(eur(9900)));
+    assert_eq!(later.refundable.amount, 25000 * months / 12 - 9900);
+    assert!(later.explanation.contains("9900"), "{later:?}");
 }
 
 #[tokio::test]
@@ -62,11 +73,12 @@ async fn yearly_supporter_refund_is_based_on_what_was_actually_paid() {
     let pending = app
         .subscribe(&member, "practitioner", "yearly", "supporter")
         .await;
-    let pending: Value = pending.json().await.unwrap_or_default();
-    app.pay(pending["checkout_id"].as_str().unwrap_or_default(), 40000)
-        .await;
+    let pending: Subscription = dto::json_with(pending, StatusCode::CREATED).await;
+    assert_eq!(pending.amount_due, eur(40000));
+    let paid = app.pay(&pending.checkout_id, 40000).await;
+    assert_eq!(paid.status(), StatusCode::OK);
     let q = quote(&app, &member, &pending).await;
-    assert_eq!(q["refundable"]["amount"], 40000 - 9900);
+    assert_eq!(q.refundable.amount, 40000 - 9900);
 }
 
 #[tokio::test]
@@ -77,18 +89,18 @@ async fn monthly_refund_is_the_whole_payment_within_24_hours_and_nothing_after()
     app.clock.advance(Duration::hours(24));
     let member = app.relogin(&member).await;
     let inside = quote(&app, &member, &sub).await;
-    assert_eq!(inside["rule"], "monthly_24h");
+    assert_eq!(inside.rule, "monthly_24h");
     assert_eq!(
-        inside["refundable"],
-        json!({"amount": 2500, "currency": "EUR"}),
+        inside.refundable,
+        eur(2500),
         "exactly 24 hours is still inside"
     );
     app.clock.advance(Duration::seconds(1));
     let outside = quote(&app, &member, &sub).await;
-    assert_eq!(outside["refundable"]["amount"], 0);
+    assert_eq!(outside.refundable.amount, 0);
     let refused = ask(&app, &member, &sub).await;
     assert_eq!(
-        problem(refused, StatusCode::CONFLICT).await["type"],
+        problem(refused, StatusCode::CONFLICT).await.kind,
         "nothing-refundable"
     );
 }
@@ -99,31 +111,26 @@ async fn a_refund_request_freezes_the_quote_and_approval_pays_it_once() {
     let member = app.member().await;
     let host = app.as_host().await;
     let sub = app.subscribed(&member, "practitioner", "yearly").await;
-    let asked = ask(&app, &member, &sub).await;
-    assert_eq!(asked.status(), StatusCode::CREATED);
-    let asked: Value = asked.json().await.unwrap_or_default();
-    assert_eq!(asked["status"], "pending");
-    assert_eq!(asked["quote"]["refundable"]["amount"], 25000 - 9900);
+    let asked = asked(&app, &member, &sub).await;
+    assert_eq!(asked.quote.refundable, eur(25000 - 9900));
     let again = ask(&app, &member, &sub).await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "refund-request-pending"
     );
 
     // Months pass before the host decides: the frozen quote is what gets paid.
     app.clock.advance(Duration::days(100));
     let host = app.relogin(&host).await;
-    let list: Value = app
-        .get(
-            "/api/v1/admin/refund-requests?status=pending",
-            Some(&host.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
-    let id = asked["id"].as_str().unwrap_or_default();
+    let list = requests(&app, &host, "/api/v1/admin/refund-requests?status=pending").await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, asked.id);
+    assert_eq!(
+        list[0].quote.refundable,
+        eur(25000 - 9900),
+        "the quote is frozen"
+    );
+    let id = &asked.id;
     let approved = app
         .post(
             &format!("/api/v1/admin/refund-requests/{id}/decision"),
@@ -131,12 +138,12 @@ async fn a_refund_request_freezes_the_quote_and_approval_pays_it_once() {
             &json!({"decision": "approve", "note": "Good luck!"}),
         )
         .await;
-    assert_eq!(approved.status(), StatusCode::OK);
-    let approved: Value = approved.json().await.unwrap_or_default();
-    assert_eq!(approved["status"], "approved");
-    assert_eq!(approved["note"], "Good luck!");
-    assert_eq!(approved["refund"]["amount"]["amount"], 25000 - 9900);
-    assert_eq!(approved["refund"]["status"], "succeeded");
+    let approved: RefundRequest = dto::json_with(approved, StatusCode::OK).await;
+    assert_eq!(approved.status, "approved");
+    assert_eq!(approved.note.as_deref(), Some("Good luck!"));
+    let refund = approved.refund.expect("an approved request has a refund");
+    assert_eq!(refund.amount, eur(25000 - 9900));
+    assert_eq!(refund.status, "succeeded");
     assert_eq!(app.payments.refunds_paid(), (1, 25000 - 9900));
     // The refunded subscription ends, and the member was told.
     let member = app.relogin(&member).await;
@@ -159,12 +166,12 @@ async fn a_refund_request_freezes_the_quote_and_approval_pays_it_once() {
         )
         .await;
     assert_eq!(
-        problem(rejected, StatusCode::CONFLICT).await["type"],
+        problem(rejected, StatusCode::CONFLICT).await.kind,
         "already-decided"
     );
     let quote_now = quote(&app, &member, &sub).await;
     assert_eq!(
-        quote_now["refundable"]["amount"], 0,
+        quote_now.refundable.amount, 0,
         "the months already refunded are not refunded again"
     );
 }
@@ -175,15 +182,8 @@ async fn twenty_concurrent_approvals_of_one_refund_request_pay_once() {
     let member = app.member().await;
     let host = app.as_host().await;
     let sub = app.subscribed(&member, "practitioner", "yearly").await;
-    let asked: Value = ask(&app, &member, &sub)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let path = format!(
-        "/api/v1/admin/refund-requests/{}/decision",
-        asked["id"].as_str().unwrap_or_default()
-    );
+    let asked = asked(&app, &member, &sub).await;
+    let path = format!("/api/v1/admin/refund-requests/{}/decision", asked.id);
     let body = json!({"decision": "approve"});
     let approvals = (0..20).map(|_| app.post(&path, Some(&host.access_token), &body));
     let responses = futures_util::future::join_all(approvals).await;
@@ -206,15 +206,8 @@ async fn only_hosts_decide_refunds_and_members_see_their_own_requests() {
     let app = spawn_app().await;
     let (member, other) = (app.member().await, app.member().await);
     let sub = app.subscribed(&member, "practitioner", "monthly").await;
-    let asked: Value = ask(&app, &member, &sub)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let path = format!(
-        "/api/v1/admin/refund-requests/{}/decision",
-        asked["id"].as_str().unwrap_or_default()
-    );
+    let asked = asked(&app, &member, &sub).await;
+    let path = format!("/api/v1/admin/refund-requests/{}/decision", asked.id);
     problem(
         app.post(
             &path,
@@ -234,10 +227,7 @@ async fn only_hosts_decide_refunds_and_members_see_their_own_requests() {
     // Another member cannot quote or ask about this subscription.
     problem(
         app.get(
-            &format!(
-                "/api/v1/subscriptions/{}/refund-quote",
-                sub["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/subscriptions/{}/refund-quote", &sub.id),
             Some(&other.access_token),
         )
         .await,
@@ -245,20 +235,11 @@ async fn only_hosts_decide_refunds_and_members_see_their_own_requests() {
     )
     .await;
     problem(ask(&app, &other, &sub).await, StatusCode::NOT_FOUND).await;
-    let mine: Value = app
-        .get("/api/v1/refund-requests", Some(&member.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(mine["items"].as_array().map(Vec::len), Some(1));
-    let theirs: Value = app
-        .get("/api/v1/refund-requests", Some(&other.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(theirs["items"], json!([]));
+    let mine = requests(&app, &member, "/api/v1/refund-requests").await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].id, asked.id);
+    let theirs = requests(&app, &other, "/api/v1/refund-requests").await;
+    assert!(theirs.is_empty(), "{theirs:?}");
     let host = app.as_host().await;
     problem(
         app.post(
@@ -270,17 +251,18 @@ async fn only_hosts_decide_refunds_and_members_see_their_own_requests() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    let rejected: Value = app
-        .post(
+    let rejected: RefundRequest = dto::json_with(
+        app.post(
             &path,
             Some(&host.access_token),
             &json!({"decision": "reject", "note": "Outside the policy."}),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(rejected["status"], "rejected");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rejected.status, "rejected");
+    assert!(rejected.refund.is_none(), "{rejected:?}");
     assert_eq!(app.payments.refunds_paid(), (0, 0));
     assert!(
         app.granted(&member, "practitioner-lounge").await,
@@ -298,21 +280,20 @@ async fn a_refund_request_with_an_idempotency_key_is_recorded_once() {
             .post(app.url("/api/v1/refund-requests"))
             .bearer_auth(&member.access_token)
             .header("Idempotency-Key", "refund-once")
-            .json(&json!({"subscription_id": sub["id"], "message": "Moving on."}))
+            .json(&json!({"subscription_id": sub.id, "message": "Moving on."}))
             .send()
     };
-    let first: Value = send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .json()
-        .await
-        .unwrap_or_default();
-    let second = send().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(second.status(), StatusCode::CREATED);
-    assert_eq!(
-        second.json::<Value>().await.unwrap_or_default()["id"],
-        first["id"]
-    );
+    let first: RefundRequest = dto::json_with(
+        send().await.unwrap_or_else(|e| panic!("{e}")),
+        StatusCode::CREATED,
+    )
+    .await;
+    let second: RefundRequest = dto::json_with(
+        send().await.unwrap_or_else(|e| panic!("{e}")),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(second.id, first.id);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM refund_requests").await,
         1

@@ -1,10 +1,10 @@
 //! Reports: members flag what they can read; hosts resolve from a queue that never opens a
 //! sealed room or a private conversation; every resolution is audited.
 
+use crate::dto::{self, AuditEntry, Conversation, Message, Page, Report};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
-use crate::social_helpers::items;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 async fn report(app: &TestApp, who: &Session, kind: &str, id: &str) -> reqwest::Response {
     app.post(
@@ -15,7 +15,8 @@ async fn report(app: &TestApp, who: &Session, kind: &str, id: &str) -> reqwest::
     .await
 }
 
-async fn queue(app: &TestApp, host: &Session, status: &str) -> Value {
+/// The report queue with `status`, parsed, and its raw text (to check for words).
+async fn queue_with_text(app: &TestApp, host: &Session, status: &str) -> (Vec<Report>, String) {
     let response = app
         .get(
             &format!("/api/v1/admin/reports?status={status}"),
@@ -23,7 +24,39 @@ async fn queue(app: &TestApp, host: &Session, status: &str) -> Value {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap_or_default()
+    let text = response.text().await.expect("the queue's body");
+    let page: Page<Report> = dto::parse(&text, "report queue");
+    (page.items, text)
+}
+
+async fn queue(app: &TestApp, host: &Session, status: &str) -> Vec<Report> {
+    queue_with_text(app, host, status).await.0
+}
+
+/// Starts a conversation and returns the id of its first message, as the recipient reads it.
+async fn message_id(app: &TestApp, from: &Session, to: &Session, body: &str) -> String {
+    let conversation: Conversation = dto::json_with(
+        app.post(
+            "/api/v1/conversations",
+            Some(&from.access_token),
+            &json!({"participant_ids": [to.user_id], "body": body}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let messages: Page<Message> = dto::json_with(
+        app.get(
+            &format!("/api/v1/conversations/{}/messages", conversation.id),
+            Some(&to.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(messages.items.len(), 1);
+    assert_eq!(messages.items[0].body, body);
+    messages.items[0].id.clone()
 }
 
 #[tokio::test]
@@ -58,32 +91,7 @@ async fn reports_of_content_the_reporter_cannot_read_are_not_found() {
     let hidden = app
         .insert_post("lobby", &author, "Hidden", "hidden body", "hidden")
         .await;
-    let conversation: Value = app
-        .post(
-            "/api/v1/conversations",
-            Some(&author.access_token),
-            &json!({"participant_ids": [participant.user_id], "body": "private words"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let messages: Value = app
-        .get(
-            &format!(
-                "/api/v1/conversations/{}/messages",
-                conversation["id"].as_str().unwrap_or_default()
-            ),
-            Some(&author.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let message = items(&messages)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let message = message_id(&app, &author, &participant, "private words").await;
 
     for (kind, id) in [
         ("post", lounge.as_str()),
@@ -143,8 +151,9 @@ async fn hosts_resolve_reports_with_a_note_and_the_audit_log_records_it() {
     );
     let created = report(&app, &member, "comment", &comment).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let created: Value = created.json().await.unwrap_or_default();
-    let id = created["id"].as_str().unwrap_or_default().to_owned();
+    let created: Report = dto::json_with(created, StatusCode::CREATED).await;
+    assert_eq!(created.subject_id, comment);
+    let id = created.id;
 
     problem(
         app.get("/api/v1/admin/reports", Some(&member.access_token))
@@ -153,10 +162,13 @@ async fn hosts_resolve_reports_with_a_note_and_the_audit_log_records_it() {
     )
     .await;
     let open = queue(&app, &host, "open").await;
-    assert_eq!(items(&open).len(), 2);
-    assert_eq!(items(&open)[0]["id"], id, "newest first");
-    assert_eq!(items(&open)[0]["reporter"]["user_id"], member.user_id);
-    assert_eq!(items(&open)[0]["content"]["excerpt"], "a rude comment");
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0].id, id, "newest first");
+    assert_eq!(open[0].reporter.user_id, member.user_id);
+    assert_eq!(
+        open[0].content.as_ref().map(|c| c.excerpt.as_str()),
+        Some("a rude comment")
+    );
 
     let resolve = format!("/api/v1/admin/reports/{id}/resolve");
     problem(
@@ -178,10 +190,12 @@ async fn hosts_resolve_reports_with_a_note_and_the_audit_log_records_it() {
             &json!({"note": "Hid the comment."}),
         )
         .await;
-    assert_eq!(resolved.status(), StatusCode::OK);
-    let resolved: Value = resolved.json().await.unwrap_or_default();
-    assert_eq!(resolved["status"], "resolved");
-    assert_eq!(resolved["resolution_note"], "Hid the comment.");
+    let resolved: Report = dto::json_with(resolved, StatusCode::OK).await;
+    assert_eq!(resolved.status, "resolved");
+    assert_eq!(
+        resolved.resolution_note.as_deref(),
+        Some("Hid the comment.")
+    );
     let twice = app
         .post(
             &resolve,
@@ -190,7 +204,7 @@ async fn hosts_resolve_reports_with_a_note_and_the_audit_log_records_it() {
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "report-already-resolved"
     );
     problem(
@@ -204,25 +218,23 @@ async fn hosts_resolve_reports_with_a_note_and_the_audit_log_records_it() {
     )
     .await;
 
-    assert_eq!(items(&queue(&app, &host, "open").await).len(), 1);
-    assert_eq!(items(&queue(&app, &host, "resolved").await).len(), 1);
+    assert_eq!(queue(&app, &host, "open").await.len(), 1);
+    let done = queue(&app, &host, "resolved").await;
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].id, id);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'report.resolved'")
             .await,
         1
     );
     let admin = app.as_admin().await;
-    let log: Value = app
-        .get("/api/v1/admin/audit-log", Some(&admin.access_token))
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let log: Vec<AuditEntry> = app
+        .items("/api/v1/admin/audit-log", Some(&admin.access_token))
+        .await;
     assert!(
-        items(&log)
-            .iter()
-            .any(|e| e["action"] == "report.resolved" && e["subject_id"] == id.as_str()),
-        "{log}"
+        log.iter()
+            .any(|e| e.action == "report.resolved" && e.subject_id == id),
+        "{log:?}"
     );
 }
 
@@ -247,32 +259,7 @@ async fn the_report_queue_never_shows_a_sealed_room_or_a_private_conversation() 
         report(&app, &participant, "post", &sealed).await.status(),
         StatusCode::CREATED
     );
-    let conversation: Value = app
-        .post(
-            "/api/v1/conversations",
-            Some(&other.access_token),
-            &json!({"participant_ids": [participant.user_id], "body": "private walrus words"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let messages: Value = app
-        .get(
-            &format!(
-                "/api/v1/conversations/{}/messages",
-                conversation["id"].as_str().unwrap_or_default()
-            ),
-            Some(&participant.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    let message = items(&messages)[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let message = message_id(&app, &other, &participant, "private walrus words").await;
     assert_eq!(
         report(&app, &participant, "message", &message)
             .await
@@ -281,15 +268,17 @@ async fn the_report_queue_never_shows_a_sealed_room_or_a_private_conversation() 
     );
 
     for moderator in [&host, &admin] {
-        let open = queue(&app, moderator, "open").await;
-        assert_eq!(items(&open).len(), 2);
-        for item in items(&open) {
-            assert!(item.get("content").is_none(), "{item}");
-            assert!(item["subject_id"].is_string() && item["reason"].is_string());
+        let (open, text) = queue_with_text(&app, moderator, "open").await;
+        assert_eq!(open.len(), 2);
+        let mut subjects: Vec<&str> = open.iter().map(|r| r.subject_id.as_str()).collect();
+        subjects.sort_unstable();
+        let mut expected = [sealed.as_str(), message.as_str()];
+        expected.sort_unstable();
+        assert_eq!(subjects, expected);
+        for item in &open {
+            assert!(item.content.is_none(), "{item:?}");
+            assert!(!item.reason.is_empty(), "{item:?}");
         }
-        assert!(
-            !open.to_string().to_lowercase().contains("walrus"),
-            "{open}"
-        );
+        assert!(!text.to_lowercase().contains("walrus"), "{text}");
     }
 }

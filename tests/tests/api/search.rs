@@ -1,10 +1,10 @@
 //! Search (DOMAIN.md "Terms and confidentiality"): a hit, its snippet and the number of hits
 //! come only from what the caller may read at that moment.
 
+use crate::dto::{self, SearchHit};
 use crate::helpers::{spawn_app, Session, TestApp};
-use crate::social_helpers::items;
 use reqwest::StatusCode;
-use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// Everyone the confidentiality rules are about, with content in every kind of space.
 struct World {
@@ -88,33 +88,31 @@ async fn world() -> World {
     }
 }
 
-async fn hits(app: &TestApp, who: Option<&Session>, q: &str) -> Vec<Value> {
-    let (status, body) = app.search(who.map(|s| s.access_token.as_str()), q).await;
-    assert_eq!(status, StatusCode::OK, "{q}: {body}");
-    assert_eq!(body["next_cursor"], Value::Null);
-    assert!(
-        body.as_object().is_some_and(|o| o.len() == 2),
-        "no total or other counts: {body}"
-    );
-    items(&body)
+/// The hits for `q`. The page is read strictly (`Page` and `SearchHit` refuse unknown fields), so
+/// a total or any other count next to `items` fails the test.
+async fn hits(app: &TestApp, who: Option<&Session>, q: &str) -> Vec<SearchHit> {
+    let page = app.search(who.map(|s| s.access_token.as_str()), q).await;
+    assert_eq!(page.next_cursor, None, "{q}: {page:?}");
+    page.items
 }
 
 /// The search answers an outsider exactly as if the word did not exist: no hit, no snippet.
 async fn invisible(app: &TestApp, who: Option<&Session>, word: &str) {
-    let (status, body) = app.search(who.map(|s| s.access_token.as_str()), word).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(items(&body).len(), 0, "{word} leaked: {body}");
-    assert!(
-        !body.to_string().to_lowercase().contains(word),
-        "{word} leaked: {body}"
-    );
+    let response = app
+        .search_response(who.map(|s| s.access_token.as_str()), word)
+        .await;
+    let text = response
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("search {word}: {e}"));
+    let page: dto::Page<SearchHit> = dto::parse(&text, &format!("search {word}"));
+    assert!(page.items.is_empty(), "{word} leaked: {text}");
+    assert_eq!(page.next_cursor, None, "{word} leaked: {text}");
+    assert!(!text.to_lowercase().contains(word), "{word} leaked: {text}");
 }
 
-fn spaces_of(hits: &[Value]) -> Vec<String> {
-    let mut spaces: Vec<String> = hits
-        .iter()
-        .map(|h| h["space"].as_str().unwrap_or_default().to_owned())
-        .collect();
+fn spaces_of(hits: &[SearchHit]) -> Vec<String> {
+    let mut spaces: Vec<String> = hits.iter().map(|h| h.space.clone()).collect();
     spaces.sort();
     spaces.dedup();
     spaces
@@ -153,20 +151,16 @@ async fn search_finds_posts_and_comments_the_caller_may_read_with_snippets() {
     let app = &w.app;
     let found = hits(app, Some(&w.practitioner), "Pangolin").await;
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0]["kind"], "post");
-    assert_eq!(found[0]["space"], "practitioner-lounge");
+    assert_eq!(found[0].kind, "post");
+    assert_eq!(found[0].space, "practitioner-lounge");
+    assert_eq!(found[0].comment_id, None);
     let comment = hits(app, Some(&w.pro), "ocelot").await;
     assert_eq!(comment.len(), 1);
-    assert_eq!(comment[0]["kind"], "comment");
-    assert_eq!(comment[0]["title"], "Pangolin practice");
-    assert!(comment[0]["comment_id"].is_string());
-    assert!(
-        comment[0]["snippet"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("**ocelot**"),
-        "{comment:?}"
-    );
+    assert_eq!(comment[0].kind, "comment");
+    assert_eq!(comment[0].title, "Pangolin practice");
+    assert_eq!(comment[0].post_id, found[0].post_id);
+    assert!(comment[0].comment_id.is_some(), "{comment:?}");
+    assert!(comment[0].snippet.contains("**ocelot**"), "{comment:?}");
     assert_eq!(hits(app, Some(&w.pro), "quokka").await.len(), 1);
     assert_eq!(hits(app, Some(&w.participant), "narwhal").await.len(), 1);
     assert_eq!(hits(app, None, "zebra").await.len(), 1);
@@ -182,8 +176,18 @@ async fn search_never_shows_hidden_or_deleted_posts_and_comments() {
         .await;
     app.insert_post("lobby", &host, "Axolotl deleted", "gone", "deleted")
         .await;
+    // A published post and comment matching the same word: the search works, and finds only them.
     let visible = app
-        .insert_post("lobby", &host, "Visible", "A visible post", "published")
+        .insert_post(
+            "lobby",
+            &host,
+            "Axolotl visible",
+            "A visible post",
+            "published",
+        )
+        .await;
+    let visible_comment = app
+        .insert_comment(&visible, &host, "axolotl comment published", "published")
         .await;
     app.insert_comment(&visible, &host, "axolotl comment hidden", "hidden")
         .await;
@@ -194,8 +198,28 @@ async fn search_never_shows_hidden_or_deleted_posts_and_comments() {
         .await;
     app.insert_comment(&gone, &host, "axolotl under a hidden post", "published")
         .await;
+    let expected = BTreeSet::from([
+        ("post".to_owned(), visible.clone(), None),
+        ("comment".to_owned(), visible.clone(), Some(visible_comment)),
+    ]);
     for who in [None, Some(&host)] {
-        invisible(&app, who, "axolotl").await;
+        let found = hits(&app, who, "axolotl").await;
+        let found_keys: BTreeSet<_> = found
+            .iter()
+            .map(|h| (h.kind.clone(), h.post_id.clone(), h.comment_id.clone()))
+            .collect();
+        assert_eq!(found_keys, expected, "{found:?}");
+        assert_eq!(found.len(), 2, "{found:?}");
+        for hit in &found {
+            assert!(
+                !hit.snippet.contains("hidden")
+                    && !hit.snippet.contains("deleted")
+                    && !hit.snippet.contains("gone"),
+                "{hit:?}"
+            );
+        }
+        // Words only in hidden or deleted content find nothing.
+        invisible(&app, who, "removed").await;
     }
 }
 
@@ -243,17 +267,28 @@ async fn search_of_odd_input_never_fails_with_a_server_error() {
         "",
     ];
     for q in odd {
-        let (status, body) = app.search(Some(&member.access_token), q).await;
-        assert!(
-            status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY,
-            "{q:?} → {status} {body}"
-        );
+        let response = app.search_response(Some(&member.access_token), q).await;
+        match response.status() {
+            StatusCode::OK => {
+                let _: dto::Page<SearchHit> = dto::json(response).await;
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                crate::helpers::problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+            status => panic!(
+                "{q:?} → {status} {}",
+                response.text().await.unwrap_or_else(|e| e.to_string())
+            ),
+        }
     }
-    let (status, body) = app.search(None, "and").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(items(&body).len(), 1, "AND is a word like any other");
-    let (status, _) = app.search(None, "*** \"").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let found = app.search(None, "and").await.items;
+    assert_eq!(found.len(), 1, "AND is a word like any other");
+    assert_eq!(found[0].title, "Consent AND objections");
+    crate::helpers::problem(
+        app.search_response(None, "*** \"").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     let limit = app.get("/api/v1/search?q=consent&limit=51", None).await;
     assert_eq!(limit.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

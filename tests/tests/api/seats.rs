@@ -1,10 +1,11 @@
 //! Limited places and the waitlist (DOMAIN.md "Plans and entitlements": "Two people can never
 //! both take the last seat").
 
-use crate::helpers::{problem, spawn_app};
+use crate::dto::{self, Page, Plan, WaitlistEntry};
+use crate::helpers::{problem, spawn_app, Session, TestApp};
 use chrono::Duration;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn twenty_concurrent_subscribes_for_the_last_seat_let_exactly_one_in() {
@@ -39,13 +40,27 @@ async fn twenty_concurrent_subscribes_for_the_last_seat_let_exactly_one_in() {
         19,
         "{statuses:?}"
     );
-    let plans: Value = app
-        .get("/api/v1/plans", None)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(plans["items"][1]["seats_left"], 0);
+    let plans: Page<Plan> =
+        dto::json_with(app.get("/api/v1/plans", None).await, StatusCode::OK).await;
+    let practitioner = plans
+        .items
+        .iter()
+        .find(|p| p.slug == "practitioner")
+        .expect("the Practitioner plan is listed");
+    assert_eq!(practitioner.seat_limit, Some(1));
+    assert_eq!(practitioner.seats_left, Some(0));
+}
+
+async fn waitlist_entry(app: &TestApp, member: &Session) -> WaitlistEntry {
+    dto::json_with(
+        app.get(
+            "/api/v1/plans/practitioner/waitlist",
+            Some(&member.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -58,10 +73,7 @@ async fn a_full_plan_answers_plan_full_and_a_lapsed_checkout_hold_frees_the_seat
     let full = app
         .subscribe(&second, "practitioner", "monthly", "regular")
         .await;
-    assert_eq!(
-        problem(full, StatusCode::CONFLICT).await["type"],
-        "plan-full"
-    );
+    assert_eq!(problem(full, StatusCode::CONFLICT).await.kind, "plan-full");
     app.clock.advance(Duration::minutes(31));
     let second = app.relogin(&second).await;
     let now_free = app
@@ -84,7 +96,7 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
         )
         .await;
     assert_eq!(
-        problem(early, StatusCode::CONFLICT).await["type"],
+        problem(early, StatusCode::CONFLICT).await.kind,
         "seats-available"
     );
     let sub = app.subscribed(&holder, "practitioner", "monthly").await;
@@ -96,11 +108,8 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
                 &json!({}),
             )
             .await;
-        assert_eq!(joined.status(), StatusCode::CREATED);
-        assert_eq!(
-            joined.json::<Value>().await.unwrap_or_default()["position"],
-            position
-        );
+        let joined: WaitlistEntry = dto::json_with(joined, StatusCode::CREATED).await;
+        assert_eq!(joined.position, Some(position));
     }
     let twice = app
         .post(
@@ -110,29 +119,21 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
         )
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "already-waiting"
     );
 
-    app.post(
-        &format!(
-            "/api/v1/subscriptions/{}/cancel",
-            sub["id"].as_str().unwrap_or_default()
-        ),
-        Some(&holder.access_token),
-        &json!({}),
-    )
-    .await;
-    let entry: Value = app
-        .get(
-            "/api/v1/plans/practitioner/waitlist",
-            Some(&first.access_token),
+    let cancelled = app
+        .post(
+            &format!("/api/v1/subscriptions/{}/cancel", sub.id),
+            Some(&holder.access_token),
+            &json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(entry["status"], "offered");
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let entry = waitlist_entry(&app, &first).await;
+    assert_eq!(entry.status, "offered");
+    assert!(entry.offer_expires_at.is_some(), "{entry:?}");
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'waitlist_offer'")
             .await,
@@ -142,25 +143,14 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
     let held = app
         .subscribe(&second, "practitioner", "monthly", "regular")
         .await;
-    assert_eq!(
-        problem(held, StatusCode::CONFLICT).await["type"],
-        "plan-full"
-    );
+    assert_eq!(problem(held, StatusCode::CONFLICT).await.kind, "plan-full");
     // Unanswered for 48 hours, the offer passes to the next in line.
     app.clock
         .advance(Duration::hours(48) + Duration::seconds(1));
     app.run_jobs().await;
     let (first, second) = (app.relogin(&first).await, app.relogin(&second).await);
-    let next: Value = app
-        .get(
-            "/api/v1/plans/practitioner/waitlist",
-            Some(&second.access_token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(next["status"], "offered");
+    let next = waitlist_entry(&app, &second).await;
+    assert_eq!(next.status, "offered");
     let taken = app
         .subscribe(&second, "practitioner", "monthly", "regular")
         .await;
@@ -168,10 +158,7 @@ async fn waitlist_offers_a_freed_seat_to_the_first_in_line_for_48_hours() {
     let gone = app
         .subscribe(&first, "practitioner", "monthly", "regular")
         .await;
-    assert_eq!(
-        problem(gone, StatusCode::CONFLICT).await["type"],
-        "plan-full"
-    );
+    assert_eq!(problem(gone, StatusCode::CONFLICT).await.kind, "plan-full");
 }
 
 #[tokio::test]
@@ -184,11 +171,9 @@ async fn a_payment_after_the_hold_expired_is_refused_when_the_seat_was_taken() {
     app.clock.advance(Duration::minutes(31));
     let quick = app.relogin(&quick).await;
     app.subscribed(&quick, "practitioner", "monthly").await;
-    let refused = app
-        .pay(late["checkout_id"].as_str().unwrap_or_default(), 2500)
-        .await;
+    let refused = app.pay(&late.checkout_id, 2500).await;
     assert_eq!(
-        problem(refused, StatusCode::CONFLICT).await["type"],
+        problem(refused, StatusCode::CONFLICT).await.kind,
         "checkout-expired"
     );
     assert_eq!(

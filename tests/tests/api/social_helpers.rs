@@ -1,11 +1,12 @@
 //! Content for the search, messages and reports tests: posts and comments are written straight
 //! into the database (the posts API is built elsewhere), spaces and members through the API.
 
+use crate::dto::{self, Page, SearchHit};
 use crate::helpers::{Session, TestApp};
 use diesel::prelude::*;
 use praxis_persistence::schema::{comments, posts, spaces};
-use reqwest::StatusCode;
-use serde_json::{json, Value};
+use reqwest::{Response, StatusCode};
+use serde_json::json;
 
 impl TestApp {
     fn insert_blocking<T: Send + 'static>(
@@ -123,8 +124,8 @@ impl TestApp {
         }
     }
 
-    /// `GET /api/v1/search?q=` with the query string encoded.
-    pub async fn search(&self, token: Option<&str>, q: &str) -> (StatusCode, Value) {
+    /// `GET /api/v1/search?q=` with the query string encoded, whatever it answers.
+    pub async fn search_response(&self, token: Option<&str>, q: &str) -> Response {
         let mut request = self
             .client
             .get(self.url("/api/v1/search"))
@@ -132,16 +133,15 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let response = request
+        request
             .send()
             .await
-            .unwrap_or_else(|e| panic!("search: {e}"));
-        let status = response.status();
-        (status, response.json().await.unwrap_or_default())
+            .unwrap_or_else(|e| panic!("search: {e}"))
     }
-}
 
-/// The `items` of a list response.
-pub fn items(body: &Value) -> Vec<Value> {
-    body["items"].as_array().cloned().unwrap_or_default()
+    /// A search that must succeed: fails the test on any other answer than 200 with a page of
+    /// well-formed hits, so an error never reads as "nothing found".
+    pub async fn search(&self, token: Option<&str>, q: &str) -> Page<SearchHit> {
+        dto::json_with(self.search_response(token, q).await, StatusCode::OK).await
+    }
 }

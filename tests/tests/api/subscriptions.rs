@@ -2,16 +2,21 @@
 //! entitlements", "Subscriptions, payments, invoices").
 
 use crate::billing_helpers::payment_event;
+use crate::dto::{self, Assistance, Money, Page, Plan, RefundQuote, Subscription, WebhookReply};
 use crate::helpers::{problem, spawn_app, spawn_app_with, WEBHOOK_SECRET};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-fn time(value: &Value) -> DateTime<Utc> {
-    value
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_default()
+fn eur(amount: i64) -> Money {
+    Money {
+        amount,
+        currency: "EUR".to_owned(),
+    }
+}
+
+async fn webhook_reply(response: reqwest::Response) -> WebhookReply {
+    dto::json_with(response, StatusCode::OK).await
 }
 
 #[tokio::test]
@@ -20,55 +25,46 @@ async fn payment_activates_subscription_for_one_calendar_month_and_opens_the_lou
     let member = app.member().await;
     assert!(!app.granted(&member, "practitioner-lounge").await);
     let pending = app.checkout(&member, "practitioner", "monthly").await;
-    assert_eq!(pending["status"], "pending_payment");
-    assert_eq!(
-        pending["amount_due"],
-        json!({"amount": 2500, "currency": "EUR"})
-    );
-    assert!(pending["checkout_id"]
-        .as_str()
-        .is_some_and(|c| c.starts_with("chk_")));
-    let paid = app
-        .pay(pending["checkout_id"].as_str().unwrap_or_default(), 2500)
-        .await;
-    assert_eq!(paid.status(), StatusCode::OK);
-    let paid: Value = paid.json().await.unwrap_or_default();
+    assert_eq!(pending.status, "pending_payment");
+    assert_eq!(pending.amount_due, eur(2500));
+    assert!(pending.checkout_id.starts_with("chk_"), "{pending:?}");
+    let paid = app.pay(&pending.checkout_id, 2500).await;
+    let paid = webhook_reply(paid).await;
+    assert_eq!(paid.status, "processed");
     assert!(
-        paid["invoice_number"]
-            .as_str()
+        paid.invoice_number
+            .as_deref()
             .is_some_and(|n| n.ends_with("-000001")),
-        "{paid}"
+        "{paid:?}"
     );
-    let sub: Value = app
-        .get(
-            &format!(
-                "/api/v1/subscriptions/{}",
-                pending["id"].as_str().unwrap_or_default()
-            ),
+    let sub: Subscription = dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{}", &pending.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(sub["status"], "active");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(sub.status, "active");
     let (start, end) = (
-        time(&sub["current_period_start"]),
-        time(&sub["current_period_end"]),
+        sub.current_period_start.expect("current_period_start"),
+        sub.current_period_end.expect("current_period_end"),
     );
     assert_eq!(praxis_domain::calendar::add_months(start, 1), end);
     assert!(app.granted(&member, "practitioner-lounge").await);
     assert!(!app.granted(&member, "pro-lounge").await);
-    let plans: Value = app
-        .get("/api/v1/plans", None)
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(
-        plans["items"][1]["seats_left"].as_i64(),
-        plans["items"][1]["seat_limit"].as_i64().map(|l| l - 1)
-    );
+    let plans: Page<Plan> =
+        dto::json_with(app.get("/api/v1/plans", None).await, StatusCode::OK).await;
+    let practitioner = plans
+        .items
+        .iter()
+        .find(|p| p.slug == "practitioner")
+        .expect("the Practitioner plan is listed");
+    let limit = practitioner
+        .seat_limit
+        .expect("the Practitioner plan has a seat limit");
+    assert_eq!(practitioner.seats_left, Some(limit - 1));
 }
 
 #[tokio::test]
@@ -77,35 +73,34 @@ async fn yearly_subscription_runs_twelve_calendar_months_and_renewal_extends_it(
     let member = app.member().await;
     let sub = app.subscribed(&member, "practitioner", "yearly").await;
     let (start, end) = (
-        time(&sub["current_period_start"]),
-        time(&sub["current_period_end"]),
+        sub.current_period_start.expect("current_period_start"),
+        sub.current_period_end.expect("current_period_end"),
     );
     assert_eq!(praxis_domain::calendar::add_months(start, 12), end);
-    let renewal = app
-        .pay(sub["checkout_id"].as_str().unwrap_or_default(), 25000)
-        .await;
-    let renewal: Value = renewal.json().await.unwrap_or_default();
+    let renewal = app.pay(&sub.checkout_id, 25000).await;
+    let renewal = webhook_reply(renewal).await;
     assert!(
-        renewal["invoice_number"]
-            .as_str()
+        renewal
+            .invoice_number
+            .as_deref()
             .is_some_and(|n| n.ends_with("-000002")),
-        "{renewal}"
+        "{renewal:?}"
     );
-    let renewed: Value = app
-        .get(
-            &format!(
-                "/api/v1/subscriptions/{}",
-                sub["id"].as_str().unwrap_or_default()
-            ),
+    let renewed: Subscription = dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{}", &sub.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(time(&renewed["current_period_start"]), end);
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(
-        time(&renewed["current_period_end"]),
+        renewed.current_period_start.expect("current_period_start"),
+        end
+    );
+    assert_eq!(
+        renewed.current_period_end.expect("current_period_end"),
         praxis_domain::calendar::add_months(end, 12)
     );
 }
@@ -115,20 +110,12 @@ async fn replayed_webhook_creates_one_payment_and_one_invoice() {
     let app = spawn_app().await;
     let member = app.member().await;
     let pending = app.checkout(&member, "practitioner", "monthly").await;
-    let event = payment_event(
-        "evt_replayed",
-        pending["checkout_id"].as_str().unwrap_or_default(),
-        2500,
-    );
-    let first: Value = app.webhook(&event).await.json().await.unwrap_or_default();
-    assert_eq!(first["status"], "processed");
+    let event = payment_event("evt_replayed", &pending.checkout_id, 2500);
+    let first = webhook_reply(app.webhook(&event).await).await;
+    assert_eq!(first.status, "processed");
     for _ in 0..3 {
-        let again = app.webhook(&event).await;
-        assert_eq!(again.status(), StatusCode::OK);
-        assert_eq!(
-            again.json::<Value>().await.unwrap_or_default()["status"],
-            "duplicate"
-        );
+        let again = webhook_reply(app.webhook(&event).await).await;
+        assert_eq!(again.status, "duplicate");
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM invoices").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM payments").await, 1);
@@ -139,16 +126,12 @@ async fn bad_signature_and_stale_timestamp_are_401_and_change_nothing() {
     let app = spawn_app().await;
     let member = app.member().await;
     let pending = app.checkout(&member, "practitioner", "monthly").await;
-    let event = payment_event(
-        "evt_1",
-        pending["checkout_id"].as_str().unwrap_or_default(),
-        2500,
-    );
+    let event = payment_event("evt_1", &pending.checkout_id, 2500);
     let wrong_secret = app
         .webhook_signed(&event, app.clock_now(), "not-the-secret")
         .await;
     assert_eq!(
-        problem(wrong_secret, StatusCode::UNAUTHORIZED).await["type"],
+        problem(wrong_secret, StatusCode::UNAUTHORIZED).await.kind,
         "invalid-signature"
     );
     let stale = app
@@ -162,19 +145,16 @@ async fn bad_signature_and_stale_timestamp_are_401_and_change_nothing() {
         app.count("SELECT COUNT(*) AS n FROM webhook_events").await,
         0
     );
-    let sub: Value = app
-        .get(
-            &format!(
-                "/api/v1/subscriptions/{}",
-                pending["id"].as_str().unwrap_or_default()
-            ),
+    let sub: Subscription = dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{}", &pending.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(sub["status"], "pending_payment");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(sub.status, "pending_payment");
     // The same event, correctly signed within tolerance, still applies.
     let fine = app
         .webhook_signed(&event, app.clock_now() - 299, WEBHOOK_SECRET)
@@ -187,7 +167,7 @@ async fn unknown_checkout_or_wrong_amount_is_422_and_changes_nothing() {
     let app = spawn_app().await;
     let member = app.member().await;
     let pending = app.checkout(&member, "practitioner", "monthly").await;
-    let checkout = pending["checkout_id"].as_str().unwrap_or_default();
+    let checkout = &pending.checkout_id;
     problem(
         app.webhook(&payment_event("evt_a", "chk_unknown", 2500))
             .await,
@@ -213,10 +193,7 @@ async fn unknown_checkout_or_wrong_amount_is_422_and_changes_nothing() {
     let ignored = app
         .webhook(&json!({"id": "evt_d", "type": "customer.updated", "data": {}}))
         .await;
-    assert_eq!(
-        ignored.json::<Value>().await.unwrap_or_default()["status"],
-        "ignored"
-    );
+    assert_eq!(webhook_reply(ignored).await.status, "ignored");
 }
 
 #[tokio::test]
@@ -225,7 +202,7 @@ async fn pro_requires_an_approved_application() {
     let member = app.member().await;
     let refused = app.subscribe(&member, "pro", "monthly", "regular").await;
     assert_eq!(
-        problem(refused, StatusCode::FORBIDDEN).await["type"],
+        problem(refused, StatusCode::FORBIDDEN).await.kind,
         "application-required"
     );
     app.approve_pro_application(&member.user_id).await;
@@ -246,16 +223,16 @@ async fn one_paid_subscription_per_member() {
         .subscribe(&member, "practitioner", "yearly", "regular")
         .await;
     assert_eq!(
-        problem(twice, StatusCode::CONFLICT).await["type"],
+        problem(twice, StatusCode::CONFLICT).await.kind,
         "checkout-pending"
     );
-    app.pay(pending["checkout_id"].as_str().unwrap_or_default(), 2500)
-        .await;
+    let paid = app.pay(&pending.checkout_id, 2500).await;
+    assert_eq!(paid.status(), StatusCode::OK);
     let again = app
         .subscribe(&member, "practitioner", "monthly", "supporter")
         .await;
     assert_eq!(
-        problem(again, StatusCode::CONFLICT).await["type"],
+        problem(again, StatusCode::CONFLICT).await.kind,
         "already-subscribed"
     );
     let lobby = app.subscribe(&member, "lobby", "monthly", "regular").await;
@@ -272,34 +249,30 @@ async fn moving_from_practitioner_to_pro_credits_unused_days_and_ends_practition
     let member = app.relogin(&member).await;
     let pro = app.checkout(&member, "pro", "yearly").await;
     let (start, end) = (
-        time(&practitioner["current_period_start"]),
-        time(&practitioner["current_period_end"]),
+        practitioner
+            .current_period_start
+            .expect("current_period_start"),
+        practitioner.current_period_end.expect("current_period_end"),
     );
     let total_days = (end - start).num_days();
     let unused = (end - (start + Duration::days(73))).num_days();
     let credit = 25000 * unused / total_days;
-    assert_eq!(pro["credit_applied"]["amount"], credit);
-    assert_eq!(pro["amount_due"]["amount"], 49000 - credit);
+    assert_eq!(pro.credit_applied.amount, credit);
+    assert_eq!(pro.amount_due.amount, 49000 - credit);
     // Until PRO is paid the Practitioner subscription keeps running.
     assert!(app.granted(&member, "practitioner-lounge").await);
-    app.pay(
-        pro["checkout_id"].as_str().unwrap_or_default(),
-        49000 - credit,
-    )
-    .await;
-    let old: Value = app
-        .get(
-            &format!(
-                "/api/v1/subscriptions/{}",
-                practitioner["id"].as_str().unwrap_or_default()
-            ),
+    let paid = app.pay(&pro.checkout_id, 49000 - credit).await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    let old: Subscription = dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{}", &practitioner.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(old["status"], "cancelled");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(old.status, "cancelled");
     assert!(app.granted(&member, "pro-lounge").await);
 }
 
@@ -312,10 +285,7 @@ async fn cancelling_pro_closes_both_lounges_on_the_next_request() {
     assert!(app.granted(&member, "pro-lounge").await);
     let cancelled = app
         .post(
-            &format!(
-                "/api/v1/subscriptions/{}/cancel",
-                sub["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/subscriptions/{}/cancel", &sub.id),
             Some(&member.access_token),
             &json!({}),
         )
@@ -325,10 +295,7 @@ async fn cancelling_pro_closes_both_lounges_on_the_next_request() {
     assert!(!app.granted(&member, "practitioner-lounge").await);
     let twice = app
         .post(
-            &format!(
-                "/api/v1/subscriptions/{}/cancel",
-                sub["id"].as_str().unwrap_or_default()
-            ),
+            &format!("/api/v1/subscriptions/{}/cancel", &sub.id),
             Some(&member.access_token),
             &json!({}),
         )
@@ -346,7 +313,7 @@ async fn another_members_subscription_is_404() {
     let app = spawn_app().await;
     let (owner, other) = (app.member().await, app.member().await);
     let sub = app.checkout(&owner, "practitioner", "monthly").await;
-    let id = sub["id"].as_str().unwrap_or_default();
+    let id = &sub.id;
     problem(
         app.get(
             &format!("/api/v1/subscriptions/{id}"),
@@ -374,22 +341,19 @@ async fn an_unpaid_period_expires_access_at_read_time_and_in_the_sweep() {
     let member = app.member().await;
     let sub = app.subscribed(&member, "practitioner", "monthly").await;
     app.clock
-        .set(time(&sub["current_period_end"]) + Duration::seconds(1));
+        .set(sub.current_period_end.expect("current_period_end") + Duration::seconds(1));
     let member = app.relogin(&member).await;
     assert!(!app.granted(&member, "practitioner-lounge").await);
-    let read: Value = app
-        .get(
-            &format!(
-                "/api/v1/subscriptions/{}",
-                sub["id"].as_str().unwrap_or_default()
-            ),
+    let read: Subscription = dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{}", &sub.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(read["status"], "expired");
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read.status, "expired");
     app.run_jobs().await;
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM subscriptions WHERE status = 'expired'")
@@ -397,9 +361,7 @@ async fn an_unpaid_period_expires_access_at_read_time_and_in_the_sweep() {
         1
     );
     // A renewal payment after expiry is refused: the provider must refund it.
-    let late = app
-        .pay(sub["checkout_id"].as_str().unwrap_or_default(), 2500)
-        .await;
+    let late = app.pay(&sub.checkout_id, 2500).await;
     problem(late, StatusCode::CONFLICT).await;
 }
 
@@ -418,10 +380,8 @@ async fn idempotency_key_replays_the_first_answer_and_refuses_another_body() {
     let body =
         json!({"plan": "practitioner", "billing_period": "monthly", "price_version": "regular"});
     let first = send(body.clone()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(first.status(), StatusCode::CREATED);
-    let first: Value = first.json().await.unwrap_or_default();
+    let first: Subscription = dto::json_with(first, StatusCode::CREATED).await;
     let again = send(body.clone()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again.status(), StatusCode::CREATED);
     assert_eq!(
         again
             .headers()
@@ -429,10 +389,9 @@ async fn idempotency_key_replays_the_first_answer_and_refuses_another_body() {
             .and_then(|v| v.to_str().ok()),
         Some("true")
     );
-    assert_eq!(
-        again.json::<Value>().await.unwrap_or_default()["id"],
-        first["id"]
-    );
+    let again: Subscription = dto::json_with(again, StatusCode::CREATED).await;
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.checkout_id, first.checkout_id);
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM subscriptions").await,
         1
@@ -482,33 +441,30 @@ async fn a_granted_assistance_price_is_used_by_the_next_checkout_and_refunded_as
             &json!({"plan": "practitioner", "billing_period": "yearly", "message": "I am a student.", "proposed_amount": {"amount": 12000, "currency": "EUR"}}),
         )
         .await;
-    assert_eq!(asked.status(), StatusCode::CREATED);
-    let asked: Value = asked.json().await.unwrap_or_default();
+    let asked: Assistance = dto::json_with(asked, StatusCode::CREATED).await;
     let granted = app
         .post(
-            &format!("/api/v1/admin/price-assistance-requests/{}/decision", asked["id"].as_str().unwrap_or_default()),
+            &format!("/api/v1/admin/price-assistance-requests/{}/decision", &asked.id),
             Some(&host.access_token),
             &json!({"decision": "grant", "amount": {"amount": 15000, "currency": "EUR"}, "note": "Welcome!"}),
         )
         .await;
-    assert_eq!(granted.status(), StatusCode::OK);
+    let granted: Assistance = dto::json_with(granted, StatusCode::OK).await;
+    assert_eq!(granted.status, "granted");
     let pending = app.checkout(&member, "practitioner", "yearly").await;
-    assert_eq!(pending["amount_due"]["amount"], 15000);
-    app.pay(pending["checkout_id"].as_str().unwrap_or_default(), 15000)
-        .await;
-    let quote: Value = app
-        .get(
-            &format!(
-                "/api/v1/subscriptions/{}/refund-quote",
-                pending["id"].as_str().unwrap_or_default()
-            ),
+    assert_eq!(pending.amount_due.amount, 15000);
+    let paid = app.pay(&pending.checkout_id, 15000).await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    let quote: RefundQuote = dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{}/refund-quote", pending.id),
             Some(&member.access_token),
         )
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
-    assert_eq!(quote["refundable"]["amount"], 15000 - 9900);
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(quote.refundable.amount, 15000 - 9900);
 }
 
 #[tokio::test]
@@ -547,25 +503,14 @@ async fn invoice_numbers_are_gapless_and_unique_per_year_under_concurrent_paymen
     for _ in 0..10 {
         let member = app.member().await;
         let pending = app.checkout(&member, "practitioner", "monthly").await;
-        checkouts.push(
-            pending["checkout_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        );
+        checkouts.push(pending.checkout_id.clone());
     }
     let payments = checkouts.iter().map(|c| app.pay(c, 2500));
     let responses = futures_util::future::join_all(payments).await;
     let mut numbers = Vec::new();
     for response in responses {
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.unwrap_or_default();
-        numbers.push(
-            body["invoice_number"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        );
+        let body = webhook_reply(response).await;
+        numbers.push(body.invoice_number.expect("an invoice number"));
     }
     numbers.sort();
     let year = app.clock_now_utc().format("%Y").to_string();
