@@ -9,6 +9,7 @@ pub mod audit;
 pub mod billing;
 pub mod content;
 pub mod error;
+pub mod event_planning;
 pub mod events;
 pub mod reminders;
 

@@ -9,6 +9,7 @@ pub mod billing;
 pub mod calendar;
 pub mod discussion;
 pub mod error;
+pub mod event_plans;
 pub mod events;
 pub mod ids;
 pub mod learning;

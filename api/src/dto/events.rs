@@ -1,6 +1,5 @@
 //! Themes and events as clients see them, in UTC and in the caller's own time zone.
 
-use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use praxis_app::access::{Space, ViewerContext};
 use praxis_app::events::{may_attend, Occurrence};
@@ -105,7 +104,7 @@ impl ResponseContext {
         ctx: &ViewerContext,
         spaces: &[Space],
         occurrences: &[Occurrence],
-    ) -> ApiResult<Self> {
+    ) -> praxis_app::Result<Self> {
         let zone = match &ctx.user_id {
             Some(id) => users::find_by_id(conn, id)?
                 .and_then(|u| u.time_zone.parse().ok())

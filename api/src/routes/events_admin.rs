@@ -1,22 +1,24 @@
 //! Hosts plan themes and events: single events, recurring series kept at their wall-clock time
 //! in their own zone, and changes to or cancellation of a single occurrence (an exception).
 
-use crate::auth::Caller;
+use crate::auth::{Host, Member};
 use crate::dto::events::{theme_response, EventResponse, ResponseContext, ThemeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::responses::{HostOnly, Invalid};
 use crate::state::AppState;
 use actix_web::{delete, patch, post};
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use praxis_app::access::{all_spaces, load_viewer};
-use praxis_app::events::{find_occurrence, series_rule};
-use praxis_domain::account::TimeZone;
-use praxis_domain::error::Errors;
-use praxis_domain::events::{self, EventFormat, EventKind, EventRef, Frequency, Rule};
+use chrono::{DateTime, NaiveDate, Utc};
+use praxis_app::access::all_spaces;
+use praxis_app::event_planning;
+use praxis_app::events::find_occurrence;
+use praxis_domain::event_plans::{
+    EventChange, EventChangeInput, NewEvent, NewEventInput, NewTheme, RecurrenceInput,
+};
+use praxis_domain::events::EventRef;
 use praxis_openapi::Problem;
-use praxis_persistence::events::{self as repo, EventChanges, EventRow, SeriesRow, ThemeRow};
-use praxis_persistence::{audit, to_db_time, DbConnection};
+use praxis_persistence::DbConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -26,35 +28,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_event)
         .service(update_event)
         .service(cancel_event);
-}
-
-fn text(errors: &mut Errors, field: &str, raw: &str, max: usize, required: bool) -> String {
-    let value = raw.trim().to_owned();
-    if (required && value.is_empty()) || value.chars().count() > max {
-        errors.push(field, format!("must be between 1 and {max} characters"));
-    }
-    value
-}
-
-fn join_url(errors: &mut Errors, raw: &str) -> String {
-    let value = raw.trim().to_owned();
-    if !(value.starts_with("https://") || value.starts_with("http://")) || value.len() > 2000 {
-        errors.push("join_url", "must be an http(s) URL");
-    }
-    value
-}
-
-fn space_id(conn: &mut DbConnection, slug: &str) -> ApiResult<String> {
-    all_spaces(conn)?
-        .into_iter()
-        .find(|s| s.row.slug == slug)
-        .map(|s| s.row.id)
-        .ok_or_else(|| {
-            ApiError::Validation(vec![praxis_domain::FieldError::new(
-                "space",
-                "no such space",
-            )])
-        })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -74,68 +47,28 @@ pub struct CreateThemeRequest {
     request_body = CreateThemeRequest,
     responses(
         (status = 201, description = "Created", body = ThemeResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
         (status = 409, description = "The space has a theme that month (`theme-exists`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/admin/themes")]
 pub async fn create_theme(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     body: Json<CreateThemeRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let body = body.0;
-    let mut errors = Errors::new();
-    let month = errors.take(events::parse_month(&body.month));
-    let title = text(&mut errors, "title", &body.title, 200, true);
-    let description = text(
-        &mut errors,
-        "description",
-        body.description.as_deref().unwrap_or(""),
-        5000,
-        false,
-    );
-    errors.finish()?;
-    let month = month.ok_or_else(|| ApiError::internal("validated month missing"))?;
+    let theme = NewTheme::parse(
+        &body.month,
+        &body.title,
+        body.description.as_deref(),
+        &body.space,
+    )?;
     let now = state.now();
-    let actor = caller.user_id;
-    let response = state
-        .db_write(move |conn| {
-            let row = ThemeRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                month,
-                title,
-                description,
-                space_id: space_id(conn, &body.space)?,
-                created_at: to_db_time(now),
-            };
-            match repo::insert_theme(conn, &row) {
-                Err(praxis_persistence::Error::UniqueViolation(_)) => {
-                    return Err(ApiError::Conflict {
-                        kind: "theme-exists",
-                        detail: "This space already has a theme for that month.".into(),
-                    })
-                }
-                other => other?,
-            }
-            audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&actor),
-                    "theme.created",
-                    "theme",
-                    &row.id,
-                    None,
-                    Some(&serde_json::json!({"month": row.month, "space": body.space})),
-                    now,
-                ),
-            )?;
-            Ok(theme_response(row, &body.space))
-        })
+    let row = state
+        .write(move |conn| event_planning::create_theme(conn, &host.id, theme, now))
         .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created().json(theme_response(row, &body.space)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -184,21 +117,31 @@ pub struct CreateEventRequest {
     pub recurrence: Option<RecurrenceRequest>,
 }
 
-fn parse_rule(errors: &mut Errors, r: &RecurrenceRequest) -> Option<(Rule, TimeZone)> {
-    let zone = errors.take(TimeZone::parse(&r.time_zone).map_err(|_| {
-        praxis_domain::Error::field("recurrence.time_zone", "must be an IANA time zone name")
-    }));
-    let frequency = errors.take(Frequency::parse(&r.frequency));
-    let weekdays = errors.take(events::parse_weekdays(&r.by_weekday));
-    let rule = errors.take(Rule::new(
-        frequency?,
-        r.interval,
-        weekdays?,
-        r.week_of_month,
-        r.until,
-        r.count,
-    ));
-    Some((rule?, zone?))
+impl CreateEventRequest {
+    fn parse(&self) -> praxis_domain::Result<NewEvent> {
+        NewEvent::parse(&NewEventInput {
+            kind: &self.kind,
+            format: self.format.as_deref(),
+            title: &self.title,
+            description: self.description.as_deref(),
+            space: &self.space,
+            theme_id: self.theme_id.as_deref(),
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            join_url: &self.join_url,
+            capacity: self.capacity,
+            time_zone: self.time_zone.as_deref(),
+            recurrence: self.recurrence.as_ref().map(|r| RecurrenceInput {
+                frequency: &r.frequency,
+                interval: r.interval,
+                by_weekday: &r.by_weekday,
+                week_of_month: r.week_of_month,
+                until: r.until,
+                count: r.count,
+                time_zone: &r.time_zone,
+            }),
+        })
+    }
 }
 
 /// Creates a single event or a recurring series. Hosts and admins; audited. Answers the event,
@@ -208,144 +151,21 @@ fn parse_rule(errors: &mut Errors, r: &RecurrenceRequest) -> Option<(Rule, TimeZ
     responses(
         (status = 201, description = "Created: the event or the series' first occurrence", body = EventResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
+        Invalid,
     ))]
 #[post("/admin/events")]
 pub async fn create_event(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     body: Json<CreateEventRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
-    let body = body.0;
-    let mut errors = Errors::new();
-    let kind = errors.take(EventKind::parse(&body.kind));
-    let format = body
-        .format
-        .as_deref()
-        .and_then(|f| errors.take(EventFormat::parse(f)))
-        .map(|f| f.as_str().to_owned());
-    let title = text(&mut errors, "title", &body.title, 200, true);
-    let description = text(
-        &mut errors,
-        "description",
-        body.description.as_deref().unwrap_or(""),
-        5000,
-        false,
-    );
-    let join_url = join_url(&mut errors, &body.join_url);
-    let capacity = errors
-        .take(events::parse_capacity(body.capacity))
-        .flatten()
-        .and_then(|c| i32::try_from(c).ok());
-    let duration = body.ends_at - body.starts_at;
-    if duration <= Duration::zero() || duration > Duration::hours(24) {
-        errors.push("ends_at", "must be after starts_at, at most 24 hours later");
-    }
-    let single_zone = body
-        .time_zone
-        .as_deref()
-        .map(|z| errors.take(TimeZone::parse(z)))
-        .unwrap_or(Some(TimeZone::utc()));
-    let rule = body.recurrence.as_ref().map(|r| parse_rule(&mut errors, r));
-    errors.finish()?;
-    let kind = kind.ok_or_else(|| ApiError::internal("validated kind missing"))?;
-    let now = to_db_time(state.now());
-    let actor = caller.user_id;
+    let plan = body.0.parse()?;
+    let now = state.now();
     let response = state
-        .db_write(move |conn| {
-            let space_id = space_id(conn, &body.space)?;
-            if let Some(theme_id) = &body.theme_id {
-                let theme = repo::find_theme(conn, theme_id)?;
-                if theme.is_none_or(|t| t.space_id != space_id) {
-                    return Err(ApiError::Validation(vec![praxis_domain::FieldError::new(
-                        "theme_id",
-                        "no such theme in this space",
-                    )]));
-                }
-            }
-            let id = uuid::Uuid::now_v7().to_string();
-            let created = match rule.flatten() {
-                None => {
-                    let row = EventRow {
-                        id: id.clone(),
-                        series_id: None,
-                        original_start: Some(to_db_time(body.starts_at)),
-                        kind: kind.as_str().to_owned(),
-                        format,
-                        title,
-                        description,
-                        space_id,
-                        theme_id: body.theme_id,
-                        starts_at: to_db_time(body.starts_at),
-                        ends_at: to_db_time(body.ends_at),
-                        time_zone: single_zone.unwrap_or(TimeZone::utc()).name().to_owned(),
-                        join_url,
-                        capacity,
-                        host_id: Some(actor.clone()),
-                        status: "scheduled".to_owned(),
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    repo::insert_event(conn, &row)?;
-                    id.clone()
-                }
-                Some((rule, zone)) => {
-                    let local = body.starts_at.with_timezone(&zone.tz());
-                    let row = SeriesRow {
-                        id: id.clone(),
-                        kind: kind.as_str().to_owned(),
-                        format,
-                        title,
-                        description,
-                        space_id,
-                        theme_id: body.theme_id,
-                        join_url,
-                        capacity,
-                        host_id: Some(actor.clone()),
-                        time_zone: zone.name().to_owned(),
-                        local_start: local.format("%H:%M").to_string(),
-                        duration_minutes: i32::try_from(duration.num_minutes()).unwrap_or(1),
-                        frequency: rule.frequency.as_str().to_owned(),
-                        repeat_interval: i32::try_from(rule.interval).unwrap_or(1),
-                        by_weekday: events::weekdays_to_string(&rule.weekdays),
-                        week_of_month: rule.week_of_month,
-                        starts_on: local.date_naive().format("%Y-%m-%d").to_string(),
-                        until_date: rule.until.map(|d| d.format("%Y-%m-%d").to_string()),
-                        occurrence_count: rule.count.and_then(|c| i32::try_from(c).ok()),
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    let first = series_rule(&row)?
-                        .occurrences_between(body.starts_at, body.starts_at + Duration::days(800))
-                        .first()
-                        .copied()
-                        .ok_or_else(|| {
-                            ApiError::Validation(vec![praxis_domain::FieldError::new(
-                                "recurrence",
-                                "the series has no occurrence from starts_at on",
-                            )])
-                        })?;
-                    repo::insert_series(conn, &row)?;
-                    EventRef::occurrence_id(&id, first)
-                }
-            };
-            audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&actor),
-                    "event.created",
-                    "event",
-                    &id,
-                    None,
-                    Some(&serde_json::json!({"space": body.space, "kind": kind.as_str()})),
-                    now.and_utc(),
-                ),
-            )?;
-            let created = EventRef::parse(&created).map_err(|_| ApiError::NotFound("event"))?;
-            managed_event(conn, &actor, &created, now.and_utc())
+        .write(move |conn| {
+            let created = event_planning::create(conn, &host.id, plan, now)?;
+            managed_event(conn, &host, &created)
         })
         .await?;
     Ok(HttpResponse::Created().json(response))
@@ -373,49 +193,28 @@ pub struct UpdateEventRequest {
     responses(
         (status = 200, description = "The changed event", body = EventResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
         (status = 404, description = "No such event or occurrence", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[patch("/admin/events/{id}")]
 pub async fn update_event(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     path: web::Path<String>,
     body: Json<UpdateEventRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let body = body.0;
-    let mut errors = Errors::new();
-    let status = body.status.as_deref().and_then(|s| match s {
-        "scheduled" | "cancelled" => Some(s.to_owned()),
-        _ => {
-            errors.push("status", "must be scheduled or cancelled");
-            None
-        }
-    });
-    let changes = EventChanges {
-        title: body
-            .title
-            .map(|t| text(&mut errors, "title", &t, 200, true)),
-        description: body
-            .description
-            .map(|d| text(&mut errors, "description", &d, 5000, false)),
-        starts_at: body.starts_at.map(to_db_time),
-        ends_at: body.ends_at.map(to_db_time),
-        join_url: body.join_url.map(|u| join_url(&mut errors, &u)),
-        capacity: body.capacity.and_then(|c| {
-            errors
-                .take(events::parse_capacity(Some(c)))
-                .map(|c| c.and_then(|c| i32::try_from(c).ok()))
-        }),
-        status,
-        updated_at: None,
-    };
-    errors.finish()?;
-    let id = path.into_inner();
-    let response = change_event(&state, caller.user_id, id, changes).await?;
+    let change = EventChange::parse(&EventChangeInput {
+        title: body.title.as_deref(),
+        description: body.description.as_deref(),
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        join_url: body.join_url.as_deref(),
+        capacity: body.capacity,
+        status: body.status.as_deref(),
+    })?;
+    let response = change_event(&state, host, &path, change).await?;
     Ok(HttpResponse::Ok().json(response))
 }
 
@@ -425,85 +224,32 @@ pub async fn update_event(
     params(("id" = String, Path, description = "Event id, or `<series id>@<original start>`")),
     responses(
         (status = 204, description = "Cancelled"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
         (status = 404, description = "No such event or occurrence", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/admin/events/{id}")]
 pub async fn cancel_event(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
-    let changes = EventChanges {
-        status: Some("cancelled".to_owned()),
-        ..Default::default()
-    };
-    change_event(&state, caller.user_id, path.into_inner(), changes).await?;
+    change_event(&state, host, &path, EventChange::cancel()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Applies changes to a single event's row, or to the row that changes one occurrence
-/// (created from the series on its first change).
+/// Applies a change to one event or occurrence and answers it as its host sees it.
 async fn change_event(
     state: &AppState,
-    actor: String,
-    raw_id: String,
-    mut changes: EventChanges,
+    host: Member,
+    raw_id: &str,
+    change: EventChange,
 ) -> ApiResult<EventResponse> {
+    let id = EventRef::parse(raw_id).map_err(|_| ApiError::NotFound("event"))?;
     let now = state.now();
-    changes.updated_at = Some(to_db_time(now));
     state
-        .db_write(move |conn| {
-            let id = EventRef::parse(&raw_id).map_err(|_| ApiError::NotFound("event"))?;
-            let current = find_occurrence(conn, &id)?.ok_or(ApiError::NotFound("event"))?;
-            let starts = changes.starts_at.map_or(current.starts_at, |s| s.and_utc());
-            let ends = changes.ends_at.map_or(current.ends_at, |e| e.and_utc());
-            if ends <= starts || ends - starts > Duration::hours(24) {
-                return Err(ApiError::Validation(vec![praxis_domain::FieldError::new(
-                    "ends_at",
-                    "must be after starts_at, at most 24 hours later",
-                )]));
-            }
-            if let EventRef::Occurrence { original_start, .. } = &id {
-                if (starts - *original_start).num_seconds().abs() > praxis_app::events::MAX_MOVE_DAYS * 86_400 {
-                    return Err(ApiError::Validation(vec![praxis_domain::FieldError::new(
-                        "starts_at",
-                        format!(
-                            "an occurrence of a series moves at most {} days from its original start; \
-                             cancel it and create a single event instead",
-                            praxis_app::events::MAX_MOVE_DAYS
-                        ),
-                    )]));
-                }
-            }
-            let row_id = match &id {
-                EventRef::Single(event_id) => event_id.clone(),
-                EventRef::Occurrence {
-                    series_id,
-                    original_start,
-                } => {
-                    match repo::find_override(conn, series_id, to_db_time(*original_start))? {
-                        Some(row) => row.id,
-                        None => praxis_app::events::materialize(conn, &current, now)?,
-                    }
-                }
-            };
-            repo::update_event(conn, &row_id, &changes)?;
-            audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&actor),
-                    "event.changed",
-                    "event",
-                    &raw_id,
-                    None,
-                    Some(&serde_json::json!({"status": changes.status, "starts_at": changes.starts_at})),
-                    now,
-                ),
-            )?;
-            managed_event(conn, &actor, &id, now)
+        .write(move |conn| {
+            event_planning::change(conn, &host.id, &id, change, now)?;
+            managed_event(conn, &host, &id)
         })
         .await
 }
@@ -512,13 +258,12 @@ async fn change_event(
 /// manage events of sealed rooms they cannot enter).
 fn managed_event(
     conn: &mut DbConnection,
-    actor: &str,
+    host: &Member,
     id: &EventRef,
-    now: DateTime<Utc>,
-) -> ApiResult<EventResponse> {
-    let occurrence = find_occurrence(conn, id)?.ok_or(ApiError::NotFound("event"))?;
-    let ctx = load_viewer(conn, Some(actor), now)?;
+) -> praxis_app::Result<EventResponse> {
+    let occurrence = find_occurrence(conn, id)?.ok_or(praxis_app::Error::NotFound("event"))?;
     let spaces = all_spaces(conn)?;
-    let responses = ResponseContext::load(conn, &ctx, &spaces, std::slice::from_ref(&occurrence))?;
+    let responses =
+        ResponseContext::load(conn, &host.ctx, &spaces, std::slice::from_ref(&occurrence))?;
     Ok(responses.respond(occurrence))
 }
