@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use praxis_domain::access::{self, Access, Denial, MemberFacts, SpaceFacts, Viewer, Visibility};
 use praxis_domain::plans::PlanSlug;
 use praxis_persistence::spaces::{self, SpaceRow, SpaceWithPlans};
-use praxis_persistence::{subscriptions, terms, to_db_time, users, DbConnection};
+use praxis_persistence::{to_db_time, viewer, DbConnection};
 use std::collections::HashSet;
 
 /// The caller as access rules see them, at this moment.
@@ -45,7 +45,7 @@ impl Space {
 }
 
 /// Loads what access depends on: roles, the active subscription, acceptance of the current
-/// terms, and participation. Call inside a `state.db` closure.
+/// terms, and participation, in one round trip (`praxis_persistence::viewer::facts`).
 pub fn load_viewer(
     conn: &mut DbConnection,
     user_id: Option<&str>,
@@ -54,31 +54,24 @@ pub fn load_viewer(
     let Some(user_id) = user_id else {
         return Ok(ViewerContext::default());
     };
-    if users::find_by_id(conn, user_id)?.is_none() {
+    let Some(facts) = viewer::facts(conn, user_id, to_db_time(now))? else {
         return Err(Error::unauthenticated(
             "invalid-token",
             "The account no longer exists.",
         ));
-    }
-    let roles = users::roles(conn, user_id)?;
-    let active_plan = subscriptions::active_plan(conn, user_id, to_db_time(now))?
-        .and_then(|slug| PlanSlug::parse(&slug).ok());
-    let accepted_current_terms = match terms::current(conn)? {
-        Some(current) => terms::accepted_at(conn, user_id, &current.version)?.is_some(),
-        None => true,
     };
     Ok(ViewerContext {
         user_id: Some(user_id.to_owned()),
         viewer: Viewer {
             member: Some(MemberFacts {
-                roles,
-                active_plan,
-                accepted_current_terms,
+                roles: facts.roles,
+                active_plan: facts
+                    .active_plan
+                    .and_then(|slug| PlanSlug::parse(&slug).ok()),
+                accepted_current_terms: facts.accepted_current_terms,
             }),
         },
-        participant_of: spaces::participant_space_ids(conn, user_id)?
-            .into_iter()
-            .collect(),
+        participant_of: facts.participant_of.into_iter().collect(),
     })
 }
 

@@ -38,7 +38,8 @@ fn text(errors: &mut Errors, field: &str, raw: &str, max: usize, required: bool)
 /// An http(s) URL members join the event at.
 fn join_url(errors: &mut Errors, raw: &str) -> String {
     let value = raw.trim().to_owned();
-    if !(value.starts_with("https://") || value.starts_with("http://")) || value.len() > JOIN_URL_MAX
+    if !(value.starts_with("https://") || value.starts_with("http://"))
+        || value.len() > JOIN_URL_MAX
     {
         errors.push("join_url", "must be an http(s) URL");
     }
@@ -156,7 +157,9 @@ impl NewEvent {
     pub fn parse(input: &NewEventInput<'_>) -> Result<Self> {
         let mut errors = Errors::new();
         let kind = errors.take(EventKind::parse(input.kind));
-        let format = input.format.and_then(|f| errors.take(EventFormat::parse(f)));
+        let format = input
+            .format
+            .and_then(|f| errors.take(EventFormat::parse(f)));
         let title = text(&mut errors, "title", input.title, TITLE_MAX, true);
         let description = text(
             &mut errors,

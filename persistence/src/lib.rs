@@ -35,6 +35,7 @@ pub mod terms;
 pub mod text_enum;
 pub mod tokens;
 pub mod users;
+pub mod viewer;
 pub mod waitlist;
 
 pub use connection::{write_tx, Database, DbConnection, Engine, PoolState};
