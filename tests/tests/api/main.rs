@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod applications;
+mod architecture;
 mod assignments;
 mod audit;
 mod auth;
