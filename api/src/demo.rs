@@ -3,7 +3,9 @@
 //! few resources, so every endpoint has something to show in Swagger UI.
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
-use praxis_persistence::events::{self, EventRow, ThemeRow};
+use praxis_app::event_planning;
+use praxis_domain::event_plans::{NewEvent, NewEventInput, NewTheme};
+use praxis_domain::ids::UserId;
 use praxis_persistence::learning::resources::{self, ResourceRow};
 use praxis_persistence::posts::{self, PostRow};
 use praxis_persistence::{terms, to_db_time, DbConnection};
@@ -75,24 +77,21 @@ pub fn community(
         )?;
     }
 
-    let theme_id = uuid::Uuid::now_v7().to_string();
-    events::insert_theme(
-        conn,
-        &ThemeRow {
-            id: theme_id.clone(),
-            month: format!("{}-{:02}", now.year(), now.month()),
-            title: "Consent decision-making in practice".to_owned(),
-            description: "Proposals, objections and how to resolve them.".to_owned(),
-            space_id: "space-practitioner-lounge".to_owned(),
-            created_at: at,
-        },
-    )?;
+    // Themes and events are planned as a host plans them, through the same use cases.
     let host = person("host@praxis.example");
+    let host_id = UserId::from_trusted(host.clone());
+    let theme = NewTheme::parse(
+        &format!("{}-{:02}", now.year(), now.month()),
+        "Consent decision-making in practice",
+        Some("Proposals, objections and how to resolve them."),
+        "practitioner-lounge",
+    )?;
+    let theme_id = event_planning::create_theme(conn, &host_id, theme, now)?.id;
     let demo_events = [
         (
             "community_meetup",
             "Community Meet-up",
-            "space-lobby-members",
+            "lobby-members",
             3,
             17,
             None,
@@ -100,15 +99,15 @@ pub fn community(
         (
             "learning_session",
             "Learning Session: consent",
-            "space-practitioner-lounge",
+            "practitioner-lounge",
             7,
             9,
-            Some(theme_id.clone()),
+            Some(theme_id.as_str()),
         ),
         (
             "qa_session",
             "Q&A session",
-            "space-practitioner-lounge",
+            "practitioner-lounge",
             10,
             18,
             None,
@@ -116,38 +115,27 @@ pub fn community(
         (
             "pro_meetup",
             "PRO Community Meet-up",
-            "space-pro-lounge",
+            "pro-lounge",
             14,
             15,
             None,
         ),
     ];
-    for (kind, title, space, days, hour, theme) in demo_events {
+    for (kind, title, space, days, hour, theme_id) in demo_events {
         let start = at_hour(now + Duration::days(days), hour);
-        events::insert_event(
-            conn,
-            &EventRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                series_id: None,
-                original_start: None,
-                kind: kind.to_owned(),
-                format: Some("open_space".to_owned()),
-                title: title.to_owned(),
-                description: "Times vary so members around the world can join some of them."
-                    .to_owned(),
-                space_id: space.to_owned(),
-                theme_id: theme,
-                starts_at: to_db_time(start),
-                ends_at: to_db_time(start + Duration::minutes(90)),
-                time_zone: "UTC".to_owned(),
-                join_url: "https://meet.example.org/praxis-demo".to_owned(),
-                capacity: None,
-                host_id: Some(host.clone()),
-                status: "scheduled".to_owned(),
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
+        let plan = NewEvent::parse(&NewEventInput {
+            kind,
+            format: Some("open_space"),
+            title,
+            description: Some("Times vary so members around the world can join some of them."),
+            space,
+            theme_id,
+            starts_at: start,
+            ends_at: start + Duration::minutes(90),
+            join_url: "https://meet.example.org/praxis-demo",
+            ..NewEventInput::default()
+        })?;
+        event_planning::create(conn, &host_id, plan, now)?;
     }
 
     let group = uuid::Uuid::now_v7().to_string();

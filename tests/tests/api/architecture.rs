@@ -37,7 +37,10 @@ fn dependencies(krate: &str) -> String {
 fn layers_depend_only_downwards() {
     let domain = dependencies("domain");
     for forbidden in ["actix", "diesel", "tokio", "utoipa", "praxis-"] {
-        assert!(!domain.contains(forbidden), "domain/ depends on {forbidden}");
+        assert!(
+            !domain.contains(forbidden),
+            "domain/ depends on {forbidden}"
+        );
     }
     let persistence = dependencies("persistence");
     for forbidden in ["actix", "utoipa", "praxis-app", "praxis-api"] {
