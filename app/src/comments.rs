@@ -261,3 +261,32 @@ fn view(conn: &mut DbConnection, row: CommentRow) -> Result<CommentView> {
         .pop()
         .ok_or(Error::NotFound("comment"))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parent_that_cannot_be_a_comment_id_is_not_a_comment_of_the_post() {
+        match NewComment::parse(" ", Some("42")) {
+            Err(praxis_domain::Error::Validation(errors)) => {
+                let fields: Vec<(&str, &str)> = errors
+                    .iter()
+                    .map(|e| (e.field.as_str(), e.message.as_str()))
+                    .collect();
+                assert_eq!(
+                    fields,
+                    vec![
+                        ("body", "must be between 1 and 10000 characters"),
+                        ("parent_id", PARENT_INVALID)
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let parent = CommentId::new();
+        let reply = NewComment::parse("Yes.", Some(parent.as_str())).unwrap();
+        assert_eq!(reply.parent, Some(parent));
+    }
+}

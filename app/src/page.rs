@@ -47,3 +47,30 @@ impl<T> Paged<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u32) -> Key {
+        let at = chrono::DateTime::from_timestamp(i64::from(n), 0)
+            .map(|t| t.naive_utc())
+            .unwrap_or_default();
+        (at, n.to_string())
+    }
+
+    #[test]
+    fn a_page_names_its_last_key_only_when_more_follow() {
+        let page = PageRequest {
+            limit: 2,
+            after: None,
+        };
+        assert_eq!(page.fetch(), 3);
+        let full = page.cut(vec![1, 2, 3], |n| key(*n));
+        assert_eq!(full.items, vec![1, 2]);
+        assert_eq!(full.next, Some(key(2)));
+        let last = page.cut(vec![1, 2], |n| key(*n));
+        assert_eq!(last.items, vec![1, 2]);
+        assert_eq!(last.next, None);
+    }
+}

@@ -288,3 +288,41 @@ fn view(conn: &mut DbConnection, ctx: &ViewerContext, row: PostRow) -> Result<Po
         .pop()
         .ok_or(Error::NotFound("post"))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn fields(result: praxis_domain::Result<impl std::fmt::Debug>) -> Vec<String> {
+        match result {
+            Err(praxis_domain::Error::Validation(errors)) => {
+                errors.into_iter().map(|e| e.field).collect()
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_new_post_names_every_invalid_field_at_once() {
+        let many: Vec<String> = (0..6).map(|i| format!("t{i}")).collect();
+        assert_eq!(
+            fields(NewPost::parse("poem", " ", "", &many)),
+            vec!["kind", "title", "body", "topics"]
+        );
+        let post =
+            NewPost::parse("question", " Why? ", "*body*", &["a".into(), "a".into()]).unwrap();
+        assert_eq!(post.title.into_inner(), "Why?");
+        assert_eq!(post.topics, vec!["a".to_owned()]);
+    }
+
+    #[test]
+    fn a_post_edit_checks_only_the_fields_present() {
+        let edit = PostEdit::parse(None, Some("New title"), None, None).unwrap();
+        assert!(edit.kind.is_none() && edit.body.is_none() && edit.topics.is_none());
+        assert_eq!(
+            fields(PostEdit::parse(Some("poem"), None, Some(" "), None)),
+            vec!["kind", "body"]
+        );
+    }
+}

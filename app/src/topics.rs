@@ -125,3 +125,29 @@ pub fn define(
         following: false,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_topic_names_every_invalid_field_at_once() {
+        match NewTopic::parse("Bad Slug", "  ", Some(&"x".repeat(1001))) {
+            Err(praxis_domain::Error::Validation(errors)) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, vec!["slug", "name", "description"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let topic = NewTopic::parse("retros", " Retrospectives ", None).unwrap();
+        assert_eq!(
+            (
+                topic.slug.as_str(),
+                topic.name.as_str(),
+                topic.description.as_str()
+            ),
+            ("retros", "Retrospectives", "")
+        );
+    }
+}
