@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::page::{PageRequest, Paged};
 use chrono::{DateTime, Utc};
 use praxis_domain::discussion::{ContentStatus, Markdown, ReactionKind};
-use praxis_domain::ids::{CommentId, PostId};
+use praxis_domain::ids::{CommentId, PostId, SpaceId, UserId};
 use praxis_persistence::comments::{self, CommentChanges, CommentRow};
 use praxis_persistence::{to_db_time, DbConnection};
 
@@ -108,10 +108,11 @@ pub fn comment(
         ),
     };
     let at = to_db_time(now);
+    let id = CommentId::new();
     let row = CommentRow {
-        id: CommentId::new().into_inner(),
+        id: id.as_str().to_owned(),
         post_id: post.row.id.clone(),
-        author_id: author.into_inner(),
+        author_id: author.as_str().to_owned(),
         parent_id: parent.as_ref().map(|p| p.id.clone()),
         body: comment.body.into_inner(),
         status: ContentStatus::Published.as_str().to_owned(),
@@ -120,18 +121,20 @@ pub fn comment(
         edited_at: None,
     };
     comments::insert(conn, &row)?;
+    // Stored ids, taken as they are.
+    let replied_to = UserId::from_trusted(
+        parent
+            .as_ref()
+            .map_or(post.row.author_id.as_str(), |p| p.author_id.as_str()),
+    );
     content::notify(
         conn,
         &NewContent {
-            author_id: &row.author_id,
-            space_id: &post.row.space_id,
-            post_id: &post.row.id,
-            comment_id: Some(&row.id),
-            replied_to: Some(
-                parent
-                    .as_ref()
-                    .map_or(post.row.author_id.as_str(), |p| p.author_id.as_str()),
-            ),
+            author: &author,
+            space: &SpaceId::from_trusted(post.row.space_id.clone()),
+            post: &PostId::from_trusted(post.row.id.clone()),
+            comment: Some(&id),
+            replied_to: Some(&replied_to),
             body: &row.body,
             new_post_topics: None,
         },

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::access::Access;
 use praxis_domain::discussion::{self, ContentStatus, NotificationLevel};
-use praxis_domain::ids::{CommentId, PostId, UserId};
+use praxis_domain::ids::{CommentId, NotificationId, PostId, SpaceId, UserId};
 use praxis_domain::FieldError;
 use praxis_persistence::comments::{self, CommentRow};
 use praxis_persistence::notifications::{self as notes, NotificationRow};
@@ -299,13 +299,13 @@ pub fn comment_views(conn: &mut DbConnection, rows: Vec<CommentRow>) -> Result<V
 
 /// New content to tell people about, in the transaction that creates it.
 pub struct NewContent<'a> {
-    pub author_id: &'a str,
-    pub space_id: &'a str,
-    pub post_id: &'a str,
+    pub author: &'a UserId,
+    pub space: &'a SpaceId,
+    pub post: &'a PostId,
     /// Set for a comment.
-    pub comment_id: Option<&'a str>,
+    pub comment: Option<&'a CommentId>,
     /// The author of the post or comment replied to.
-    pub replied_to: Option<&'a str>,
+    pub replied_to: Option<&'a UserId>,
     pub body: &'a str,
     /// For a new post: its topics (followers of the space and of these topics are told).
     pub new_post_topics: Option<&'a [String]>,
@@ -330,18 +330,18 @@ pub fn notify(
             .collect()
     };
     let followers = match content.new_post_topics {
-        Some(topics) => notes::followers(conn, content.space_id, topics)?,
+        Some(topics) => notes::followers(conn, content.space.as_str(), topics)?,
         None => Vec::new(),
     };
     let mut everyone: Vec<String> = mentioned.iter().chain(followers.iter()).cloned().collect();
-    everyone.extend(content.replied_to.map(str::to_owned));
+    everyone.extend(content.replied_to.map(|id| id.as_str().to_owned()));
     if everyone.is_empty() {
         return Ok(());
     }
-    let levels = notes::levels(conn, content.space_id, &everyone)?;
+    let levels = notes::levels(conn, content.space.as_str(), &everyone)?;
     let recipients = discussion::recipients(
-        content.author_id,
-        content.replied_to,
+        content.author.as_str(),
+        content.replied_to.map(UserId::as_str),
         &mentioned,
         &followers,
         |id| {
@@ -354,13 +354,13 @@ pub fn notify(
     let rows: Vec<NotificationRow> = recipients
         .into_iter()
         .map(|r| NotificationRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: NotificationId::new().into_inner(),
             user_id: r.user_id,
             kind: r.kind.as_str().to_owned(),
-            actor_id: Some(content.author_id.to_owned()),
-            space_id: content.space_id.to_owned(),
-            post_id: Some(content.post_id.to_owned()),
-            comment_id: content.comment_id.map(str::to_owned),
+            actor_id: Some(content.author.as_str().to_owned()),
+            space_id: content.space.as_str().to_owned(),
+            post_id: Some(content.post.as_str().to_owned()),
+            comment_id: content.comment.map(|id| id.as_str().to_owned()),
             created_at: now,
             read_at: None,
         })

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::page::{PageRequest, Paged};
 use chrono::{DateTime, Utc};
 use praxis_domain::discussion::{parse_topics, ContentStatus, Markdown, PostKind, PostTitle};
-use praxis_domain::ids::{PostId, UserId};
+use praxis_domain::ids::{PostId, SpaceId, UserId};
 use praxis_domain::FieldError;
 use praxis_persistence::posts::{self, PostChanges, PostRow};
 use praxis_persistence::{to_db_time, DbConnection};
@@ -250,9 +250,11 @@ fn insert(
     now: DateTime<Utc>,
 ) -> Result<PostView> {
     check_topics(conn, &post.topics)?;
+    let id = PostId::new();
+    let space_id = SpaceId::from_trusted(space.row.id.clone());
     let row = PostRow {
-        id: PostId::new().into_inner(),
-        space_id: space.row.id.clone(),
+        id: id.as_str().to_owned(),
+        space_id: space_id.as_str().to_owned(),
         author_id: author.as_str().to_owned(),
         kind: post.kind.as_str().to_owned(),
         title: post.title.into_inner(),
@@ -268,10 +270,10 @@ fn insert(
     content::notify(
         conn,
         &NewContent {
-            author_id: &row.author_id,
-            space_id: &row.space_id,
-            post_id: &row.id,
-            comment_id: None,
+            author,
+            space: &space_id,
+            post: &id,
+            comment: None,
             replied_to: None,
             body: &row.body,
             new_post_topics: Some(&post.topics),
