@@ -52,6 +52,7 @@ pub fn pin_post(
     moderate_post(conn, ctx, id, PostAction::Pin(true), now)
 }
 
+/// Unpins a post.
 pub fn unpin_post(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
