@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::access::Access;
 use praxis_domain::discussion::{self, ContentStatus, NotificationLevel};
+use praxis_domain::ids::{CommentId, NotificationId, PostId, SpaceId, UserId};
+use praxis_domain::FieldError;
 use praxis_persistence::comments::{self, CommentRow};
 use praxis_persistence::notifications::{self as notes, NotificationRow};
 use praxis_persistence::posts::{self, PostRow};
@@ -25,9 +27,9 @@ impl VisiblePost {
         ContentStatus::parse(&self.row.status).map_err(Error::internal)
     }
 
-    /// Answers 403 `not-author` unless `user_id` wrote the post.
-    pub fn require_author(&self, user_id: &str) -> Result<()> {
-        require_author(&self.row.author_id, user_id)
+    /// Answers 403 `not-author` unless `user` wrote the post.
+    pub fn require_author(&self, user: &UserId) -> Result<()> {
+        require_author(&self.row.author_id, user)
     }
 
     /// Answers with the reason unless the caller may write in the post's space now.
@@ -39,8 +41,9 @@ impl VisiblePost {
     }
 }
 
-pub fn require_author(author_id: &str, user_id: &str) -> Result<()> {
-    if author_id == user_id {
+/// Answers 403 `not-author` unless `user` is `author_id` (as stored in a row).
+pub(crate) fn require_author(author_id: &str, user: &UserId) -> Result<()> {
+    if author_id == user.as_str() {
         Ok(())
     } else {
         Err(Error::forbidden(
@@ -55,9 +58,9 @@ pub fn require_author(author_id: &str, user_id: &str) -> Result<()> {
 pub fn readable_post(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
-    id: &str,
+    id: &PostId,
 ) -> Result<VisiblePost> {
-    let row = posts::find(conn, id)?.ok_or(Error::NotFound("post"))?;
+    let row = posts::find(conn, id.as_str())?.ok_or(Error::NotFound("post"))?;
     let space = spaces::find_by_ids(conn, std::slice::from_ref(&row.space_id))?
         .pop()
         .map(Space::from_row)
@@ -83,7 +86,7 @@ pub fn readable_post(
 pub fn published_post(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
-    id: &str,
+    id: &PostId,
 ) -> Result<VisiblePost> {
     let post = readable_post(conn, ctx, id)?;
     if post.status()? != ContentStatus::Published {
@@ -96,10 +99,11 @@ pub fn published_post(
 pub fn readable_comment(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
-    id: &str,
+    id: &CommentId,
 ) -> Result<(CommentRow, VisiblePost)> {
-    let comment = comments::find(conn, id)?.ok_or(Error::NotFound("comment"))?;
-    let post = readable_post(conn, ctx, &comment.post_id).map_err(|e| match e {
+    let comment = comments::find(conn, id.as_str())?.ok_or(Error::NotFound("comment"))?;
+    let post_id = PostId::from_trusted(comment.post_id.clone());
+    let post = readable_post(conn, ctx, &post_id).map_err(|e| match e {
         Error::NotFound(_) => Error::NotFound("comment"),
         other => other,
     })?;
@@ -108,6 +112,41 @@ pub fn readable_comment(
         return Err(Error::NotFound("comment"));
     }
     Ok((comment, post))
+}
+
+/// The signed-in member acting: a visitor may read but never write.
+pub fn acting_member(ctx: &ViewerContext) -> Result<UserId> {
+    ctx.user_id
+        .as_deref()
+        .map(UserId::from_trusted)
+        .ok_or_else(|| Error::unauthenticated("authentication-required", "Sign in to do this."))
+}
+
+/// The statuses of content a caller sees in a list, as stored: hidden content only if they
+/// moderate.
+pub fn listed_statuses(moderator: bool) -> Vec<&'static str> {
+    let shown: &[ContentStatus] = if moderator {
+        &[ContentStatus::Published, ContentStatus::Hidden]
+    } else {
+        &[ContentStatus::Published]
+    };
+    shown.iter().map(ContentStatus::as_str).collect()
+}
+
+/// One validation error holding every field error of several parses, so a client sees all of
+/// them at once. Give it the failures (`result.err()`) of each field.
+pub fn invalid(
+    failures: impl IntoIterator<Item = Option<praxis_domain::Error>>,
+) -> praxis_domain::Error {
+    let fields = failures
+        .into_iter()
+        .flatten()
+        .flat_map(|error| match error {
+            praxis_domain::Error::Validation(fields) => fields,
+            other => vec![FieldError::new("", other.to_string())],
+        })
+        .collect();
+    praxis_domain::Error::Validation(fields)
 }
 
 /// A space the caller may write in now, or the right refusal (401/403/404 as for reading).
@@ -177,7 +216,9 @@ pub fn post_views(
         let readable = ctx.readable_space_ids(spaces);
         posts::spaces_of(conn, &sources)?
             .into_iter()
-            .filter(|(_, space_id, status)| status == "published" && readable.contains(space_id))
+            .filter(|(_, space_id, status)| {
+                status == ContentStatus::Published.as_str() && readable.contains(space_id)
+            })
             .map(|(id, _, _)| id)
             .collect()
     };
@@ -258,13 +299,13 @@ pub fn comment_views(conn: &mut DbConnection, rows: Vec<CommentRow>) -> Result<V
 
 /// New content to tell people about, in the transaction that creates it.
 pub struct NewContent<'a> {
-    pub author_id: &'a str,
-    pub space_id: &'a str,
-    pub post_id: &'a str,
+    pub author: &'a UserId,
+    pub space: &'a SpaceId,
+    pub post: &'a PostId,
     /// Set for a comment.
-    pub comment_id: Option<&'a str>,
+    pub comment: Option<&'a CommentId>,
     /// The author of the post or comment replied to.
-    pub replied_to: Option<&'a str>,
+    pub replied_to: Option<&'a UserId>,
     pub body: &'a str,
     /// For a new post: its topics (followers of the space and of these topics are told).
     pub new_post_topics: Option<&'a [String]>,
@@ -289,18 +330,18 @@ pub fn notify(
             .collect()
     };
     let followers = match content.new_post_topics {
-        Some(topics) => notes::followers(conn, content.space_id, topics)?,
+        Some(topics) => notes::followers(conn, content.space.as_str(), topics)?,
         None => Vec::new(),
     };
     let mut everyone: Vec<String> = mentioned.iter().chain(followers.iter()).cloned().collect();
-    everyone.extend(content.replied_to.map(str::to_owned));
+    everyone.extend(content.replied_to.map(|id| id.as_str().to_owned()));
     if everyone.is_empty() {
         return Ok(());
     }
-    let levels = notes::levels(conn, content.space_id, &everyone)?;
+    let levels = notes::levels(conn, content.space.as_str(), &everyone)?;
     let recipients = discussion::recipients(
-        content.author_id,
-        content.replied_to,
+        content.author.as_str(),
+        content.replied_to.map(UserId::as_str),
         &mentioned,
         &followers,
         |id| {
@@ -313,13 +354,13 @@ pub fn notify(
     let rows: Vec<NotificationRow> = recipients
         .into_iter()
         .map(|r| NotificationRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: NotificationId::new().into_inner(),
             user_id: r.user_id,
             kind: r.kind.as_str().to_owned(),
-            actor_id: Some(content.author_id.to_owned()),
-            space_id: content.space_id.to_owned(),
-            post_id: Some(content.post_id.to_owned()),
-            comment_id: content.comment_id.map(str::to_owned),
+            actor_id: Some(content.author.as_str().to_owned()),
+            space_id: content.space.as_str().to_owned(),
+            post_id: Some(content.post.as_str().to_owned()),
+            comment_id: content.comment.map(|id| id.as_str().to_owned()),
             created_at: now,
             read_at: None,
         })

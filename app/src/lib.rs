@@ -7,10 +7,18 @@
 pub mod access;
 pub mod audit;
 pub mod billing;
+pub mod comments;
 pub mod content;
 pub mod error;
 pub mod event_planning;
 pub mod events;
+pub mod follows;
+pub mod moderation;
+pub mod notifications;
+pub mod page;
+pub mod posts;
 pub mod reminders;
+pub mod search;
+pub mod topics;
 
 pub use error::{Error, Result};

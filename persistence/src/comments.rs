@@ -8,6 +8,7 @@ use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use praxis_domain::discussion::ContentStatus;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -86,7 +87,7 @@ pub fn page_of_post(
 pub fn counts(conn: &mut DbConnection, post_ids: &[String]) -> Result<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = comments::table
         .filter(comments::post_id.eq_any(post_ids))
-        .filter(comments::status.eq("published"))
+        .filter(comments::status.eq(ContentStatus::Published.as_str()))
         .group_by(comments::post_id)
         .select((comments::post_id, count_star()))
         .load(conn)?;

@@ -8,6 +8,7 @@ use crate::schema::{
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::discussion::ContentStatus;
 use std::collections::HashMap;
 
 pub fn follow_space(
@@ -192,11 +193,11 @@ pub fn page(
         .left_join(comments::table.on(comments::id.nullable().eq(notifications::comment_id)))
         .filter(notifications::user_id.eq(user_id))
         .filter(notifications::space_id.eq_any(readable_space_ids))
-        .filter(posts::status.eq("published"))
+        .filter(posts::status.eq(ContentStatus::Published.as_str()))
         .filter(
-            notifications::comment_id
-                .is_null()
-                .or(comments::status.nullable().eq("published")),
+            notifications::comment_id.is_null().or(comments::status
+                .nullable()
+                .eq(ContentStatus::Published.as_str())),
         )
         .select(NotificationRow::as_select())
         .order((notifications::created_at.desc(), notifications::id.desc()))

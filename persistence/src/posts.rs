@@ -7,6 +7,7 @@ use crate::schema::{post_topics, posts, space_follows, topic_follows, topics};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::discussion::ContentStatus;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -122,7 +123,7 @@ pub fn feed_page(
         .filter(post_topics::topic_slug.eq_any(followed_topics))
         .select(post_topics::post_id);
     let mut query = posts::table
-        .filter(posts::status.eq("published"))
+        .filter(posts::status.eq(ContentStatus::Published.as_str()))
         .filter(posts::space_id.eq_any(readable_space_ids))
         .filter(
             posts::space_id

@@ -1,17 +1,15 @@
 //! Posts and comments as clients see them.
 
+use crate::error::ApiResult;
+use crate::pagination::{self, PageParams};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{Space, ViewerContext};
-use praxis_app::content::{self, CommentView, PostView};
-use praxis_persistence::comments::CommentRow;
-use praxis_persistence::posts::PostRow;
-use praxis_persistence::DbConnection;
+use praxis_app::content::{CommentView, PostView};
+use praxis_app::page::{Key, PageRequest, Paged};
+use praxis_app::topics::TopicView;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-/// Reaction counts by kind, e.g. `{"like": 3, "thanks": 1}`.
-pub type ReactionCounts = BTreeMap<String, i64>;
+pub use praxis_app::content::ReactionCounts;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -115,28 +113,26 @@ impl From<CommentView> for CommentResponse {
     }
 }
 
-/// Responses for posts the caller may read (see `praxis_app::content::post_views`).
-pub fn post_responses(
-    conn: &mut DbConnection,
-    ctx: &ViewerContext,
-    spaces: &[Space],
-    rows: Vec<PostRow>,
-) -> praxis_app::Result<Vec<PostResponse>> {
-    Ok(content::post_views(conn, ctx, spaces, rows)?
-        .into_iter()
-        .map(PostResponse::from)
-        .collect())
+impl From<Paged<PostView>> for PostPage {
+    fn from(page: Paged<PostView>) -> Self {
+        Self {
+            items: page.items.into_iter().map(PostResponse::from).collect(),
+            next_cursor: next_cursor(page.next),
+        }
+    }
 }
 
-/// Responses for comments the caller may read.
-pub fn comment_responses(
-    conn: &mut DbConnection,
-    rows: Vec<CommentRow>,
-) -> praxis_app::Result<Vec<CommentResponse>> {
-    Ok(content::comment_views(conn, rows)?
-        .into_iter()
-        .map(CommentResponse::from)
-        .collect())
+/// Which page a list's `?limit=` and `?cursor=` ask for.
+pub fn page_request(params: &PageParams) -> ApiResult<PageRequest> {
+    Ok(PageRequest {
+        limit: params.limit()?,
+        after: params.after()?,
+    })
+}
+
+/// The opaque cursor of the page after one that ended at `next`.
+pub fn next_cursor(next: Option<Key>) -> Option<String> {
+    next.map(|(at, id)| pagination::encode(at, &id))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -147,4 +143,15 @@ pub struct TopicResponse {
     pub description: String,
     /// Whether the caller follows it (`false` for visitors).
     pub following: bool,
+}
+
+impl From<TopicView> for TopicResponse {
+    fn from(v: TopicView) -> Self {
+        Self {
+            slug: v.slug,
+            name: v.name,
+            description: v.description,
+            following: v.following,
+        }
+    }
 }

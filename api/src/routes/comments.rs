@@ -1,21 +1,19 @@
 //! Comments with replies, and reactions on posts and comments. Every path loads the post
 //! through the access layer first, so a post outside the caller's spaces is 404 here too.
 
-use crate::auth::{Caller, OptionalCaller};
-use crate::dto::content::{comment_responses, CommentResponse};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
-use crate::pagination::{Page, PageParams};
+use crate::auth::{Member, Viewer};
+use crate::dto::content::{next_cursor, page_request, CommentResponse};
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
+use crate::pagination::PageParams;
+use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, put};
 use actix_web::{web, HttpResponse};
-use praxis_app::access::load_viewer;
-use praxis_app::content::{self, published_post, readable_comment, readable_post, NewContent};
-use praxis_domain::discussion::{ContentStatus, Markdown, ReactionKind};
-use praxis_domain::FieldError;
+use praxis_app::comments::{self, NewComment, ReactionTarget};
+use praxis_domain::discussion::{Markdown, ReactionKind};
+use praxis_domain::ids::{CommentId, PostId};
 use praxis_openapi::Problem;
-use praxis_persistence::comments::{self, CommentChanges, CommentRow};
-use praxis_persistence::to_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -44,40 +42,26 @@ pub struct CommentPage {
     params(("id" = String, Path, description = "Post id"), PageParams),
     responses(
         (status = 200, description = "A page of comments", body = CommentPage),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        BadToken,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
+        Invalid,
     ))]
 #[get("/posts/{id}/comments")]
 pub async fn list_comments(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
-    path: web::Path<String>,
+    Viewer(ctx): Viewer,
+    PathId(id): PathId<PostId>,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, after) = (query.0.limit()?, query.0.after()?);
-    let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let id = path.into_inner();
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let post = readable_post(conn, &ctx, &id)?;
-            let statuses: &[&str] = if post.moderator {
-                &["published", "hidden"]
-            } else {
-                &["published"]
-            };
-            let rows = comments::page_of_post(conn, &post.row.id, statuses, after, limit + 1)?;
-            let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);
-            Ok(CommentPage {
-                items: comment_responses(conn, page.items)?,
-                next_cursor: page.next_cursor,
-            })
-        })
+    let page = page_request(&query.0)?;
+    let comments = state
+        .read(move |c| comments::list(c, &ctx, &id, &page))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(CommentPage {
+        items: comments.items.into_iter().map(Into::into).collect(),
+        next_cursor: next_cursor(comments.next),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -90,6 +74,14 @@ pub struct CreateCommentRequest {
     pub parent_id: Option<String>,
 }
 
+impl TryFrom<CreateCommentRequest> for NewComment {
+    type Error = praxis_domain::Error;
+
+    fn try_from(body: CreateCommentRequest) -> Result<Self, Self::Error> {
+        NewComment::parse(&body.body, body.parent_id.as_deref())
+    }
+}
+
 /// Comments on a post; the author of the post (or of the comment replied to) and mentioned
 /// members are notified.
 #[utoipa::path(tag = "posts", security(("bearer" = [])),
@@ -97,75 +89,24 @@ pub struct CreateCommentRequest {
     request_body = CreateCommentRequest,
     responses(
         (status = 201, description = "Published", body = CommentResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 422, description = "Invalid body, or a parent that is not a comment of this post", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/posts/{id}/comments")]
 pub async fn create_comment(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<PostId>,
     body: Json<CreateCommentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
+    let comment = NewComment::try_from(body.0)?;
     let now = state.now();
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let post = published_post(conn, &ctx, &id)?;
-            post.require_write(&ctx)?;
-            let text = Markdown::comment_body(&body.0.body)?;
-            let parent = match body.0.parent_id.as_deref() {
-                None => None,
-                Some(parent_id) => Some(
-                    comments::find(conn, parent_id)?
-                        .filter(|p| p.post_id == post.row.id && p.status == "published")
-                        .ok_or_else(|| {
-                            ApiError::Validation(vec![FieldError::new(
-                                "parent_id",
-                                "must be a published comment of the same post",
-                            )])
-                        })?,
-                ),
-            };
-            let at = to_db_time(now);
-            let row = CommentRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                post_id: post.row.id.clone(),
-                author_id: caller.user_id.clone(),
-                parent_id: parent.as_ref().map(|p| p.id.clone()),
-                body: text.into_inner(),
-                status: ContentStatus::Published.as_str().to_owned(),
-                created_at: at,
-                updated_at: at,
-                edited_at: None,
-            };
-            comments::insert(conn, &row)?;
-            content::notify(
-                conn,
-                &NewContent {
-                    author_id: &row.author_id,
-                    space_id: &post.row.space_id,
-                    post_id: &post.row.id,
-                    comment_id: Some(&row.id),
-                    replied_to: Some(
-                        parent
-                            .as_ref()
-                            .map_or(post.row.author_id.as_str(), |p| p.author_id.as_str()),
-                    ),
-                    body: &row.body,
-                    new_post_topics: None,
-                },
-                at,
-            )?;
-            comment_responses(conn, vec![row])?
-                .pop()
-                .ok_or_else(|| ApiError::internal("created comment missing"))
-        })
+    let comment = state
+        .write(move |c| comments::comment(c, &member.ctx, &id, comment, now))
         .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created().json(CommentResponse::from(comment)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -181,45 +122,24 @@ pub struct UpdateCommentRequest {
     request_body = UpdateCommentRequest,
     responses(
         (status = 200, description = "The edited comment", body = CommentResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Not the author (`not-author`), or terms to accept", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
+        Invalid,
     ))]
 #[patch("/comments/{id}")]
 pub async fn update_comment(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<CommentId>,
     body: Json<UpdateCommentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
+    let text = Markdown::comment_body(&body.0.body)?;
     let now = state.now();
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let (comment, post) = readable_comment(conn, &ctx, &id)?;
-            content::require_author(&comment.author_id, &caller.user_id)?;
-            post.require_write(&ctx)?;
-            let text = Markdown::comment_body(&body.0.body)?;
-            let at = to_db_time(now);
-            comments::update(
-                conn,
-                &comment.id,
-                &CommentChanges {
-                    body: Some(text.into_inner()),
-                    updated_at: Some(at),
-                    edited_at: Some(Some(at)),
-                    ..Default::default()
-                },
-            )?;
-            let row = comments::find(conn, &comment.id)?.ok_or(ApiError::NotFound("comment"))?;
-            comment_responses(conn, vec![row])?
-                .pop()
-                .ok_or(ApiError::NotFound("comment"))
-        })
+    let comment = state
+        .write(move |c| comments::edit(c, &member.ctx, &id, text, now))
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().json(CommentResponse::from(comment)))
 }
 
 /// Deletes a comment: its author only. Replies to it stay.
@@ -227,76 +147,46 @@ pub async fn update_comment(
     params(("id" = String, Path, description = "Comment id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Not the author (`not-author`), or terms to accept", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
     ))]
 #[delete("/comments/{id}")]
 pub async fn delete_comment(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<CommentId>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
     let now = state.now();
     state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let (comment, post) = readable_comment(conn, &ctx, &id)?;
-            content::require_author(&comment.author_id, &caller.user_id)?;
-            post.require_write(&ctx)?;
-            comments::update(
-                conn,
-                &comment.id,
-                &CommentChanges {
-                    status: Some(ContentStatus::Deleted.as_str().to_owned()),
-                    updated_at: Some(to_db_time(now)),
-                    ..Default::default()
-                },
-            )?;
-            Ok(())
-        })
+        .write(move |c| comments::delete(c, &member.ctx, &id, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The `{kind}` of a reaction path.
+fn reaction_kind(req: &actix_web::HttpRequest) -> ApiResult<ReactionKind> {
+    Ok(ReactionKind::parse(
+        req.match_info().get("kind").unwrap_or_default(),
+    )?)
 }
 
 /// Adds or removes the caller's reaction on a published post or comment they may write on.
 async fn change_reaction(
     state: &AppState,
-    caller: Caller,
-    target: &'static str,
-    id: String,
-    kind: String,
+    member: Member,
+    target: ReactionTarget,
+    kind: ReactionKind,
     add: bool,
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let post = if target == "post" {
-                published_post(conn, &ctx, &id)?
-            } else {
-                let (comment, post) = readable_comment(conn, &ctx, &id)?;
-                if comment.status != "published" || post.row.status != "published" {
-                    return Err(ApiError::NotFound("comment"));
-                }
-                post
-            };
-            post.require_write(&ctx)?;
-            let kind = ReactionKind::parse(&kind)?;
+        .write(move |c| {
             if add {
-                comments::react(
-                    conn,
-                    target,
-                    &id,
-                    &caller.user_id,
-                    kind.as_str(),
-                    to_db_time(now),
-                )?;
+                comments::react(c, &member.ctx, &target, kind, now)
             } else {
-                comments::unreact(conn, target, &id, &caller.user_id, kind.as_str())?;
+                comments::unreact(c, &member.ctx, &target, kind)
             }
-            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -307,19 +197,20 @@ async fn change_reaction(
     params(("id" = String, Path, description = "Post id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is there"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/posts/{id}/reactions/{kind}")]
 pub async fn react_to_post(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    member: Member,
+    PathId(id): PathId<PostId>,
+    req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (id, kind) = path.into_inner();
-    change_reaction(&state, caller, "post", id, kind, true).await
+    let kind = reaction_kind(&req)?;
+    change_reaction(&state, member, ReactionTarget::Post(id), kind, true).await
 }
 
 /// Removes the caller's reaction from a post.
@@ -327,19 +218,20 @@ pub async fn react_to_post(
     params(("id" = String, Path, description = "Post id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is gone"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/posts/{id}/reactions/{kind}")]
 pub async fn unreact_to_post(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    member: Member,
+    PathId(id): PathId<PostId>,
+    req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (id, kind) = path.into_inner();
-    change_reaction(&state, caller, "post", id, kind, false).await
+    let kind = reaction_kind(&req)?;
+    change_reaction(&state, member, ReactionTarget::Post(id), kind, false).await
 }
 
 /// Reacts to a comment (`like`, `insightful` or `thanks`).
@@ -347,19 +239,20 @@ pub async fn unreact_to_post(
     params(("id" = String, Path, description = "Comment id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is there"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/comments/{id}/reactions/{kind}")]
 pub async fn react_to_comment(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    member: Member,
+    PathId(id): PathId<CommentId>,
+    req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (id, kind) = path.into_inner();
-    change_reaction(&state, caller, "comment", id, kind, true).await
+    let kind = reaction_kind(&req)?;
+    change_reaction(&state, member, ReactionTarget::Comment(id), kind, true).await
 }
 
 /// Removes the caller's reaction from a comment.
@@ -367,17 +260,18 @@ pub async fn react_to_comment(
     params(("id" = String, Path, description = "Comment id"), ("kind" = String, Path, description = "`like`, `insightful` or `thanks`")),
     responses(
         (status = 204, description = "The reaction is gone"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such comment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/comments/{id}/reactions/{kind}")]
 pub async fn unreact_to_comment(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    member: Member,
+    PathId(id): PathId<CommentId>,
+    req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let (id, kind) = path.into_inner();
-    change_reaction(&state, caller, "comment", id, kind, false).await
+    let kind = reaction_kind(&req)?;
+    change_reaction(&state, member, ReactionTarget::Comment(id), kind, false).await
 }

@@ -1,21 +1,19 @@
 //! Topics, following topics and spaces, notification levels per space, and the feed of what a
 //! member follows and may read now.
 
-use crate::auth::{Caller, OptionalCaller};
-use crate::dto::content::TopicResponse;
-use crate::dto::content::{post_responses, PostPage};
+use crate::auth::{Member, Viewer};
+use crate::dto::content::{page_request, PostPage, TopicResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
-use crate::pagination::{Page, PageParams};
+use crate::pagination::PageParams;
+use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, put};
 use actix_web::{web, HttpResponse};
-use praxis_app::access::{all_spaces, load_viewer, readable_space};
+use praxis_app::{follows, topics};
 use praxis_domain::discussion::NotificationLevel;
+use praxis_domain::ids::TopicId;
 use praxis_openapi::Problem;
-use praxis_persistence::notifications as follows;
-use praxis_persistence::posts;
-use praxis_persistence::{spaces, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -33,91 +31,54 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The topics hosts defined, with whether the caller follows each.
 #[utoipa::path(tag = "following",
     security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "Topics", body = Vec<TopicResponse>),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses((status = 200, description = "Topics", body = Vec<TopicResponse>), BadToken))]
 #[get("/topics")]
 pub async fn list_topics(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
+    Viewer(ctx): Viewer,
 ) -> ApiResult<HttpResponse> {
-    let user_id = caller.0.map(|c| c.user_id);
-    let topics = state
-        .db(move |conn| {
-            let followed = match &user_id {
-                Some(id) => follows::followed_topics(conn, id)?,
-                None => Vec::new(),
-            };
-            Ok(posts::all_topics(conn)?
-                .into_iter()
-                .map(|t| TopicResponse {
-                    following: followed.contains(&t.slug),
-                    slug: t.slug,
-                    name: t.name,
-                    description: t.description,
-                })
-                .collect::<Vec<_>>())
-        })
-        .await?;
+    let topics = state.read(move |c| topics::list(c, &ctx)).await?;
+    let topics: Vec<TopicResponse> = topics.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(topics))
 }
 
-async fn change_topic_follow(
-    state: &AppState,
-    caller: Caller,
-    slug: String,
-    follow: bool,
-) -> ApiResult<HttpResponse> {
-    let now = state.now();
-    state
-        .db_write(move |conn| {
-            if posts::existing_topics(conn, std::slice::from_ref(&slug))?.is_empty() {
-                return Err(ApiError::NotFound("topic"));
-            }
-            if follow {
-                follows::follow_topic(conn, &caller.user_id, &slug, to_db_time(now))?;
-            } else {
-                follows::unfollow_topic(conn, &caller.user_id, &slug)?;
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+/// A topic's slug from the path: text that cannot be a slug names no topic.
+fn topic(slug: web::Path<String>) -> ApiResult<TopicId> {
+    TopicId::parse(&slug).map_err(|_| ApiError::NotFound("topic"))
 }
 
 /// Follows a topic: its new posts (in spaces the caller may read) reach the feed.
 #[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Topic slug")),
-    responses(
-        (status = 204, description = "Following"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses((status = 204, description = "Following"), AuthErrors, NotVisible))]
 #[put("/topics/{slug}/follow")]
 pub async fn follow_topic(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    change_topic_follow(&state, caller, path.into_inner(), true).await
+    let (topic, now) = (topic(slug)?, state.now());
+    state
+        .write(move |c| follows::follow_topic(c, &member.ctx, &topic, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Stops following a topic.
 #[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Topic slug")),
-    responses(
-        (status = 204, description = "Not following"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses((status = 204, description = "Not following"), AuthErrors, NotVisible))]
 #[delete("/topics/{slug}/follow")]
 pub async fn unfollow_topic(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    change_topic_follow(&state, caller, path.into_inner(), false).await
+    let topic = topic(slug)?;
+    state
+        .write(move |c| follows::unfollow_topic(c, &member.ctx, &topic))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Follows a space the caller may read: its new posts reach the feed and notifications.
@@ -125,25 +86,19 @@ pub async fn unfollow_topic(
     params(("slug" = String, Path, description = "Space slug")),
     responses(
         (status = 204, description = "Following"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
     ))]
 #[put("/spaces/{slug}/follow")]
 pub async fn follow_space(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let slug = path.into_inner();
-    let now = state.now();
+    let (slug, now) = (slug.into_inner(), state.now());
     state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let space = readable_space(conn, &ctx, &slug)?;
-            follows::follow_space(conn, &caller.user_id, &space.row.id, to_db_time(now))?;
-            Ok(())
-        })
+        .write(move |c| follows::follow_space(c, &member.ctx, &slug, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -151,30 +106,16 @@ pub async fn follow_space(
 /// Stops following a space; allowed even after losing access to it.
 #[utoipa::path(tag = "following", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug")),
-    responses(
-        (status = 204, description = "Not following"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses((status = 204, description = "Not following"), AuthErrors, NotVisible))]
 #[delete("/spaces/{slug}/follow")]
 pub async fn unfollow_space(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let slug = path.into_inner();
-    let now = state.now();
+    let slug = slug.into_inner();
     state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let space = spaces::find_by_slug(conn, &slug)?
-                .map(praxis_app::access::Space::from_row)
-                .transpose()?
-                .filter(|s| ctx.may_know(s))
-                .ok_or(ApiError::NotFound("space"))?;
-            follows::unfollow_space(conn, &caller.user_id, &space.row.id)?;
-            Ok(())
-        })
+        .write(move |c| follows::unfollow_space(c, &member.ctx, &slug))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -194,28 +135,22 @@ pub struct NotificationLevelRequest {
     request_body = NotificationLevelRequest,
     responses(
         (status = 200, description = "The level now in force", body = NotificationLevelRequest),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown level", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
+        Invalid,
     ))]
 #[put("/spaces/{slug}/notification-level")]
 pub async fn set_notification_level(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    slug: web::Path<String>,
     body: Json<NotificationLevelRequest>,
 ) -> ApiResult<HttpResponse> {
-    let slug = path.into_inner();
-    let now = state.now();
+    let level = NotificationLevel::parse(&body.0.level)?;
+    let slug = slug.into_inner();
     let level = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let space = readable_space(conn, &ctx, &slug)?;
-            let level = NotificationLevel::parse(&body.0.level)?;
-            follows::set_level(conn, &caller.user_id, &space.row.id, level.as_str())?;
-            Ok(level)
-        })
+        .write(move |c| follows::set_notification_level(c, &member.ctx, &slug, level))
         .await?;
     Ok(HttpResponse::Ok().json(NotificationLevelRequest {
         level: level.as_str().to_owned(),
@@ -226,31 +161,16 @@ pub async fn set_notification_level(
 /// spaces they may read now (filtered in the query, before paging).
 #[utoipa::path(tag = "following", security(("bearer" = [])),
     params(PageParams),
-    responses(
-        (status = 200, description = "A page of the feed", body = PostPage),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses((status = 200, description = "A page of the feed", body = PostPage), AuthErrors, Invalid))]
 #[get("/feed")]
 pub async fn get_feed(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, after) = (query.0.limit()?, query.0.after()?);
-    let now = state.now();
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, Some(&caller.user_id), now)?;
-            let spaces = all_spaces(conn)?;
-            let readable = ctx.readable_space_ids(&spaces);
-            let rows = posts::feed_page(conn, &caller.user_id, &readable, after, limit + 1)?;
-            let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);
-            Ok(PostPage {
-                items: post_responses(conn, &ctx, &spaces, page.items)?,
-                next_cursor: page.next_cursor,
-            })
-        })
+    let page = page_request(&query.0)?;
+    let feed = state
+        .read(move |c| follows::feed(c, &member.ctx, &page))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(PostPage::from(feed)))
 }

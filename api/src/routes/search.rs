@@ -1,20 +1,18 @@
 //! Search over the posts and comments the caller may read now.
 
-use crate::auth::OptionalCaller;
-use crate::error::{ApiError, ApiResult};
+use crate::auth::Viewer;
+use crate::error::ApiResult;
 use crate::extract::Query;
+use crate::responses::BadToken;
 use crate::state::AppState;
 use actix_web::get;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{all_spaces, load_viewer};
+use praxis_app::content::invalid;
+use praxis_app::search::SearchHitView;
 use praxis_domain::search::SearchQuery;
-use praxis_domain::FieldError;
 use praxis_openapi::Problem;
-use praxis_persistence::from_db_time;
-use praxis_persistence::search::{self as repo, SearchHitRow};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -63,6 +61,23 @@ pub struct SearchResponse {
     pub next_cursor: Option<String>,
 }
 
+/// What a search asks for, every parameter checked.
+fn parse(params: &SearchParams) -> Result<(SearchQuery, i64), praxis_domain::Error> {
+    let query = SearchQuery::parse(params.q.as_deref().unwrap_or_default());
+    let limit = match params.limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(praxis_domain::Error::field(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
+    };
+    match (query, limit) {
+        (Ok(query), Ok(limit)) => Ok((query, limit)),
+        (query, limit) => Err(invalid([query.err(), limit.err()])),
+    }
+}
+
 /// Searches published posts and comments in the spaces the caller may read at this moment
 /// (visitors: public spaces). Other spaces are filtered out inside the query, before ranking,
 /// so hidden content never shows up in a hit, a snippet or the number of hits.
@@ -71,57 +86,35 @@ pub struct SearchResponse {
     params(SearchParams),
     responses(
         (status = 200, description = "The best hits, best first; `next_cursor` is always null", body = SearchResponse),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        BadToken,
         (status = 422, description = "`q` missing, without a single word, or too long; invalid `limit`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
+    Viewer(ctx): Viewer,
     params: Query<SearchParams>,
 ) -> ApiResult<HttpResponse> {
-    let params = params.0;
-    let query = SearchQuery::parse(params.q.as_deref().unwrap_or_default())?;
-    let limit = match params.limit {
-        None => DEFAULT_LIMIT,
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            )]))
-        }
-    };
-    let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let items = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let spaces = all_spaces(conn)?;
-            let readable = ctx.readable_space_ids(&spaces);
-            let slugs: HashMap<String, String> =
-                spaces.into_iter().map(|s| (s.row.id, s.row.slug)).collect();
-            let rows = repo::search(conn, &query.quoted_terms(), &readable, limit)?;
-            Ok(rows
-                .into_iter()
-                .filter_map(|row| hit(row, &slugs))
-                .collect::<Vec<_>>())
-        })
+    let (query, limit) = parse(&params.0)?;
+    let hits = state
+        .read(move |c| praxis_app::search::search(c, &ctx, &query, limit))
         .await?;
     Ok(HttpResponse::Ok().json(SearchResponse {
-        items,
+        items: hits.into_iter().map(Into::into).collect(),
         next_cursor: None,
     }))
 }
 
-fn hit(row: SearchHitRow, slugs: &HashMap<String, String>) -> Option<SearchHit> {
-    Some(SearchHit {
-        space: slugs.get(&row.space_id)?.clone(),
-        kind: row.kind,
-        post_id: row.post_id,
-        comment_id: row.comment_id,
-        title: row.title,
-        snippet: row.snippet,
-        created_at: from_db_time(row.created_at),
-    })
+impl From<SearchHitView> for SearchHit {
+    fn from(v: SearchHitView) -> Self {
+        Self {
+            kind: v.kind,
+            post_id: v.post_id,
+            comment_id: v.comment_id,
+            space: v.space,
+            title: v.title,
+            snippet: v.snippet,
+            created_at: v.created_at,
+        }
+    }
 }

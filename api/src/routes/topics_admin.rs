@@ -1,16 +1,15 @@
 //! Hosts define the topics members follow and tag posts with.
 
-use crate::auth::Caller;
+use crate::auth::Host;
 use crate::dto::content::TopicResponse;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::responses::{HostOnly, Invalid};
 use crate::state::AppState;
 use actix_web::post;
 use actix_web::{web, HttpResponse};
-use praxis_domain::error::Errors;
+use praxis_app::topics::{self, NewTopic};
 use praxis_openapi::Problem;
-use praxis_persistence::posts::{self, TopicRow};
-use praxis_persistence::to_db_time;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -29,80 +28,33 @@ pub struct CreateTopicRequest {
     pub description: Option<String>,
 }
 
+impl TryFrom<CreateTopicRequest> for NewTopic {
+    type Error = praxis_domain::Error;
+
+    fn try_from(body: CreateTopicRequest) -> Result<Self, Self::Error> {
+        NewTopic::parse(&body.slug, &body.name, body.description.as_deref())
+    }
+}
+
 /// Defines a topic. Hosts and admins; audited.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateTopicRequest,
     responses(
         (status = 201, description = "Created", body = TopicResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
         (status = 409, description = "Slug taken (`topic-exists`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/admin/topics")]
 pub async fn create_topic(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     body: Json<CreateTopicRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
-    let body = body.0;
-    let mut errors = Errors::new();
-    let slug_ok = (2..=60).contains(&body.slug.len())
-        && body
-            .slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !slug_ok {
-        errors.push("slug", "must be 2–60 lower-case letters, digits and dashes");
-    }
-    let name = body.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 80 {
-        errors.push("name", "must be between 1 and 80 characters");
-    }
-    let description = body.description.unwrap_or_default().trim().to_owned();
-    if description.chars().count() > 1000 {
-        errors.push("description", "must be at most 1000 characters");
-    }
-    errors.finish()?;
+    let topic = NewTopic::try_from(body.0)?;
     let now = state.now();
-    let row = TopicRow {
-        slug: body.slug,
-        name,
-        description,
-        created_at: to_db_time(now),
-    };
-    let actor = caller.user_id;
-    let row = state
-        .db_write(move |conn| {
-            match posts::insert_topic(conn, &row) {
-                Err(praxis_persistence::Error::UniqueViolation(_)) => {
-                    return Err(ApiError::Conflict {
-                        kind: "topic-exists",
-                        detail: "A topic with this slug exists.".into(),
-                    })
-                }
-                other => other?,
-            }
-            praxis_persistence::audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&actor),
-                    "topic.created",
-                    "topic",
-                    &row.slug,
-                    None,
-                    Some(&serde_json::json!({"name": row.name})),
-                    now,
-                ),
-            )?;
-            Ok(row)
-        })
+    let topic = state
+        .write(move |c| topics::define(c, &host.ctx, topic, now))
         .await?;
-    Ok(HttpResponse::Created().json(TopicResponse {
-        slug: row.slug,
-        name: row.name,
-        description: row.description,
-        following: false,
-    }))
+    Ok(HttpResponse::Created().json(TopicResponse::from(topic)))
 }
