@@ -5,11 +5,15 @@
 //! and the demo seeder all call these functions.
 
 pub mod access;
+pub mod applications;
 pub mod audit;
 pub mod billing;
 pub mod content;
 pub mod error;
 pub mod events;
+pub mod plans;
 pub mod reminders;
+pub mod subscriptions;
+pub mod waitlist;
 
 pub use error::{Error, Result};

@@ -14,6 +14,7 @@ use praxis_domain::assistance::{
     check_reduced_price, ensure_pending, AssistanceDecision, AssistanceDraft, AssistanceRequest,
     AssistanceStatus,
 };
+use praxis_domain::ids::{AssistanceRequestId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug};
 use praxis_domain::{Currency, Money};
 use praxis_openapi::Problem;
@@ -229,14 +230,7 @@ pub async fn list_assistance_requests(
     };
     let (limit, after) = (params.limit()?, params.after()?);
     let rows = state
-        .db(move |conn| {
-            Ok(assistance::page(
-                conn,
-                status.map(|s| s.as_str()),
-                after,
-                limit + 1,
-            )?)
-        })
+        .db(move |conn| Ok(assistance::page(conn, status, after, limit + 1)?))
         .await?;
     let page = Page::from_rows(
         rows,
@@ -289,11 +283,13 @@ pub async fn decide_assistance_request(
     let body = body.0;
     let amount = body.amount.map(|m| m.parse("amount"));
     let decision = AssistanceDecision::parse(&body.decision, amount, body.note)?;
-    let id = path.into_inner();
+    let id = AssistanceRequestId::from_trusted(path.into_inner());
+    let host = UserId::from_trusted(caller.user_id);
     let now = state.now();
     let row = state
         .db_write(move |conn| {
-            let before = assistance::find(conn, &id)?.ok_or(ApiError::NotFound("request"))?;
+            let before =
+                assistance::find(conn, id.as_str())?.ok_or(ApiError::NotFound("request"))?;
             let status = AssistanceStatus::parse("status", &before.status)
                 .map_err(|_| ApiError::internal(format!("request {id} has a bad status")))?;
             ensure_pending(status)?;
@@ -309,11 +305,11 @@ pub async fn decide_assistance_request(
                 conn,
                 &id,
                 &Decision {
-                    status: decision.status().as_str(),
+                    status: decision.status(),
                     granted_cents: granted.map(|m| m.cents),
                     note: note.as_deref(),
                     at: to_db_time(now),
-                    by: &caller.user_id,
+                    by: &host,
                 },
             )?;
             if !changed {
@@ -322,10 +318,11 @@ pub async fn decide_assistance_request(
                     detail: "This request was decided a moment ago.".to_owned(),
                 });
             }
-            let after = assistance::find(conn, &id)?.ok_or(ApiError::NotFound("request"))?;
+            let after =
+                assistance::find(conn, id.as_str())?.ok_or(ApiError::NotFound("request"))?;
             let mut audit_after = serde_json::json!(AssistanceResponse::from(after.clone()));
             if let Some(amount) = granted {
-                let override_row = override_for(&after, amount, &caller.user_id, now);
+                let override_row = override_for(&after, amount, host.as_str(), now);
                 let revoked = assistance::grant_override(conn, &override_row)?;
                 audit_after["price_override_id"] = override_row.id.into();
                 audit_after["revoked_override_ids"] = revoked.into();
@@ -336,7 +333,7 @@ pub async fn decide_assistance_request(
             audit::record(
                 conn,
                 &praxis_app::audit::entry(
-                    Some(&caller.user_id),
+                    Some(host.as_str()),
                     &format!("price_assistance.{}", after.status),
                     "price_assistance_request",
                     &after.id,
