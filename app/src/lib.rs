@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod applications;
+pub mod assistance;
 pub mod audit;
 pub mod billing;
 pub mod content;

@@ -7,7 +7,7 @@ use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use praxis_domain::ids::{RefundRequestId, UserId};
+use praxis_domain::ids::{RefundId, RefundRequestId, UserId};
 use praxis_domain::refunds::RefundRule;
 use praxis_domain::StringEnum;
 
@@ -197,13 +197,14 @@ pub fn unconfirmed(conn: &mut DbConnection, limit: i64) -> Result<Vec<RefundRow>
         .load(conn)?)
 }
 
+/// Records that the provider paid a refund, under its own `reference`.
 pub fn confirm(
     conn: &mut DbConnection,
-    id: &str,
+    id: &RefundId,
     reference: &str,
     at: NaiveDateTime,
 ) -> Result<()> {
-    diesel::update(refunds::table.find(id))
+    diesel::update(refunds::table.find(id.as_str()))
         .set((
             refunds::status.eq(DbEnum(RefundStatus::Succeeded)),
             refunds::provider_reference.eq(reference),

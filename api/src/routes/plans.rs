@@ -2,7 +2,7 @@
 
 use crate::auth::viewer::Admin;
 use crate::dto::money::MoneyDto;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::etag::json_with_etag;
 use crate::extract::Json;
 use crate::responses::AdminOnly;
@@ -14,8 +14,6 @@ use praxis_domain::plans::{
     seats_left, BillingPeriod, Plan, PlanChanges, PlanSlug, Price, PriceVersion, MAX_SEAT_LIMIT,
 };
 use praxis_openapi::Problem;
-use praxis_persistence::audit;
-use praxis_persistence::{plans, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -177,26 +175,8 @@ pub async fn update_plan(
     let slug = PlanSlug::parse(&path.into_inner())?;
     let changes = body.0.parse()?;
     let now = state.now();
-    let actor = admin.id.into_inner();
     let plan = state
-        .db_write(move |conn| {
-            let before = plans::find(conn, slug)?;
-            let after = changes.apply_to(&before)?;
-            plans::save(conn, &after, to_db_time(now))?;
-            audit::record(
-                conn,
-                &praxis_app::audit::entry(
-                    Some(&actor),
-                    "plan.updated",
-                    "plan",
-                    slug.as_str(),
-                    Some(&plan_response(before, 0)),
-                    Some(&plan_response(after.clone(), 0)),
-                    now,
-                ),
-            )?;
-            Ok::<_, ApiError>(after)
-        })
+        .write(move |c| praxis_app::plans::update(c, &admin.id, slug, changes, now))
         .await?;
     Ok(HttpResponse::Ok().json(plan_response(plan, 0)))
 }

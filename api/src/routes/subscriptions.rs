@@ -14,7 +14,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::subscriptions::{self, Offers, StartSubscription};
 use praxis_app::waitlist::{self, Place};
-use praxis_domain::error::Errors;
 use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_openapi::Problem;
@@ -68,19 +67,22 @@ impl CreateSubscriptionRequest {
                 period,
                 version,
             }),
-            (plan, period, version) => {
-                // Every wrong field is named at once, in the order of the body.
-                let mut errors = Errors::new();
-                errors.take(plan);
-                errors.take(period);
-                errors.take(version);
-                Err(errors.finish().err().map_or_else(
-                    || ApiError::internal("a failed field left no error"),
-                    ApiError::from,
-                ))
-            }
+            // Every wrong field is named at once, in the order of the body.
+            (plan, period, version) => Err(field_errors([plan.err(), period.err(), version.err()])),
         }
     }
+}
+
+/// The field errors of several parses, together.
+fn field_errors(failed: impl IntoIterator<Item = Option<praxis_domain::Error>>) -> ApiError {
+    let mut fields = Vec::new();
+    for error in failed.into_iter().flatten() {
+        match error {
+            praxis_domain::Error::Validation(errors) => fields.extend(errors),
+            other => return other.into(),
+        }
+    }
+    ApiError::Validation(fields)
 }
 
 /// Starts a subscription: a `pending_payment` subscription holding a seat while its checkout is

@@ -4,7 +4,7 @@
 use crate::billing::{mail_member, messages, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
-use praxis_domain::ids::{RefundRequestId, SubscriptionId, UserId};
+use praxis_domain::ids::{RefundId, RefundRequestId, SubscriptionId, UserId};
 use praxis_domain::payments::{PaymentProvider, RefundOrder};
 use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
 use praxis_domain::subscriptions::SubscriptionStatus;
@@ -316,7 +316,7 @@ pub fn pay_out(
                 write_tx(&mut conn, |conn| -> Result<()> {
                     Ok(repo::confirm(
                         conn,
-                        &refund.id,
+                        &RefundId::from_trusted(refund.id.clone()),
                         &receipt.reference,
                         to_db_time(now),
                     )?)
