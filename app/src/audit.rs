@@ -27,3 +27,12 @@ pub fn entry<B: Serialize, A: Serialize>(
         after_json: after.and_then(|a| serde_json::to_string(a).ok()),
     }
 }
+
+/// A page of the audit log for admins, newest first (`limit` rows after the keyset `after`).
+pub fn page(
+    conn: &mut praxis_persistence::DbConnection,
+    after: Option<(chrono::NaiveDateTime, String)>,
+    limit: i64,
+) -> crate::Result<Vec<AuditRow>> {
+    Ok(praxis_persistence::audit::page(conn, after, limit)?)
+}

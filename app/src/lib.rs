@@ -5,6 +5,8 @@
 //! and the demo seeder all call these functions.
 
 pub mod access;
+pub mod applications;
+pub mod assistance;
 pub mod audit;
 pub mod billing;
 pub mod comments;
@@ -16,9 +18,12 @@ pub mod follows;
 pub mod moderation;
 pub mod notifications;
 pub mod page;
+pub mod plans;
 pub mod posts;
 pub mod reminders;
 pub mod search;
+pub mod subscriptions;
 pub mod topics;
+pub mod waitlist;
 
 pub use error::{Error, Result};

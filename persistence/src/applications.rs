@@ -4,9 +4,12 @@
 use crate::error::{Error, Result};
 use crate::keyset::{self, StatusQueue};
 use crate::schema::pro_applications;
+use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::applications::ApplicationStatus;
+use praxis_domain::ids::{ApplicationId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = pro_applications)]
@@ -17,8 +20,8 @@ pub struct ApplicationRow {
     pub experience: String,
     pub helping_others: String,
     pub commitment: bool,
-    /// `submitted`, `approved`, `rejected` or `withdrawn`.
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<ApplicationStatus>, serialize_as = DbEnum<ApplicationStatus>)]
+    pub status: ApplicationStatus,
     pub note: Option<String>,
     pub submitted_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
@@ -29,7 +32,7 @@ pub struct ApplicationRow {
 /// `application-open`: the unique index decides, so concurrent submissions cannot both pass.
 pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<()> {
     match diesel::insert_into(pro_applications::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
     {
         Ok(_) => Ok(()),
@@ -68,10 +71,11 @@ pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<Appli
 /// `(submitted_at, id)`.
 pub fn page(
     conn: &mut DbConnection,
-    status: Option<&str>,
+    status: Option<ApplicationStatus>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<ApplicationRow>> {
+    let status = status.map(|s| s.as_str());
     let query = pro_applications::table
         .select(ApplicationRow::as_select())
         .into_boxed();
@@ -86,26 +90,26 @@ pub fn page(
 /// How an application leaves `submitted`.
 #[derive(Debug, Clone)]
 pub struct Closing<'a> {
-    pub status: &'a str,
+    pub status: ApplicationStatus,
     pub note: Option<&'a str>,
     pub at: NaiveDateTime,
-    pub by: &'a str,
+    pub by: &'a UserId,
 }
 
 /// Moves a submitted application to its final status. Returns `false` when it was no longer
 /// submitted: the condition is in the `UPDATE` itself, so of two concurrent decisions only one
 /// changes the row.
-pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result<bool> {
+pub fn close(conn: &mut DbConnection, id: &ApplicationId, closing: &Closing<'_>) -> Result<bool> {
     let changed = diesel::update(
         pro_applications::table
-            .find(id)
-            .filter(pro_applications::status.eq("submitted")),
+            .find(id.as_str())
+            .filter(pro_applications::status.eq(DbEnum(ApplicationStatus::Submitted))),
     )
     .set((
-        pro_applications::status.eq(closing.status),
+        pro_applications::status.eq(DbEnum(closing.status)),
         pro_applications::note.eq(closing.note),
         pro_applications::decided_at.eq(Some(closing.at)),
-        pro_applications::decided_by.eq(Some(closing.by)),
+        pro_applications::decided_by.eq(Some(closing.by.as_str())),
     ))
     .execute(conn)?;
     Ok(changed == 1)
@@ -115,7 +119,7 @@ pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result
 pub fn has_approved_application(conn: &mut DbConnection, user_id: &str) -> Result<bool> {
     let approved: i64 = pro_applications::table
         .filter(pro_applications::user_id.eq(user_id))
-        .filter(pro_applications::status.eq("approved"))
+        .filter(pro_applications::status.eq(DbEnum(ApplicationStatus::Approved)))
         .count()
         .get_result(conn)?;
     Ok(approved > 0)

@@ -3,9 +3,12 @@
 use crate::error::{Error, Result};
 use crate::keyset::{self, StatusQueue};
 use crate::schema::{price_assistance_requests, price_overrides};
+use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::assistance::AssistanceStatus;
+use praxis_domain::ids::{AssistanceRequestId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -62,7 +65,7 @@ pub fn has_pending(
         .filter(price_assistance_requests::user_id.eq(user_id))
         .filter(price_assistance_requests::plan_slug.eq(plan.as_str()))
         .filter(price_assistance_requests::billing_period.eq(period.as_str()))
-        .filter(price_assistance_requests::status.eq("pending"))
+        .filter(price_assistance_requests::status.eq(DbEnum(AssistanceStatus::Pending)))
         .count()
         .get_result(conn)?;
     Ok(pending > 0)
@@ -92,11 +95,12 @@ pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<Assis
 /// `(requested_at, id)`.
 pub fn page(
     conn: &mut DbConnection,
-    status: Option<&str>,
+    status: Option<AssistanceStatus>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<AssistanceRow>> {
     use price_assistance_requests as r;
+    let status = status.map(|s| s.as_str());
     let query = r::table.select(AssistanceRow::as_select()).into_boxed();
     let columns = StatusQueue {
         status: r::status,
@@ -109,24 +113,29 @@ pub fn page(
 /// How a request is answered.
 #[derive(Debug, Clone)]
 pub struct Decision<'a> {
-    pub status: &'a str,
+    pub status: AssistanceStatus,
     pub granted_cents: Option<i64>,
     pub note: Option<&'a str>,
     pub at: NaiveDateTime,
-    pub by: &'a str,
+    pub by: &'a UserId,
 }
 
 /// Decides a pending request. Returns `false` when it was no longer pending: the condition is in
 /// the `UPDATE`, so of two concurrent decisions only one takes effect.
-pub fn decide(conn: &mut DbConnection, id: &str, decision: &Decision<'_>) -> Result<bool> {
+pub fn decide(
+    conn: &mut DbConnection,
+    id: &AssistanceRequestId,
+    decision: &Decision<'_>,
+) -> Result<bool> {
     use price_assistance_requests as r;
-    let changed = diesel::update(r::table.find(id).filter(r::status.eq("pending")))
+    let pending = r::status.eq(DbEnum(AssistanceStatus::Pending));
+    let changed = diesel::update(r::table.find(id.as_str()).filter(pending))
         .set((
-            r::status.eq(decision.status),
+            r::status.eq(DbEnum(decision.status)),
             r::granted_cents.eq(decision.granted_cents),
             r::note.eq(decision.note),
             r::decided_at.eq(Some(decision.at)),
-            r::decided_by.eq(Some(decision.by)),
+            r::decided_by.eq(Some(decision.by.as_str())),
         ))
         .execute(conn)?;
     Ok(changed == 1)

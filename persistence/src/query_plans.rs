@@ -125,8 +125,8 @@ fn lists() -> TestResult<Vec<List>> {
     let entry = waitlist::WaitlistRow {
         id: id.clone(),
         user_id: "u1".to_owned(),
-        plan_slug: "pro".to_owned(),
-        status: "waiting".to_owned(),
+        plan_slug: praxis_domain::plans::PlanSlug::Pro,
+        status: waitlist::WaitlistStatus::Waiting,
         created_at: at,
         offered_at: None,
         offer_expires_at: None,
@@ -233,7 +233,15 @@ fn lists() -> TestResult<Vec<List>> {
             index: Some("pro_applications_status_idx"),
             seek: Some("submitted_at"),
             tolerated: &[],
-            run: Box::new(|c, after| applications::page(c, Some("submitted"), after, 20).map(drop)),
+            run: Box::new(|c, after| {
+                applications::page(
+                    c,
+                    Some(praxis_domain::applications::ApplicationStatus::Submitted),
+                    after,
+                    20,
+                )
+                .map(drop)
+            }),
         },
         List {
             // No index on (submitted_at, id) alone: the admin's "all statuses" view scans and
@@ -251,7 +259,15 @@ fn lists() -> TestResult<Vec<List>> {
             index: Some("price_assistance_status_idx"),
             seek: Some("requested_at"),
             tolerated: &[],
-            run: Box::new(|c, after| assistance::page(c, Some("pending"), after, 20).map(drop)),
+            run: Box::new(|c, after| {
+                assistance::page(
+                    c,
+                    Some(praxis_domain::assistance::AssistanceStatus::Pending),
+                    after,
+                    20,
+                )
+                .map(drop)
+            }),
         },
         List {
             name: "refund requests by status",
@@ -260,7 +276,14 @@ fn lists() -> TestResult<Vec<List>> {
             seek: Some("requested_at"),
             tolerated: &[],
             run: Box::new(|c, after| {
-                refunds::page_requests(c, Some("pending"), None, after, 20).map(drop)
+                refunds::page_requests(
+                    c,
+                    Some(refunds::RefundRequestStatus::Pending),
+                    None,
+                    after,
+                    20,
+                )
+                .map(drop)
             }),
         },
         List {
@@ -273,7 +296,14 @@ fn lists() -> TestResult<Vec<List>> {
             seek: None,
             tolerated: &["SCAN refund_requests", "USE TEMP B-TREE FOR ORDER BY"],
             run: Box::new(|c, after| {
-                refunds::page_requests(c, None, Some("u1"), after, 20).map(drop)
+                refunds::page_requests(
+                    c,
+                    None,
+                    Some(&praxis_domain::ids::UserId::from_trusted("u1")),
+                    after,
+                    20,
+                )
+                .map(drop)
             }),
         },
         List {

@@ -3,9 +3,68 @@
 use crate::error::Result;
 use crate::keyset::{self, StatusQueue};
 use crate::schema::{refund_requests, refunds};
+use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{RefundId, RefundRequestId, UserId};
+use praxis_domain::refunds::RefundRule;
+use praxis_domain::StringEnum;
+
+/// Text-column enums without a rule in `praxis-domain` yet: they move there with the first one.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl StringEnum for $name {
+            const VARIANTS: &'static [Self] = &[$(Self::$variant),+];
+            const FIELD: &'static str = "status";
+
+            fn as_str(&self) -> &'static str {
+                $name::as_str(self)
+            }
+
+            fn from_str_opt(raw: &str) -> Option<Self> {
+                Self::VARIANTS.iter().copied().find(|s| s.as_str() == raw)
+            }
+        }
+
+        impl From<DbEnum<$name>> for $name {
+            fn from(stored: DbEnum<$name>) -> Self {
+                stored.0
+            }
+        }
+    };
+}
+
+stored_enum! {
+    /// Where a refund request is: waiting for a host, or decided.
+    RefundRequestStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+}
+
+stored_enum! {
+    /// Whether the provider has confirmed paying a refund.
+    RefundStatus {
+        Pending => "pending",
+        Succeeded => "succeeded",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refund_requests)]
@@ -15,10 +74,12 @@ pub struct RefundRequestRow {
     pub subscription_id: String,
     pub payment_id: String,
     pub message: String,
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<RefundRequestStatus>, serialize_as = DbEnum<RefundRequestStatus>)]
+    pub status: RefundRequestStatus,
     pub quote_cents: i64,
     pub currency: String,
-    pub quote_rule: String,
+    #[diesel(deserialize_as = DbEnum<RefundRule>, serialize_as = DbEnum<RefundRule>)]
+    pub quote_rule: RefundRule,
     pub quote_full_months: Option<i32>,
     pub quote_deduction_cents: Option<i64>,
     pub quote_explanation: String,
@@ -36,7 +97,8 @@ pub struct RefundRow {
     pub payment_id: String,
     pub amount_cents: i64,
     pub currency: String,
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<RefundStatus>, serialize_as = DbEnum<RefundStatus>)]
+    pub status: RefundStatus,
     pub provider_reference: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -44,7 +106,7 @@ pub struct RefundRow {
 
 pub fn insert_request(conn: &mut DbConnection, row: &RefundRequestRow) -> Result<()> {
     diesel::insert_into(refund_requests::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -63,22 +125,23 @@ pub fn lock_request(conn: &mut DbConnection, id: &str) -> Result<()> {
     crate::connection::lock_row(conn, crate::connection::Lockable::RefundRequest, id)
 }
 
+/// Decides a pending request; `false` if it was no longer pending.
 pub fn decide(
     conn: &mut DbConnection,
-    id: &str,
-    status: &str,
-    by: &str,
+    id: &RefundRequestId,
+    status: RefundRequestStatus,
+    by: &UserId,
     note: Option<&str>,
     at: NaiveDateTime,
 ) -> Result<bool> {
     let updated = diesel::update(
         refund_requests::table
-            .filter(refund_requests::id.eq(id))
-            .filter(refund_requests::status.eq("pending")),
+            .filter(refund_requests::id.eq(id.as_str()))
+            .filter(refund_requests::status.eq(DbEnum(RefundRequestStatus::Pending))),
     )
     .set((
-        refund_requests::status.eq(status),
-        refund_requests::decided_by.eq(by),
+        refund_requests::status.eq(DbEnum(status)),
+        refund_requests::decided_by.eq(by.as_str()),
         refund_requests::decision_note.eq(note),
         refund_requests::decided_at.eq(at),
     ))
@@ -89,17 +152,18 @@ pub fn decide(
 /// Requests newest first, optionally of one status (or one member), after a keyset cursor.
 pub fn page_requests(
     conn: &mut DbConnection,
-    status: Option<&str>,
-    user_id: Option<&str>,
+    status: Option<RefundRequestStatus>,
+    user: Option<&UserId>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<RefundRequestRow>> {
     let mut query = refund_requests::table
         .select(RefundRequestRow::as_select())
         .into_boxed();
-    if let Some(user_id) = user_id {
-        query = query.filter(refund_requests::user_id.eq(user_id.to_owned()));
+    if let Some(user) = user {
+        query = query.filter(refund_requests::user_id.eq(user.as_str().to_owned()));
     }
+    let status = status.map(|s| s.as_str());
     let columns = StatusQueue {
         status: refund_requests::status,
         key: refund_requests::requested_at,
@@ -110,7 +174,7 @@ pub fn page_requests(
 
 pub fn insert_refund(conn: &mut DbConnection, row: &RefundRow) -> Result<()> {
     diesel::insert_into(refunds::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -126,22 +190,23 @@ pub fn refund_for_request(conn: &mut DbConnection, request_id: &str) -> Result<O
 /// Refunds recorded but not yet confirmed by the provider (to retry).
 pub fn unconfirmed(conn: &mut DbConnection, limit: i64) -> Result<Vec<RefundRow>> {
     Ok(refunds::table
-        .filter(refunds::status.eq("pending"))
+        .filter(refunds::status.eq(DbEnum(RefundStatus::Pending)))
         .order(refunds::created_at.asc())
         .limit(limit)
         .select(RefundRow::as_select())
         .load(conn)?)
 }
 
+/// Records that the provider paid a refund, under its own `reference`.
 pub fn confirm(
     conn: &mut DbConnection,
-    id: &str,
+    id: &RefundId,
     reference: &str,
     at: NaiveDateTime,
 ) -> Result<()> {
-    diesel::update(refunds::table.find(id))
+    diesel::update(refunds::table.find(id.as_str()))
         .set((
-            refunds::status.eq("succeeded"),
+            refunds::status.eq(DbEnum(RefundStatus::Succeeded)),
             refunds::provider_reference.eq(reference),
             refunds::updated_at.eq(at),
         ))

@@ -3,19 +3,35 @@
 use crate::error::Result;
 use crate::keyset::{self, Order};
 use crate::schema::{subscriptions, waitlist_entries};
+use crate::text_enum::DbEnum;
+use crate::waitlist::WaitlistStatus;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{CheckoutId, SubscriptionId, UserId};
+use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
+use praxis_domain::subscriptions::SubscriptionStatus;
+
+/// The statuses that hold access or a seat; the others are final.
+const LIVE: [DbEnum<SubscriptionStatus>; 2] = [
+    DbEnum(SubscriptionStatus::PendingPayment),
+    DbEnum(SubscriptionStatus::Active),
+];
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = subscriptions)]
 pub struct SubscriptionRow {
     pub id: String,
     pub user_id: String,
-    pub plan_slug: String,
-    pub billing_period: String,
-    pub price_version: String,
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<PlanSlug>, serialize_as = DbEnum<PlanSlug>)]
+    pub plan_slug: PlanSlug,
+    #[diesel(deserialize_as = DbEnum<BillingPeriod>, serialize_as = DbEnum<BillingPeriod>)]
+    pub billing_period: BillingPeriod,
+    #[diesel(deserialize_as = DbEnum<PriceVersion>, serialize_as = DbEnum<PriceVersion>)]
+    pub price_version: PriceVersion,
+    /// As stored: an active subscription past its period still reads `active` here.
+    #[diesel(deserialize_as = DbEnum<SubscriptionStatus>, serialize_as = DbEnum<SubscriptionStatus>)]
+    pub status: SubscriptionStatus,
     pub currency: String,
     pub period_price_cents: i64,
     pub credit_cents: i64,
@@ -36,18 +52,19 @@ pub struct SubscriptionRow {
 /// Serialises everything that takes or frees a seat of one plan. SQLite's immediate transaction
 /// already holds the database's write lock; on PostgreSQL the plan's row is locked until commit,
 /// so of many requests for the last seat exactly one sees it free.
-pub fn lock_plan(conn: &mut DbConnection, plan_slug: &str) -> Result<()> {
-    crate::connection::lock_row(conn, crate::connection::Lockable::Plan, plan_slug)
+pub fn lock_plan(conn: &mut DbConnection, plan: PlanSlug) -> Result<()> {
+    crate::connection::lock_row(conn, crate::connection::Lockable::Plan, plan.as_str())
 }
 
 /// Serialises a member's own subscription changes (PostgreSQL; SQLite is already serial).
-pub fn lock_user(conn: &mut DbConnection, user_id: &str) -> Result<()> {
-    crate::connection::lock_row(conn, crate::connection::Lockable::User, user_id)
+pub fn lock_user(conn: &mut DbConnection, user: &UserId) -> Result<()> {
+    crate::connection::lock_row(conn, crate::connection::Lockable::User, user.as_str())
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SubscriptionRow) -> Result<()> {
+    // The enum columns serialise by value.
     diesel::insert_into(subscriptions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -76,7 +93,7 @@ pub fn find_by_checkout(
 pub fn live_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<SubscriptionRow>> {
     Ok(subscriptions::table
         .filter(subscriptions::user_id.eq(user_id))
-        .filter(subscriptions::status.eq_any(["pending_payment", "active"]))
+        .filter(subscriptions::status.eq_any(LIVE))
         .select(SubscriptionRow::as_select())
         .load(conn)?)
 }
@@ -89,7 +106,7 @@ pub fn active_plan(
 ) -> Result<Option<String>> {
     Ok(subscriptions::table
         .filter(subscriptions::user_id.eq(user_id))
-        .filter(subscriptions::status.eq("active"))
+        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
         .filter(subscriptions::current_period_end.gt(now))
         .select(subscriptions::plan_slug)
         .first(conn)
@@ -123,29 +140,30 @@ pub fn page_for_user(
 /// their hold, and open waitlist offers (except `except_offer_of`'s own, which is theirs to take).
 pub fn seats_taken(
     conn: &mut DbConnection,
-    plan_slug: &str,
+    plan: PlanSlug,
     now: NaiveDateTime,
-    except_offer_of: Option<&str>,
+    except_offer_of: Option<&UserId>,
 ) -> Result<i64> {
+    let plan_slug = plan.as_str();
     let active: i64 = subscriptions::table
         .filter(subscriptions::plan_slug.eq(plan_slug))
-        .filter(subscriptions::status.eq("active"))
+        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
         .filter(subscriptions::current_period_end.gt(now))
         .count()
         .get_result(conn)?;
     let pending: i64 = subscriptions::table
         .filter(subscriptions::plan_slug.eq(plan_slug))
-        .filter(subscriptions::status.eq("pending_payment"))
+        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::PendingPayment)))
         .filter(subscriptions::hold_expires_at.gt(now))
         .count()
         .get_result(conn)?;
     let mut offers = waitlist_entries::table
         .filter(waitlist_entries::plan_slug.eq(plan_slug))
-        .filter(waitlist_entries::status.eq("offered"))
+        .filter(waitlist_entries::status.eq(DbEnum(WaitlistStatus::Offered)))
         .filter(waitlist_entries::offer_expires_at.gt(now))
         .into_boxed();
     if let Some(user_id) = except_offer_of {
-        offers = offers.filter(waitlist_entries::user_id.ne(user_id));
+        offers = offers.filter(waitlist_entries::user_id.ne(user_id.as_str().to_owned()));
     }
     let offers: i64 = offers.count().get_result(conn)?;
     Ok(active + pending + offers)
@@ -155,17 +173,17 @@ pub fn seats_taken(
 pub fn end(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: SubscriptionStatus,
     reason: &str,
     at: NaiveDateTime,
 ) -> Result<bool> {
     let updated = diesel::update(
         subscriptions::table
             .filter(subscriptions::id.eq(id))
-            .filter(subscriptions::status.eq_any(["pending_payment", "active"])),
+            .filter(subscriptions::status.eq_any(LIVE)),
     )
     .set((
-        subscriptions::status.eq(status),
+        subscriptions::status.eq(DbEnum(status)),
         subscriptions::end_reason.eq(reason),
         subscriptions::ended_at.eq(at),
         subscriptions::updated_at.eq(at),
@@ -184,7 +202,7 @@ pub fn set_period(
 ) -> Result<()> {
     diesel::update(subscriptions::table.find(id))
         .set((
-            subscriptions::status.eq("active"),
+            subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)),
             subscriptions::current_period_start.eq(start),
             subscriptions::current_period_end.eq(end),
             subscriptions::updated_at.eq(at),
@@ -200,7 +218,7 @@ pub fn lapsed(
     limit: i64,
 ) -> Result<Vec<SubscriptionRow>> {
     Ok(subscriptions::table
-        .filter(subscriptions::status.eq("active"))
+        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
         .filter(subscriptions::current_period_end.le(now))
         .select(SubscriptionRow::as_select())
         .limit(limit)
@@ -214,7 +232,7 @@ pub fn abandoned(
     limit: i64,
 ) -> Result<Vec<SubscriptionRow>> {
     Ok(subscriptions::table
-        .filter(subscriptions::status.eq("pending_payment"))
+        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::PendingPayment)))
         .filter(subscriptions::hold_expires_at.le(now))
         .select(SubscriptionRow::as_select())
         .limit(limit)
@@ -222,10 +240,15 @@ pub fn abandoned(
 }
 
 /// Sets the provider's checkout on a subscription created before the provider was asked.
-pub fn set_checkout(conn: &mut DbConnection, id: &str, checkout_id: &str, url: &str) -> Result<()> {
-    diesel::update(subscriptions::table.find(id))
+pub fn set_checkout(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+    checkout: &CheckoutId,
+    url: &str,
+) -> Result<()> {
+    diesel::update(subscriptions::table.find(id.as_str()))
         .set((
-            subscriptions::checkout_id.eq(checkout_id),
+            subscriptions::checkout_id.eq(checkout.as_str()),
             subscriptions::checkout_url.eq(url),
         ))
         .execute(conn)?;
@@ -239,6 +262,7 @@ pub fn approve_pro_application_for_demo(
     at: NaiveDateTime,
 ) -> Result<()> {
     use crate::schema::pro_applications as p;
+    use praxis_domain::applications::ApplicationStatus;
     diesel::insert_into(p::table)
         .values((
             p::id.eq(uuid::Uuid::now_v7().to_string()),
@@ -247,7 +271,7 @@ pub fn approve_pro_application_for_demo(
             p::experience.eq("Three years facilitating consent decision making in a cooperative"),
             p::helping_others.eq("Runs a monthly S3 practice circle"),
             p::commitment.eq(true),
-            p::status.eq("approved"),
+            p::status.eq(DbEnum(ApplicationStatus::Approved)),
             p::note.eq("Welcome to the PRO Lounge!"),
             p::submitted_at.eq(at),
             p::decided_at.eq(at),

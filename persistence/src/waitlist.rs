@@ -3,17 +3,82 @@
 use crate::error::Result;
 use crate::keyset::{self, Order};
 use crate::schema::waitlist_entries;
+use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::UserId;
+use praxis_domain::plans::PlanSlug;
+use praxis_domain::StringEnum;
+
+/// Where a waitlist entry is in its life. It lives here rather than in `praxis-domain` only
+/// because no rule there reads it yet; it moves there with the first one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaitlistStatus {
+    /// In the queue.
+    Waiting,
+    /// A freed place is held for the member until `offer_expires_at`.
+    Offered,
+    /// The member took the offered place (or subscribed while waiting).
+    Accepted,
+    /// The member left the queue.
+    Left,
+    /// The offer ran out unanswered.
+    Expired,
+}
+
+impl WaitlistStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Offered => "offered",
+            Self::Accepted => "accepted",
+            Self::Left => "left",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+impl StringEnum for WaitlistStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Waiting,
+        Self::Offered,
+        Self::Accepted,
+        Self::Left,
+        Self::Expired,
+    ];
+    const FIELD: &'static str = "status";
+
+    fn as_str(&self) -> &'static str {
+        WaitlistStatus::as_str(self)
+    }
+
+    fn from_str_opt(raw: &str) -> Option<Self> {
+        Self::VARIANTS.iter().copied().find(|s| s.as_str() == raw)
+    }
+}
+
+impl From<DbEnum<WaitlistStatus>> for WaitlistStatus {
+    fn from(stored: DbEnum<WaitlistStatus>) -> Self {
+        stored.0
+    }
+}
+
+/// The entries that still hold a place in line.
+const OPEN: [DbEnum<WaitlistStatus>; 2] = [
+    DbEnum(WaitlistStatus::Waiting),
+    DbEnum(WaitlistStatus::Offered),
+];
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = waitlist_entries)]
 pub struct WaitlistRow {
     pub id: String,
     pub user_id: String,
-    pub plan_slug: String,
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<PlanSlug>, serialize_as = DbEnum<PlanSlug>)]
+    pub plan_slug: PlanSlug,
+    #[diesel(deserialize_as = DbEnum<WaitlistStatus>, serialize_as = DbEnum<WaitlistStatus>)]
+    pub status: WaitlistStatus,
     pub created_at: NaiveDateTime,
     pub offered_at: Option<NaiveDateTime>,
     pub offer_expires_at: Option<NaiveDateTime>,
@@ -22,7 +87,7 @@ pub struct WaitlistRow {
 
 pub fn insert(conn: &mut DbConnection, row: &WaitlistRow) -> Result<()> {
     diesel::insert_into(waitlist_entries::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -30,13 +95,13 @@ pub fn insert(conn: &mut DbConnection, row: &WaitlistRow) -> Result<()> {
 /// The member's open entry (waiting or offered) for a plan.
 pub fn open_entry(
     conn: &mut DbConnection,
-    user_id: &str,
-    plan_slug: &str,
+    user: &UserId,
+    plan: PlanSlug,
 ) -> Result<Option<WaitlistRow>> {
     Ok(waitlist_entries::table
-        .filter(waitlist_entries::user_id.eq(user_id))
-        .filter(waitlist_entries::plan_slug.eq(plan_slug))
-        .filter(waitlist_entries::status.eq_any(["waiting", "offered"]))
+        .filter(waitlist_entries::user_id.eq(user.as_str()))
+        .filter(waitlist_entries::plan_slug.eq(DbEnum(plan)))
+        .filter(waitlist_entries::status.eq_any(OPEN))
         .select(WaitlistRow::as_select())
         .first(conn)
         .optional()?)
@@ -45,8 +110,8 @@ pub fn open_entry(
 /// 1-based place in the queue of a waiting entry.
 pub fn position(conn: &mut DbConnection, entry: &WaitlistRow) -> Result<i64> {
     let ahead: i64 = waitlist_entries::table
-        .filter(waitlist_entries::plan_slug.eq(&entry.plan_slug))
-        .filter(waitlist_entries::status.eq("waiting"))
+        .filter(waitlist_entries::plan_slug.eq(DbEnum(entry.plan_slug)))
+        .filter(waitlist_entries::status.eq(DbEnum(WaitlistStatus::Waiting)))
         // Ahead in the queue (oldest first) is past the entry when read newest first.
         .filter(keyset::after(
             Order::Desc,
@@ -62,12 +127,12 @@ pub fn position(conn: &mut DbConnection, entry: &WaitlistRow) -> Result<i64> {
 /// The first `limit` waiting entries of a plan, in order of arrival.
 pub fn first_waiting(
     conn: &mut DbConnection,
-    plan_slug: &str,
+    plan: PlanSlug,
     limit: i64,
 ) -> Result<Vec<WaitlistRow>> {
     Ok(waitlist_entries::table
-        .filter(waitlist_entries::plan_slug.eq(plan_slug))
-        .filter(waitlist_entries::status.eq("waiting"))
+        .filter(waitlist_entries::plan_slug.eq(DbEnum(plan)))
+        .filter(waitlist_entries::status.eq(DbEnum(WaitlistStatus::Waiting)))
         .order((
             waitlist_entries::created_at.asc(),
             waitlist_entries::id.asc(),
@@ -80,13 +145,13 @@ pub fn first_waiting(
 pub fn set_status(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: WaitlistStatus,
     offer: Option<(NaiveDateTime, NaiveDateTime)>,
     at: NaiveDateTime,
 ) -> Result<()> {
     diesel::update(waitlist_entries::table.find(id))
         .set((
-            waitlist_entries::status.eq(status),
+            waitlist_entries::status.eq(DbEnum(status)),
             waitlist_entries::updated_at.eq(at),
         ))
         .execute(conn)?;
@@ -104,7 +169,7 @@ pub fn set_status(
 /// Offers that ran out before `now`.
 pub fn lapsed_offers(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<WaitlistRow>> {
     Ok(waitlist_entries::table
-        .filter(waitlist_entries::status.eq("offered"))
+        .filter(waitlist_entries::status.eq(DbEnum(WaitlistStatus::Offered)))
         .filter(waitlist_entries::offer_expires_at.le(now))
         .select(WaitlistRow::as_select())
         .load(conn)?)

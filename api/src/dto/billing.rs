@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use praxis_app::billing::address::{parse_snapshot, AddressSnapshot};
 use praxis_app::billing::Subscription;
 use praxis_domain::billing::{BillingAddress, BillingAddressInput};
+use praxis_domain::ids::SubscriptionId;
 use praxis_domain::refunds::RefundQuote;
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_domain::{Currency, Money};
@@ -159,9 +160,9 @@ pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
     let row = &sub.row;
     SubscriptionResponse {
         id: row.id.clone(),
-        plan: row.plan_slug.clone(),
-        billing_period: row.billing_period.clone(),
-        price_version: row.price_version.clone(),
+        plan: row.plan_slug.as_str().to_owned(),
+        billing_period: row.billing_period.as_str().to_owned(),
+        price_version: row.price_version.as_str().to_owned(),
         status: sub.status.as_str().to_owned(),
         checkout_id: row.checkout_id.clone(),
         checkout_url: row.checkout_url.clone(),
@@ -239,14 +240,14 @@ pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> Ref
     RefundRequestResponse {
         quote: RefundQuoteResponse {
             refundable: money(row.quote_cents),
-            rule: row.quote_rule,
+            rule: row.quote_rule.as_str().to_owned(),
             full_months: row.quote_full_months.and_then(|m| u32::try_from(m).ok()),
             deduction: row.quote_deduction_cents.map(money),
             explanation: row.quote_explanation,
         },
         id: row.id,
         subscription_id: row.subscription_id,
-        status: row.status,
+        status: row.status.as_str().to_owned(),
         message: row.message,
         requested_at: from_db_time(row.requested_at),
         decided_at: row.decided_at.map(from_db_time),
@@ -254,7 +255,7 @@ pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> Ref
         refund: refund.map(|r| RefundResponse {
             id: r.id,
             amount: money(r.amount_cents),
-            status: r.status,
+            status: r.status.as_str().to_owned(),
         }),
     }
 }
@@ -266,6 +267,16 @@ pub struct CreateRefundRequest {
     pub subscription_id: String,
     /// A few words for the hosts (1–4000 characters).
     pub message: String,
+}
+
+impl CreateRefundRequest {
+    /// The subscription and the message. An id that cannot be one answers like an unknown one.
+    pub fn parse(&self) -> ApiResult<(SubscriptionId, String)> {
+        let message = praxis_domain::refunds::parse_request_message(&self.message)?;
+        let subscription = SubscriptionId::parse(&self.subscription_id)
+            .map_err(|_| ApiError::NotFound("subscription"))?;
+        Ok((subscription, message))
+    }
 }
 
 /// A page of subscriptions (rows fetched with one more than `limit` to know if more follow).

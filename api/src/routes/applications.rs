@@ -1,21 +1,22 @@
 //! PRO applications: members apply, withdraw and follow theirs; hosts review and decide.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::auth::viewer::{Host, Member};
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
+use crate::responses::{AuthErrors, HostOnly};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::applications;
 use praxis_domain::applications::{
-    decision_note, transition, ApplicationDraft, ApplicationEvent, ApplicationStatus,
-    ProApplication,
+    decision_note, ApplicationDraft, ApplicationEvent, ApplicationStatus, ProApplication,
 };
+use praxis_domain::ids::ApplicationId;
 use praxis_openapi::Problem;
-use praxis_persistence::applications::{self, ApplicationRow, Closing};
-use praxis_persistence::outbox::{self, Mail};
-use praxis_persistence::{audit, from_db_time, to_db_time, users, DbConnection};
+use praxis_persistence::applications::ApplicationRow;
+use praxis_persistence::from_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,7 +87,7 @@ impl From<ApplicationRow> for ApplicationResponse {
             experience: row.experience,
             helping_others: row.helping_others,
             commitment: row.commitment,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             note: row.note,
             submitted_at: from_db_time(row.submitted_at),
             decided_at: row.decided_at.map(from_db_time),
@@ -117,54 +118,39 @@ impl From<Page<ApplicationResponse>> for ApplicationPage {
 
 const PROBLEM: &str = "application/problem+json";
 
+impl TryFrom<ApplicationRequest> for ProApplication {
+    type Error = praxis_domain::Error;
+
+    fn try_from(body: ApplicationRequest) -> praxis_domain::Result<Self> {
+        ProApplication::parse(ApplicationDraft {
+            training: body.training,
+            experience: body.experience,
+            helping_others: body.helping_others,
+            commitment: body.commitment,
+        })
+    }
+}
+
 /// Applies for PRO. One open application per member at a time.
 #[utoipa::path(tag = "applications",
     security(("bearer" = [])), request_body = ApplicationRequest,
     responses(
         (status = 201, description = "Application submitted", body = ApplicationResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
+        AuthErrors,
         (status = 409, description = "An application is already open (`application-open`) or approved (`application-approved`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Incomplete: each missing or invalid field is named", body = Problem, content_type = PROBLEM),
     ))]
 #[post("/pro-applications")]
 pub async fn submit_application(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     body: Json<ApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
-    let application = ProApplication::parse(ApplicationDraft {
-        training: body.training,
-        experience: body.experience,
-        helping_others: body.helping_others,
-        commitment: body.commitment,
-    })?;
-    let row = ApplicationRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        user_id: caller.user_id,
-        training: application.training().to_owned(),
-        experience: application.experience().to_owned(),
-        helping_others: application.helping_others().to_owned(),
-        commitment: application.commitment(),
-        status: ApplicationStatus::Submitted.as_str().to_owned(),
-        note: None,
-        submitted_at: to_db_time(state.now()),
-        decided_at: None,
-        decided_by: None,
-    };
+    let application = ProApplication::try_from(body.0)?;
+    let now = state.now();
     let row = state
-        .db_write(move |conn| {
-            if applications::has_approved_application(conn, &row.user_id)? {
-                return Err(ApiError::Conflict {
-                    kind: "application-approved",
-                    detail: "Your application is already approved; you may subscribe to PRO."
-                        .to_owned(),
-                });
-            }
-            applications::insert(conn, &row)?;
-            Ok(row)
-        })
+        .write(move |c| applications::submit(c, &member.id, &application, now))
         .await?;
     Ok(HttpResponse::Created().json(ApplicationResponse::from(row)))
 }
@@ -174,15 +160,15 @@ pub async fn submit_application(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's applications", body = ApplicationListResponse),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
+        AuthErrors,
     ))]
 #[get("/pro-applications/mine")]
 pub async fn my_applications(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
 ) -> ApiResult<HttpResponse> {
     let rows = state
-        .db(move |conn| Ok(applications::list_for_user(conn, &caller.user_id)?))
+        .read(move |c| applications::mine(c, &member.id))
         .await?;
     Ok(HttpResponse::Ok().json(ApplicationListResponse {
         items: rows.into_iter().map(Into::into).collect(),
@@ -195,67 +181,21 @@ pub async fn my_applications(
     params(("id" = String, Path, description = "Application id")),
     responses(
         (status = 200, description = "Withdrawn", body = ApplicationResponse),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
+        AuthErrors,
         (status = 404, description = "No such application of the caller's", body = Problem, content_type = PROBLEM),
         (status = 409, description = "Already decided or withdrawn (`application-not-open`)", body = Problem, content_type = PROBLEM),
     ))]
 #[post("/pro-applications/{id}/withdraw")]
 pub async fn withdraw_application(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    id: PathId<ApplicationId>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let now = to_db_time(state.now());
+    let (id, now) = (id.into_inner(), state.now());
     let row = state
-        .db_write(move |conn| {
-            let row = applications::find(conn, &id)?
-                .filter(|row| row.user_id == caller.user_id)
-                .ok_or(ApiError::NotFound("application"))?;
-            close(
-                conn,
-                row,
-                ApplicationEvent::Withdraw,
-                None,
-                now,
-                &caller.user_id,
-            )
-        })
+        .write(move |c| applications::withdraw(c, &member.id, &id, now))
         .await?;
     Ok(HttpResponse::Ok().json(ApplicationResponse::from(row)))
-}
-
-/// Applies `event` to a stored application: the rule first, then a conditional update that a
-/// concurrent change cannot slip past.
-fn close(
-    conn: &mut DbConnection,
-    mut row: ApplicationRow,
-    event: ApplicationEvent,
-    note: Option<String>,
-    at: chrono::NaiveDateTime,
-    by: &str,
-) -> ApiResult<ApplicationRow> {
-    let current = ApplicationStatus::parse("status", &row.status)
-        .map_err(|_| ApiError::internal(format!("application {} has a bad status", row.id)))?;
-    let next = transition(current, event)?;
-    let closing = Closing {
-        status: next.as_str(),
-        note: note.as_deref(),
-        at,
-        by,
-    };
-    if !applications::close(conn, &row.id, &closing)? {
-        // Someone else closed it between our read and our update.
-        return Err(ApiError::Conflict {
-            kind: "application-not-open",
-            detail: "This application was decided or withdrawn a moment ago.".to_owned(),
-        });
-    }
-    row.status = next.as_str().to_owned();
-    row.note = note;
-    row.decided_at = Some(at);
-    row.decided_by = Some(by.to_owned());
-    Ok(row)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -274,17 +214,15 @@ pub struct ApplicationListParams {
     security(("bearer" = [])), params(ApplicationListParams),
     responses(
         (status = 200, description = "A page of applications", body = ApplicationPage),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = PROBLEM),
+        HostOnly,
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = PROBLEM),
     ))]
 #[get("/admin/pro-applications")]
 pub async fn list_applications(
     state: web::Data<AppState>,
-    caller: Caller,
+    _host: Host,
     query: Query<ApplicationListParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let query = query.0;
     let status = query
         .status
@@ -297,14 +235,7 @@ pub async fn list_applications(
     };
     let (limit, after) = (params.limit()?, params.after()?);
     let rows = state
-        .db(move |conn| {
-            Ok(applications::page(
-                conn,
-                status.map(|s| s.as_str()),
-                after,
-                limit + 1,
-            )?)
-        })
+        .read(move |c| applications::list(c, status, after, limit + 1))
         .await?;
     let page = Page::from_rows(
         rows,
@@ -334,8 +265,7 @@ pub struct ApplicationDecisionRequest {
     responses(
         (status = 200, description = "Decided", body = ApplicationResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = PROBLEM),
+        HostOnly,
         (status = 404, description = "No such application", body = Problem, content_type = PROBLEM),
         (status = 409, description = "Already decided or withdrawn (`application-not-open`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid decision or note", body = Problem, content_type = PROBLEM),
@@ -343,69 +273,16 @@ pub struct ApplicationDecisionRequest {
 #[post("/admin/pro-applications/{id}/decision")]
 pub async fn decide_application(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    Host(host): Host,
+    id: PathId<ApplicationId>,
     body: Json<ApplicationDecisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let body = body.0;
     let event = ApplicationEvent::parse_decision(&body.decision)?;
     let note = decision_note(event, body.note)?;
-    let id = path.into_inner();
-    let now = state.now();
+    let (id, now) = (id.into_inner(), state.now());
     let row = state
-        .db_write(move |conn| {
-            let before = applications::find(conn, &id)?.ok_or(ApiError::NotFound("application"))?;
-            let before_view = ApplicationResponse::from(before.clone());
-            let row = close(conn, before, event, note, to_db_time(now), &caller.user_id)?;
-            let after_view = ApplicationResponse::from(row.clone());
-            let applicant =
-                users::find_by_id(conn, &row.user_id)?.ok_or(ApiError::NotFound("applicant"))?;
-            outbox::enqueue(
-                conn,
-                decision_mail(&applicant.email, &after_view),
-                to_db_time(now),
-            )?;
-            audit::record(
-                conn,
-                &praxis_app::audit::entry(
-                    Some(&caller.user_id),
-                    &format!("pro_application.{}", row.status),
-                    "pro_application",
-                    &row.id,
-                    Some(&before_view),
-                    Some(&after_view),
-                    now,
-                ),
-            )?;
-            Ok(row)
-        })
+        .write(move |c| applications::decide(c, &host.id, &id, event, note, now))
         .await?;
     Ok(HttpResponse::Ok().json(ApplicationResponse::from(row)))
-}
-
-fn decision_mail(recipient: &str, application: &ApplicationResponse) -> Mail {
-    let (subject, outcome) = if application.status == "approved" {
-        (
-            "Your PRO application is approved",
-            "Your application to the PRO Lounge is approved: you may now subscribe to PRO.",
-        )
-    } else {
-        (
-            "About your PRO application",
-            "Your application to the PRO Lounge was not approved this time. You are welcome to \
-             apply again.",
-        )
-    };
-    let note = application
-        .note
-        .as_deref()
-        .map(|n| format!("\n\nA note from the hosts:\n{n}"))
-        .unwrap_or_default();
-    Mail {
-        kind: "application_decision",
-        recipient: recipient.to_owned(),
-        subject: subject.to_owned(),
-        body: format!("{outcome}{note}\n"),
-    }
 }

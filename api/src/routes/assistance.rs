@@ -1,25 +1,24 @@
 //! Price assistance: members ask for a price within their means; hosts grant a reduced price
 //! (an audited price override the checkout then charges) or decline.
 
-use crate::auth::Caller;
+use crate::auth::viewer::{Host, Member};
 use crate::dto::money::MoneyDto;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
+use crate::responses::{AuthErrors, HostOnly};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::assistance;
 use praxis_domain::assistance::{
-    check_reduced_price, ensure_pending, AssistanceDecision, AssistanceDraft, AssistanceRequest,
-    AssistanceStatus,
+    AssistanceDecision, AssistanceDraft, AssistanceRequest, AssistanceStatus,
 };
-use praxis_domain::plans::{BillingPeriod, PlanSlug};
-use praxis_domain::{Currency, Money};
+use praxis_domain::ids::AssistanceRequestId;
 use praxis_openapi::Problem;
-use praxis_persistence::assistance::{self, AssistanceRow, Decision, PriceOverrideRow};
-use praxis_persistence::outbox::{self, Mail};
-use praxis_persistence::{audit, from_db_time, plans, to_db_time, users};
+use praxis_persistence::assistance::AssistanceRow;
+use praxis_persistence::from_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -113,59 +112,39 @@ pub struct AssistancePage {
     pub next_cursor: Option<String>,
 }
 
+impl TryFrom<AssistanceRequestBody> for AssistanceRequest {
+    type Error = praxis_domain::Error;
+
+    fn try_from(body: AssistanceRequestBody) -> praxis_domain::Result<Self> {
+        AssistanceRequest::parse(AssistanceDraft {
+            plan: body.plan,
+            billing_period: body.billing_period,
+            message: body.message,
+            proposed_amount: body.proposed_amount.parse("proposed_amount"),
+        })
+    }
+}
+
 /// Asks the hosts for a price within the caller's means.
 #[utoipa::path(tag = "plans",
     security(("bearer" = [])), request_body = AssistanceRequestBody,
     responses(
         (status = 201, description = "Request recorded", body = AssistanceResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
+        AuthErrors,
         (status = 409, description = "A request for this plan and period already waits (`assistance-request-open`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid request (the Lobby is free; the proposal must be below the regular price)", body = Problem, content_type = PROBLEM),
     ))]
 #[post("/price-assistance-requests")]
 pub async fn request_assistance(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     body: Json<AssistanceRequestBody>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
-    let request = AssistanceRequest::parse(AssistanceDraft {
-        plan: body.plan,
-        billing_period: body.billing_period,
-        message: body.message,
-        proposed_amount: body.proposed_amount.parse("proposed_amount"),
-    })?;
-    let now = to_db_time(state.now());
+    let request = AssistanceRequest::try_from(body.0)?;
+    let now = state.now();
     let row = state
-        .db_write(move |conn| {
-            request.check_against(&plans::find(conn, request.plan)?)?;
-            let (plan, period) = (request.plan, request.billing_period);
-            if assistance::has_pending(conn, &caller.user_id, plan, period)? {
-                return Err(ApiError::Conflict {
-                    kind: "assistance-request-open",
-                    detail: "You already asked about this plan and period; the hosts will answer."
-                        .to_owned(),
-                });
-            }
-            let row = AssistanceRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                user_id: caller.user_id,
-                plan_slug: plan.as_str().to_owned(),
-                billing_period: period.as_str().to_owned(),
-                message: request.message,
-                proposed_cents: request.proposed_amount.cents,
-                currency: request.proposed_amount.currency.to_string(),
-                status: AssistanceStatus::Pending.as_str().to_owned(),
-                granted_cents: None,
-                note: None,
-                requested_at: now,
-                decided_at: None,
-                decided_by: None,
-            };
-            assistance::insert(conn, &row)?;
-            Ok(row)
-        })
+        .write(move |c| assistance::ask(c, &member.id, request, now))
         .await?;
     Ok(HttpResponse::Created().json(AssistanceResponse::from(row)))
 }
@@ -175,16 +154,14 @@ pub async fn request_assistance(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's requests", body = AssistanceListResponse),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
+        AuthErrors,
     ))]
 #[get("/price-assistance-requests/mine")]
 pub async fn my_assistance_requests(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
 ) -> ApiResult<HttpResponse> {
-    let rows = state
-        .db(move |conn| Ok(assistance::list_for_user(conn, &caller.user_id)?))
-        .await?;
+    let rows = state.read(move |c| assistance::mine(c, &member.id)).await?;
     Ok(HttpResponse::Ok().json(AssistanceListResponse {
         items: rows.into_iter().map(Into::into).collect(),
     }))
@@ -206,17 +183,15 @@ pub struct AssistanceListParams {
     security(("bearer" = [])), params(AssistanceListParams),
     responses(
         (status = 200, description = "A page of requests", body = AssistancePage),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = PROBLEM),
+        HostOnly,
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = PROBLEM),
     ))]
 #[get("/admin/price-assistance-requests")]
 pub async fn list_assistance_requests(
     state: web::Data<AppState>,
-    caller: Caller,
+    _host: Host,
     query: Query<AssistanceListParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let query = query.0;
     let status = query
         .status
@@ -229,14 +204,7 @@ pub async fn list_assistance_requests(
     };
     let (limit, after) = (params.limit()?, params.after()?);
     let rows = state
-        .db(move |conn| {
-            Ok(assistance::page(
-                conn,
-                status.map(|s| s.as_str()),
-                after,
-                limit + 1,
-            )?)
-        })
+        .read(move |c| assistance::list(c, status, after, limit + 1))
         .await?;
     let page = Page::from_rows(
         rows,
@@ -272,8 +240,7 @@ pub struct AssistanceDecisionRequest {
     responses(
         (status = 200, description = "Decided", body = AssistanceResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not a host or admin (`host-role-required`)", body = Problem, content_type = PROBLEM),
+        HostOnly,
         (status = 404, description = "No such request", body = Problem, content_type = PROBLEM),
         (status = 409, description = "Already decided (`assistance-request-decided`)", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Invalid decision, or an amount above the regular price", body = Problem, content_type = PROBLEM),
@@ -281,139 +248,16 @@ pub struct AssistanceDecisionRequest {
 #[post("/admin/price-assistance-requests/{id}/decision")]
 pub async fn decide_assistance_request(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    Host(host): Host,
+    id: PathId<AssistanceRequestId>,
     body: Json<AssistanceDecisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let body = body.0;
     let amount = body.amount.map(|m| m.parse("amount"));
     let decision = AssistanceDecision::parse(&body.decision, amount, body.note)?;
-    let id = path.into_inner();
-    let now = state.now();
+    let (id, now) = (id.into_inner(), state.now());
     let row = state
-        .db_write(move |conn| {
-            let before = assistance::find(conn, &id)?.ok_or(ApiError::NotFound("request"))?;
-            let status = AssistanceStatus::parse("status", &before.status)
-                .map_err(|_| ApiError::internal(format!("request {id} has a bad status")))?;
-            ensure_pending(status)?;
-            let (plan, period) = stored_plan(&before)?;
-            let (granted, note) = match &decision {
-                AssistanceDecision::Grant { amount, note } => {
-                    check_reduced_price("amount", period, *amount, &plans::find(conn, plan)?)?;
-                    (Some(*amount), note.clone())
-                }
-                AssistanceDecision::Decline { note } => (None, note.clone()),
-            };
-            let changed = assistance::decide(
-                conn,
-                &id,
-                &Decision {
-                    status: decision.status().as_str(),
-                    granted_cents: granted.map(|m| m.cents),
-                    note: note.as_deref(),
-                    at: to_db_time(now),
-                    by: &caller.user_id,
-                },
-            )?;
-            if !changed {
-                return Err(ApiError::Conflict {
-                    kind: "assistance-request-decided",
-                    detail: "This request was decided a moment ago.".to_owned(),
-                });
-            }
-            let after = assistance::find(conn, &id)?.ok_or(ApiError::NotFound("request"))?;
-            let mut audit_after = serde_json::json!(AssistanceResponse::from(after.clone()));
-            if let Some(amount) = granted {
-                let override_row = override_for(&after, amount, &caller.user_id, now);
-                let revoked = assistance::grant_override(conn, &override_row)?;
-                audit_after["price_override_id"] = override_row.id.into();
-                audit_after["revoked_override_ids"] = revoked.into();
-            }
-            let member =
-                users::find_by_id(conn, &after.user_id)?.ok_or(ApiError::NotFound("member"))?;
-            outbox::enqueue(conn, decision_mail(&member.email, &after), to_db_time(now))?;
-            audit::record(
-                conn,
-                &praxis_app::audit::entry(
-                    Some(&caller.user_id),
-                    &format!("price_assistance.{}", after.status),
-                    "price_assistance_request",
-                    &after.id,
-                    Some(&AssistanceResponse::from(before)),
-                    Some(&audit_after),
-                    now,
-                ),
-            )?;
-            Ok(after)
-        })
+        .write(move |c| assistance::decide(c, &host.id, &id, &decision, now))
         .await?;
     Ok(HttpResponse::Ok().json(AssistanceResponse::from(row)))
-}
-
-fn stored_plan(row: &AssistanceRow) -> ApiResult<(PlanSlug, BillingPeriod)> {
-    let plan = PlanSlug::parse(&row.plan_slug);
-    let period = BillingPeriod::parse("billing_period", &row.billing_period);
-    match (plan, period) {
-        (Ok(plan), Ok(period)) => Ok((plan, period)),
-        _ => Err(ApiError::internal(format!(
-            "assistance request {} has a bad plan or period",
-            row.id
-        ))),
-    }
-}
-
-fn override_for(
-    request: &AssistanceRow,
-    amount: Money,
-    host: &str,
-    now: DateTime<Utc>,
-) -> PriceOverrideRow {
-    PriceOverrideRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        user_id: request.user_id.clone(),
-        plan_slug: request.plan_slug.clone(),
-        billing_period: request.billing_period.clone(),
-        amount_cents: amount.cents,
-        currency: amount.currency.to_string(),
-        granted_by: host.to_owned(),
-        request_id: Some(request.id.clone()),
-        created_at: to_db_time(now),
-        revoked_at: None,
-    }
-}
-
-fn decision_mail(recipient: &str, request: &AssistanceRow) -> Mail {
-    let currency = Currency::parse("currency", &request.currency).unwrap_or(Currency::EUR);
-    let (subject, outcome) = match request.granted_cents {
-        Some(cents) => (
-            "Your price assistance is granted",
-            format!(
-                "The hosts granted you a price of {}.{:02} {currency} per {} period for the {} plan. \
-                 It applies when you subscribe.",
-                cents / 100,
-                cents % 100,
-                request.billing_period,
-                request.plan_slug
-            ),
-        ),
-        None => (
-            "About your price assistance request",
-            format!(
-                "The hosts could not grant a reduced price for the {} plan this time.",
-                request.plan_slug
-            ),
-        ),
-    };
-    let note = request
-        .note
-        .as_deref()
-        .map(|n| format!("\n\nA note from the hosts:\n{n}"))
-        .unwrap_or_default();
-    Mail {
-        kind: "assistance_decision",
-        recipient: recipient.to_owned(),
-        subject: subject.to_owned(),
-        body: format!("{outcome}{note}\n"),
-    }
 }

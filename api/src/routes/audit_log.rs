@@ -1,15 +1,16 @@
 //! The audit log, for admins: who changed what money, seat or decision, before and after.
 
-use crate::auth::Caller;
+use crate::auth::viewer::Admin;
 use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::pagination::{Page, PageParams};
+use crate::responses::AdminOnly;
 use crate::state::AppState;
 use actix_web::get;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_openapi::Problem;
-use praxis_persistence::audit::{self, AuditRow};
+use praxis_persistence::audit::AuditRow;
 use praxis_persistence::from_db_time;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -75,20 +76,18 @@ pub struct AuditPage {
     security(("bearer" = [])), params(PageParams),
     responses(
         (status = 200, description = "A page of audit entries", body = AuditPage),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`admin-role-required`)", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/admin/audit-log")]
 pub async fn list_audit_log(
     state: web::Data<AppState>,
-    caller: Caller,
+    _admin: Admin,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin(&state).await?;
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     let rows = state
-        .db(move |conn| Ok(audit::page(conn, after, limit + 1)?))
+        .read(move |c| praxis_app::audit::page(c, after, limit + 1))
         .await?;
     let page = Page::from_rows(
         rows,

@@ -11,9 +11,10 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
+use praxis_app::billing::address;
 use praxis_domain::account::Email;
+use praxis_domain::ids::UserId;
 use praxis_openapi::Problem;
-use praxis_persistence::{billing_addresses, invoices, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -133,13 +134,9 @@ pub async fn get_billing_address(
     state: web::Data<AppState>,
     caller: HubCaller,
 ) -> ApiResult<HttpResponse> {
-    let row = state
-        .db(move |conn| Ok(billing_addresses::find(conn, &caller.user_id)?))
-        .await?
-        .ok_or(ApiError::NotFound("billing address"))?;
-    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(
-        praxis_app::billing::address::AddressSnapshot::from(row),
-    )))
+    let member = UserId::from_trusted(caller.user_id);
+    let address = state.read(move |c| address::find(c, &member)).await?;
+    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(address)))
 }
 
 /// Sets the billing address for invoices issued from now on; earlier invoices keep theirs.
@@ -158,14 +155,11 @@ pub async fn put_billing_address(
     body: Json<PutBillingAddressRequest>,
 ) -> ApiResult<HttpResponse> {
     let address = body.0.parse()?;
-    let row = praxis_app::billing::address::row(&caller.user_id, &address, to_db_time(state.now()));
-    let stored = row.clone();
-    state
-        .db_write(move |conn| Ok(billing_addresses::put(conn, &stored)?))
+    let (member, now) = (UserId::from_trusted(caller.user_id), state.now());
+    let stored = state
+        .write(move |c| address::put(c, &member, &address, now))
         .await?;
-    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(
-        praxis_app::billing::address::AddressSnapshot::from(row),
-    )))
+    Ok(HttpResponse::Ok().json(BillingAddressResponse::from(stored)))
 }
 
 /// The member's invoices, newest first.
@@ -184,15 +178,9 @@ pub async fn list_hub_invoices(
 ) -> ApiResult<HttpResponse> {
     let limit = params.0.limit()?;
     let after = params.0.after()?;
+    let member = UserId::from_trusted(caller.user_id);
     let rows = state
-        .db(move |conn| {
-            Ok(invoices::list_for_user(
-                conn,
-                &caller.user_id,
-                after,
-                limit + 1,
-            )?)
-        })
+        .read(move |c| address::invoices(c, &member, after, limit + 1))
         .await?;
     let page = Page::from_rows(
         rows,

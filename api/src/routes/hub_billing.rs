@@ -7,12 +7,15 @@ use crate::dto::billing::{
     RefundRequestResponse, SubscriptionResponse,
 };
 use crate::error::ApiResult;
-use crate::extract::{Json, Query};
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
+use crate::routes::subscriptions::offers;
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
-use praxis_app::billing::{lifecycle, refunds};
+use praxis_app::billing::refunds;
+use praxis_app::subscriptions;
+use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_openapi::Problem;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -37,9 +40,9 @@ pub async fn list_hub_subscriptions(
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (page.0.limit()?, page.0.after()?);
-    let user_id = hub.user_id;
+    let member = UserId::from_trusted(hub.user_id);
     let rows = state
-        .read(move |conn| praxis_app::billing::subscriptions_of(conn, &user_id, after, limit + 1))
+        .read(move |c| subscriptions::list(c, &member, after, limit + 1))
         .await?;
     Ok(HttpResponse::Ok().json(subscription_page(rows, limit, state.now())?))
 }
@@ -57,16 +60,12 @@ pub async fn list_hub_subscriptions(
 pub async fn cancel_hub_subscription(
     state: web::Data<AppState>,
     hub: HubCaller,
-    path: web::Path<String>,
+    id: PathId<SubscriptionId>,
 ) -> ApiResult<HttpResponse> {
-    let (now, hold) = (state.now(), state.config.holds.waitlist_offer);
-    let public_url = state.config.public_url.clone();
-    let id = path.into_inner();
+    let (id, now, offers) = (id.into_inner(), state.now(), offers(&state));
+    let member = UserId::from_trusted(hub.user_id);
     let row = state
-        .write(move |conn| {
-            let user = &hub.user_id;
-            lifecycle::cancel(conn, user, &id, user, now, hold, &public_url)
-        })
+        .write(move |c| subscriptions::cancel(c, &member, &id, &member, now, &offers))
         .await?;
     let sub = praxis_app::billing::Subscription::from_row(row, state.now())?;
     Ok(HttpResponse::Ok().json(subscription_response(&sub)))
@@ -88,13 +87,10 @@ pub async fn create_hub_refund_request(
     hub: HubCaller,
     body: Json<CreateRefundRequest>,
 ) -> ApiResult<HttpResponse> {
-    let request = body.0;
-    let message = praxis_domain::refunds::parse_request_message(&request.message)?;
-    let now = state.now();
+    let (subscription, message) = body.0.parse()?;
+    let (member, now) = (UserId::from_trusted(hub.user_id), state.now());
     let row = state
-        .write(move |conn| {
-            refunds::request(conn, &hub.user_id, &request.subscription_id, &message, now)
-        })
+        .write(move |c| refunds::request(c, &member, &subscription, &message, now))
         .await?;
     let response = request_response(row, None);
     Ok(HttpResponse::Created().json(response))

@@ -1,10 +1,11 @@
 //! The plan catalogue, public, and its administration.
 
-use crate::auth::Caller;
+use crate::auth::viewer::Admin;
 use crate::dto::money::MoneyDto;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::etag::json_with_etag;
 use crate::extract::Json;
+use crate::responses::AdminOnly;
 use crate::state::AppState;
 use actix_web::{get, patch};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -13,8 +14,6 @@ use praxis_domain::plans::{
     seats_left, BillingPeriod, Plan, PlanChanges, PlanSlug, Price, PriceVersion, MAX_SEAT_LIMIT,
 };
 use praxis_openapi::Problem;
-use praxis_persistence::audit;
-use praxis_persistence::{plans, to_db_time};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,25 +85,9 @@ fn plan_response(plan: Plan, seats_taken: u32) -> PlanResponse {
     ))]
 #[get("/plans")]
 pub async fn list_plans(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let now = praxis_persistence::to_db_time(state.now());
+    let now = state.now();
     let catalogue = state
-        .db(move |conn| {
-            let mut plans_with_seats = Vec::new();
-            for plan in plans::all(conn)? {
-                let taken = if plan.seat_limit.is_some() {
-                    praxis_persistence::subscriptions::seats_taken(
-                        conn,
-                        plan.slug.as_str(),
-                        now,
-                        None,
-                    )?
-                } else {
-                    0
-                };
-                plans_with_seats.push((plan, u32::try_from(taken).unwrap_or(u32::MAX)));
-            }
-            Ok(plans_with_seats)
-        })
+        .read(move |c| praxis_app::plans::catalogue(c, now))
         .await?;
     let items = catalogue
         .into_iter()
@@ -178,42 +161,22 @@ impl UpdatePlanRequest {
     responses(
         (status = 200, description = "The plan as changed", body = PlanResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin (`admin-role-required`)", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid change", body = Problem, content_type = "application/problem+json"),
     ))]
 #[patch("/admin/plans/{plan}")]
 pub async fn update_plan(
     state: web::Data<AppState>,
-    caller: Caller,
+    Admin(admin): Admin,
     path: web::Path<String>,
     body: Json<UpdatePlanRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin(&state).await?;
     let slug = PlanSlug::parse(&path.into_inner())?;
     let changes = body.0.parse()?;
     let now = state.now();
-    let actor = caller.user_id.clone();
     let plan = state
-        .db_write(move |conn| {
-            let before = plans::find(conn, slug)?;
-            let after = changes.apply_to(&before)?;
-            plans::save(conn, &after, to_db_time(now))?;
-            audit::record(
-                conn,
-                &praxis_app::audit::entry(
-                    Some(&actor),
-                    "plan.updated",
-                    "plan",
-                    slug.as_str(),
-                    Some(&plan_response(before, 0)),
-                    Some(&plan_response(after.clone(), 0)),
-                    now,
-                ),
-            )?;
-            Ok::<_, ApiError>(after)
-        })
+        .write(move |c| praxis_app::plans::update(c, &admin.id, slug, changes, now))
         .await?;
     Ok(HttpResponse::Ok().json(plan_response(plan, 0)))
 }

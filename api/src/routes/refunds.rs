@@ -1,21 +1,23 @@
 //! Refund quotes, refund requests and the hosts' decisions on them.
 
-use crate::auth::Caller;
+use crate::auth::viewer::{Host, Member};
 use crate::dto::billing::{
     request_response, CreateRefundRequest, RefundQuoteResponse, RefundRequestResponse,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, PathId, Query};
 use crate::idempotency;
 use crate::pagination::{Page, PageParams};
+use crate::responses::{AuthErrors, HostOnly, NotVisible};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
-use praxis_app::billing::refunds::{self, Decision};
-use praxis_domain::FieldError;
+use praxis_app::billing::refunds::{self, decision_note, Decision, RequestFilter};
+use praxis_domain::ids::{RefundRequestId, SubscriptionId};
+use praxis_domain::StringEnum;
 use praxis_openapi::Problem;
-use praxis_persistence::refunds::{self as repo, RefundRow};
+use praxis_persistence::refunds::RefundRequestStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -33,20 +35,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("id" = String, Path, description = "Subscription id")),
     responses(
         (status = 200, description = "The quote", body = RefundQuoteResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's, or unknown", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
+        NotVisible,
         (status = 409, description = "Nothing paid yet (`nothing-paid`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/subscriptions/{id}/refund-quote")]
 pub async fn refund_quote(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    id: PathId<SubscriptionId>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let now = state.now();
+    let (id, now) = (id.into_inner(), state.now());
     let (_, _, quote) = state
-        .read(move |conn| refunds::quote_for(conn, &caller.user_id, &id, now))
+        .read(move |c| refunds::quote_for(c, &member.id, &id, now))
         .await?;
     Ok(HttpResponse::Ok().json(RefundQuoteResponse::from(quote)))
 }
@@ -58,7 +59,7 @@ pub async fn refund_quote(
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
     responses(
         (status = 201, description = "The request, with its frozen quote", body = RefundRequestResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 404, description = "Not the caller's subscription", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing paid or refundable, or a request already pending", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or the key reused with another body", body = Problem, content_type = "application/problem+json"),
@@ -67,26 +68,24 @@ pub async fn refund_quote(
 pub async fn create_refund_request(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     body: Json<CreateRefundRequest>,
 ) -> ApiResult<HttpResponse> {
     let request = body.0;
-    let message = praxis_domain::refunds::parse_request_message(&request.message)?;
+    let (subscription, message) = request.parse()?;
     let canonical = serde_json::to_vec(&request).unwrap_or_default();
-    let user_id = caller.user_id.clone();
     let state_ref = state.clone();
+    let user = member.id.clone();
     idempotency::once(
         &state,
         &req,
-        &caller.user_id,
+        member.id.as_str(),
         "POST /refund-requests",
         &canonical,
         || async move {
             let now = state_ref.now();
             let row = state_ref
-                .write(move |conn| {
-                    refunds::request(conn, &user_id, &request.subscription_id, &message, now)
-                })
+                .write(move |c| refunds::request(c, &user, &subscription, &message, now))
                 .await?;
             let body =
                 serde_json::to_value(request_response(row, None)).map_err(ApiError::internal)?;
@@ -101,16 +100,20 @@ pub async fn create_refund_request(
     params(PageParams),
     responses(
         (status = 200, description = "A page of refund requests", body = Page<RefundRequestResponse>),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/refund-requests")]
 pub async fn list_my_refund_requests(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     page: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    list(&state, None, Some(caller.user_id), page.0).await
+    let filter = RequestFilter {
+        status: None,
+        member: Some(member.id),
+    };
+    list(&state, filter, page.0).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -127,70 +130,44 @@ pub struct RefundListParams {
     params(RefundListParams),
     responses(
         (status = 200, description = "A page of refund requests", body = Page<RefundRequestResponse>),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
         (status = 422, description = "Invalid status, limit or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/admin/refund-requests")]
 pub async fn list_refund_requests(
     state: web::Data<AppState>,
-    caller: Caller,
+    _host: Host,
     params: Query<RefundListParams>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let params = params.0;
-    let status = match params.status.as_deref() {
-        None => None,
-        Some(s @ ("pending" | "approved" | "rejected")) => Some(s.to_owned()),
-        Some(_) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "status",
-                "must be one of: pending, approved, rejected",
-            )]))
-        }
+    let status = params
+        .status
+        .as_deref()
+        .map(|raw| RefundRequestStatus::parse_field("status", raw))
+        .transpose()?;
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
     };
     list(
         &state,
-        status,
-        None,
-        PageParams {
-            limit: params.limit,
-            cursor: params.cursor,
+        RequestFilter {
+            status,
+            member: None,
         },
+        page,
     )
     .await
 }
 
 async fn list(
     state: &AppState,
-    status: Option<String>,
-    user_id: Option<String>,
+    filter: RequestFilter,
     page: PageParams,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (page.limit()?, page.after()?);
     let rows = state
-        .db(move |conn| {
-            let rows = repo::page_requests(
-                conn,
-                status.as_deref(),
-                user_id.as_deref(),
-                after,
-                limit + 1,
-            )?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let mut refunds: std::collections::HashMap<String, RefundRow> =
-                repo::refunds_for_requests(conn, &ids)?
-                    .into_iter()
-                    .map(|r| (r.refund_request_id.clone(), r))
-                    .collect();
-            Ok(rows
-                .into_iter()
-                .map(|row| {
-                    let refund = refunds.remove(&row.id);
-                    (row, refund)
-                })
-                .collect::<Vec<_>>())
-        })
+        .read(move |c| refunds::list_requests(c, &filter, after, limit + 1))
         .await?;
     let page = Page::from_rows(
         rows,
@@ -219,8 +196,7 @@ pub struct RefundDecisionRequest {
     request_body = RefundDecisionRequest,
     responses(
         (status = 200, description = "The decided request", body = RefundRequestResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
         (status = 404, description = "Unknown request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided the other way (`already-decided`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid decision", body = Problem, content_type = "application/problem+json"),
@@ -229,43 +205,22 @@ pub struct RefundDecisionRequest {
 pub async fn decide_refund_request(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    Host(host): Host,
+    id: PathId<RefundRequestId>,
     body: Json<RefundDecisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
-    let request_id = path.into_inner();
+    let request_id = id.into_inner();
     let body = body.0;
-    let decision = match body.decision.as_str() {
-        "approve" => Decision::Approve,
-        "reject" => Decision::Reject,
-        _ => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "decision",
-                "must be one of: approve, reject",
-            )]))
-        }
-    };
-    let note = body
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
-    if note.as_ref().is_some_and(|n| n.chars().count() > 4000) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "note",
-            "must be at most 4000 characters",
-        )]));
-    }
+    let decision = Decision::parse(&body.decision)?;
+    let note = decision_note(body.note.as_deref())?;
     let canonical = serde_json::to_vec(&body).unwrap_or_default();
     let endpoint = "POST /admin/refund-requests/{id}/decision";
-    let host = caller.user_id.clone();
     let state_ref = state.clone();
+    let host_id = host.id.clone();
     idempotency::once(
         &state,
         &req,
-        &caller.user_id,
+        host.id.as_str(),
         endpoint,
         &canonical,
         || async move {
@@ -273,16 +228,13 @@ pub async fn decide_refund_request(
             let now = state.now();
             let id = request_id.clone();
             let (decided, new_refund) = state
-                .write(move |conn| {
-                    refunds::decide(conn, &id, decision, &host, note.as_deref(), now)
-                })
+                .write(move |c| refunds::decide(c, &id, decision, &host_id, note.as_deref(), now))
                 .await?;
             if let Some(refund) = new_refund {
                 state.pay_out(refund).await;
             }
-            let id = request_id;
             let refund = state
-                .db(move |conn| Ok(repo::refund_for_request(conn, &id)?))
+                .read(move |c| refunds::refund_of(c, &request_id))
                 .await?;
             let body = serde_json::to_value(request_response(decided, refund))
                 .map_err(ApiError::internal)?;

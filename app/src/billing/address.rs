@@ -73,3 +73,45 @@ pub fn row(
         updated_at,
     }
 }
+
+/// The member's billing address, as new invoices would keep it.
+pub fn find(
+    conn: &mut praxis_persistence::DbConnection,
+    member: &praxis_domain::ids::UserId,
+) -> crate::Result<AddressSnapshot> {
+    praxis_persistence::billing_addresses::find(conn, member.as_str())?
+        .map(AddressSnapshot::from)
+        .ok_or(crate::Error::NotFound("billing address"))
+}
+
+/// Sets the member's billing address for invoices issued from now on; earlier invoices keep
+/// theirs. Run in a write transaction.
+pub fn put(
+    conn: &mut praxis_persistence::DbConnection,
+    member: &praxis_domain::ids::UserId,
+    address: &BillingAddress,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::Result<AddressSnapshot> {
+    let stored = row(
+        member.as_str(),
+        address,
+        praxis_persistence::to_db_time(now),
+    );
+    praxis_persistence::billing_addresses::put(conn, &stored)?;
+    Ok(AddressSnapshot::from(stored))
+}
+
+/// A page of the member's invoices, newest first, each with what was refunded of its payment.
+pub fn invoices(
+    conn: &mut praxis_persistence::DbConnection,
+    member: &praxis_domain::ids::UserId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> crate::Result<Vec<(praxis_persistence::invoices::InvoiceRow, i64)>> {
+    Ok(praxis_persistence::invoices::list_for_user(
+        conn,
+        member.as_str(),
+        after,
+        limit,
+    )?)
+}

@@ -4,11 +4,13 @@
 use crate::billing::{seats, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
+use praxis_domain::ids::UserId;
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_domain::subscriptions::{first_payment, may_start, upgrade_credit, SubscriptionStatus};
 use praxis_domain::Money;
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
-use praxis_persistence::{from_db_time, payments, plans, to_db_time, waitlist, DbConnection};
+use praxis_persistence::waitlist::{self, WaitlistStatus};
+use praxis_persistence::{from_db_time, payments, plans, to_db_time, DbConnection};
 
 pub struct StartSubscription {
     pub user_id: String,
@@ -26,8 +28,9 @@ pub fn start(
     hold: Duration,
 ) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
-    subscriptions::lock_user(conn, &request.user_id)?;
-    subscriptions::lock_plan(conn, request.plan.as_str())?;
+    let user = UserId::from_trusted(request.user_id.clone());
+    subscriptions::lock_user(conn, &user)?;
+    subscriptions::lock_plan(conn, request.plan)?;
     let plan = plans::find(conn, request.plan)?;
     if plan.requires_application
         && !praxis_persistence::applications::has_approved_application(conn, &request.user_id)?
@@ -71,7 +74,13 @@ pub fn start(
         let sub = Subscription::from_row(row, now)?;
         match sub.status {
             SubscriptionStatus::PendingPayment if sub.row.hold_expires_at <= at => {
-                subscriptions::end(conn, &sub.row.id, "expired", "checkout_abandoned", at)?;
+                subscriptions::end(
+                    conn,
+                    &sub.row.id,
+                    SubscriptionStatus::Expired,
+                    "checkout_abandoned",
+                    at,
+                )?;
             }
             SubscriptionStatus::PendingPayment => {
                 return Err(Error::Conflict {
@@ -101,7 +110,7 @@ pub fn start(
         _ => Money { cents: 0, ..price },
     };
 
-    let free = seats::free_seats(conn, request.plan, Some(&request.user_id), now)?;
+    let free = seats::free_seats(conn, request.plan, Some(&user), now)?;
     if free == Some(0) {
         return Err(Error::Conflict {
             kind: "plan-full",
@@ -113,8 +122,8 @@ pub fn start(
             ),
         });
     }
-    if let Some(offer) = waitlist::open_entry(conn, &request.user_id, request.plan.as_str())? {
-        waitlist::set_status(conn, &offer.id, "accepted", None, at)?;
+    if let Some(offer) = waitlist::open_entry(conn, &user, request.plan)? {
+        waitlist::set_status(conn, &offer.id, WaitlistStatus::Accepted, None, at)?;
     }
 
     let (amount_due, credit_applied) = first_payment(price, credit);
@@ -124,10 +133,10 @@ pub fn start(
         checkout_url: String::new(),
         id,
         user_id: request.user_id.clone(),
-        plan_slug: request.plan.as_str().to_owned(),
-        billing_period: request.period.as_str().to_owned(),
-        price_version: request.version.as_str().to_owned(),
-        status: SubscriptionStatus::PendingPayment.as_str().to_owned(),
+        plan_slug: request.plan,
+        billing_period: request.period,
+        price_version: request.version,
+        status: SubscriptionStatus::PendingPayment,
         currency: price.currency.to_string(),
         period_price_cents: price.cents,
         credit_cents: credit_applied.cents,
@@ -168,6 +177,11 @@ pub fn attach_checkout(
     subscription_id: &str,
     checkout: &praxis_domain::payments::Checkout,
 ) -> Result<SubscriptionRow> {
-    subscriptions::set_checkout(conn, subscription_id, &checkout.checkout_id, &checkout.url)?;
+    subscriptions::set_checkout(
+        conn,
+        &praxis_domain::ids::SubscriptionId::from_trusted(subscription_id),
+        &praxis_domain::ids::CheckoutId::from_trusted(checkout.checkout_id.clone()),
+        &checkout.url,
+    )?;
     subscriptions::find(conn, subscription_id)?.ok_or(Error::NotFound("subscription"))
 }

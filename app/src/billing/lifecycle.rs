@@ -4,28 +4,30 @@
 use crate::billing::{mail_member, messages, seats, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
+use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::PlanSlug;
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
-use praxis_persistence::{to_db_time, waitlist, DbConnection};
+use praxis_persistence::waitlist::{self, WaitlistStatus};
+use praxis_persistence::{to_db_time, DbConnection};
 
 /// Cancels the member's subscription at once: access ends with this transaction. Cancelling a
 /// PRO subscription closes both lounges, since access is derived from the one subscription.
 /// Run in a write transaction.
 pub fn cancel(
     conn: &mut DbConnection,
-    user_id: &str,
-    subscription_id: &str,
-    actor_id: &str,
+    user: &UserId,
+    id: &SubscriptionId,
+    actor: &UserId,
     now: DateTime<Utc>,
     offer_hold: Duration,
     public_url: &str,
 ) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
-    let row = subscriptions::find(conn, subscription_id)?
-        .filter(|r| r.user_id == user_id)
+    let row = subscriptions::find(conn, id.as_str())?
+        .filter(|r| r.user_id == user.as_str())
         .ok_or(Error::NotFound("subscription"))?;
-    subscriptions::lock_plan(conn, &row.plan_slug)?;
+    subscriptions::lock_plan(conn, row.plan_slug)?;
     let sub = Subscription::from_row(row, now)?;
     if !matches!(
         sub.status,
@@ -36,24 +38,30 @@ pub fn cancel(
             detail: format!("This subscription is already {}.", sub.status.as_str()),
         });
     }
-    subscriptions::end(conn, &sub.row.id, "cancelled", "cancelled_by_member", at)?;
-    mail_member(conn, user_id, "cancellation", at, |name| {
+    subscriptions::end(
+        conn,
+        &sub.row.id,
+        SubscriptionStatus::Cancelled,
+        "cancelled_by_member",
+        at,
+    )?;
+    mail_member(conn, user.as_str(), "cancellation", at, |name| {
         messages::cancellation(name, sub.plan.as_str())
     })?;
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(
-            Some(actor_id),
+            Some(actor.as_str()),
             "subscription.cancelled",
             "subscription",
             &sub.row.id,
             Some(&serde_json::json!({"status": sub.row.status})),
-            Some(&serde_json::json!({"status": "cancelled"})),
+            Some(&serde_json::json!({"status": SubscriptionStatus::Cancelled})),
             now,
         ),
     )?;
     seats::offer_free_seats(conn, sub.plan, now, offer_hold, public_url)?;
-    subscriptions::find(conn, subscription_id)?.ok_or(Error::NotFound("subscription"))
+    subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))
 }
 
 /// What one sweep changed.
@@ -75,10 +83,16 @@ pub fn sweep(
     let at = to_db_time(now);
     let mut result = Sweep::default();
     for plan in [PlanSlug::Practitioner, PlanSlug::Pro] {
-        subscriptions::lock_plan(conn, plan.as_str())?;
+        subscriptions::lock_plan(conn, plan)?;
     }
     for row in subscriptions::lapsed(conn, at, 500)? {
-        if subscriptions::end(conn, &row.id, "expired", "period_ended", at)? {
+        if subscriptions::end(
+            conn,
+            &row.id,
+            SubscriptionStatus::Expired,
+            "period_ended",
+            at,
+        )? {
             result.expired += 1;
             praxis_persistence::audit::record(
                 conn,
@@ -87,20 +101,26 @@ pub fn sweep(
                     "subscription.expired",
                     "subscription",
                     &row.id,
-                    Some(&serde_json::json!({"status": "active"})),
-                    Some(&serde_json::json!({"status": "expired"})),
+                    Some(&serde_json::json!({"status": SubscriptionStatus::Active})),
+                    Some(&serde_json::json!({"status": SubscriptionStatus::Expired})),
                     now,
                 ),
             )?;
         }
     }
     for row in subscriptions::abandoned(conn, at, 500)? {
-        if subscriptions::end(conn, &row.id, "expired", "checkout_abandoned", at)? {
+        if subscriptions::end(
+            conn,
+            &row.id,
+            SubscriptionStatus::Expired,
+            "checkout_abandoned",
+            at,
+        )? {
             result.abandoned += 1;
         }
     }
     for offer in waitlist::lapsed_offers(conn, at)? {
-        waitlist::set_status(conn, &offer.id, "expired", None, at)?;
+        waitlist::set_status(conn, &offer.id, WaitlistStatus::Expired, None, at)?;
         result.offers_lapsed += 1;
     }
     for plan in [PlanSlug::Practitioner, PlanSlug::Pro] {

@@ -12,17 +12,14 @@ pub mod webhook;
 
 use crate::error::Error;
 use chrono::{DateTime, Utc};
+use praxis_domain::ids::UserId;
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_domain::{Currency, Money};
 use praxis_persistence::from_db_time;
 use praxis_persistence::subscriptions::SubscriptionRow;
 
-fn corrupt(what: &str) -> Error {
-    Error::internal(format!("stored subscription has an invalid {what}"))
-}
-
-/// A subscription row read back into domain values.
+/// A subscription row with its currency and its status at a given instant.
 pub struct Subscription {
     pub row: SubscriptionRow,
     pub plan: PlanSlug,
@@ -35,19 +32,25 @@ pub struct Subscription {
 
 impl Subscription {
     pub fn from_row(row: SubscriptionRow, now: DateTime<Utc>) -> Result<Self, Error> {
-        let stored = SubscriptionStatus::parse(&row.status).map_err(|_| corrupt("status"))?;
         Ok(Self {
-            plan: PlanSlug::parse(&row.plan_slug).map_err(|_| corrupt("plan"))?,
-            period: BillingPeriod::parse("", &row.billing_period).map_err(|_| corrupt("period"))?,
-            version: PriceVersion::parse("", &row.price_version).map_err(|_| corrupt("version"))?,
-            currency: Currency::parse("", &row.currency).map_err(|_| corrupt("currency"))?,
+            plan: row.plan_slug,
+            period: row.billing_period,
+            version: row.price_version,
+            currency: Currency::parse("", &row.currency).map_err(|_| {
+                Error::internal(format!("subscription {} has an invalid currency", row.id))
+            })?,
             status: praxis_domain::subscriptions::effective_status(
-                stored,
+                row.status,
                 row.current_period_end.map(from_db_time),
                 now,
             ),
             row,
         })
+    }
+
+    /// The member it belongs to.
+    pub fn owner(&self) -> UserId {
+        UserId::from_trusted(self.row.user_id.clone())
     }
 
     pub fn money(&self, cents: i64) -> Money {
@@ -81,16 +84,4 @@ pub fn mail_member(
         )?;
     }
     Ok(())
-}
-
-/// A page of a member's subscriptions, newest first (`limit` rows after the keyset `after`).
-pub fn subscriptions_of(
-    conn: &mut praxis_persistence::DbConnection,
-    user_id: &str,
-    after: Option<(chrono::NaiveDateTime, String)>,
-    limit: i64,
-) -> Result<Vec<SubscriptionRow>, Error> {
-    Ok(praxis_persistence::subscriptions::page_for_user(
-        conn, user_id, after, limit,
-    )?)
 }

@@ -4,24 +4,27 @@
 use crate::billing::{mail_member, messages, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
+use praxis_domain::ids::{RefundId, RefundRequestId, SubscriptionId, UserId};
 use praxis_domain::payments::{PaymentProvider, RefundOrder};
 use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_domain::{Currency, Money};
 use praxis_persistence::payments::{self, PaymentRow};
-use praxis_persistence::refunds::{self as repo, RefundRequestRow, RefundRow};
+use praxis_persistence::refunds::{
+    self as repo, RefundRequestRow, RefundRequestStatus, RefundRow, RefundStatus,
+};
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::{from_db_time, plans, to_db_time, write_tx, Database, DbConnection};
 
 /// The member's subscription and its latest payment, with the quote at `now`.
 pub fn quote_for(
     conn: &mut DbConnection,
-    user_id: &str,
-    subscription_id: &str,
+    user: &UserId,
+    subscription: &SubscriptionId,
     now: DateTime<Utc>,
 ) -> Result<(SubscriptionRow, PaymentRow, RefundQuote)> {
-    let row = subscriptions::find(conn, subscription_id)?
-        .filter(|r| r.user_id == user_id)
+    let row = subscriptions::find(conn, subscription.as_str())?
+        .filter(|r| r.user_id == user.as_str())
         .ok_or(Error::NotFound("subscription"))?;
     let payment =
         payments::latest_for_subscription(conn, &row.id)?.ok_or_else(|| Error::Conflict {
@@ -46,12 +49,12 @@ pub fn quote_for(
 /// Records a refund request with its quote frozen now. Run in a write transaction.
 pub fn request(
     conn: &mut DbConnection,
-    user_id: &str,
-    subscription_id: &str,
+    user: &UserId,
+    subscription: &SubscriptionId,
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<RefundRequestRow> {
-    let (sub, payment, quoted) = quote_for(conn, user_id, subscription_id, now)?;
+    let (sub, payment, quoted) = quote_for(conn, user, subscription, now)?;
     if quoted.refundable.cents == 0 {
         return Err(Error::Conflict {
             kind: "nothing-refundable",
@@ -60,14 +63,14 @@ pub fn request(
     }
     let row = RefundRequestRow {
         id: uuid::Uuid::now_v7().to_string(),
-        user_id: user_id.to_owned(),
+        user_id: user.as_str().to_owned(),
         subscription_id: sub.id.clone(),
         payment_id: payment.id,
         message: message.to_owned(),
-        status: "pending".into(),
+        status: RefundRequestStatus::Pending,
         quote_cents: quoted.refundable.cents,
         currency: quoted.refundable.currency.to_string(),
-        quote_rule: quoted.rule.as_str().to_owned(),
+        quote_rule: quoted.rule,
         quote_full_months: quoted.full_months.and_then(|m| i32::try_from(m).ok()),
         quote_deduction_cents: quoted.deduction.map(|d| d.cents),
         quote_explanation: quoted.explanation,
@@ -89,13 +92,13 @@ pub fn request(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(user_id),
+            Some(user.as_str()),
             "refund_request.created",
             "refund_request",
             &row.id,
             None,
             Some(
-                &serde_json::json!({"quote": row.quote_cents, "rule": row.quote_rule, "subscription_id": row.subscription_id}),
+                &serde_json::json!({"quote": row.quote_cents, "rule": row.quote_rule.as_str(), "subscription_id": row.subscription_id}),
             ),
             now,
         ),
@@ -110,12 +113,73 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn status(self) -> &'static str {
-        match self {
-            Self::Approve => "approved",
-            Self::Reject => "rejected",
+    /// `approve` or `reject`.
+    pub fn parse(raw: &str) -> praxis_domain::Result<Self> {
+        match raw {
+            "approve" => Ok(Self::Approve),
+            "reject" => Ok(Self::Reject),
+            _ => Err(praxis_domain::Error::field(
+                "decision",
+                "must be one of: approve, reject",
+            )),
         }
     }
+
+    fn status(self) -> RefundRequestStatus {
+        match self {
+            Self::Approve => RefundRequestStatus::Approved,
+            Self::Reject => RefundRequestStatus::Rejected,
+        }
+    }
+}
+
+/// A host's note to the member: trimmed, empty as none, at most 4000 characters.
+pub fn decision_note(raw: Option<&str>) -> praxis_domain::Result<Option<String>> {
+    let note = raw.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > 4000) {
+        return Err(praxis_domain::Error::field(
+            "note",
+            "must be at most 4000 characters",
+        ));
+    }
+    Ok(note.map(str::to_owned))
+}
+
+/// Which refund requests a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub status: Option<RefundRequestStatus>,
+    /// One member's requests only.
+    pub member: Option<UserId>,
+}
+
+/// A page of refund requests newest first, each with its refund once paid (`limit` rows after
+/// the keyset `after`).
+pub fn list_requests(
+    conn: &mut DbConnection,
+    filter: &RequestFilter,
+    after: Option<(chrono::NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<(RefundRequestRow, Option<RefundRow>)>> {
+    let rows = repo::page_requests(conn, filter.status, filter.member.as_ref(), after, limit)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut refunds: std::collections::HashMap<String, RefundRow> =
+        repo::refunds_for_requests(conn, &ids)?
+            .into_iter()
+            .map(|r| (r.refund_request_id.clone(), r))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let refund = refunds.remove(&row.id);
+            (row, refund)
+        })
+        .collect())
+}
+
+/// The refund paid for a request, if it was approved.
+pub fn refund_of(conn: &mut DbConnection, request: &RefundRequestId) -> Result<Option<RefundRow>> {
+    Ok(repo::refund_for_request(conn, request.as_str())?)
 }
 
 /// Decides a request. Run in a write transaction. Returns the request and, when this call
@@ -123,26 +187,30 @@ impl Decision {
 /// returns the decision already made and pays nothing; deciding the other way is a conflict.
 pub fn decide(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RefundRequestId,
     decision: Decision,
-    host_id: &str,
+    host: &UserId,
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(RefundRequestRow, Option<RefundRow>)> {
     let at = to_db_time(now);
-    repo::lock_request(conn, request_id)?;
-    let request = repo::find_request(conn, request_id)?.ok_or(Error::NotFound("refund request"))?;
-    if request.status != "pending" {
+    repo::lock_request(conn, request_id.as_str())?;
+    let request =
+        repo::find_request(conn, request_id.as_str())?.ok_or(Error::NotFound("refund request"))?;
+    if request.status != RefundRequestStatus::Pending {
         return if request.status == decision.status() {
             Ok((request, None))
         } else {
             Err(Error::Conflict {
                 kind: "already-decided",
-                detail: format!("This refund request was already {}.", request.status),
+                detail: format!(
+                    "This refund request was already {}.",
+                    request.status.as_str()
+                ),
             })
         };
     }
-    repo::decide(conn, request_id, decision.status(), host_id, note, at)?;
+    repo::decide(conn, request_id, decision.status(), host, note, at)?;
     let mut refund = None;
     if decision == Decision::Approve {
         let payment =
@@ -158,7 +226,7 @@ pub fn decide(
             payment_id: payment.id.clone(),
             amount_cents: amount,
             currency: request.currency.clone(),
-            status: "pending".into(),
+            status: RefundStatus::Pending,
             provider_reference: None,
             created_at: at,
             updated_at: at,
@@ -171,7 +239,13 @@ pub fn decide(
                 live.status,
                 SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
             ) {
-                subscriptions::end(conn, &live.row.id, "cancelled", "refunded", at)?;
+                subscriptions::end(
+                    conn,
+                    &live.row.id,
+                    SubscriptionStatus::Cancelled,
+                    "refunded",
+                    at,
+                )?;
             }
         }
         refund = Some(row);
@@ -186,17 +260,18 @@ pub fn decide(
             note,
         )
     })?;
-    let decided = repo::find_request(conn, request_id)?.ok_or(Error::NotFound("refund request"))?;
+    let decided =
+        repo::find_request(conn, request_id.as_str())?.ok_or(Error::NotFound("refund request"))?;
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(
-            Some(host_id),
-            &format!("refund_request.{}", decision.status()),
+            Some(host.as_str()),
+            &format!("refund_request.{}", decision.status().as_str()),
             "refund_request",
-            request_id,
-            Some(&serde_json::json!({"status": request.status})),
+            request_id.as_str(),
+            Some(&serde_json::json!({"status": request.status.as_str()})),
             Some(&serde_json::json!({
-                "status": decided.status, "note": note,
+                "status": decided.status.as_str(), "note": note,
                 "refund": refund.as_ref().map(|r| serde_json::json!({"id": r.id, "amount": r.amount_cents})),
             })),
             now,
@@ -241,7 +316,7 @@ pub fn pay_out(
                 write_tx(&mut conn, |conn| -> Result<()> {
                     Ok(repo::confirm(
                         conn,
-                        &refund.id,
+                        &RefundId::from_trusted(refund.id.clone()),
                         &receipt.reference,
                         to_db_time(now),
                     )?)

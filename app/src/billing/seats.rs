@@ -3,22 +3,24 @@
 use crate::billing::{mail_member, messages};
 use crate::error::Result;
 use chrono::{DateTime, Duration, Utc};
+use praxis_domain::ids::UserId;
 use praxis_domain::plans::{seats_left, PlanSlug};
-use praxis_persistence::{plans, subscriptions, to_db_time, waitlist, DbConnection};
+use praxis_persistence::waitlist::{self, WaitlistStatus};
+use praxis_persistence::{plans, subscriptions, to_db_time, DbConnection};
 
-/// Places of a plan still free at `now` for `user_id` (their own waitlist offer counts as free
+/// Places of a plan still free at `now` for `user` (their own waitlist offer counts as free
 /// for them). `None` is unlimited.
 pub fn free_seats(
     conn: &mut DbConnection,
     plan: PlanSlug,
-    user_id: Option<&str>,
+    user: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> Result<Option<u32>> {
     let limit = plans::find(conn, plan)?.seat_limit;
     if limit.is_none() {
         return Ok(None);
     }
-    let taken = subscriptions::seats_taken(conn, plan.as_str(), to_db_time(now), user_id)?;
+    let taken = subscriptions::seats_taken(conn, plan, to_db_time(now), user)?;
     Ok(seats_left(limit, u32::try_from(taken).unwrap_or(u32::MAX)))
 }
 
@@ -34,14 +36,14 @@ pub fn offer_free_seats(
     let Some(free) = free_seats(conn, plan, None, now)? else {
         return Ok(0);
     };
-    let waiting = waitlist::first_waiting(conn, plan.as_str(), i64::from(free))?;
+    let waiting = waitlist::first_waiting(conn, plan, i64::from(free))?;
     let at = to_db_time(now);
     let until = now + hold;
     for entry in &waiting {
         waitlist::set_status(
             conn,
             &entry.id,
-            "offered",
+            WaitlistStatus::Offered,
             Some((at, to_db_time(until))),
             at,
         )?;

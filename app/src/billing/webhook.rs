@@ -42,7 +42,7 @@ pub fn apply(
     }
     let row = subscriptions::find_by_checkout(conn, &event.checkout_id)?
         .ok_or_else(|| refuse("data.checkout_id", "no checkout with this id"))?;
-    subscriptions::lock_plan(conn, &row.plan_slug)?;
+    subscriptions::lock_plan(conn, row.plan_slug)?;
     let sub = Subscription::from_row(row, now)?;
     let expected = match sub.status {
         SubscriptionStatus::PendingPayment => sub.row.amount_due_cents,
@@ -68,7 +68,7 @@ pub fn apply(
     if activating && sub.row.hold_expires_at <= at {
         // The checkout's hold ran out before the payment came: its seat may have gone to
         // someone else meanwhile. It is honoured only if a seat is still free.
-        let free = crate::billing::seats::free_seats(conn, sub.plan, Some(&sub.row.user_id), now)?;
+        let free = crate::billing::seats::free_seats(conn, sub.plan, Some(&sub.owner()), now)?;
         if free == Some(0) {
             return Err(Error::Conflict {
                 kind: "checkout-expired",
@@ -78,7 +78,13 @@ pub fn apply(
     }
     if activating {
         if let Some(replaced) = &sub.row.replaces_subscription_id {
-            subscriptions::end(conn, replaced, "cancelled", "upgraded", at)?;
+            subscriptions::end(
+                conn,
+                replaced,
+                SubscriptionStatus::Cancelled,
+                "upgraded",
+                at,
+            )?;
         }
     }
     let (start, end) = next_period(
@@ -163,7 +169,7 @@ pub fn apply(
                 &serde_json::json!({"status": sub.row.status, "current_period_end": sub.row.current_period_end}),
             ),
             Some(&serde_json::json!({
-                "status": "active", "current_period_end": to_db_time(end), "payment_id": payment.id,
+                "status": SubscriptionStatus::Active, "current_period_end": to_db_time(end), "payment_id": payment.id,
                 "amount": event.amount_cents, "invoice": number,
             })),
             now,

@@ -1,0 +1,130 @@
+//! What a member does with their subscriptions: start one (a pending checkout holding a seat),
+//! look at them, cancel one. The provider's checkout is opened between [`start`] and
+//! [`attach_checkout`], outside any transaction, since it may do network I/O.
+
+use crate::billing::{checkout, lifecycle};
+use crate::error::{Error, Result};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use praxis_domain::ids::{CheckoutId, SubscriptionId, UserId};
+use praxis_domain::payments::{Checkout, CheckoutRequest};
+use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_domain::Money;
+use praxis_persistence::subscriptions::{self, SubscriptionRow};
+use praxis_persistence::{to_db_time, users, DbConnection};
+
+pub use crate::billing::checkout::StartSubscription;
+
+/// A subscription waiting for its checkout, and the order to open that checkout with.
+pub struct Started {
+    pub subscription: SubscriptionRow,
+    pub order: CheckoutRequest,
+}
+
+/// Starts a subscription: a `pending_payment` subscription holding a seat for `hold`, and the
+/// order for the provider's checkout. Run in a write transaction.
+pub fn start(
+    conn: &mut DbConnection,
+    request: &StartSubscription,
+    now: DateTime<Utc>,
+    hold: Duration,
+) -> Result<Started> {
+    let row = checkout::start(conn, request, now, hold)?;
+    let email = users::find_by_id(conn, &row.user_id)?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    let order = CheckoutRequest {
+        subscription_id: row.id.clone(),
+        customer_email: email,
+        description: format!("{} plan, {}", row.plan_slug, row.billing_period),
+        amount: Money::eur(row.amount_due_cents),
+    };
+    Ok(Started {
+        subscription: row,
+        order,
+    })
+}
+
+/// Records the provider's checkout on the pending subscription.
+pub fn attach_checkout(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+    checkout: &Checkout,
+) -> Result<SubscriptionRow> {
+    subscriptions::set_checkout(
+        conn,
+        id,
+        &CheckoutId::from_trusted(checkout.checkout_id.clone()),
+        &checkout.url,
+    )?;
+    subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))
+}
+
+/// The provider could not open a checkout: the pending subscription ends and frees its seat.
+pub fn checkout_failed(
+    conn: &mut DbConnection,
+    id: &SubscriptionId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    subscriptions::end(
+        conn,
+        id.as_str(),
+        SubscriptionStatus::Expired,
+        "checkout_failed",
+        to_db_time(now),
+    )?;
+    Ok(())
+}
+
+/// A page of the member's subscriptions, newest first (`limit` rows after the keyset `after`).
+pub fn list(
+    conn: &mut DbConnection,
+    member: &UserId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>> {
+    Ok(subscriptions::page_for_user(
+        conn,
+        member.as_str(),
+        after,
+        limit,
+    )?)
+}
+
+/// One of the member's subscriptions; someone else's reads as unknown.
+pub fn find(
+    conn: &mut DbConnection,
+    member: &UserId,
+    id: &SubscriptionId,
+) -> Result<SubscriptionRow> {
+    subscriptions::find(conn, id.as_str())?
+        .filter(|row| row.user_id == member.as_str())
+        .ok_or(Error::NotFound("subscription"))
+}
+
+/// Where a cancellation sends freed seats: the hold of an offer and the link in its mail.
+#[derive(Debug, Clone)]
+pub struct Offers {
+    pub hold: Duration,
+    pub public_url: String,
+}
+
+/// Cancels the member's subscription at once, on behalf of `actor` (the member, or the hub
+/// acting for them). Run in a write transaction.
+pub fn cancel(
+    conn: &mut DbConnection,
+    member: &UserId,
+    id: &SubscriptionId,
+    actor: &UserId,
+    now: DateTime<Utc>,
+    offers: &Offers,
+) -> Result<SubscriptionRow> {
+    lifecycle::cancel(
+        conn,
+        member,
+        id,
+        actor,
+        now,
+        offers.hold,
+        &offers.public_url,
+    )
+}
