@@ -64,7 +64,12 @@ pub fn load_viewer(
     let active_plan = subscriptions::active_plan(conn, user_id, to_db_time(now))?
         .and_then(|slug| PlanSlug::parse(&slug).ok());
     let accepted_current_terms = match terms::current(conn)? {
-        Some(current) => terms::accepted_at(conn, user_id, &current.version)?.is_some(),
+        Some(current) => terms::accepted_at(
+            conn,
+            &praxis_domain::ids::UserId::from_trusted(user_id),
+            &praxis_domain::ids::TermsVersion::from_trusted(current.version),
+        )?
+        .is_some(),
         None => true,
     };
     Ok(ViewerContext {

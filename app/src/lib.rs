@@ -5,12 +5,18 @@
 //! and the demo seeder all call these functions.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod billing;
 pub mod content;
 pub mod error;
 pub mod event_planning;
 pub mod events;
+pub mod me;
+pub mod messages;
 pub mod reminders;
+pub mod reports;
+pub mod spaces;
+pub mod terms;
 
 pub use error::{Error, Result};
