@@ -93,7 +93,7 @@ pub struct Participant {
 /// The named participants of an invite-only or sealed space, in the order they were added.
 pub fn participants(conn: &mut DbConnection, slug: &str) -> Result<Vec<Participant>> {
     let space = managed(conn, slug)?;
-    let ids = repo::member_ids(conn, &space.row.id)?;
+    let ids = repo::member_ids(conn, &SpaceId::from_trusted(space.row.id))?;
     let names = users::display_names(conn, &ids)?;
     Ok(ids
         .into_iter()

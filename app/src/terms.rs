@@ -40,7 +40,7 @@ pub fn acceptances(
     conn: &mut DbConnection,
     member: &UserId,
 ) -> Result<Vec<(String, NaiveDateTime)>> {
-    Ok(repo::acceptances(conn, member.as_str())?)
+    Ok(repo::acceptances(conn, member)?)
 }
 
 /// Publishes a new version (409 `terms-version-exists` for a name already used); audited.

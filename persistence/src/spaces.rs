@@ -143,9 +143,9 @@ pub fn remove_member(
 }
 
 /// The participants of a space (ids), in the order they were added.
-pub fn member_ids(conn: &mut DbConnection, space_id: &str) -> Result<Vec<String>> {
+pub fn member_ids(conn: &mut DbConnection, space_id: &SpaceId) -> Result<Vec<String>> {
     Ok(space_members::table
-        .filter(space_members::space_id.eq(space_id))
+        .filter(space_members::space_id.eq(space_id.as_str()))
         .order(space_members::added_at.asc())
         .select(space_members::user_id)
         .load(conn)?)

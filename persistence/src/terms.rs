@@ -71,9 +71,12 @@ pub fn accepted_at(
 }
 
 /// Every version the member accepted, newest first.
-pub fn acceptances(conn: &mut DbConnection, user_id: &str) -> Result<Vec<(String, NaiveDateTime)>> {
+pub fn acceptances(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> Result<Vec<(String, NaiveDateTime)>> {
     Ok(terms_acceptances::table
-        .filter(terms_acceptances::user_id.eq(user_id))
+        .filter(terms_acceptances::user_id.eq(user_id.as_str()))
         .order(terms_acceptances::accepted_at.desc())
         .select((terms_acceptances::version, terms_acceptances::accepted_at))
         .load(conn)?)
