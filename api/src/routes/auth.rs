@@ -124,7 +124,7 @@ pub async fn register(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password (`invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/login")]
@@ -172,7 +172,7 @@ pub async fn login(
     responses(
         (status = 200, description = "A new token pair", body = TokenResponse),
         (status = 401, description = "Invalid, expired, revoked or reused (`invalid-refresh-token`, `refresh-token-reused`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/refresh")]
@@ -203,7 +203,7 @@ pub async fn refresh(
 #[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/auth/logout")]
 pub async fn logout(
