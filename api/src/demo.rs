@@ -49,8 +49,10 @@ pub fn community(
 ) -> anyhow::Result<()> {
     let at = to_db_time(now);
     if let Some(current) = terms::current(conn)? {
+        let version = praxis_domain::ids::TermsVersion::from_trusted(current.version);
         for id in people.values() {
-            terms::accept(conn, id, &current.version, at)?;
+            let id = praxis_domain::ids::UserId::from_trusted(id.as_str());
+            terms::accept(conn, &id, &version, at)?;
         }
     }
     let person = |email: &str| people.get(email).cloned().unwrap_or_default();

@@ -5,6 +5,7 @@
 //! and the demo seeder all call these functions.
 
 pub mod access;
+pub mod accounts;
 pub mod applications;
 pub mod assistance;
 pub mod audit;
@@ -15,14 +16,19 @@ pub mod error;
 pub mod event_planning;
 pub mod events;
 pub mod follows;
+pub mod me;
+pub mod messages;
 pub mod moderation;
 pub mod notifications;
 pub mod page;
 pub mod plans;
 pub mod posts;
 pub mod reminders;
+pub mod reports;
 pub mod search;
+pub mod spaces;
 pub mod subscriptions;
+pub mod terms;
 pub mod topics;
 pub mod waitlist;
 

@@ -6,6 +6,7 @@ use crate::schema::{conversation_participants, conversations, messages, user_blo
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{ConversationId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = conversations)]
@@ -50,13 +51,13 @@ pub fn insert_conversation(
 /// The conversation, only when `user_id` takes part in it.
 pub fn find_for_participant(
     conn: &mut DbConnection,
-    conversation_id: &str,
-    user_id: &str,
+    conversation_id: &ConversationId,
+    user_id: &UserId,
 ) -> Result<Option<ConversationRow>> {
     Ok(conversations::table
         .inner_join(conversation_participants::table)
-        .filter(conversations::id.eq(conversation_id))
-        .filter(conversation_participants::user_id.eq(user_id))
+        .filter(conversations::id.eq(conversation_id.as_str()))
+        .filter(conversation_participants::user_id.eq(user_id.as_str()))
         .select(ConversationRow::as_select())
         .first(conn)
         .optional()?)
@@ -172,28 +173,28 @@ pub fn message_participants(
 /// Blocks `blocked_id` for `blocker_id`; blocking twice changes nothing.
 pub fn block(
     conn: &mut DbConnection,
-    blocker_id: &str,
-    blocked_id: &str,
+    blocker_id: &UserId,
+    blocked_id: &UserId,
     at: NaiveDateTime,
 ) -> Result<bool> {
-    if is_blocked_by_any(conn, blocked_id, &[blocker_id.to_owned()])? {
+    if is_blocked_by_any(conn, blocked_id, std::slice::from_ref(blocker_id))? {
         return Ok(false);
     }
     diesel::insert_into(user_blocks::table)
         .values((
-            user_blocks::blocker_id.eq(blocker_id),
-            user_blocks::blocked_id.eq(blocked_id),
+            user_blocks::blocker_id.eq(blocker_id.as_str()),
+            user_blocks::blocked_id.eq(blocked_id.as_str()),
             user_blocks::created_at.eq(at),
         ))
         .execute(conn)?;
     Ok(true)
 }
 
-pub fn unblock(conn: &mut DbConnection, blocker_id: &str, blocked_id: &str) -> Result<bool> {
+pub fn unblock(conn: &mut DbConnection, blocker_id: &UserId, blocked_id: &UserId) -> Result<bool> {
     let removed = diesel::delete(
         user_blocks::table
-            .filter(user_blocks::blocker_id.eq(blocker_id))
-            .filter(user_blocks::blocked_id.eq(blocked_id)),
+            .filter(user_blocks::blocker_id.eq(blocker_id.as_str()))
+            .filter(user_blocks::blocked_id.eq(blocked_id.as_str())),
     )
     .execute(conn)?;
     Ok(removed > 0)
@@ -202,14 +203,15 @@ pub fn unblock(conn: &mut DbConnection, blocker_id: &str, blocked_id: &str) -> R
 /// Whether any of `others` blocked `sender`: one query.
 pub fn is_blocked_by_any(
     conn: &mut DbConnection,
-    sender_id: &str,
-    others: &[String],
+    sender_id: &UserId,
+    others: &[UserId],
 ) -> Result<bool> {
     if others.is_empty() {
         return Ok(false);
     }
+    let others: Vec<&str> = others.iter().map(UserId::as_str).collect();
     let n: i64 = user_blocks::table
-        .filter(user_blocks::blocked_id.eq(sender_id))
+        .filter(user_blocks::blocked_id.eq(sender_id.as_str()))
         .filter(user_blocks::blocker_id.eq_any(others))
         .count()
         .get_result(conn)?;

@@ -7,6 +7,7 @@ use crate::schema::{comments, posts, reports};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{ReportId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = reports)]
@@ -102,35 +103,35 @@ pub fn insert(conn: &mut DbConnection, row: &ReportRow) -> Result<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReportRow>> {
+pub fn find(conn: &mut DbConnection, id: &ReportId) -> Result<Option<ReportRow>> {
     Ok(reports::table
-        .find(id)
+        .find(id.as_str())
         .select(ReportRow::as_select())
         .first(conn)
         .optional()?)
 }
 
 /// Locks a report until commit (PostgreSQL; SQLite's immediate transaction is already serial).
-pub fn lock(conn: &mut DbConnection, id: &str) -> Result<()> {
-    crate::connection::lock_row(conn, crate::connection::Lockable::Report, id)
+pub fn lock(conn: &mut DbConnection, id: &ReportId) -> Result<()> {
+    crate::connection::lock_row(conn, crate::connection::Lockable::Report, id.as_str())
 }
 
 /// Marks an open report resolved; false when it was not open.
 pub fn resolve(
     conn: &mut DbConnection,
-    id: &str,
-    by: &str,
+    id: &ReportId,
+    by: &UserId,
     note: &str,
     at: NaiveDateTime,
 ) -> Result<bool> {
     let updated = diesel::update(
         reports::table
-            .filter(reports::id.eq(id))
+            .filter(reports::id.eq(id.as_str()))
             .filter(reports::status.eq("open")),
     )
     .set((
         reports::status.eq("resolved"),
-        reports::resolved_by.eq(by),
+        reports::resolved_by.eq(by.as_str()),
         reports::resolution_note.eq(note),
         reports::resolved_at.eq(at),
     ))

@@ -5,6 +5,7 @@ use crate::schema::{space_members, space_plans, spaces};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{SpaceId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = spaces)]
@@ -103,14 +104,14 @@ pub fn participant_space_ids(conn: &mut DbConnection, user_id: &str) -> Result<V
 /// Adds a participant; adding one twice changes nothing.
 pub fn add_member(
     conn: &mut DbConnection,
-    space_id: &str,
-    user_id: &str,
-    by: &str,
+    space_id: &SpaceId,
+    user_id: &UserId,
+    by: &UserId,
     at: NaiveDateTime,
 ) -> Result<bool> {
     let exists: i64 = space_members::table
-        .filter(space_members::space_id.eq(space_id))
-        .filter(space_members::user_id.eq(user_id))
+        .filter(space_members::space_id.eq(space_id.as_str()))
+        .filter(space_members::user_id.eq(user_id.as_str()))
         .count()
         .get_result(conn)?;
     if exists > 0 {
@@ -118,29 +119,33 @@ pub fn add_member(
     }
     diesel::insert_into(space_members::table)
         .values((
-            space_members::space_id.eq(space_id),
-            space_members::user_id.eq(user_id),
-            space_members::added_by.eq(by),
+            space_members::space_id.eq(space_id.as_str()),
+            space_members::user_id.eq(user_id.as_str()),
+            space_members::added_by.eq(by.as_str()),
             space_members::added_at.eq(at),
         ))
         .execute(conn)?;
     Ok(true)
 }
 
-pub fn remove_member(conn: &mut DbConnection, space_id: &str, user_id: &str) -> Result<bool> {
+pub fn remove_member(
+    conn: &mut DbConnection,
+    space_id: &SpaceId,
+    user_id: &UserId,
+) -> Result<bool> {
     let removed = diesel::delete(
         space_members::table
-            .filter(space_members::space_id.eq(space_id))
-            .filter(space_members::user_id.eq(user_id)),
+            .filter(space_members::space_id.eq(space_id.as_str()))
+            .filter(space_members::user_id.eq(user_id.as_str())),
     )
     .execute(conn)?;
     Ok(removed > 0)
 }
 
 /// The participants of a space (ids), in the order they were added.
-pub fn member_ids(conn: &mut DbConnection, space_id: &str) -> Result<Vec<String>> {
+pub fn member_ids(conn: &mut DbConnection, space_id: &SpaceId) -> Result<Vec<String>> {
     Ok(space_members::table
-        .filter(space_members::space_id.eq(space_id))
+        .filter(space_members::space_id.eq(space_id.as_str()))
         .order(space_members::added_at.asc())
         .select(space_members::user_id)
         .load(conn)?)

@@ -5,6 +5,7 @@ use crate::schema::{terms_acceptances, terms_versions};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{TermsVersion, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = terms_versions)]
@@ -40,8 +41,8 @@ pub fn publish(conn: &mut DbConnection, row: &TermsRow) -> Result<()> {
 /// Records an acceptance; accepting the same version again keeps the first time.
 pub fn accept(
     conn: &mut DbConnection,
-    user_id: &str,
-    version: &str,
+    user_id: &UserId,
+    version: &TermsVersion,
     at: NaiveDateTime,
 ) -> Result<NaiveDateTime> {
     if let Some(existing) = accepted_at(conn, user_id, version)? {
@@ -49,8 +50,8 @@ pub fn accept(
     }
     diesel::insert_into(terms_acceptances::table)
         .values((
-            terms_acceptances::user_id.eq(user_id),
-            terms_acceptances::version.eq(version),
+            terms_acceptances::user_id.eq(user_id.as_str()),
+            terms_acceptances::version.eq(version.as_str()),
             terms_acceptances::accepted_at.eq(at),
         ))
         .execute(conn)?;
@@ -59,20 +60,23 @@ pub fn accept(
 
 pub fn accepted_at(
     conn: &mut DbConnection,
-    user_id: &str,
-    version: &str,
+    user_id: &UserId,
+    version: &TermsVersion,
 ) -> Result<Option<NaiveDateTime>> {
     Ok(terms_acceptances::table
-        .find((user_id, version))
+        .find((user_id.as_str(), version.as_str()))
         .select(terms_acceptances::accepted_at)
         .first(conn)
         .optional()?)
 }
 
 /// Every version the member accepted, newest first.
-pub fn acceptances(conn: &mut DbConnection, user_id: &str) -> Result<Vec<(String, NaiveDateTime)>> {
+pub fn acceptances(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> Result<Vec<(String, NaiveDateTime)>> {
     Ok(terms_acceptances::table
-        .filter(terms_acceptances::user_id.eq(user_id))
+        .filter(terms_acceptances::user_id.eq(user_id.as_str()))
         .order(terms_acceptances::accepted_at.desc())
         .select((terms_acceptances::version, terms_acceptances::accepted_at))
         .load(conn)?)

@@ -1,10 +1,10 @@
 //! The caller's profile as `/me`, login and registration answer it.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
-use praxis_app::access::{all_spaces, load_viewer};
+use praxis_app::me::Profile;
 use praxis_domain::access::Access;
-use praxis_persistence::users;
+use praxis_domain::ids::UserId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -45,50 +45,46 @@ pub struct MeResponse {
     pub spaces: Vec<SpaceAccessResponse>,
 }
 
-/// Builds the profile as it is now: roles and space access are derived at this moment.
-pub async fn load_me(state: &AppState, user_id: String) -> ApiResult<MeResponse> {
-    let public_url = state.config.public_url.clone();
-    let now = state.now();
-    state
-        .db(move |conn| {
-            let user = users::find_by_id(conn, &user_id)?.ok_or_else(|| {
-                ApiError::unauthorized("invalid-token", "The account no longer exists.")
-            })?;
-            let ctx = load_viewer(conn, Some(&user_id), now)?;
-            let spaces = all_spaces(conn)?
+impl MeResponse {
+    /// The profile as the member sees it; the feed URL is under the public `base` URL.
+    pub fn from_profile(profile: Profile, base: &str) -> Self {
+        let user = profile.user;
+        Self {
+            calendar_feed_url: format!("{base}/api/v1/calendar/{}.ics", user.calendar_feed_token),
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            roles: profile
+                .roles
                 .iter()
-                .filter(|space| ctx.may_know(space))
+                .map(|r| r.as_str().to_owned())
+                .collect(),
+            time_zone: user.time_zone,
+            locale: user.locale,
+            spaces: profile
+                .spaces
+                .into_iter()
                 .map(|space| {
-                    let (access, reason) = match ctx.access(space) {
+                    let (access, reason) = match space.access {
                         Access::Granted => (SpaceAccess::Granted, None),
                         Access::Denied { reason, .. } => (SpaceAccess::Denied, Some(reason)),
                     };
                     SpaceAccessResponse {
-                        slug: space.row.slug.clone(),
+                        slug: space.slug,
                         access,
                         reason,
                     }
                 })
-                .collect();
-            let roles = ctx
-                .viewer
-                .member
-                .as_ref()
-                .map(|m| m.roles.iter().map(|r| r.as_str().to_owned()).collect())
-                .unwrap_or_default();
-            Ok(MeResponse {
-                calendar_feed_url: format!(
-                    "{public_url}/api/v1/calendar/{}.ics",
-                    user.calendar_feed_token
-                ),
-                id: user.id,
-                email: user.email,
-                display_name: user.display_name,
-                roles,
-                time_zone: user.time_zone,
-                locale: user.locale,
-                spaces,
-            })
-        })
-        .await
+                .collect(),
+        }
+    }
+}
+
+/// Loads the member's profile as it is now and answers it as `/me` does.
+pub async fn load_me(state: &AppState, member: UserId) -> ApiResult<MeResponse> {
+    let now = state.now();
+    let profile = state
+        .read(move |conn| praxis_app::me::profile(conn, &member, now))
+        .await?;
+    Ok(MeResponse::from_profile(profile, &state.config.public_url))
 }

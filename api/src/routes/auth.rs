@@ -6,14 +6,14 @@ use crate::auth::session::{self, Rotation, TokenPair};
 use crate::dto::me::{load_me, MeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::responses::Invalid;
 use crate::state::{blocking, AppState};
 use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
-use praxis_domain::account::{DisplayName, Email, Locale, Password, TimeZone};
-use praxis_domain::error::Errors;
+use praxis_app::accounts;
+use praxis_domain::account::Email;
+use praxis_domain::profiles::{NewAccount, NewAccountInput};
 use praxis_openapi::Problem;
-use praxis_persistence::to_db_time;
-use praxis_persistence::users::{self, NewUserRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -80,7 +80,7 @@ impl From<TokenPair> for TokenResponse {
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already registered (`email-taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/register")]
@@ -93,55 +93,25 @@ pub async fn register(
         .auth_limiter
         .check(Limited::Register, client_ip(&req, &state.config))?;
     let body = body.0;
-    let mut errors = Errors::new();
-    let email = errors.take(Email::parse(&body.email));
-    let password = errors.take(Password::parse(&body.password));
-    let display_name = errors.take(DisplayName::parse(&body.display_name));
-    let time_zone = errors.take(
-        body.time_zone
-            .as_deref()
-            .map_or(Ok(TimeZone::utc()), TimeZone::parse),
-    );
-    let locale = errors.take(body.locale.as_deref().map_or(Ok(Locale::En), Locale::parse));
-    errors.finish()?;
-    let (Some(email), Some(password), Some(display_name), Some(time_zone), Some(locale)) =
-        (email, password, display_name, time_zone, locale)
-    else {
-        return Err(ApiError::internal("validated fields missing"));
-    };
-    let password_hash = blocking(move || password::hash(password.expose()))
-        .await?
-        .map_err(ApiError::internal)?;
-    let id = uuid::Uuid::now_v7().to_string();
-    let now = to_db_time(state.now());
-    let user_id = id.clone();
-    state
-        .db_write(move |conn| {
-            let feed_token = crate::auth::tokens::generate();
-            let inserted = users::insert(
-                conn,
-                &NewUserRow {
-                    id: &user_id,
-                    email: email.as_str(),
-                    password_hash: &password_hash,
-                    display_name: display_name.as_str(),
-                    time_zone: time_zone.name(),
-                    locale: locale.as_str(),
-                    calendar_feed_token: &feed_token,
-                    created_at: now,
-                    updated_at: now,
-                },
-            );
-            match inserted {
-                Err(praxis_persistence::Error::UniqueViolation(_)) => Err(ApiError::Conflict {
-                    kind: "email-taken",
-                    detail: "An account with this email already exists; log in instead.".to_owned(),
-                }),
-                other => Ok(other?),
-            }
-        })
+    let account = NewAccount::parse(&NewAccountInput {
+        email: &body.email,
+        password: &body.password,
+        display_name: &body.display_name,
+        time_zone: body.time_zone.as_deref(),
+        locale: body.locale.as_deref(),
+    })?;
+    let (account, password_hash) = blocking(move || {
+        let hash = password::hash(account.password.expose());
+        (account, hash)
+    })
+    .await?;
+    let password_hash = password_hash.map_err(ApiError::internal)?;
+    let now = state.now();
+    let feed_token = crate::auth::tokens::generate();
+    let id = state
+        .write(move |conn| accounts::register(conn, &account, &password_hash, &feed_token, now))
         .await?;
-    let me = load_me(&state, id.clone()).await?;
+    let me = load_me(&state, id).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", "/api/v1/me"))
         .json(me))
@@ -154,7 +124,7 @@ pub async fn register(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password (`invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/login")]
@@ -171,7 +141,7 @@ pub async fn login(
     let user = match email {
         Some(email) => {
             state
-                .db(move |conn| Ok(users::find_by_email(conn, email.as_str())?))
+                .read(move |conn| accounts::by_email(conn, &email))
                 .await?
         }
         None => None,
@@ -202,7 +172,7 @@ pub async fn login(
     responses(
         (status = 200, description = "A new token pair", body = TokenResponse),
         (status = 401, description = "Invalid, expired, revoked or reused (`invalid-refresh-token`, `refresh-token-reused`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/refresh")]
@@ -233,7 +203,7 @@ pub async fn refresh(
 #[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/auth/logout")]
 pub async fn logout(

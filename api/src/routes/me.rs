@@ -1,17 +1,15 @@
 //! The caller's own profile, roles and the spaces they may enter, and why.
 
-use crate::auth::Caller;
+use crate::auth::Member;
 use crate::dto::me::{load_me, MeResponse};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::responses::{AuthErrors, Invalid};
 use crate::state::AppState;
 use actix_web::{get, patch};
 use actix_web::{web, HttpResponse};
-use praxis_domain::account::{DisplayName, Locale, TimeZone};
-use praxis_domain::error::Errors;
+use praxis_domain::profiles::ProfileChange;
 use praxis_openapi::Problem;
-use praxis_persistence::to_db_time;
-use praxis_persistence::users::{self, UserChanges};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -35,11 +33,11 @@ pub struct UpdateMeRequest {
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's profile", body = MeResponse),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ))]
 #[get("/me")]
-pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(load_me(&state, caller.user_id).await?))
+pub async fn get_me(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(load_me(&state, member.id).await?))
 }
 
 /// Changes the display name, time zone or locale. Fields left out stay as they are.
@@ -48,45 +46,25 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> ApiResult<Htt
     responses(
         (status = 200, description = "The updated profile", body = MeResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
+        Invalid,
     ))]
 #[patch("/me")]
 pub async fn patch_me(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     body: Json<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let mut errors = Errors::new();
-    let display_name = body
-        .display_name
-        .as_deref()
-        .and_then(|v| errors.take(DisplayName::parse(v)));
-    let time_zone = body
-        .time_zone
-        .as_deref()
-        .and_then(|v| errors.take(TimeZone::parse(v)));
-    let locale = body
-        .locale
-        .as_deref()
-        .and_then(|v| errors.take(Locale::parse(v)));
-    errors.finish()?;
-    let changes = UserChanges {
-        display_name: display_name.map(|n| n.as_str().to_owned()),
-        time_zone: time_zone.map(|t| t.name().to_owned()),
-        locale: locale.map(|l| l.as_str().to_owned()),
-        updated_at: Some(to_db_time(state.now())),
-    };
-    let id = caller.user_id.clone();
+    let change = ProfileChange::parse(
+        body.display_name.as_deref(),
+        body.time_zone.as_deref(),
+        body.locale.as_deref(),
+    )?;
+    let now = state.now();
+    let id = member.id.clone();
     state
-        .db_write(move |conn| match users::update(conn, &id, &changes) {
-            Err(praxis_persistence::Error::NotFound) => Err(ApiError::unauthorized(
-                "invalid-token",
-                "The account no longer exists.",
-            )),
-            other => Ok(other?),
-        })
+        .write(move |conn| praxis_app::me::update(conn, &id, change, now))
         .await?;
-    Ok(HttpResponse::Ok().json(load_me(&state, caller.user_id).await?))
+    Ok(HttpResponse::Ok().json(load_me(&state, member.id).await?))
 }

@@ -1,17 +1,19 @@
 //! The Terms and Conditions (with the Member Guidelines and the Terms of Confidentiality), their
 //! acceptance, and publishing a new version that everyone must accept again.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::auth::{Admin, Member};
+use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::responses::{AdminOnly, AuthErrors, Invalid};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_domain::error::Errors;
+use praxis_app::terms;
+use praxis_domain::terms::NewTerms;
 use praxis_openapi::Problem;
-use praxis_persistence::terms::{self, TermsRow};
-use praxis_persistence::{from_db_time, to_db_time};
+use praxis_persistence::from_db_time;
+use praxis_persistence::terms::TermsRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -53,8 +55,7 @@ impl From<TermsRow> for TermsResponse {
     ))]
 #[get("/terms")]
 pub async fn get_terms(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let current = state.db(|conn| Ok(terms::current(conn)?)).await?;
-    let current = current.ok_or(ApiError::NotFound("terms"))?;
+    let current = state.read(terms::current).await?;
     Ok(HttpResponse::Ok().json(TermsResponse::from(current)))
 }
 
@@ -77,53 +78,43 @@ pub struct AcceptanceResponse {
     request_body = AcceptTermsRequest,
     responses(
         (status = 201, description = "Accepted (or already accepted: the first time is kept)", body = AcceptanceResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 409, description = "Not the current version (`terms-version-outdated`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/me/terms-acceptances")]
 pub async fn accept_terms(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
     body: Json<AcceptTermsRequest>,
 ) -> ApiResult<HttpResponse> {
     let version = body.0.version;
-    let now = to_db_time(state.now());
-    let accepted = state
-        .db_write(move |conn| {
-            let current = terms::current(conn)?.ok_or(ApiError::NotFound("terms"))?;
-            if current.version != version {
-                return Err(ApiError::Conflict {
-                    kind: "terms-version-outdated",
-                    detail: format!(
-                        "The current version is {}; accept that one.",
-                        current.version
-                    ),
-                });
-            }
-            let at = terms::accept(conn, &caller.user_id, &version, now)?;
-            Ok(AcceptanceResponse {
-                version,
-                accepted_at: from_db_time(at),
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(accepted))
+    let now = state.now();
+    let accepted_at = {
+        let version = version.clone();
+        state
+            .write(move |conn| terms::accept(conn, &member.id, &version, now))
+            .await?
+    };
+    Ok(HttpResponse::Created().json(AcceptanceResponse {
+        version,
+        accepted_at: from_db_time(accepted_at),
+    }))
 }
 
 /// Every version the caller accepted, and when.
 #[utoipa::path(tag = "terms", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's acceptances, newest first", body = Vec<AcceptanceResponse>),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ))]
 #[get("/me/terms-acceptances")]
 pub async fn list_acceptances(
     state: web::Data<AppState>,
-    caller: Caller,
+    member: Member,
 ) -> ApiResult<HttpResponse> {
     let rows = state
-        .db(move |conn| Ok(terms::acceptances(conn, &caller.user_id)?))
+        .read(move |conn| terms::acceptances(conn, &member.id))
         .await?;
     let items: Vec<AcceptanceResponse> = rows
         .into_iter()
@@ -152,70 +143,26 @@ pub struct PublishTermsRequest {
     request_body = PublishTermsRequest,
     responses(
         (status = 201, description = "Published", body = TermsResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
         (status = 409, description = "That version exists (`terms-version-exists`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/admin/terms")]
 pub async fn publish_terms(
     state: web::Data<AppState>,
-    caller: Caller,
+    Admin(admin): Admin,
     body: Json<PublishTermsRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin(&state).await?;
     let body = body.0;
-    let mut errors = Errors::new();
-    let version = body.version.trim().to_owned();
-    if version.is_empty() || version.chars().count() > 40 {
-        errors.push("version", "must be between 1 and 40 characters");
-    }
-    for (field, text) in [
-        ("terms", &body.terms),
-        ("member_guidelines", &body.member_guidelines),
-        ("confidentiality", &body.confidentiality),
-    ] {
-        let chars = text.trim().chars().count();
-        if chars == 0 || chars > 100_000 {
-            errors.push(field, "must be between 1 and 100000 characters");
-        }
-    }
-    errors.finish()?;
+    let draft = NewTerms::parse(
+        &body.version,
+        &body.terms,
+        &body.member_guidelines,
+        &body.confidentiality,
+    )?;
     let now = state.now();
-    let row = TermsRow {
-        version,
-        terms: body.terms.trim().to_owned(),
-        member_guidelines: body.member_guidelines.trim().to_owned(),
-        confidentiality: body.confidentiality.trim().to_owned(),
-        published_at: to_db_time(now),
-        published_by: Some(caller.user_id.clone()),
-    };
     let published = state
-        .db_write(move |conn| {
-            match terms::publish(conn, &row) {
-                Err(praxis_persistence::Error::UniqueViolation(_)) => {
-                    return Err(ApiError::Conflict {
-                        kind: "terms-version-exists",
-                        detail: "That version was already published; choose a new version name."
-                            .into(),
-                    })
-                }
-                other => other?,
-            }
-            praxis_persistence::audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&caller.user_id),
-                    "terms.published",
-                    "terms",
-                    &row.version,
-                    None,
-                    Some(&serde_json::json!({"version": row.version})),
-                    now,
-                ),
-            )?;
-            Ok(row)
-        })
+        .write(move |conn| terms::publish(conn, &admin.id, draft, now))
         .await?;
     Ok(HttpResponse::Created().json(TermsResponse::from(published)))
 }

@@ -1,0 +1,166 @@
+//! Spaces: what a caller may know of, and hosts creating spaces and naming the participants of
+//! invite-only and sealed ones. Hosts and admins manage participants even of a sealed room they
+//! cannot read: managing who is inside never shows what is inside.
+
+use crate::access::{Space, ViewerContext};
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+use praxis_domain::ids::{SpaceId, UserId};
+use praxis_domain::spaces::NewSpace;
+use praxis_persistence::spaces::{self as repo, SpaceRow};
+use praxis_persistence::{audit, to_db_time, users, DbConnection};
+
+/// The spaces the caller may know of: invite-only and sealed ones only to those inside them.
+pub fn visible(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<Space>> {
+    Ok(crate::access::all_spaces(conn)?
+        .into_iter()
+        .filter(|s| ctx.may_know(s))
+        .collect())
+}
+
+/// Creates a space (409 `space-exists` when the slug is taken); audited.
+pub fn create(
+    conn: &mut DbConnection,
+    host: &UserId,
+    space: NewSpace,
+    now: DateTime<Utc>,
+) -> Result<Space> {
+    let plans: Vec<String> = space
+        .plans()
+        .iter()
+        .map(|p| p.as_str().to_owned())
+        .collect();
+    let row = SpaceRow {
+        id: SpaceId::new().into_inner(),
+        slug: space.slug,
+        name: space.name,
+        description: space.description,
+        visibility: space.visibility.as_str().to_owned(),
+        built_in: false,
+        created_by: Some(host.as_str().to_owned()),
+        created_at: to_db_time(now),
+        updated_at: to_db_time(now),
+    };
+    match repo::insert(conn, &row, &plans) {
+        Err(praxis_persistence::Error::UniqueViolation(_)) => {
+            return Err(Error::conflict(
+                "space-exists",
+                "A space with this slug exists.",
+            ))
+        }
+        other => other?,
+    }
+    audit::record(
+        conn,
+        &crate::audit::entry::<(), _>(
+            Some(host.as_str()),
+            "space.created",
+            "space",
+            &row.id,
+            None,
+            Some(
+                &serde_json::json!({"slug": row.slug, "visibility": row.visibility, "plans": plans}),
+            ),
+            now,
+        ),
+    )?;
+    Space::from_row((row, plans))
+}
+
+/// An invite-only or sealed space by slug, for managing its participants: 404 when there is no
+/// such space, 409 `space-not-invite-only` when everyone it is open to may enter anyway.
+fn managed(conn: &mut DbConnection, slug: &str) -> Result<Space> {
+    let space = repo::find_by_slug(conn, slug)?
+        .map(Space::from_row)
+        .transpose()?
+        .ok_or(Error::NotFound("space"))?;
+    if space.visibility.is_listed() {
+        return Err(Error::conflict(
+            "space-not-invite-only",
+            "Only invite-only and sealed spaces have named participants.",
+        ));
+    }
+    Ok(space)
+}
+
+/// A named participant of a space.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub user_id: UserId,
+    pub display_name: String,
+}
+
+/// The named participants of an invite-only or sealed space, in the order they were added.
+pub fn participants(conn: &mut DbConnection, slug: &str) -> Result<Vec<Participant>> {
+    let space = managed(conn, slug)?;
+    let ids = repo::member_ids(conn, &SpaceId::from_trusted(space.row.id))?;
+    let names = users::display_names(conn, &ids)?;
+    Ok(ids
+        .into_iter()
+        .map(|id| Participant {
+            display_name: names.get(&id).cloned().unwrap_or_default(),
+            user_id: UserId::from_trusted(id),
+        })
+        .collect())
+}
+
+/// Names `member` a participant of an invite-only or sealed space; adding twice changes
+/// nothing. Audited when it changes something.
+pub fn add_participant(
+    conn: &mut DbConnection,
+    host: &UserId,
+    slug: &str,
+    member: &UserId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    change_participant(conn, host, slug, member, true, now)
+}
+
+/// Removes a participant: their access ends with this request. Audited when it changes
+/// something.
+pub fn remove_participant(
+    conn: &mut DbConnection,
+    host: &UserId,
+    slug: &str,
+    member: &UserId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    change_participant(conn, host, slug, member, false, now)
+}
+
+fn change_participant(
+    conn: &mut DbConnection,
+    host: &UserId,
+    slug: &str,
+    member: &UserId,
+    add: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let space = managed(conn, slug)?;
+    if users::find_by_id(conn, member.as_str())?.is_none() {
+        return Err(Error::NotFound("member"));
+    }
+    let space_id = SpaceId::from_trusted(space.row.id);
+    let (changed, action) = if add {
+        let added = repo::add_member(conn, &space_id, member, host, to_db_time(now))?;
+        (added, "space.member_added")
+    } else {
+        let removed = repo::remove_member(conn, &space_id, member)?;
+        (removed, "space.member_removed")
+    };
+    if changed {
+        audit::record(
+            conn,
+            &crate::audit::entry::<(), _>(
+                Some(host.as_str()),
+                action,
+                "space",
+                space_id.as_str(),
+                None,
+                Some(&serde_json::json!({"user_id": member})),
+                now,
+            ),
+        )?;
+    }
+    Ok(())
+}
