@@ -28,6 +28,11 @@ pub struct Space {
 }
 
 impl Space {
+    /// The space's id, typed.
+    pub fn id(&self) -> praxis_domain::ids::SpaceId {
+        praxis_domain::ids::SpaceId::from_trusted(self.row.id.clone())
+    }
+
     pub fn from_row((row, plans): SpaceWithPlans) -> Result<Self> {
         let plans: Vec<PlanSlug> = plans
             .iter()

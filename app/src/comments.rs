@@ -202,7 +202,7 @@ pub fn react(
         conn,
         target.kind(),
         target.id(),
-        member.as_str(),
+        &member,
         kind.as_str(),
         to_db_time(now),
     )?;
@@ -218,13 +218,7 @@ pub fn unreact(
 ) -> Result<()> {
     let member = acting_member(ctx)?;
     writable_target(conn, ctx, target)?;
-    comments::unreact(
-        conn,
-        target.kind(),
-        target.id(),
-        member.as_str(),
-        kind.as_str(),
-    )?;
+    comments::unreact(conn, target.kind(), target.id(), &member, kind.as_str())?;
     Ok(())
 }
 

@@ -338,7 +338,7 @@ pub fn notify(
     if everyone.is_empty() {
         return Ok(());
     }
-    let levels = notes::levels(conn, content.space.as_str(), &everyone)?;
+    let levels = notes::levels(conn, content.space, &everyone)?;
     let recipients = discussion::recipients(
         content.author.as_str(),
         content.replied_to.map(UserId::as_str),

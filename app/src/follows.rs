@@ -20,14 +20,14 @@ pub fn follow_topic(
 ) -> Result<()> {
     let member = acting_member(ctx)?;
     require_topic(conn, topic)?;
-    follows::follow_topic(conn, member.as_str(), topic.as_str(), to_db_time(now))?;
+    follows::follow_topic(conn, &member, topic, to_db_time(now))?;
     Ok(())
 }
 
 pub fn unfollow_topic(conn: &mut DbConnection, ctx: &ViewerContext, topic: &TopicId) -> Result<()> {
     let member = acting_member(ctx)?;
     require_topic(conn, topic)?;
-    follows::unfollow_topic(conn, member.as_str(), topic.as_str())?;
+    follows::unfollow_topic(conn, &member, topic)?;
     Ok(())
 }
 
@@ -48,7 +48,7 @@ pub fn follow_space(
 ) -> Result<()> {
     let member = acting_member(ctx)?;
     let space = readable_space(conn, ctx, slug)?;
-    follows::follow_space(conn, member.as_str(), &space.row.id, to_db_time(now))?;
+    follows::follow_space(conn, &member, &space.id(), to_db_time(now))?;
     Ok(())
 }
 
@@ -61,7 +61,7 @@ pub fn unfollow_space(conn: &mut DbConnection, ctx: &ViewerContext, slug: &str) 
         .transpose()?
         .filter(|s| ctx.may_know(s))
         .ok_or(Error::NotFound("space"))?;
-    follows::unfollow_space(conn, member.as_str(), &space.row.id)?;
+    follows::unfollow_space(conn, &member, &space.id())?;
     Ok(())
 }
 
@@ -74,7 +74,7 @@ pub fn set_notification_level(
 ) -> Result<NotificationLevel> {
     let member = acting_member(ctx)?;
     let space = readable_space(conn, ctx, slug)?;
-    follows::set_level(conn, member.as_str(), &space.row.id, level.as_str())?;
+    follows::set_level(conn, &member, &space.id(), level.as_str())?;
     Ok(level)
 }
 
@@ -88,13 +88,7 @@ pub fn feed(
     let member = acting_member(ctx)?;
     let spaces = all_spaces(conn)?;
     let readable = ctx.readable_space_ids(&spaces);
-    let rows = posts::feed_page(
-        conn,
-        member.as_str(),
-        &readable,
-        page.after.clone(),
-        page.fetch(),
-    )?;
+    let rows = posts::feed_page(conn, &member, &readable, page.after.clone(), page.fetch())?;
     page.cut(rows, |r| (r.created_at, r.id.clone()))
         .try_map(|rows| content::post_views(conn, ctx, &spaces, rows))
 }

@@ -210,7 +210,7 @@ pub fn unblock(conn: &mut DbConnection, member: &UserId, other: &UserId) -> Resu
 
 /// Someone else who exists: 422 for oneself, 404 `member` for nobody.
 fn ensure_blockable(conn: &mut DbConnection, member: &UserId, other: &UserId) -> Result<()> {
-    messaging::ensure_may_block(member.as_str(), other.as_str())?;
+    messaging::ensure_may_block(member, other)?;
     if users::find_by_id(conn, other.as_str())?.is_none() {
         return Err(Error::NotFound("member"));
     }

@@ -37,13 +37,7 @@ pub fn list(
     let member = acting_member(ctx)?;
     let spaces = all_spaces(conn)?;
     let readable = ctx.readable_space_ids(&spaces);
-    let rows = notifications::page(
-        conn,
-        member.as_str(),
-        &readable,
-        page.after.clone(),
-        page.fetch(),
-    )?;
+    let rows = notifications::page(conn, &member, &readable, page.after.clone(), page.fetch())?;
     let page: Paged<NotificationRow> = page.cut(rows, |r| (r.created_at, r.id.clone()));
     let actors: Vec<String> = page
         .items
@@ -111,6 +105,6 @@ pub fn mark_all_read(
 ) -> Result<()> {
     let member = acting_member(ctx)?;
     let readable = ctx.readable_space_ids(&all_spaces(conn)?);
-    notifications::mark_all_read(conn, member.as_str(), &readable, to_db_time(now))?;
+    notifications::mark_all_read(conn, &member, &readable, to_db_time(now))?;
     Ok(())
 }

@@ -17,7 +17,7 @@ pub struct NewConversation {
 impl NewConversation {
     pub fn parse(sender: &UserId, participant_ids: &[String], body: &str) -> Result<Self> {
         let mut errors = Errors::new();
-        let recipients = errors.take(parse_recipients(sender.as_str(), participant_ids));
+        let recipients = errors.take(parse_recipients(sender, participant_ids));
         let body = errors.take(MessageBody::parse(body));
         errors.finish()?;
         match (recipients, body) {

@@ -1,6 +1,7 @@
 //! Direct messages: who a conversation may be started with, what a message may hold, and
 //! blocking. A conversation is readable only by its participants — no role sees into it.
 
+use crate::ids::UserId;
 use crate::{Error, FieldError, Result};
 
 /// The longest message, in characters.
@@ -32,7 +33,8 @@ impl MessageBody {
 
 /// The other people of a new conversation: at least one, at most [`MAX_RECIPIENTS`], never the
 /// sender, each once.
-pub fn parse_recipients(sender_id: &str, ids: &[String]) -> Result<Vec<String>> {
+pub fn parse_recipients(sender: &UserId, ids: &[String]) -> Result<Vec<String>> {
+    let sender_id = sender.as_str();
     let mut errors = Vec::new();
     let mut recipients: Vec<String> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
@@ -74,8 +76,8 @@ pub fn ensure_not_blocked(blocked_by_a_recipient: bool) -> Result<()> {
 }
 
 /// A member blocks someone else, never themselves.
-pub fn ensure_may_block(blocker_id: &str, blocked_id: &str) -> Result<()> {
-    if blocker_id == blocked_id {
+pub fn ensure_may_block(blocker: &UserId, blocked: &UserId) -> Result<()> {
+    if blocker == blocked {
         return Err(Error::field("id", "you cannot block yourself"));
     }
     Ok(())
@@ -103,13 +105,13 @@ mod tests {
     #[test]
     fn recipients_exclude_the_sender_and_repeats() {
         assert_eq!(
-            parse_recipients("me", &ids(&["a", "b", "a"])),
+            parse_recipients(&UserId::from_trusted("me"), &ids(&["a", "b", "a"])),
             Ok(ids(&["a", "b"]))
         );
-        assert!(parse_recipients("me", &ids(&["me"])).is_err());
-        assert!(parse_recipients("me", &[]).is_err());
+        assert!(parse_recipients(&UserId::from_trusted("me"), &ids(&["me"])).is_err());
+        assert!(parse_recipients(&UserId::from_trusted("me"), &[]).is_err());
         let many: Vec<String> = (0..=MAX_RECIPIENTS).map(|i| format!("u{i}")).collect();
-        assert!(parse_recipients("me", &many).is_err());
+        assert!(parse_recipients(&UserId::from_trusted("me"), &many).is_err());
     }
 
     #[test]
@@ -122,6 +124,6 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(ensure_not_blocked(false).is_ok());
-        assert!(ensure_may_block("a", "a").is_err());
+        assert!(ensure_may_block(&UserId::from_trusted("a"), &UserId::from_trusted("a")).is_err());
     }
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use praxis_domain::discussion::ContentStatus;
+use praxis_domain::ids::UserId;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -99,10 +100,11 @@ pub fn react(
     conn: &mut DbConnection,
     target_type: &str,
     target_id: &str,
-    user_id: &str,
+    user_id: &UserId,
     kind: &str,
     at: NaiveDateTime,
 ) -> Result<()> {
+    let user_id = user_id.as_str();
     let exists: i64 = reactions::table
         .filter(reactions::target_type.eq(target_type))
         .filter(reactions::target_id.eq(target_id))
@@ -128,9 +130,10 @@ pub fn unreact(
     conn: &mut DbConnection,
     target_type: &str,
     target_id: &str,
-    user_id: &str,
+    user_id: &UserId,
     kind: &str,
 ) -> Result<()> {
+    let user_id = user_id.as_str();
     diesel::delete(
         reactions::table
             .filter(reactions::target_type.eq(target_type))

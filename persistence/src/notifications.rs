@@ -9,14 +9,17 @@ use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use praxis_domain::discussion::ContentStatus;
+use praxis_domain::ids::{SpaceId, TopicId, UserId};
 use std::collections::HashMap;
 
 pub fn follow_space(
     conn: &mut DbConnection,
-    user_id: &str,
-    space_id: &str,
+    user_id: &UserId,
+    space_id: &SpaceId,
     at: NaiveDateTime,
 ) -> Result<()> {
+    let user_id = user_id.as_str();
+    let space_id = space_id.as_str();
     let exists: i64 = space_follows::table
         .filter(space_follows::user_id.eq(user_id))
         .filter(space_follows::space_id.eq(space_id))
@@ -34,7 +37,9 @@ pub fn follow_space(
     Ok(())
 }
 
-pub fn unfollow_space(conn: &mut DbConnection, user_id: &str, space_id: &str) -> Result<()> {
+pub fn unfollow_space(conn: &mut DbConnection, user_id: &UserId, space_id: &SpaceId) -> Result<()> {
+    let user_id = user_id.as_str();
+    let space_id = space_id.as_str();
     diesel::delete(
         space_follows::table
             .filter(space_follows::user_id.eq(user_id))
@@ -46,10 +51,12 @@ pub fn unfollow_space(conn: &mut DbConnection, user_id: &str, space_id: &str) ->
 
 pub fn follow_topic(
     conn: &mut DbConnection,
-    user_id: &str,
-    slug: &str,
+    user_id: &UserId,
+    slug: &TopicId,
     at: NaiveDateTime,
 ) -> Result<()> {
+    let user_id = user_id.as_str();
+    let slug = slug.as_str();
     let exists: i64 = topic_follows::table
         .filter(topic_follows::user_id.eq(user_id))
         .filter(topic_follows::topic_slug.eq(slug))
@@ -67,7 +74,9 @@ pub fn follow_topic(
     Ok(())
 }
 
-pub fn unfollow_topic(conn: &mut DbConnection, user_id: &str, slug: &str) -> Result<()> {
+pub fn unfollow_topic(conn: &mut DbConnection, user_id: &UserId, slug: &TopicId) -> Result<()> {
+    let user_id = user_id.as_str();
+    let slug = slug.as_str();
     diesel::delete(
         topic_follows::table
             .filter(topic_follows::user_id.eq(user_id))
@@ -107,10 +116,12 @@ pub fn followers(
 
 pub fn set_level(
     conn: &mut DbConnection,
-    user_id: &str,
-    space_id: &str,
+    user_id: &UserId,
+    space_id: &SpaceId,
     level: &str,
 ) -> Result<()> {
+    let user_id = user_id.as_str();
+    let space_id = space_id.as_str();
     diesel::delete(
         notification_settings::table
             .filter(notification_settings::user_id.eq(user_id))
@@ -130,9 +141,10 @@ pub fn set_level(
 /// The levels several members chose for one space (members without a setting are absent).
 pub fn levels(
     conn: &mut DbConnection,
-    space_id: &str,
+    space_id: &SpaceId,
     user_ids: &[String],
 ) -> Result<HashMap<String, String>> {
+    let space_id = space_id.as_str();
     let rows: Vec<(String, String)> = notification_settings::table
         .filter(notification_settings::space_id.eq(space_id))
         .filter(notification_settings::user_id.eq_any(user_ids))
@@ -183,11 +195,12 @@ pub fn insert(conn: &mut DbConnection, rows: &[NotificationRow]) -> Result<()> {
 /// rows are the same.
 pub fn page(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     readable_space_ids: &[String],
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<NotificationRow>> {
+    let user_id = user_id.as_str();
     let mut query = notifications::table
         .inner_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
         .left_join(comments::table.on(comments::id.nullable().eq(notifications::comment_id)))
@@ -236,10 +249,11 @@ pub fn mark_read(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
 /// Marks read every unread notification of `user_id` in the spaces they may read.
 pub fn mark_all_read(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     readable_space_ids: &[String],
     at: NaiveDateTime,
 ) -> Result<usize> {
+    let user_id = user_id.as_str();
     Ok(diesel::update(
         notifications::table
             .filter(notifications::user_id.eq(user_id))

@@ -8,6 +8,7 @@ use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use praxis_domain::discussion::ContentStatus;
+use praxis_domain::ids::UserId;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -108,11 +109,12 @@ pub fn page_in_space(
 /// access filter is part of the query, so a page is never short or padded by hidden content.
 pub fn feed_page(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     readable_space_ids: &[String],
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<PostRow>> {
+    let user_id = user_id.as_str();
     let followed_spaces = space_follows::table
         .filter(space_follows::user_id.eq(user_id))
         .select(space_follows::space_id);

@@ -153,7 +153,14 @@ fn lists() -> TestResult<Vec<List>> {
             seek: Some("created_at"),
             tolerated: SORTED,
             run: Box::new(move |c, after| {
-                posts::feed_page(c, "u1", &spaces(), after, 20).map(drop)
+                posts::feed_page(
+                    c,
+                    &praxis_domain::ids::UserId::from_trusted("u1"),
+                    &spaces(),
+                    after,
+                    20,
+                )
+                .map(drop)
             }),
         },
         List {
@@ -173,7 +180,14 @@ fn lists() -> TestResult<Vec<List>> {
             seek: Some("created_at"),
             tolerated: &[],
             run: Box::new(move |c, after| {
-                notifications::page(c, "u1", &spaces(), after, 20).map(drop)
+                notifications::page(
+                    c,
+                    &praxis_domain::ids::UserId::from_trusted("u1"),
+                    &spaces(),
+                    after,
+                    20,
+                )
+                .map(drop)
             }),
         },
         List {
