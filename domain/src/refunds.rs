@@ -409,3 +409,22 @@ mod request_message_tests {
         assert!(parse_request_message(&"é".repeat(4001)).is_err());
     }
 }
+
+crate::string_enum! {
+    /// Where a refund request is: waiting for a host, or decided.
+    pub enum RefundRequestStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+    field = "status";
+}
+
+crate::string_enum! {
+    /// Whether the payment provider has confirmed paying a refund.
+    pub enum RefundStatus {
+        Pending => "pending",
+        Succeeded => "succeeded",
+    }
+    field = "status";
+}

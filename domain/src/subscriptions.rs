@@ -215,3 +215,20 @@ mod tests {
         assert!(may_start(None, PlanSlug::Lobby).is_err());
     }
 }
+
+crate::string_enum! {
+    /// Where a waitlist entry is in its life.
+    pub enum WaitlistStatus {
+        /// In the queue.
+        Waiting => "waiting",
+        /// A freed place is held for the member until the offer expires.
+        Offered => "offered",
+        /// The member took the offered place (or subscribed while waiting).
+        Accepted => "accepted",
+        /// The member left the queue.
+        Left => "left",
+        /// The offer ran out unanswered.
+        Expired => "expired",
+    }
+    field = "status";
+}

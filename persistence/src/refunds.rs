@@ -9,62 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use praxis_domain::ids::{RefundId, RefundRequestId, UserId};
 use praxis_domain::refunds::RefundRule;
-use praxis_domain::StringEnum;
-
-/// Text-column enums without a rule in `praxis-domain` yet: they move there with the first one.
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            pub fn as_str(&self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text),+
-                }
-            }
-        }
-
-        impl StringEnum for $name {
-            const VARIANTS: &'static [Self] = &[$(Self::$variant),+];
-            const FIELD: &'static str = "status";
-
-            fn as_str(&self) -> &'static str {
-                $name::as_str(self)
-            }
-
-            fn from_str_opt(raw: &str) -> Option<Self> {
-                Self::VARIANTS.iter().copied().find(|s| s.as_str() == raw)
-            }
-        }
-
-        impl From<DbEnum<$name>> for $name {
-            fn from(stored: DbEnum<$name>) -> Self {
-                stored.0
-            }
-        }
-    };
-}
-
-stored_enum! {
-    /// Where a refund request is: waiting for a host, or decided.
-    RefundRequestStatus {
-        Pending => "pending",
-        Approved => "approved",
-        Rejected => "rejected",
-    }
-}
-
-stored_enum! {
-    /// Whether the provider has confirmed paying a refund.
-    RefundStatus {
-        Pending => "pending",
-        Succeeded => "succeeded",
-    }
-}
+pub use praxis_domain::refunds::{RefundRequestStatus, RefundStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refund_requests)]

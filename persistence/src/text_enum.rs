@@ -246,12 +246,15 @@ db_enums!(
     praxis_domain::plans::BillingPeriod,
     praxis_domain::plans::PlanSlug,
     praxis_domain::plans::PriceVersion,
+    praxis_domain::refunds::RefundRequestStatus,
     praxis_domain::refunds::RefundRule,
+    praxis_domain::refunds::RefundStatus,
     praxis_domain::reminders::Reminder,
     praxis_domain::resources::Language,
     praxis_domain::resources::ResourceKind,
     praxis_domain::resources::ResourceVisibility,
     praxis_domain::subscriptions::SubscriptionStatus,
+    praxis_domain::subscriptions::WaitlistStatus,
 );
 
 #[cfg(test)]

@@ -9,60 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use praxis_domain::ids::UserId;
 use praxis_domain::plans::PlanSlug;
-use praxis_domain::StringEnum;
-
-/// Where a waitlist entry is in its life. It lives here rather than in `praxis-domain` only
-/// because no rule there reads it yet; it moves there with the first one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum WaitlistStatus {
-    /// In the queue.
-    Waiting,
-    /// A freed place is held for the member until `offer_expires_at`.
-    Offered,
-    /// The member took the offered place (or subscribed while waiting).
-    Accepted,
-    /// The member left the queue.
-    Left,
-    /// The offer ran out unanswered.
-    Expired,
-}
-
-impl WaitlistStatus {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Waiting => "waiting",
-            Self::Offered => "offered",
-            Self::Accepted => "accepted",
-            Self::Left => "left",
-            Self::Expired => "expired",
-        }
-    }
-}
-
-impl StringEnum for WaitlistStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::Waiting,
-        Self::Offered,
-        Self::Accepted,
-        Self::Left,
-        Self::Expired,
-    ];
-    const FIELD: &'static str = "status";
-
-    fn as_str(&self) -> &'static str {
-        WaitlistStatus::as_str(self)
-    }
-
-    fn from_str_opt(raw: &str) -> Option<Self> {
-        Self::VARIANTS.iter().copied().find(|s| s.as_str() == raw)
-    }
-}
-
-impl From<DbEnum<WaitlistStatus>> for WaitlistStatus {
-    fn from(stored: DbEnum<WaitlistStatus>) -> Self {
-        stored.0
-    }
-}
+pub use praxis_domain::subscriptions::WaitlistStatus;
 
 /// The entries that still hold a place in line.
 const OPEN: [DbEnum<WaitlistStatus>; 2] = [
