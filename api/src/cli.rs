@@ -203,7 +203,7 @@ fn demo_subscription(
 ) -> anyhow::Result<()> {
     use praxis_app::billing::{checkout, webhook};
     let request = checkout::StartSubscription {
-        user_id: user_id.to_owned(),
+        user_id: praxis_domain::ids::UserId::from_trusted(user_id),
         plan,
         period: BillingPeriod::Yearly,
         version: PriceVersion::Regular,
@@ -215,7 +215,9 @@ fn demo_subscription(
         checkout_id: checkout_id.clone(),
         url: String::new(),
     };
-    checkout::attach_checkout(conn, &pending.id, &local).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pending_id = praxis_domain::ids::SubscriptionId::from_trusted(pending.id.clone());
+    praxis_app::subscriptions::attach_checkout(conn, &pending_id, &local)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     webhook::apply(
         conn,
         &webhook::PaymentSucceeded {

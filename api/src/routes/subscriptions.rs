@@ -62,7 +62,7 @@ impl CreateSubscriptionRequest {
         let version = PriceVersion::parse("price_version", &self.price_version);
         match (plan, period, version) {
             (Ok(plan), Ok(period), Ok(version)) => Ok(StartSubscription {
-                user_id: member.as_str().to_owned(),
+                user_id: member.clone(),
                 plan,
                 period,
                 version,

@@ -13,7 +13,7 @@ use praxis_persistence::waitlist::{self, WaitlistStatus};
 use praxis_persistence::{from_db_time, payments, plans, to_db_time, DbConnection};
 
 pub struct StartSubscription {
-    pub user_id: String,
+    pub user_id: UserId,
     pub plan: PlanSlug,
     pub period: BillingPeriod,
     pub version: PriceVersion,
@@ -28,12 +28,15 @@ pub fn start(
     hold: Duration,
 ) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
-    let user = UserId::from_trusted(request.user_id.clone());
+    let user = request.user_id.clone();
     subscriptions::lock_user(conn, &user)?;
     subscriptions::lock_plan(conn, request.plan)?;
     let plan = plans::find(conn, request.plan)?;
     if plan.requires_application
-        && !praxis_persistence::applications::has_approved_application(conn, &request.user_id)?
+        && !praxis_persistence::applications::has_approved_application(
+            conn,
+            request.user_id.as_str(),
+        )?
     {
         return Err(Error::forbidden(
             "application-required",
@@ -54,7 +57,7 @@ pub fn start(
     let assistance = match request.version {
         PriceVersion::Regular => praxis_persistence::assistance::active_override(
             conn,
-            &request.user_id,
+            request.user_id.as_str(),
             request.plan,
             request.period,
         )?,
@@ -70,7 +73,7 @@ pub fn start(
 
     // The member's live subscriptions: an abandoned checkout is let go; a live one blocks.
     let mut active = None;
-    for row in subscriptions::live_for_user(conn, &request.user_id)? {
+    for row in subscriptions::live_for_user(conn, request.user_id.as_str())? {
         let sub = Subscription::from_row(row, now)?;
         match sub.status {
             SubscriptionStatus::PendingPayment if sub.row.hold_expires_at <= at => {
@@ -132,7 +135,7 @@ pub fn start(
         checkout_id: format!("pending_{id}"),
         checkout_url: String::new(),
         id,
-        user_id: request.user_id.clone(),
+        user_id: request.user_id.as_str().to_owned(),
         plan_slug: request.plan,
         billing_period: request.period,
         price_version: request.version,
@@ -155,7 +158,7 @@ pub fn start(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(&request.user_id),
+            Some(request.user_id.as_str()),
             "subscription.created",
             "subscription",
             &row.id,
@@ -169,19 +172,4 @@ pub fn start(
         ),
     )?;
     Ok(row)
-}
-
-/// Records the provider's checkout on the pending subscription.
-pub fn attach_checkout(
-    conn: &mut DbConnection,
-    subscription_id: &str,
-    checkout: &praxis_domain::payments::Checkout,
-) -> Result<SubscriptionRow> {
-    subscriptions::set_checkout(
-        conn,
-        &praxis_domain::ids::SubscriptionId::from_trusted(subscription_id),
-        &praxis_domain::ids::CheckoutId::from_trusted(checkout.checkout_id.clone()),
-        &checkout.url,
-    )?;
-    subscriptions::find(conn, subscription_id)?.ok_or(Error::NotFound("subscription"))
 }
