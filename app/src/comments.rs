@@ -101,9 +101,7 @@ pub fn comment(
         None => None,
         Some(parent_id) => Some(
             comments::find(conn, parent_id.as_str())?
-                .filter(|p| {
-                    p.post_id == post.row.id && p.status == ContentStatus::Published.as_str()
-                })
+                .filter(|p| p.post_id == post.row.id && p.status == ContentStatus::Published)
                 .ok_or_else(|| Error::field("parent_id", PARENT_INVALID))?,
         ),
     };
@@ -115,7 +113,7 @@ pub fn comment(
         author_id: author.as_str().to_owned(),
         parent_id: parent.as_ref().map(|p| p.id.clone()),
         body: comment.body.into_inner(),
-        status: ContentStatus::Published.as_str().to_owned(),
+        status: ContentStatus::Published,
         created_at: at,
         updated_at: at,
         edited_at: None,
@@ -179,7 +177,7 @@ pub fn delete(
         conn,
         &comment.id,
         &CommentChanges {
-            status: Some(ContentStatus::Deleted.as_str().to_owned()),
+            status: Some(ContentStatus::Deleted),
             updated_at: Some(to_db_time(now)),
             ..Default::default()
         },
@@ -233,7 +231,7 @@ fn writable_target(
         ReactionTarget::Post(id) => published_post(conn, ctx, id)?,
         ReactionTarget::Comment(id) => {
             let (comment, post) = readable_comment(conn, ctx, id)?;
-            let published = ContentStatus::Published.as_str();
+            let published = ContentStatus::Published;
             if comment.status != published || post.row.status != published {
                 return Err(Error::NotFound("comment"));
             }

@@ -6,7 +6,7 @@ use crate::access::{readable_space, space_denied, Space, ViewerContext};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::access::Access;
-use praxis_domain::discussion::{self, ContentStatus, NotificationLevel};
+use praxis_domain::discussion::{self, ContentStatus, NotificationLevel, PostKind};
 use praxis_domain::ids::{CommentId, NotificationId, PostId, SpaceId, UserId};
 use praxis_domain::FieldError;
 use praxis_persistence::comments::{self, CommentRow};
@@ -24,7 +24,7 @@ pub struct VisiblePost {
 
 impl VisiblePost {
     pub fn status(&self) -> Result<ContentStatus> {
-        ContentStatus::parse(&self.row.status).map_err(Error::internal)
+        Ok(self.row.status)
     }
 
     /// Answers 403 `not-author` unless `user` wrote the post.
@@ -107,7 +107,7 @@ pub fn readable_comment(
         Error::NotFound(_) => Error::NotFound("comment"),
         other => other,
     })?;
-    let status = ContentStatus::parse(&comment.status).map_err(Error::internal)?;
+    let status = comment.status;
     if !status.visible_to(post.moderator) {
         return Err(Error::NotFound("comment"));
     }
@@ -170,12 +170,12 @@ pub struct PostView {
     pub author_id: String,
     pub author_name: String,
     /// `article`, `question` or `discussion`.
-    pub kind: String,
+    pub kind: PostKind,
     pub title: String,
     /// Markdown, as written.
     pub body: String,
     /// `published`, or `hidden` (only hosts who moderate the space see hidden posts).
-    pub status: String,
+    pub status: ContentStatus,
     pub pinned: bool,
     pub topics: Vec<String>,
     pub comment_count: i64,
@@ -263,7 +263,7 @@ pub struct CommentView {
     /// Markdown, as written.
     pub body: String,
     /// `published`, or `hidden` (seen only by hosts who moderate the space).
-    pub status: String,
+    pub status: ContentStatus,
     pub reactions: ReactionCounts,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -9,7 +9,7 @@ use crate::access::ViewerContext;
 use crate::content::{acting_member, readable_comment, readable_post};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
-use praxis_domain::discussion::{moderate, ContentStatus, Moderation};
+use praxis_domain::discussion::{moderate, Moderation};
 use praxis_domain::ids::{CommentId, PostId};
 use praxis_persistence::comments::{self, CommentChanges};
 use praxis_persistence::posts::{self, PostChanges};
@@ -94,7 +94,7 @@ fn moderate_post(
     if !post.moderator {
         return Err(Error::NotFound("post"));
     }
-    let before = json!({"status": post.row.status, "pinned": post.row.pinned});
+    let before = json!({"status": post.row.status.as_str(), "pinned": post.row.pinned});
     let mut changes = PostChanges {
         updated_at: Some(to_db_time(now)),
         ..Default::default()
@@ -102,7 +102,7 @@ fn moderate_post(
     let (status, pinned, name) = match action {
         PostAction::Status(m) => {
             let status = moderate(post.status()?, m)?;
-            changes.status = Some(status.as_str().to_owned());
+            changes.status = Some(status);
             let name = match m {
                 Moderation::Hide => "post.hidden",
                 Moderation::Restore => "post.restored",
@@ -148,13 +148,13 @@ fn moderate_comment(
     if !post.moderator {
         return Err(Error::NotFound("comment"));
     }
-    let current = ContentStatus::parse(&comment.status).map_err(Error::internal)?;
+    let current = comment.status;
     let next = moderate(current, action)?;
     comments::update(
         conn,
         &comment.id,
         &CommentChanges {
-            status: Some(next.as_str().to_owned()),
+            status: Some(next),
             updated_at: Some(to_db_time(now)),
             ..Default::default()
         },

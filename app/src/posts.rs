@@ -151,7 +151,7 @@ pub fn edit(
         conn,
         &post.row.id,
         &PostChanges {
-            kind: edit.kind.map(|k| k.as_str().to_owned()),
+            kind: edit.kind,
             title: edit.title.map(PostTitle::into_inner),
             body: edit.body.map(Markdown::into_inner),
             updated_at: Some(at),
@@ -178,7 +178,7 @@ pub fn delete(
         conn,
         &post.row.id,
         &PostChanges {
-            status: Some(ContentStatus::Deleted.as_str().to_owned()),
+            status: Some(ContentStatus::Deleted),
             updated_at: Some(to_db_time(now)),
             ..Default::default()
         },
@@ -209,7 +209,7 @@ pub fn crosspost(
         .remove(&source.row.id)
         .unwrap_or_default();
     let copy = NewPost {
-        kind: PostKind::parse(&source.row.kind)?,
+        kind: source.row.kind,
         title: PostTitle::parse(&source.row.title)?,
         body: Markdown::post_body(&source.row.body)?,
         topics,
@@ -256,10 +256,10 @@ fn insert(
         id: id.as_str().to_owned(),
         space_id: space_id.as_str().to_owned(),
         author_id: author.as_str().to_owned(),
-        kind: post.kind.as_str().to_owned(),
+        kind: post.kind,
         title: post.title.into_inner(),
         body: post.body.into_inner(),
-        status: ContentStatus::Published.as_str().to_owned(),
+        status: ContentStatus::Published,
         pinned: false,
         crossposted_from,
         created_at: to_db_time(now),

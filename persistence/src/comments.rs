@@ -4,6 +4,7 @@
 use crate::error::Result;
 use crate::keyset::{self, Order};
 use crate::schema::{comments, reactions};
+use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
@@ -20,24 +21,26 @@ pub struct CommentRow {
     pub author_id: String,
     pub parent_id: Option<String>,
     pub body: String,
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<ContentStatus>, serialize_as = DbEnum<ContentStatus>)]
+    pub status: ContentStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = comments)]
 pub struct CommentChanges {
     pub body: Option<String>,
-    pub status: Option<String>,
+    #[diesel(serialize_as = DbEnum<ContentStatus>)]
+    pub status: Option<ContentStatus>,
     pub updated_at: Option<NaiveDateTime>,
     pub edited_at: Option<Option<NaiveDateTime>>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &CommentRow) -> Result<()> {
     diesel::insert_into(comments::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -52,7 +55,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<CommentRow>> {
 
 pub fn update(conn: &mut DbConnection, id: &str, changes: &CommentChanges) -> Result<()> {
     diesel::update(comments::table.find(id))
-        .set(changes)
+        .set(changes.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -4,10 +4,11 @@
 use crate::error::Result;
 use crate::keyset::{self, Order};
 use crate::schema::{post_topics, posts, space_follows, topic_follows, topics};
+use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use praxis_domain::discussion::ContentStatus;
+use praxis_domain::discussion::{ContentStatus, PostKind};
 use praxis_domain::ids::UserId;
 use std::collections::HashMap;
 
@@ -17,10 +18,12 @@ pub struct PostRow {
     pub id: String,
     pub space_id: String,
     pub author_id: String,
-    pub kind: String,
+    #[diesel(deserialize_as = DbEnum<PostKind>, serialize_as = DbEnum<PostKind>)]
+    pub kind: PostKind,
     pub title: String,
     pub body: String,
-    pub status: String,
+    #[diesel(deserialize_as = DbEnum<ContentStatus>, serialize_as = DbEnum<ContentStatus>)]
+    pub status: ContentStatus,
     pub pinned: bool,
     pub crossposted_from: Option<String>,
     pub created_at: NaiveDateTime,
@@ -28,13 +31,15 @@ pub struct PostRow {
     pub edited_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = posts)]
 pub struct PostChanges {
-    pub kind: Option<String>,
+    #[diesel(serialize_as = DbEnum<PostKind>)]
+    pub kind: Option<PostKind>,
     pub title: Option<String>,
     pub body: Option<String>,
-    pub status: Option<String>,
+    #[diesel(serialize_as = DbEnum<ContentStatus>)]
+    pub status: Option<ContentStatus>,
     pub pinned: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
     pub edited_at: Option<Option<NaiveDateTime>>,
@@ -43,7 +48,7 @@ pub struct PostChanges {
 /// Inserts a post with its topics.
 pub fn insert(conn: &mut DbConnection, row: &PostRow, topic_slugs: &[String]) -> Result<()> {
     diesel::insert_into(posts::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     set_topics(conn, &row.id, topic_slugs)
 }
@@ -72,7 +77,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PostRow>> {
 
 pub fn update(conn: &mut DbConnection, id: &str, changes: &PostChanges) -> Result<()> {
     diesel::update(posts::table.find(id))
-        .set(changes)
+        .set(changes.clone())
         .execute(conn)?;
     Ok(())
 }
