@@ -2,7 +2,7 @@
 
 use crate::auth::password;
 use crate::auth::rate_limit::{client_ip, Limited};
-use crate::auth::session::{self, Rotation, TokenPair};
+use crate::auth::session::{self, TokenPair};
 use crate::dto::me::{load_me, MeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -11,7 +11,9 @@ use crate::state::{blocking, AppState};
 use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::accounts;
+use praxis_app::sessions::{self, Rotation};
 use praxis_domain::account::Email;
+use praxis_domain::ids::UserId;
 use praxis_domain::profiles::{NewAccount, NewAccountInput};
 use praxis_openapi::Problem;
 use serde::{Deserialize, Serialize};
@@ -159,10 +161,11 @@ pub async fn login(
         ));
     };
     let now = state.now();
-    let jwt = state.jwt.clone();
-    let pair = state
-        .db_write(move |conn| session::issue(conn, &jwt, &user.id, None, now))
+    let user_id = UserId::from_trusted(user.id);
+    let grant = state
+        .write(move |conn| sessions::start(conn, &user_id, None, now))
         .await?;
+    let pair = session::pair(&state.jwt, grant, now)?;
     Ok(HttpResponse::Ok().json(TokenResponse::from(pair)))
 }
 
@@ -186,12 +189,14 @@ pub async fn refresh(
         .check(Limited::Refresh, client_ip(&req, &state.config))?;
     let presented = body.0.refresh_token;
     let now = state.now();
-    let jwt = state.jwt.clone();
     match state
-        .db_write(move |conn| session::rotate(conn, &jwt, &presented, now))
+        .write(move |conn| sessions::rotate(conn, &presented, now))
         .await?
     {
-        Rotation::Rotated(pair) => Ok(HttpResponse::Ok().json(TokenResponse::from(pair))),
+        Rotation::Rotated(grant) => {
+            let pair = session::pair(&state.jwt, grant, now)?;
+            Ok(HttpResponse::Ok().json(TokenResponse::from(pair)))
+        }
         Rotation::Reused => Err(ApiError::unauthorized(
             "refresh-token-reused",
             "This refresh token was already used, so the session has been revoked; log in again.",
@@ -213,7 +218,7 @@ pub async fn logout(
     let presented = body.0.refresh_token;
     let now = state.now();
     state
-        .db_write(move |conn| session::revoke(conn, &presented, now))
+        .write(move |conn| sessions::revoke(conn, &presented, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,7 +1,7 @@
 //! The customer hub: sign in with a link sent by email, then update the billing address and see
 //! invoices. Cancelling and asking for a refund are in the subscription routes.
 
-use crate::auth::hub::{self, HubCaller, HUB_AUDIENCE, HUB_TOKEN_SECONDS};
+use crate::auth::hub::{HubCaller, HUB_AUDIENCE, HUB_TOKEN_SECONDS};
 use crate::auth::rate_limit::client_ip;
 use crate::dto::billing::InvoiceResponse;
 use crate::dto::billing::{invoice_response, BillingAddressResponse, PutBillingAddressRequest};
@@ -86,7 +86,7 @@ pub async fn request_magic_link(
     let public_url = state.config.public_url.clone();
     // An unknown email queues nothing; the answer is the same either way.
     state
-        .db_write(move |conn| hub::request_magic_link(conn, &email, &public_url, now))
+        .write(move |conn| praxis_app::hub::request_magic_link(conn, &email, &public_url, now))
         .await?;
     Ok(HttpResponse::Accepted().json(MagicLinkAccepted {
         message: MAGIC_LINK_ACCEPTED,
@@ -109,11 +109,11 @@ pub async fn create_hub_session(
     let presented = body.0.token;
     let now = state.now();
     let user_id = state
-        .db_write(move |conn| hub::redeem_magic_link(conn, &presented, now))
+        .write(move |conn| praxis_app::hub::redeem_magic_link(conn, &presented, now))
         .await?;
     let hub_token = state
         .jwt
-        .issue_for(HUB_AUDIENCE, &user_id, now, HUB_TOKEN_SECONDS)
+        .issue_for(HUB_AUDIENCE, user_id.as_str(), now, HUB_TOKEN_SECONDS)
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(HubSessionResponse {
         hub_token,
