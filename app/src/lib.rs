@@ -5,12 +5,15 @@
 //! and the demo seeder all call these functions.
 
 pub mod access;
+pub mod assignments;
 pub mod audit;
 pub mod billing;
 pub mod content;
 pub mod error;
 pub mod event_planning;
 pub mod events;
+pub mod learning;
+pub mod questions;
 pub mod reminders;
 
 pub use error::{Error, Result};

@@ -1,20 +1,22 @@
 //! Monthly, optional assignments: set by hosts in a space, read by those who may read it.
 
-use super::readable_content_space;
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::PathId;
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
+use praxis_app::access::{all_spaces, load_viewer, readable_space};
+use praxis_app::assignments::readable_assignment;
 use praxis_domain::error::Errors;
+use praxis_domain::ids::AssignmentId;
 use praxis_domain::learning;
 use praxis_openapi::Problem;
 use praxis_persistence::learning::assignments::{self, AssignmentRow};
-use praxis_persistence::{from_db_time, to_db_time, DbConnection};
+use praxis_persistence::{from_db_time, to_db_time};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -54,7 +56,7 @@ pub struct AssignmentResponse {
     pub created_at: DateTime<Utc>,
 }
 
-pub(crate) fn assignment_response(
+fn assignment_response(
     row: AssignmentRow,
     space_slug: &str,
     now: DateTime<Utc>,
@@ -69,20 +71,6 @@ pub(crate) fn assignment_response(
         due_at: from_db_time(row.due_at),
         created_at: from_db_time(row.created_at),
     }
-}
-
-/// An assignment whose space the caller may read; 404 otherwise.
-pub(crate) fn readable_assignment(
-    conn: &mut DbConnection,
-    ctx: &ViewerContext,
-    id: &str,
-) -> ApiResult<(AssignmentRow, Space)> {
-    let row = assignments::find(conn, id)?.ok_or(ApiError::NotFound("assignment"))?;
-    let space = readable_content_space(conn, ctx, &row.space_id).map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("assignment"),
-        other => other,
-    })?;
-    Ok((row, space))
 }
 
 /// Sets an assignment in a space, optionally on a monthly theme. Hosts and admins; audited.
@@ -218,11 +206,10 @@ pub async fn list_assignments(
 pub async fn get_assignment(
     state: web::Data<AppState>,
     caller: OptionalCaller,
-    path: web::Path<String>,
+    PathId(id): PathId<AssignmentId>,
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     let user_id = caller.0.map(|c| c.user_id);
-    let id = path.into_inner();
     let response = state
         .db(move |conn| {
             let ctx = load_viewer(conn, user_id.as_deref(), now)?;

@@ -1,15 +1,18 @@
 //! Recordings of events, with chapters: set by hosts, read only by the event's space, and
 //! searched by chapter text among the recordings the caller may see.
 
-use super::{cursor, readable_event};
 use crate::auth::{Caller, OptionalCaller};
+use crate::dto::learning::cursor;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::PathId;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use actix_web::{get, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer};
+use praxis_app::learning::readable_event;
+use praxis_domain::ids::EventId;
 use praxis_domain::learning::{self, ChapterInput};
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
@@ -107,7 +110,7 @@ fn recording_response(
 pub async fn put_recording(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(event_id): PathId<EventId>,
     body: Json<RecordingRequest>,
 ) -> ApiResult<HttpResponse> {
     caller.require_host(&state).await?;
@@ -123,12 +126,11 @@ pub async fn put_recording(
         .collect();
     let recording = learning::parse_recording(&body.video_url, body.duration_seconds, &inputs)?;
     let now = state.now();
-    let event_id = path.into_inner();
     let user = caller.user_id;
     let (existed, response) = state
         .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
-            let (event, _) = readable_event(conn, &ctx, &event_id)?;
+            let (event, _) = readable_event(conn, &ctx, &event_id, now)?;
             let row = RecordingRow {
                 event_id: event.id.clone(),
                 video_url: recording.video_url.clone(),
@@ -186,15 +188,14 @@ pub async fn put_recording(
 pub async fn get_recording(
     state: web::Data<AppState>,
     caller: OptionalCaller,
-    path: web::Path<String>,
+    PathId(event_id): PathId<EventId>,
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     let user_id = caller.0.map(|c| c.user_id);
-    let event_id = path.into_inner();
     let response = state
         .db(move |conn| {
             let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let (event, _) = readable_event(conn, &ctx, &event_id)?;
+            let (event, _) = readable_event(conn, &ctx, &event_id, now)?;
             let (row, chapters) =
                 recordings::find(conn, &event.id)?.ok_or(ApiError::NotFound("recording"))?;
             Ok(recording_response(&event, row, chapters))

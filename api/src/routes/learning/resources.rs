@@ -1,7 +1,6 @@
 //! The resource library: public resources for everybody, space-limited ones only for those who
 //! may read the space; translations link to each other.
 
-use super::readable_content_space;
 use crate::auth::{Caller, OptionalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -11,7 +10,9 @@ use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{all_spaces, load_viewer, readable_space};
+use praxis_app::learning::readable_content_space;
 use praxis_domain::error::Errors;
+use praxis_domain::ids::SpaceId;
 use praxis_domain::resources::{self as library, Language, ResourceInput, ResourceKind};
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
@@ -330,10 +331,8 @@ pub async fn get_resource(
             let ctx = load_viewer(conn, user_id.as_deref(), now)?;
             let row = resources::find(conn, &id)?.ok_or(ApiError::NotFound("resource"))?;
             if let Some(space_id) = &row.space_id {
-                readable_content_space(conn, &ctx, space_id).map_err(|e| match e {
-                    ApiError::NotFound(_) => ApiError::NotFound("resource"),
-                    other => other,
-                })?;
+                let space_id = SpaceId::from_trusted(space_id.clone());
+                readable_content_space(conn, &ctx, &space_id, "resource")?;
             }
             let readable: HashSet<String> = ctx
                 .readable_space_ids(&all_spaces(conn)?)

@@ -1,10 +1,10 @@
 //! Submissions to assignments (one per member, `private` to author and hosts or `shared` with
 //! the space, editable until due) and the feedback thread on each.
 
-use super::assignments::readable_assignment;
-use super::{author, readable_content_space, require_write, AuthorResponse};
 use crate::auth::Caller;
+use crate::dto::learning::{author, AuthorResponse};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::PathId;
 use crate::extract::{Json, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -12,7 +12,10 @@ use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::access::{load_viewer, Space, ViewerContext};
+use praxis_app::assignments::readable_assignment;
+use praxis_app::learning::{readable_content_space, require_write};
 use praxis_domain::error::Errors;
+use praxis_domain::ids::{AssignmentId, SpaceId};
 use praxis_domain::learning::{self, SubmissionViewer, SubmissionVisibility};
 use praxis_openapi::Problem;
 use praxis_persistence::learning::assignments::{
@@ -112,10 +115,8 @@ fn readable_submission(
     let row = assignments::find_submission(conn, id)?.ok_or(ApiError::NotFound("submission"))?;
     let assignment =
         assignments::find(conn, &row.assignment_id)?.ok_or(ApiError::NotFound("submission"))?;
-    let space = readable_content_space(conn, ctx, &assignment.space_id).map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("submission"),
-        other => other,
-    })?;
+    let space_id = SpaceId::from_trusted(assignment.space_id.clone());
+    let space = readable_content_space(conn, ctx, &space_id, "submission")?;
     let who = viewer(ctx, &space, &row.author_id);
     if !learning::can_view_submission(who, visibility_of(&row)?) {
         return Err(not_found);
@@ -166,13 +167,12 @@ fn one(conn: &mut DbConnection, row: SubmissionRow) -> ApiResult<SubmissionRespo
 pub async fn list_submissions(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId<AssignmentId>,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     let now = state.now();
     let user = caller.user_id;
-    let id = path.into_inner();
     let page = state
         .db(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
@@ -210,7 +210,7 @@ pub async fn list_submissions(
 pub async fn create_submission(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId<AssignmentId>,
     body: Json<SubmissionRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Errors::new();
@@ -222,7 +222,6 @@ pub async fn create_submission(
         .ok_or_else(|| ApiError::internal("validated submission fields missing"))?;
     let now = state.now();
     let user = caller.user_id;
-    let id = path.into_inner();
     let response = state
         .db_write(move |conn| {
             let ctx = load_viewer(conn, Some(&user), now)?;
