@@ -14,6 +14,9 @@ pub mod event_planning;
 pub mod events;
 pub mod learning;
 pub mod questions;
+pub mod recordings;
 pub mod reminders;
+pub mod resources;
+pub mod submissions;
 
 pub use error::{Error, Result};

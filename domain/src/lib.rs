@@ -13,6 +13,7 @@ pub mod event_plans;
 pub mod events;
 pub mod ids;
 pub mod learning;
+pub mod learning_drafts;
 pub mod messaging;
 pub mod moderation;
 pub mod money;

@@ -5,7 +5,6 @@ use crate::error::{ApiError, ApiResult};
 use base64::Engine;
 use praxis_domain::FieldError;
 use serde::Serialize;
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// A member as lists show them.
@@ -22,11 +21,6 @@ impl AuthorResponse {
             display_name: display_name.into(),
         }
     }
-}
-
-/// The member `id` with their name from `names` (empty when the account is gone).
-pub fn author(names: &HashMap<String, String>, id: &str) -> AuthorResponse {
-    AuthorResponse::new(id, names.get(id).cloned().unwrap_or_default())
 }
 
 /// Opaque cursors over several sort keys (votes, instants, ids…), for lists whose order is not
