@@ -5,8 +5,10 @@ use crate::access::{all_spaces, content_denied, Space, ViewerContext};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use praxis_domain::access::Access;
+use praxis_domain::event_queries::EventQuery;
 use praxis_domain::events::{self, EventRef, Frequency, Rule, Series};
-use praxis_persistence::events::{self as repo, EventRow, SeriesRow};
+use praxis_domain::ids::EventId;
+use praxis_persistence::events::{self as repo, EventRow, SeriesRow, ThemeRow};
 use praxis_persistence::{from_db_time, to_db_time, DbConnection};
 use std::collections::HashMap;
 
@@ -221,9 +223,9 @@ pub fn find_occurrence(conn: &mut DbConnection, id: &EventRef) -> Result<Option<
 pub fn readable_occurrence(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
-    raw_id: &str,
+    id: &EventId,
 ) -> Result<(Occurrence, Space)> {
-    let id = EventRef::parse(raw_id).map_err(|_| Error::NotFound("event"))?;
+    let id = EventRef::parse(id.as_str()).map_err(|_| Error::NotFound("event"))?;
     let occurrence = find_occurrence(conn, &id)?.ok_or(Error::NotFound("event"))?;
     let space = all_spaces(conn)?
         .into_iter()
@@ -276,4 +278,44 @@ pub fn materialize(
         },
     )?;
     Ok(id)
+}
+
+/// Events overlapping the query's range in the spaces the caller may read, series expanded
+/// into their occurrences, by start; with every space (responses name spaces by slug).
+pub fn list(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    query: &EventQuery,
+) -> Result<(Vec<Occurrence>, Vec<Space>)> {
+    let spaces = all_spaces(conn)?;
+    let readable = ctx.readable_space_ids(&spaces);
+    let kind = query.kind.map(|k| k.as_str());
+    let found = occurrences_between(conn, &readable, kind, query.from, query.to)?;
+    Ok((found, spaces))
+}
+
+/// One event or occurrence the caller may read, with every space (404 otherwise).
+pub fn read(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &EventId,
+) -> Result<(Occurrence, Vec<Space>)> {
+    let (occurrence, _) = readable_occurrence(conn, ctx, id)?;
+    Ok((occurrence, all_spaces(conn)?))
+}
+
+/// The monthly themes of the spaces the caller may read, newest month first, each with the
+/// slug of its space.
+pub fn themes(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<(ThemeRow, String)>> {
+    let spaces = all_spaces(conn)?;
+    let readable = ctx.readable_space_ids(&spaces);
+    let slugs: HashMap<String, String> =
+        spaces.into_iter().map(|s| (s.row.id, s.row.slug)).collect();
+    Ok(repo::themes_in(conn, &readable)?
+        .into_iter()
+        .map(|row| {
+            let slug = slugs.get(&row.space_id).cloned().unwrap_or_default();
+            (row, slug)
+        })
+        .collect())
 }

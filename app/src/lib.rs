@@ -8,6 +8,7 @@ pub mod access;
 pub mod assignments;
 pub mod audit;
 pub mod billing;
+pub mod calendar;
 pub mod content;
 pub mod error;
 pub mod event_planning;
@@ -17,6 +18,7 @@ pub mod questions;
 pub mod recordings;
 pub mod reminders;
 pub mod resources;
+pub mod rsvps;
 pub mod submissions;
 
 pub use error::{Error, Result};

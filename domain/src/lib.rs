@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod discussion;
 pub mod error;
 pub mod event_plans;
+pub mod event_queries;
 pub mod events;
 pub mod ids;
 pub mod learning;
