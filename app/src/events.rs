@@ -9,8 +9,8 @@ use praxis_domain::event_queries::EventQuery;
 use praxis_domain::events::{self, EventRef, Frequency, Rule, Series};
 use praxis_domain::ids::EventId;
 use praxis_persistence::events::{self as repo, EventRow, SeriesRow, ThemeRow};
-use praxis_persistence::{from_db_time, to_db_time, DbConnection};
-use std::collections::HashMap;
+use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
+use std::collections::{HashMap, HashSet};
 
 /// How far a host may move one occurrence of a series from its original start: expansion looks
 /// this far around a range, so a farther move would drop the occurrence from lists.
@@ -318,4 +318,53 @@ pub fn themes(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<(Theme
             (row, slug)
         })
         .collect())
+}
+
+/// What shows beside events for one caller: their time zone (UTC for visitors), whether they
+/// may attend in each space (by space id), and the RSVPs, keyed by `(rsvp event id, start)`.
+#[derive(Debug, Clone)]
+pub struct Attendance {
+    pub zone: chrono_tz::Tz,
+    pub attending: HashMap<String, bool>,
+    pub counts: HashMap<(String, DateTime<Utc>), u64>,
+    pub mine: HashSet<(String, DateTime<Utc>)>,
+}
+
+/// Loads the caller's zone and the RSVPs of these occurrences (one query for all).
+pub fn attendance(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    spaces: &[Space],
+    occurrences: &[Occurrence],
+) -> Result<Attendance> {
+    let zone = match &ctx.user_id {
+        Some(id) => users::find_by_id(conn, id)?
+            .and_then(|u| u.time_zone.parse().ok())
+            .unwrap_or(chrono_tz::UTC),
+        None => chrono_tz::UTC,
+    };
+    let ids: Vec<String> = occurrences
+        .iter()
+        .map(|o| o.rsvp_event_id.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut counts = HashMap::new();
+    let mut mine = HashSet::new();
+    for rsvp in repo::rsvps_to(conn, &ids)? {
+        let key = (rsvp.event_id, from_db_time(rsvp.occurrence_start));
+        if ctx.user_id.as_deref() == Some(rsvp.user_id.as_str()) {
+            mine.insert(key.clone());
+        }
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    Ok(Attendance {
+        zone,
+        attending: spaces
+            .iter()
+            .map(|s| (s.row.id.clone(), may_attend(ctx, s)))
+            .collect(),
+        counts,
+        mine,
+    })
 }
