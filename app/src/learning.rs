@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::events::{find_occurrence, materialize};
 use chrono::{DateTime, Utc};
 use praxis_domain::access::{Access, Denial};
-use praxis_domain::events::EventRef as Occurrence;
-use praxis_domain::ids::{EventId, SpaceId};
+use praxis_domain::events::EventRef as EventName;
+use praxis_domain::ids::{EventId, SpaceId, UserId};
 use praxis_persistence::learning::{find_event, EventRef};
 use praxis_persistence::{events as event_repo, spaces, to_db_time, DbConnection};
 
@@ -72,8 +72,8 @@ pub fn readable_event(
         let space = readable_content_space(conn, ctx, &space_id, "event")?;
         return Ok((event, space));
     }
-    let occurrence_id = Occurrence::parse(id.as_str()).map_err(|_| Error::NotFound("event"))?;
-    let Occurrence::Occurrence {
+    let occurrence_id = EventName::parse(id.as_str()).map_err(|_| Error::NotFound("event"))?;
+    let EventName::Occurrence {
         series_id,
         original_start,
     } = &occurrence_id
@@ -100,9 +100,9 @@ pub fn readable_event(
 }
 
 /// The signed-in caller's id; the API only calls member use cases for signed-in members.
-pub fn signed_in(ctx: &ViewerContext) -> Result<praxis_domain::ids::UserId> {
+pub fn signed_in(ctx: &ViewerContext) -> Result<UserId> {
     ctx.user_id
         .as_deref()
-        .map(praxis_domain::ids::UserId::from_trusted)
+        .map(UserId::from_trusted)
         .ok_or_else(|| Error::unauthenticated("authentication-required", "Sign in first."))
 }
