@@ -17,7 +17,7 @@ pub fn readable_assignment(
     ctx: &ViewerContext,
     id: &AssignmentId,
 ) -> Result<(AssignmentRow, Space)> {
-    let row = repo::find(conn, id.as_str())?.ok_or(Error::NotFound("assignment"))?;
+    let row = repo::find(conn, id)?.ok_or(Error::NotFound("assignment"))?;
     let space_id = SpaceId::from_trusted(row.space_id.clone());
     let space = readable_content_space(conn, ctx, &space_id, "assignment")?;
     Ok((row, space))

@@ -85,8 +85,9 @@ pub fn add(
     let group = match translation_of {
         None => id.clone(),
         Some(original) => {
-            let original = repo::find(conn, original)?
-                .ok_or_else(|| Error::field("translation_of", "is not a resource"))?;
+            let not_a_resource = || Error::field("translation_of", "is not a resource");
+            let original = ResourceId::parse(original).map_err(|_| not_a_resource())?;
+            let original = repo::find(conn, &original)?.ok_or_else(not_a_resource)?;
             let taken: Vec<Language> =
                 repo::in_groups(conn, std::slice::from_ref(&original.translation_group))?
                     .iter()
@@ -156,7 +157,7 @@ pub fn list(
 
 /// One resource; a space-limited one answers 404 outside its space.
 pub fn read(conn: &mut DbConnection, ctx: &ViewerContext, id: &ResourceId) -> Result<ResourceView> {
-    let row = repo::find(conn, id.as_str())?.ok_or(Error::NotFound("resource"))?;
+    let row = repo::find(conn, id)?.ok_or(Error::NotFound("resource"))?;
     if let Some(space_id) = &row.space_id {
         let space_id = SpaceId::from_trusted(space_id.clone());
         readable_content_space(conn, ctx, &space_id, "resource")?;

@@ -49,8 +49,9 @@ fn readable_submission(
     ctx: &ViewerContext,
     id: &SubmissionId,
 ) -> Result<(SubmissionRow, AssignmentRow, Space, SubmissionViewer)> {
-    let row = repo::find_submission(conn, id.as_str())?.ok_or(Error::NotFound("submission"))?;
-    let assignment = repo::find(conn, &row.assignment_id)?.ok_or(Error::NotFound("submission"))?;
+    let row = repo::find_submission(conn, id)?.ok_or(Error::NotFound("submission"))?;
+    let assignment = repo::find(conn, &AssignmentId::from_trusted(row.assignment_id.clone()))?
+        .ok_or(Error::NotFound("submission"))?;
     let space_id = SpaceId::from_trusted(assignment.space_id.clone());
     let space = readable_content_space(conn, ctx, &space_id, "submission")?;
     let who = standing(ctx, &space, &row.author_id);
@@ -166,8 +167,8 @@ pub fn edit(
     let visibility = change
         .visibility
         .map_or(row.visibility, |v| v.as_str().to_owned());
-    repo::update_submission(conn, id.as_str(), &body, &visibility, to_db_time(now))?;
-    let row = repo::find_submission(conn, id.as_str())?.ok_or(Error::NotFound("submission"))?;
+    repo::update_submission(conn, id, &body, &visibility, to_db_time(now))?;
+    let row = repo::find_submission(conn, id)?.ok_or(Error::NotFound("submission"))?;
     one(conn, row)
 }
 
