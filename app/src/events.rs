@@ -5,6 +5,7 @@ use crate::access::{all_spaces, content_denied, Space, ViewerContext};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use praxis_domain::access::Access;
+use praxis_domain::event_plans::EventStatus;
 use praxis_domain::event_queries::EventQuery;
 use praxis_domain::events::{self, EventRef, Frequency, Rule, Series};
 use praxis_domain::ids::EventId;
@@ -62,7 +63,7 @@ impl Occurrence {
             join_url: row.join_url,
             capacity: row.capacity,
             host_id: row.host_id,
-            cancelled: row.status == "cancelled",
+            cancelled: row.status == EventStatus::Cancelled.as_str(),
             updated_at: from_db_time(row.updated_at),
         }
     }
@@ -102,7 +103,7 @@ impl Occurrence {
                 ends_at: from_db_time(row.ends_at),
                 join_url: row.join_url.clone(),
                 capacity: row.capacity,
-                cancelled: row.status == "cancelled",
+                cancelled: row.status == EventStatus::Cancelled.as_str(),
                 updated_at: from_db_time(row.updated_at),
                 ..base
             },
@@ -272,7 +273,7 @@ pub fn materialize(
             join_url: occurrence.join_url.clone(),
             capacity: occurrence.capacity,
             host_id: occurrence.host_id.clone(),
-            status: "scheduled".to_owned(),
+            status: EventStatus::Scheduled.as_str().to_owned(),
             created_at: to_db_time(now),
             updated_at: to_db_time(now),
         },

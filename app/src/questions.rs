@@ -5,6 +5,7 @@ use crate::access::{Space, ViewerContext};
 use crate::error::{Error, Result};
 use crate::learning::{readable_event, renamed, require_write, signed_in};
 use chrono::{DateTime, Utc};
+use praxis_domain::event_plans::EventStatus;
 use praxis_domain::ids::{EventId, QuestionId, UserId};
 use praxis_domain::learning;
 use praxis_persistence::learning::questions::{self as repo, QuestionKey, QuestionRow};
@@ -116,7 +117,7 @@ pub fn ask(
     let user = signed_in(ctx)?;
     let (event, space) = readable_event(conn, ctx, event, now)?;
     require_write(ctx, &space)?;
-    if event.status == "cancelled" {
+    if event.status == EventStatus::Cancelled.as_str() {
         return Err(Error::conflict(
             "questions-closed",
             "The event was cancelled.",

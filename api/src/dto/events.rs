@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use praxis_app::access::{Space, ViewerContext};
 use praxis_app::events::{self, Occurrence};
+use praxis_domain::event_plans::EventStatus;
 use praxis_persistence::events as repo;
 use praxis_persistence::from_db_time;
 use praxis_persistence::DbConnection;
@@ -123,10 +124,11 @@ impl ResponseContext {
             local_time_zone: self.zone.name().to_owned(),
             space: self.slugs.get(&o.space_id).cloned().unwrap_or_default(),
             status: if o.cancelled {
-                "cancelled"
+                EventStatus::Cancelled
             } else {
-                "scheduled"
+                EventStatus::Scheduled
             }
+            .as_str()
             .to_owned(),
             attendees: self.counts.get(&key).copied().unwrap_or(0),
             rsvp: self.mine.contains(&key),
