@@ -217,7 +217,8 @@ pub fn answer(
 ) -> Result<Question> {
     let user = signed_in(ctx)?;
     let (question, event, _) = readable_question(conn, ctx, id, now)?;
-    let duration = recordings::find(conn, &event.id)?.map(|(r, _)| r.duration_seconds);
+    let duration = recordings::find(conn, &EventId::from_trusted(event.id.clone()))?
+        .map(|(r, _)| r.duration_seconds);
     let (seconds, note) =
         learning::parse_answer(answer.recording_seconds, duration, answer.note.as_deref())?;
     repo::mark_answered(conn, id, &user, to_db_time(now), seconds, note.as_deref())?;

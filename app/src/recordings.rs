@@ -74,7 +74,8 @@ pub fn publish(
             now,
         ),
     )?;
-    let (recording, chapters) = repo::find(conn, &event.id)?.ok_or(Error::NotFound("recording"))?;
+    let (recording, chapters) = repo::find(conn, &EventId::from_trusted(event.id.clone()))?
+        .ok_or(Error::NotFound("recording"))?;
     let published = if existed {
         Published::Replaced
     } else {
@@ -98,7 +99,8 @@ pub fn watch(
     now: DateTime<Utc>,
 ) -> Result<RecordingView> {
     let (event, _) = readable_event(conn, ctx, event, now)?;
-    let (recording, chapters) = repo::find(conn, &event.id)?.ok_or(Error::NotFound("recording"))?;
+    let (recording, chapters) = repo::find(conn, &EventId::from_trusted(event.id.clone()))?
+        .ok_or(Error::NotFound("recording"))?;
     Ok(RecordingView {
         event,
         recording,
