@@ -5,10 +5,13 @@ use crate::access::{all_spaces, content_denied, Space, ViewerContext};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use praxis_domain::access::Access;
+use praxis_domain::event_plans::EventStatus;
+use praxis_domain::event_queries::EventQuery;
 use praxis_domain::events::{self, EventRef, Frequency, Rule, Series};
-use praxis_persistence::events::{self as repo, EventRow, SeriesRow};
-use praxis_persistence::{from_db_time, to_db_time, DbConnection};
-use std::collections::HashMap;
+use praxis_domain::ids::EventId;
+use praxis_persistence::events::{self as repo, EventRow, SeriesRow, ThemeRow};
+use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
+use std::collections::{HashMap, HashSet};
 
 /// How far a host may move one occurrence of a series from its original start: expansion looks
 /// this far around a range, so a farther move would drop the occurrence from lists.
@@ -60,7 +63,7 @@ impl Occurrence {
             join_url: row.join_url,
             capacity: row.capacity,
             host_id: row.host_id,
-            cancelled: row.status == "cancelled",
+            cancelled: row.status == EventStatus::Cancelled.as_str(),
             updated_at: from_db_time(row.updated_at),
         }
     }
@@ -100,7 +103,7 @@ impl Occurrence {
                 ends_at: from_db_time(row.ends_at),
                 join_url: row.join_url.clone(),
                 capacity: row.capacity,
-                cancelled: row.status == "cancelled",
+                cancelled: row.status == EventStatus::Cancelled.as_str(),
                 updated_at: from_db_time(row.updated_at),
                 ..base
             },
@@ -221,9 +224,9 @@ pub fn find_occurrence(conn: &mut DbConnection, id: &EventRef) -> Result<Option<
 pub fn readable_occurrence(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
-    raw_id: &str,
+    id: &EventId,
 ) -> Result<(Occurrence, Space)> {
-    let id = EventRef::parse(raw_id).map_err(|_| Error::NotFound("event"))?;
+    let id = EventRef::parse(id.as_str()).map_err(|_| Error::NotFound("event"))?;
     let occurrence = find_occurrence(conn, &id)?.ok_or(Error::NotFound("event"))?;
     let space = all_spaces(conn)?
         .into_iter()
@@ -270,10 +273,99 @@ pub fn materialize(
             join_url: occurrence.join_url.clone(),
             capacity: occurrence.capacity,
             host_id: occurrence.host_id.clone(),
-            status: "scheduled".to_owned(),
+            status: EventStatus::Scheduled.as_str().to_owned(),
             created_at: to_db_time(now),
             updated_at: to_db_time(now),
         },
     )?;
     Ok(id)
+}
+
+/// Events overlapping the query's range in the spaces the caller may read, series expanded
+/// into their occurrences, by start; with every space (responses name spaces by slug).
+pub fn list(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    query: &EventQuery,
+) -> Result<(Vec<Occurrence>, Vec<Space>)> {
+    let spaces = all_spaces(conn)?;
+    let readable = ctx.readable_space_ids(&spaces);
+    let kind = query.kind.map(|k| k.as_str());
+    let found = occurrences_between(conn, &readable, kind, query.from, query.to)?;
+    Ok((found, spaces))
+}
+
+/// One event or occurrence the caller may read, with every space (404 otherwise).
+pub fn read(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &EventId,
+) -> Result<(Occurrence, Vec<Space>)> {
+    let (occurrence, _) = readable_occurrence(conn, ctx, id)?;
+    Ok((occurrence, all_spaces(conn)?))
+}
+
+/// The monthly themes of the spaces the caller may read, newest month first, each with the
+/// slug of its space.
+pub fn themes(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<(ThemeRow, String)>> {
+    let spaces = all_spaces(conn)?;
+    let readable = ctx.readable_space_ids(&spaces);
+    let slugs: HashMap<String, String> =
+        spaces.into_iter().map(|s| (s.row.id, s.row.slug)).collect();
+    Ok(repo::themes_in(conn, &readable)?
+        .into_iter()
+        .map(|row| {
+            let slug = slugs.get(&row.space_id).cloned().unwrap_or_default();
+            (row, slug)
+        })
+        .collect())
+}
+
+/// What shows beside events for one caller: their time zone (UTC for visitors), whether they
+/// may attend in each space (by space id), and the RSVPs, keyed by `(rsvp event id, start)`.
+#[derive(Debug, Clone)]
+pub struct Attendance {
+    pub zone: chrono_tz::Tz,
+    pub attending: HashMap<String, bool>,
+    pub counts: HashMap<(String, DateTime<Utc>), u64>,
+    pub mine: HashSet<(String, DateTime<Utc>)>,
+}
+
+/// Loads the caller's zone and the RSVPs of these occurrences (one query for all).
+pub fn attendance(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    spaces: &[Space],
+    occurrences: &[Occurrence],
+) -> Result<Attendance> {
+    let zone = match &ctx.user_id {
+        Some(id) => users::find_by_id(conn, id)?
+            .and_then(|u| u.time_zone.parse().ok())
+            .unwrap_or(chrono_tz::UTC),
+        None => chrono_tz::UTC,
+    };
+    let ids: Vec<String> = occurrences
+        .iter()
+        .map(|o| o.rsvp_event_id.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut counts = HashMap::new();
+    let mut mine = HashSet::new();
+    for rsvp in repo::rsvps_to(conn, &ids)? {
+        let key = (rsvp.event_id, from_db_time(rsvp.occurrence_start));
+        if ctx.user_id.as_deref() == Some(rsvp.user_id.as_str()) {
+            mine.insert(key.clone());
+        }
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    Ok(Attendance {
+        zone,
+        attending: spaces
+            .iter()
+            .map(|s| (s.row.id.clone(), may_attend(ctx, s)))
+            .collect(),
+        counts,
+        mine,
+    })
 }

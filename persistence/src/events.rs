@@ -8,6 +8,7 @@ use crate::schema::{
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{EventId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = themes)]
@@ -256,10 +257,11 @@ pub fn count_rsvps(
 
 pub fn has_rsvp(
     conn: &mut DbConnection,
-    event_id: &str,
+    event: &EventId,
     occurrence_start: NaiveDateTime,
-    user_id: &str,
+    user: &UserId,
 ) -> Result<bool> {
+    let (event_id, user_id) = (event.as_str(), user.as_str());
     Ok(event_rsvps::table
         .filter(event_rsvps::event_id.eq(event_id))
         .filter(event_rsvps::occurrence_start.eq(occurrence_start))
@@ -278,10 +280,11 @@ pub fn insert_rsvp(conn: &mut DbConnection, row: &RsvpRow) -> Result<()> {
 
 pub fn delete_rsvp(
     conn: &mut DbConnection,
-    event_id: &str,
+    event: &EventId,
     occurrence_start: NaiveDateTime,
-    user_id: &str,
+    user: &UserId,
 ) -> Result<bool> {
+    let (event_id, user_id) = (event.as_str(), user.as_str());
     let deleted = diesel::delete(
         event_rsvps::table
             .filter(event_rsvps::event_id.eq(event_id))

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use praxis_app::access::{Space, ViewerContext};
-use praxis_app::events::{may_attend, Occurrence};
+use praxis_app::events::{self, Occurrence};
+use praxis_domain::event_plans::EventStatus;
 use praxis_persistence::events as repo;
 use praxis_persistence::from_db_time;
-use praxis_persistence::users;
 use praxis_persistence::DbConnection;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -105,36 +105,13 @@ impl ResponseContext {
         spaces: &[Space],
         occurrences: &[Occurrence],
     ) -> praxis_app::Result<Self> {
-        let zone = match &ctx.user_id {
-            Some(id) => users::find_by_id(conn, id)?
-                .and_then(|u| u.time_zone.parse().ok())
-                .unwrap_or(chrono_tz::UTC),
-            None => chrono_tz::UTC,
-        };
-        let ids: Vec<String> = occurrences
-            .iter()
-            .map(|o| o.rsvp_event_id.clone())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let mut counts = HashMap::new();
-        let mut mine = HashSet::new();
-        for rsvp in repo::rsvps_to(conn, &ids)? {
-            let key = (rsvp.event_id, from_db_time(rsvp.occurrence_start));
-            if ctx.user_id.as_deref() == Some(rsvp.user_id.as_str()) {
-                mine.insert(key.clone());
-            }
-            *counts.entry(key).or_insert(0) += 1;
-        }
+        let attendance = events::attendance(conn, ctx, spaces, occurrences)?;
         Ok(Self {
-            zone,
+            zone: attendance.zone,
             slugs: slugs(spaces),
-            attending: spaces
-                .iter()
-                .map(|s| (s.row.id.clone(), may_attend(ctx, s)))
-                .collect(),
-            counts,
-            mine,
+            attending: attendance.attending,
+            counts: attendance.counts,
+            mine: attendance.mine,
         })
     }
 
@@ -147,10 +124,11 @@ impl ResponseContext {
             local_time_zone: self.zone.name().to_owned(),
             space: self.slugs.get(&o.space_id).cloned().unwrap_or_default(),
             status: if o.cancelled {
-                "cancelled"
+                EventStatus::Cancelled
             } else {
-                "scheduled"
+                EventStatus::Scheduled
             }
+            .as_str()
             .to_owned(),
             attendees: self.counts.get(&key).copied().unwrap_or(0),
             rsvp: self.mine.contains(&key),

@@ -4,5 +4,6 @@
 pub mod billing;
 pub mod content;
 pub mod events;
+pub mod learning;
 pub mod me;
 pub mod money;

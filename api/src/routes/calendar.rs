@@ -2,26 +2,22 @@
 //! public feed of Lobby events, and the member's reminder preference.
 
 use crate::auth::{tokens, Caller};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Json;
+use crate::responses::AuthErrors;
 use crate::state::AppState;
 use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus};
-use praxis_app::access::{all_spaces, load_viewer};
-use praxis_app::events::{occurrences_between, Occurrence};
+use praxis_app::calendar;
+use praxis_app::events::Occurrence;
+use praxis_domain::ids::UserId;
 use praxis_openapi::Problem;
-use praxis_persistence::events as repo;
-use praxis_persistence::to_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Feeds cover a month back and a year ahead: what calendar apps show.
-const FEED_PAST_DAYS: i64 = 30;
-const FEED_AHEAD_DAYS: i64 = 335;
-const LOBBY_SLUG: &str = "lobby";
 const CALENDAR_CONTENT_TYPE: &str = "text/calendar; charset=utf-8";
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -64,13 +60,6 @@ fn ics(name: &str, occurrences: Vec<Occurrence>, with_links: bool, now: DateTime
     calendar.done().to_string()
 }
 
-fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    (
-        now - Duration::days(FEED_PAST_DAYS),
-        now + Duration::days(FEED_AHEAD_DAYS),
-    )
-}
-
 /// The member's personal feed: exactly the events they may attend at the moment it is fetched,
 /// with join links. The token in the URL is the only credential; rotate it if it leaks.
 #[utoipa::path(tag = "events",
@@ -86,21 +75,13 @@ pub async fn member_feed(
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     let token = path.into_inner();
-    let body = state
-        .db(move |conn| {
-            let user_id =
-                repo::user_by_feed_token(conn, &token)?.ok_or(ApiError::NotFound("calendar"))?;
-            let ctx = load_viewer(conn, Some(&user_id), now)?;
-            let readable = ctx.readable_space_ids(&all_spaces(conn)?);
-            let (from, to) = window(now);
-            let found = occurrences_between(conn, &readable, None, from, to)?;
-            Ok(ics("Praxis", found, true, now))
-        })
+    let found = state
+        .read(move |c| calendar::member_feed(c, &token, now))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type(CALENDAR_CONTENT_TYPE)
         .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
-        .body(body))
+        .body(ics("Praxis", found, true, now)))
 }
 
 /// The public feed of Lobby events, for anyone; join links are for members only.
@@ -111,22 +92,10 @@ pub async fn member_feed(
 #[get("/calendar/lobby.ics")]
 pub async fn lobby_feed(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let now = state.now();
-    let body = state
-        .db(move |conn| {
-            let visitor = load_viewer(conn, None, now)?;
-            let lobby: Vec<String> = all_spaces(conn)?
-                .into_iter()
-                .filter(|s| s.row.slug == LOBBY_SLUG && visitor.access(s).is_granted())
-                .map(|s| s.row.id)
-                .collect();
-            let (from, to) = window(now);
-            let found = occurrences_between(conn, &lobby, None, from, to)?;
-            Ok(ics("Praxis Lobby", found, false, now))
-        })
-        .await?;
+    let found = state.read(move |c| calendar::lobby_feed(c, now)).await?;
     Ok(HttpResponse::Ok()
         .content_type(CALENDAR_CONTENT_TYPE)
-        .body(body))
+        .body(ics("Praxis Lobby", found, false, now)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -139,7 +108,7 @@ pub struct CalendarFeedResponse {
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The new feed URL", body = CalendarFeedResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ))]
 #[post("/me/calendar-feed/rotate")]
 pub async fn rotate_feed_token(
@@ -149,17 +118,9 @@ pub async fn rotate_feed_token(
     let now = state.now();
     let token = tokens::generate();
     let stored = token.clone();
-    let user_id = caller.user_id;
+    let user = UserId::from_trusted(caller.user_id);
     state
-        .db_write(move |conn| {
-            match repo::set_feed_token(conn, &user_id, &stored, to_db_time(now)) {
-                Err(praxis_persistence::Error::NotFound) => Err(ApiError::unauthorized(
-                    "invalid-token",
-                    "The account no longer exists.",
-                )),
-                other => Ok(other?),
-            }
-        })
+        .write(move |c| calendar::rotate_feed_token(c, &user, &stored, now))
         .await?;
     Ok(HttpResponse::Ok().json(CalendarFeedResponse {
         calendar_feed_url: format!("{}/api/v1/calendar/{token}.ics", state.config.public_url),
@@ -177,13 +138,13 @@ pub struct EventRemindersSetting {
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The setting", body = EventRemindersSetting),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ))]
 #[get("/me/event-reminders")]
 pub async fn get_reminders(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let user_id = caller.user_id;
+    let user = UserId::from_trusted(caller.user_id);
     let enabled = state
-        .db(move |conn| Ok(repo::reminders_enabled(conn, &user_id)?))
+        .read(move |c| calendar::reminders_enabled(c, &user))
         .await?;
     Ok(HttpResponse::Ok().json(EventRemindersSetting { enabled }))
 }
@@ -194,7 +155,7 @@ pub async fn get_reminders(state: web::Data<AppState>, caller: Caller) -> ApiRes
     responses(
         (status = 200, description = "The setting", body = EventRemindersSetting),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
     ))]
 #[patch("/me/event-reminders")]
 pub async fn patch_reminders(
@@ -204,16 +165,9 @@ pub async fn patch_reminders(
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
     let enabled = body.0.enabled;
-    let user_id = caller.user_id;
+    let user = UserId::from_trusted(caller.user_id);
     state
-        .db_write(move |conn| {
-            Ok(repo::set_reminders(
-                conn,
-                &user_id,
-                enabled,
-                to_db_time(now),
-            )?)
-        })
+        .write(move |c| calendar::set_reminders(c, &user, enabled, now))
         .await?;
     Ok(HttpResponse::Ok().json(EventRemindersSetting { enabled }))
 }

@@ -6,6 +6,7 @@ use crate::schema::{assignments, submission_feedback, submissions};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{AssignmentId, SubmissionId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = assignments)]
@@ -50,9 +51,9 @@ pub fn insert(conn: &mut DbConnection, row: &AssignmentRow) -> Result<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<AssignmentRow>> {
+pub fn find(conn: &mut DbConnection, id: &AssignmentId) -> Result<Option<AssignmentRow>> {
     Ok(assignments::table
-        .filter(assignments::id.eq(id))
+        .filter(assignments::id.eq(id.as_str()))
         .select(AssignmentRow::as_select())
         .first(conn)
         .optional()?)
@@ -93,9 +94,12 @@ pub fn insert_submission(conn: &mut DbConnection, row: &SubmissionRow) -> Result
     Ok(())
 }
 
-pub fn find_submission(conn: &mut DbConnection, id: &str) -> Result<Option<SubmissionRow>> {
+pub fn find_submission(
+    conn: &mut DbConnection,
+    id: &SubmissionId,
+) -> Result<Option<SubmissionRow>> {
     Ok(submissions::table
-        .filter(submissions::id.eq(id))
+        .filter(submissions::id.eq(id.as_str()))
         .select(SubmissionRow::as_select())
         .first(conn)
         .optional()?)
@@ -146,12 +150,12 @@ pub fn submissions_page(
 
 pub fn update_submission(
     conn: &mut DbConnection,
-    id: &str,
+    id: &SubmissionId,
     body: &str,
     visibility: &str,
     at: NaiveDateTime,
 ) -> Result<()> {
-    diesel::update(submissions::table.filter(submissions::id.eq(id)))
+    diesel::update(submissions::table.filter(submissions::id.eq(id.as_str())))
         .set((
             submissions::body.eq(body),
             submissions::visibility.eq(visibility),

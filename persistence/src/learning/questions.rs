@@ -5,6 +5,7 @@ use crate::schema::{question_votes, questions};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::{QuestionId, UserId};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -33,9 +34,9 @@ pub fn insert(conn: &mut DbConnection, row: &QuestionRow) -> Result<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<QuestionRow>> {
+pub fn find(conn: &mut DbConnection, id: &QuestionId) -> Result<Option<QuestionRow>> {
     Ok(questions::table
-        .filter(questions::id.eq(id))
+        .filter(questions::id.eq(id.as_str()))
         .select(QuestionRow::as_select())
         .first(conn)
         .optional()?)
@@ -72,8 +73,13 @@ pub fn page(
     Ok(query.load(conn)?)
 }
 
-pub fn update_body(conn: &mut DbConnection, id: &str, body: &str, at: NaiveDateTime) -> Result<()> {
-    diesel::update(questions::table.filter(questions::id.eq(id)))
+pub fn update_body(
+    conn: &mut DbConnection,
+    id: &QuestionId,
+    body: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(questions::table.filter(questions::id.eq(id.as_str())))
         .set((questions::body.eq(body), questions::updated_at.eq(at)))
         .execute(conn)?;
     Ok(())
@@ -82,10 +88,11 @@ pub fn update_body(conn: &mut DbConnection, id: &str, body: &str, at: NaiveDateT
 /// Records `user_id`'s vote; a second vote changes nothing. Returns whether it was new.
 pub fn vote(
     conn: &mut DbConnection,
-    question_id: &str,
-    user_id: &str,
+    question: &QuestionId,
+    user: &UserId,
     at: NaiveDateTime,
 ) -> Result<bool> {
+    let (question_id, user_id) = (question.as_str(), user.as_str());
     let exists: i64 = question_votes::table
         .filter(question_votes::question_id.eq(question_id))
         .filter(question_votes::user_id.eq(user_id))
@@ -113,7 +120,8 @@ pub fn vote(
 }
 
 /// Withdraws `user_id`'s vote, if any. Returns whether there was one.
-pub fn unvote(conn: &mut DbConnection, question_id: &str, user_id: &str) -> Result<bool> {
+pub fn unvote(conn: &mut DbConnection, question: &QuestionId, user: &UserId) -> Result<bool> {
+    let (question_id, user_id) = (question.as_str(), user.as_str());
     let removed = diesel::delete(
         question_votes::table
             .filter(question_votes::question_id.eq(question_id))
@@ -131,9 +139,10 @@ pub fn unvote(conn: &mut DbConnection, question_id: &str, user_id: &str) -> Resu
 /// Which of `question_ids` `user_id` voted for, in one query.
 pub fn voted_by(
     conn: &mut DbConnection,
-    user_id: &str,
+    user: &UserId,
     question_ids: &[String],
 ) -> Result<HashSet<String>> {
+    let user_id = user.as_str();
     if question_ids.is_empty() {
         return Ok(HashSet::new());
     }
@@ -148,16 +157,16 @@ pub fn voted_by(
 /// Marks a question answered (again: a later answer replaces the time and note).
 pub fn mark_answered(
     conn: &mut DbConnection,
-    id: &str,
-    by: &str,
+    id: &QuestionId,
+    by: &UserId,
     at: NaiveDateTime,
     recording_seconds: Option<i32>,
     note: Option<&str>,
 ) -> Result<()> {
-    diesel::update(questions::table.filter(questions::id.eq(id)))
+    diesel::update(questions::table.filter(questions::id.eq(id.as_str())))
         .set((
             questions::answered_at.eq(Some(at)),
-            questions::answered_by.eq(Some(by)),
+            questions::answered_by.eq(Some(by.as_str())),
             questions::recording_seconds.eq(recording_seconds),
             questions::answer_note.eq(note),
             questions::updated_at.eq(at),

@@ -6,6 +6,7 @@ use crate::schema::{events, recording_chapters, recordings};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::EventId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = recordings)]
@@ -83,8 +84,9 @@ fn find_row(conn: &mut DbConnection, event_id: &str) -> Result<Option<RecordingR
 /// An event's recording with its chapters in order.
 pub fn find(
     conn: &mut DbConnection,
-    event_id: &str,
+    event: &EventId,
 ) -> Result<Option<(RecordingRow, Vec<ChapterRow>)>> {
+    let event_id = event.as_str();
     let Some(row) = find_row(conn, event_id)? else {
         return Ok(None);
     };

@@ -8,6 +8,7 @@ use crate::schema::resources;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use praxis_domain::ids::ResourceId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = resources)]
@@ -42,9 +43,9 @@ pub fn insert(conn: &mut DbConnection, row: &ResourceRow) -> Result<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ResourceRow>> {
+pub fn find(conn: &mut DbConnection, id: &ResourceId) -> Result<Option<ResourceRow>> {
     Ok(resources::table
-        .filter(resources::id.eq(id))
+        .filter(resources::id.eq(id.as_str()))
         .select(ResourceRow::as_select())
         .first(conn)
         .optional()?)

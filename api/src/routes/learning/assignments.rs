@@ -1,22 +1,20 @@
 //! Monthly, optional assignments: set by hosts in a space, read by those who may read it.
 
-use super::readable_content_space;
-use crate::auth::{Caller, OptionalCaller};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::auth::{Host, Viewer};
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
+use crate::responses::{BadToken, HostOnly, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{all_spaces, load_viewer, readable_space, Space, ViewerContext};
-use praxis_domain::error::Errors;
-use praxis_domain::learning;
+use praxis_app::assignments::{self, AssignmentView};
+use praxis_domain::ids::AssignmentId;
+use praxis_domain::learning_drafts::NewAssignment;
 use praxis_openapi::Problem;
-use praxis_persistence::learning::assignments::{self, AssignmentRow};
-use praxis_persistence::{from_db_time, to_db_time, DbConnection};
+use praxis_persistence::from_db_time;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -54,35 +52,20 @@ pub struct AssignmentResponse {
     pub created_at: DateTime<Utc>,
 }
 
-pub(crate) fn assignment_response(
-    row: AssignmentRow,
-    space_slug: &str,
-    now: DateTime<Utc>,
-) -> AssignmentResponse {
-    AssignmentResponse {
-        id: row.id,
-        space: space_slug.to_owned(),
-        theme_id: row.theme_id,
-        title: row.title,
-        instructions: row.instructions,
-        open: learning::submissions_open(from_db_time(row.due_at), now).is_ok(),
-        due_at: from_db_time(row.due_at),
-        created_at: from_db_time(row.created_at),
+impl From<AssignmentView> for AssignmentResponse {
+    fn from(view: AssignmentView) -> Self {
+        let row = view.row;
+        Self {
+            id: row.id,
+            space: view.space_slug,
+            theme_id: row.theme_id,
+            title: row.title,
+            instructions: row.instructions,
+            open: view.open,
+            due_at: from_db_time(row.due_at),
+            created_at: from_db_time(row.created_at),
+        }
     }
-}
-
-/// An assignment whose space the caller may read; 404 otherwise.
-pub(crate) fn readable_assignment(
-    conn: &mut DbConnection,
-    ctx: &ViewerContext,
-    id: &str,
-) -> ApiResult<(AssignmentRow, Space)> {
-    let row = assignments::find(conn, id)?.ok_or(ApiError::NotFound("assignment"))?;
-    let space = readable_content_space(conn, ctx, &row.space_id).map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("assignment"),
-        other => other,
-    })?;
-    Ok((row, space))
 }
 
 /// Sets an assignment in a space, optionally on a monthly theme. Hosts and admins; audited.
@@ -90,70 +73,30 @@ pub(crate) fn readable_assignment(
     security(("bearer" = [])), request_body = CreateAssignmentRequest,
     responses(
         (status = 201, description = "Created", body = AssignmentResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (empty title, due date in the past, theme of another space)", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
+        NotVisible,
+        Invalid,
     ))]
 #[post("/admin/assignments")]
 pub async fn create_assignment(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     body: Json<CreateAssignmentRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let body = body.0;
     let now = state.now();
-    let mut errors = Errors::new();
-    let title = errors.take(learning::text("title", &body.title, 200));
-    let instructions = errors.take(learning::text("instructions", &body.instructions, 20_000));
-    errors.take(learning::due_in_future(body.due_at, now));
-    errors.finish()?;
-    let (title, instructions) = title
-        .zip(instructions)
-        .ok_or_else(|| ApiError::internal("validated assignment fields missing"))?;
-    let user = caller.user_id;
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let space = readable_space(conn, &ctx, &body.space)?;
-            if let Some(theme) = &body.theme_id {
-                if assignments::theme_space(conn, theme)?.as_deref() != Some(&space.row.id) {
-                    return Err(praxis_domain::Error::field(
-                        "theme_id",
-                        "must be a monthly theme of the same space",
-                    )
-                    .into());
-                }
-            }
-            let row = AssignmentRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                space_id: space.row.id.clone(),
-                theme_id: body.theme_id,
-                title,
-                instructions,
-                due_at: to_db_time(body.due_at),
-                created_by: Some(user.clone()),
-                created_at: to_db_time(now),
-                updated_at: to_db_time(now),
-            };
-            assignments::insert(conn, &row)?;
-            praxis_persistence::audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&user),
-                    "assignment.created",
-                    "assignment",
-                    &row.id,
-                    None,
-                    Some(&serde_json::json!({"title": row.title, "space": space.row.slug, "due_at": body.due_at})),
-                    now,
-                ),
-            )?;
-            Ok(assignment_response(row, &space.row.slug, now))
-        })
+    let draft = NewAssignment::parse(
+        &body.title,
+        &body.instructions,
+        &body.space,
+        body.theme_id.as_deref(),
+        body.due_at,
+        now,
+    )?;
+    let view = state
+        .write(move |c| assignments::set(c, &host.ctx, draft, now))
         .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created().json(AssignmentResponse::from(view)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -167,37 +110,26 @@ pub struct AssignmentPage {
     security((), ("bearer" = [])), params(PageParams),
     responses(
         (status = 200, description = "A page of assignments", body = AssignmentPage),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        BadToken,
+        Invalid,
     ))]
 #[get("/assignments")]
 pub async fn list_assignments(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
+    Viewer(ctx): Viewer,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let spaces = all_spaces(conn)?;
-            let readable = ctx.readable_space_ids(&spaces);
-            let slugs: HashMap<String, String> =
-                spaces.into_iter().map(|s| (s.row.id, s.row.slug)).collect();
-            let rows = assignments::page(conn, &readable, after, limit + 1)?;
-            Ok(Page::from_rows(
-                rows,
-                limit,
-                |r| (r.due_at, r.id.clone()),
-                |r| {
-                    let slug = slugs.get(&r.space_id).cloned().unwrap_or_default();
-                    assignment_response(r, &slug, now)
-                },
-            ))
-        })
+    let views = state
+        .read(move |c| assignments::list(c, &ctx, after, limit, now))
         .await?;
+    let page = Page::from_rows(
+        views,
+        limit,
+        |v| (v.row.due_at, v.row.id.clone()),
+        AssignmentResponse::from,
+    );
     Ok(HttpResponse::Ok().json(AssignmentPage {
         items: page.items,
         next_cursor: page.next_cursor,
@@ -210,25 +142,19 @@ pub async fn list_assignments(
     params(("id" = String, Path, description = "Assignment id")),
     responses(
         (status = 200, description = "The assignment", body = AssignmentResponse),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        BadToken,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such assignment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
     ))]
 #[get("/assignments/{id}")]
 pub async fn get_assignment(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
-    path: web::Path<String>,
+    Viewer(ctx): Viewer,
+    PathId(id): PathId<AssignmentId>,
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let id = path.into_inner();
-    let response = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let (row, space) = readable_assignment(conn, &ctx, &id)?;
-            Ok(assignment_response(row, &space.row.slug, now))
-        })
+    let view = state
+        .read(move |c| assignments::read(c, &ctx, &id, now))
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().json(AssignmentResponse::from(view)))
 }

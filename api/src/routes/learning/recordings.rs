@@ -1,21 +1,23 @@
 //! Recordings of events, with chapters: set by hosts, read only by the event's space, and
 //! searched by chapter text among the recordings the caller may see.
 
-use super::{cursor, readable_event};
-use crate::auth::{Caller, OptionalCaller};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::auth::{Host, Viewer};
+use crate::dto::learning::cursor;
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
+use crate::pagination::PageParams;
+use crate::responses::{BadToken, HostOnly, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{get, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{all_spaces, load_viewer};
-use praxis_domain::learning::{self, ChapterInput};
-use praxis_domain::FieldError;
+use praxis_app::recordings::{self, Published, RecordingView};
+use praxis_domain::ids::EventId;
+use praxis_domain::learning::{self, ChapterInput, Recording};
+use praxis_domain::learning_drafts::ChapterQuery;
 use praxis_openapi::Problem;
-use praxis_persistence::learning::recordings::{self, ChapterRow, HitKey, RecordingRow};
-use praxis_persistence::learning::EventRef;
-use praxis_persistence::{from_db_time, to_db_time};
+use praxis_persistence::from_db_time;
+use praxis_persistence::learning::recordings::{ChapterHit, ChapterRow, HitKey};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -76,18 +78,35 @@ pub struct RecordingResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-fn recording_response(
-    event: &EventRef,
-    row: RecordingRow,
-    chapters: Vec<ChapterRow>,
-) -> RecordingResponse {
-    RecordingResponse {
-        event_id: event.id.clone(),
-        event_title: event.title.clone(),
-        video_url: row.video_url,
-        duration_seconds: row.duration_seconds,
-        chapters: chapters.into_iter().map(ChapterResponse::from).collect(),
-        updated_at: from_db_time(row.updated_at),
+impl From<RecordingView> for RecordingResponse {
+    fn from(view: RecordingView) -> Self {
+        Self {
+            event_id: view.event.id,
+            event_title: view.event.title,
+            video_url: view.recording.video_url,
+            duration_seconds: view.recording.duration_seconds,
+            chapters: view
+                .chapters
+                .into_iter()
+                .map(ChapterResponse::from)
+                .collect(),
+            updated_at: from_db_time(view.recording.updated_at),
+        }
+    }
+}
+
+impl RecordingRequest {
+    fn parse(self) -> praxis_domain::Result<Recording> {
+        let chapters: Vec<ChapterInput> = self
+            .chapters
+            .into_iter()
+            .map(|c| ChapterInput {
+                start_seconds: c.start_seconds,
+                title: c.title,
+                description: c.description,
+            })
+            .collect();
+        learning::parse_recording(&self.video_url, self.duration_seconds, &chapters)
     }
 }
 
@@ -98,77 +117,26 @@ fn recording_response(
     responses(
         (status = 200, description = "Replaced", body = RecordingResponse),
         (status = 201, description = "Created", body = RecordingResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, e.g. `chapters[2].start_seconds` outside the duration or out of order", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
+        NotVisible,
+        Invalid,
     ))]
 #[put("/admin/events/{id}/recording")]
 pub async fn put_recording(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    Host(host): Host,
+    PathId(event): PathId<EventId>,
     body: Json<RecordingRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
-    let body = body.0;
-    let inputs: Vec<ChapterInput> = body
-        .chapters
-        .into_iter()
-        .map(|c| ChapterInput {
-            start_seconds: c.start_seconds,
-            title: c.title,
-            description: c.description,
-        })
-        .collect();
-    let recording = learning::parse_recording(&body.video_url, body.duration_seconds, &inputs)?;
+    let recording = body.0.parse()?;
     let now = state.now();
-    let event_id = path.into_inner();
-    let user = caller.user_id;
-    let (existed, response) = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let (event, _) = readable_event(conn, &ctx, &event_id)?;
-            let row = RecordingRow {
-                event_id: event.id.clone(),
-                video_url: recording.video_url.clone(),
-                duration_seconds: recording.duration_seconds,
-                updated_by: Some(user.clone()),
-                created_at: to_db_time(now),
-                updated_at: to_db_time(now),
-            };
-            let chapters: Vec<ChapterRow> = recording
-                .chapters
-                .iter()
-                .map(|c| ChapterRow {
-                    event_id: event.id.clone(),
-                    start_seconds: c.start_seconds,
-                    title: c.title.clone(),
-                    description: c.description.clone(),
-                })
-                .collect();
-            let existed = recordings::replace(conn, &row, &chapters)?;
-            praxis_persistence::audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&user),
-                    "recording.updated",
-                    "event",
-                    &event.id,
-                    None,
-                    Some(&serde_json::json!({"video_url": row.video_url, "duration_seconds": row.duration_seconds, "chapters": chapters.len()})),
-                    now,
-                ),
-            )?;
-            let (row, chapters) = recordings::find(conn, &event.id)?
-                .ok_or(ApiError::NotFound("recording"))?;
-            Ok((existed, recording_response(&event, row, chapters)))
-        })
+    let (published, view) = state
+        .write(move |c| recordings::publish(c, &host.ctx, &event, recording, now))
         .await?;
-    Ok(if existed {
-        HttpResponse::Ok().json(response)
-    } else {
-        HttpResponse::Created().json(response)
+    let response = RecordingResponse::from(view);
+    Ok(match published {
+        Published::Replaced => HttpResponse::Ok().json(response),
+        Published::Created => HttpResponse::Created().json(response),
     })
 }
 
@@ -178,29 +146,21 @@ pub async fn put_recording(
     params(("id" = String, Path, description = "Event id")),
     responses(
         (status = 200, description = "The recording", body = RecordingResponse),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        BadToken,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event or recording, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
     ))]
 #[get("/events/{id}/recording")]
 pub async fn get_recording(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
-    path: web::Path<String>,
+    Viewer(ctx): Viewer,
+    PathId(event): PathId<EventId>,
 ) -> ApiResult<HttpResponse> {
     let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let event_id = path.into_inner();
-    let response = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let (event, _) = readable_event(conn, &ctx, &event_id)?;
-            let (row, chapters) =
-                recordings::find(conn, &event.id)?.ok_or(ApiError::NotFound("recording"))?;
-            Ok(recording_response(&event, row, chapters))
-        })
+    let view = state
+        .read(move |c| recordings::watch(c, &ctx, &event, now))
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().json(RecordingResponse::from(view)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -240,72 +200,58 @@ pub struct ChapterHitPage {
     security((), ("bearer" = [])), params(SearchParams),
     responses(
         (status = 200, description = "Matching chapters", body = ChapterHitPage),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing or invalid `q`, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        BadToken,
+        Invalid,
     ))]
 #[get("/recordings")]
 pub async fn search_recordings(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
+    Viewer(ctx): Viewer,
     query: Query<SearchParams>,
 ) -> ApiResult<HttpResponse> {
     let params = query.0;
-    let q = params.q.trim().to_owned();
-    if !(2..=100).contains(&q.chars().count()) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "q",
-            "must be between 2 and 100 characters",
-        )]));
-    }
-    let limit = crate::pagination::PageParams {
+    let q = ChapterQuery::parse(&params.q)?;
+    let limit = PageParams {
         limit: params.limit,
         cursor: None,
     }
     .limit()?;
-    let after: Option<HitKey> = match params.cursor.as_deref() {
-        None => None,
-        Some(raw) => {
-            let parts = cursor::decode(raw, 3)?;
-            Some((
-                cursor::instant(&parts[0])?,
-                parts[1].clone(),
-                cursor::int(&parts[2])?,
-            ))
-        }
-    };
-    let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let readable = ctx.readable_space_ids(&all_spaces(conn)?);
-            let mut hits = recordings::search(conn, &readable, &q, after, limit + 1)?;
-            let max = usize::try_from(limit).unwrap_or(0);
-            let more = hits.len() > max;
-            hits.truncate(max);
-            let next_cursor = hits.last().filter(|_| more).map(|h| {
-                cursor::encode(&[
-                    cursor::micros(h.event_starts_at),
-                    h.chapter.event_id.clone(),
-                    h.chapter.start_seconds.to_string(),
-                ])
-            });
-            Ok(ChapterHitPage {
-                items: hits
-                    .into_iter()
-                    .map(|h| ChapterHitResponse {
-                        event: EventSummary {
-                            id: h.chapter.event_id.clone(),
-                            title: h.event_title,
-                            starts_at: from_db_time(h.event_starts_at),
-                        },
-                        video_url: h.video_url,
-                        chapter: h.chapter.into(),
-                    })
-                    .collect(),
-                next_cursor,
-            })
-        })
+    let after = params.cursor.as_deref().map(after).transpose()?;
+    let (hits, more) = state
+        .read(move |c| recordings::search(c, &ctx, &q, after, limit))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let next_cursor = hits.last().filter(|_| more).map(|h| {
+        cursor::encode(&[
+            cursor::micros(h.event_starts_at),
+            h.chapter.event_id.clone(),
+            h.chapter.start_seconds.to_string(),
+        ])
+    });
+    Ok(HttpResponse::Ok().json(ChapterHitPage {
+        items: hits.into_iter().map(ChapterHitResponse::from).collect(),
+        next_cursor,
+    }))
+}
+
+fn after(raw: &str) -> ApiResult<HitKey> {
+    let parts = cursor::decode(raw, 3)?;
+    Ok((
+        cursor::instant(&parts[0])?,
+        parts[1].clone(),
+        cursor::int(&parts[2])?,
+    ))
+}
+
+impl From<ChapterHit> for ChapterHitResponse {
+    fn from(h: ChapterHit) -> Self {
+        Self {
+            event: EventSummary {
+                id: h.chapter.event_id.clone(),
+                title: h.event_title,
+                starts_at: from_db_time(h.event_starts_at),
+            },
+            video_url: h.video_url,
+            chapter: h.chapter.into(),
+        }
+    }
 }

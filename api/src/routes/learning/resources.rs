@@ -1,24 +1,22 @@
 //! The resource library: public resources for everybody, space-limited ones only for those who
 //! may read the space; translations link to each other.
 
-use super::readable_content_space;
-use crate::auth::{Caller, OptionalCaller};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::auth::{Host, Viewer};
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
+use crate::responses::{BadToken, HostOnly, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{all_spaces, load_viewer, readable_space};
-use praxis_domain::error::Errors;
-use praxis_domain::resources::{self as library, Language, ResourceInput, ResourceKind};
-use praxis_domain::FieldError;
+use praxis_app::resources::{self, ResourceView};
+use praxis_domain::ids::ResourceId;
+use praxis_domain::learning_drafts::ResourceQuery;
+use praxis_domain::resources::{self as library, ResourceInput};
 use praxis_openapi::Problem;
-use praxis_persistence::learning::resources::{self, ResourceFilter, ResourceRow};
-use praxis_persistence::{from_db_time, to_db_time, DbConnection};
+use praxis_persistence::from_db_time;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -81,38 +79,20 @@ pub struct ResourcePage {
     pub next_cursor: Option<String>,
 }
 
-/// Responses for rows the caller may see, with their visible translations (one query for all)
-/// and space slugs.
-fn responses(
-    conn: &mut DbConnection,
-    rows: Vec<ResourceRow>,
-    readable: &HashSet<String>,
-) -> ApiResult<Vec<ResourceResponse>> {
-    let spaces: HashMap<String, String> = all_spaces(conn)?
-        .into_iter()
-        .map(|s| (s.row.id, s.row.slug))
-        .collect();
-    let groups: Vec<String> = rows.iter().map(|r| r.translation_group.clone()).collect();
-    let siblings = resources::in_groups(conn, &groups)?;
-    let visible = |r: &ResourceRow| {
-        r.space_id
-            .as_ref()
-            .is_none_or(|space| readable.contains(space))
-    };
-    Ok(rows
-        .into_iter()
-        .map(|row| ResourceResponse {
-            translations: siblings
-                .iter()
-                .filter(|s| s.translation_group == row.translation_group && s.id != row.id)
-                .filter(|s| visible(s))
+impl From<ResourceView> for ResourceResponse {
+    fn from(view: ResourceView) -> Self {
+        let row = view.row;
+        Self {
+            translations: view
+                .translations
+                .into_iter()
                 .map(|s| TranslationLink {
-                    id: s.id.clone(),
-                    language: s.language.clone(),
-                    title: s.title.clone(),
+                    id: s.id,
+                    language: s.language,
+                    title: s.title,
                 })
                 .collect(),
-            space: row.space_id.as_ref().and_then(|id| spaces.get(id).cloned()),
+            space: view.space_slug,
             id: row.id,
             kind: row.kind,
             title: row.title,
@@ -122,8 +102,8 @@ fn responses(
             visibility: row.visibility,
             org_type: row.org_type,
             created_at: from_db_time(row.created_at),
-        })
-        .collect())
+        }
+    }
 }
 
 /// Adds a resource, optionally as the translation of another. Hosts and admins; audited.
@@ -131,19 +111,17 @@ fn responses(
     security(("bearer" = [])), request_body = CreateResourceRequest,
     responses(
         (status = 201, description = "Created", body = ResourceResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a host or admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
+        NotVisible,
         (status = 409, description = "A translation in this language exists (`translation-exists`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/admin/resources")]
 pub async fn create_resource(
     state: web::Data<AppState>,
-    caller: Caller,
+    Host(host): Host,
     body: Json<CreateResourceRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_host(&state).await?;
     let body = body.0;
     let resource = library::parse_resource(&ResourceInput {
         kind: &body.kind,
@@ -155,74 +133,12 @@ pub async fn create_resource(
         space: body.space.as_deref(),
         org_type: body.org_type.as_deref(),
     })?;
+    let translation_of = body.translation_of;
     let now = state.now();
-    let user = caller.user_id;
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let space = match &resource.space {
-                Some(slug) => Some(readable_space(conn, &ctx, slug)?),
-                None => None,
-            };
-            let id = uuid::Uuid::now_v7().to_string();
-            let group = match &body.translation_of {
-                None => id.clone(),
-                Some(original) => {
-                    let original = resources::find(conn, original)?.ok_or_else(|| {
-                        ApiError::Validation(vec![FieldError::new(
-                            "translation_of",
-                            "is not a resource",
-                        )])
-                    })?;
-                    let taken: Vec<Language> = resources::in_groups(
-                        conn,
-                        std::slice::from_ref(&original.translation_group),
-                    )?
-                    .iter()
-                    .filter_map(|r| Language::parse(&r.language).ok())
-                    .collect();
-                    let original_language = Language::parse(&original.language)
-                        .map_err(|_| ApiError::internal("stored language is invalid"))?;
-                    library::may_translate(original_language, &taken, resource.language)?;
-                    original.translation_group
-                }
-            };
-            let row = ResourceRow {
-                id,
-                kind: resource.kind.as_str().to_owned(),
-                title: resource.title,
-                summary: resource.summary,
-                body_or_url: resource.body_or_url,
-                language: resource.language.as_str().to_owned(),
-                visibility: resource.visibility.as_str().to_owned(),
-                space_id: space.as_ref().map(|s| s.row.id.clone()),
-                org_type: resource.org_type,
-                translation_group: group,
-                created_by: Some(user.clone()),
-                created_at: to_db_time(now),
-                updated_at: to_db_time(now),
-            };
-            resources::insert(conn, &row)?;
-            praxis_persistence::audit::record(
-                conn,
-                &praxis_app::audit::entry::<(), _>(
-                    Some(&user),
-                    "resource.created",
-                    "resource",
-                    &row.id,
-                    None,
-                    Some(&serde_json::json!({"kind": row.kind, "title": row.title, "language": row.language, "visibility": row.visibility})),
-                    now,
-                ),
-            )?;
-            let readable: HashSet<String> =
-                ctx.readable_space_ids(&all_spaces(conn)?).into_iter().collect();
-            responses(conn, vec![row], &readable)?
-                .pop()
-                .ok_or(ApiError::NotFound("resource"))
-        })
+    let view = state
+        .write(move |c| resources::add(c, &host.ctx, resource, translation_of.as_deref(), now))
         .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created().json(ResourceResponse::from(view)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -246,13 +162,13 @@ pub struct ResourceParams {
     security((), ("bearer" = [])), params(ResourceParams),
     responses(
         (status = 200, description = "A page of resources", body = ResourcePage),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown kind or language, or invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        BadToken,
+        Invalid,
     ))]
 #[get("/resources")]
 pub async fn list_resources(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
+    Viewer(ctx): Viewer,
     query: Query<ResourceParams>,
 ) -> ApiResult<HttpResponse> {
     let params = query.0;
@@ -261,49 +177,24 @@ pub async fn list_resources(
         cursor: params.cursor,
     };
     let (limit, after) = (paging.limit()?, paging.after()?);
-    let mut errors = Errors::new();
-    let kind = params.kind.as_deref().and_then(|k| {
-        errors.take(ResourceKind::parse(k).map_err(|_| {
-            praxis_domain::Error::field(
-                "kind",
-                format!("must be one of: {}", ResourceKind::ALL.join(", ")),
-            )
-        }))
-    });
-    let language = params.lang.as_deref().and_then(|l| {
-        errors.take(Language::parse(l).map_err(|_| {
-            praxis_domain::Error::field(
-                "lang",
-                format!("must be one of: {}", Language::ALL.join(", ")),
-            )
-        }))
-    });
-    let q = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if q.is_some_and(|q| q.chars().count() > 100) {
-        errors.push("q", "must be at most 100 characters");
-    }
-    errors.finish()?;
-    let filter = ResourceFilter {
-        kind: kind.map(|k| k.as_str().to_owned()),
-        language: language.map(|l| l.as_str().to_owned()),
-        query: q.map(str::to_owned),
-    };
-    let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let readable = ctx.readable_space_ids(&all_spaces(conn)?);
-            let rows = resources::page(conn, &readable, &filter, after, limit + 1)?;
-            let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);
-            let readable: HashSet<String> = readable.into_iter().collect();
-            Ok(ResourcePage {
-                items: responses(conn, page.items, &readable)?,
-                next_cursor: page.next_cursor,
-            })
-        })
+    let filter = ResourceQuery::parse(
+        params.kind.as_deref(),
+        params.lang.as_deref(),
+        params.q.as_deref(),
+    )?;
+    let views = state
+        .read(move |c| resources::list(c, &ctx, filter, after, limit))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let page = Page::from_rows(
+        views,
+        limit,
+        |v| (v.row.created_at, v.row.id.clone()),
+        ResourceResponse::from,
+    );
+    Ok(HttpResponse::Ok().json(ResourcePage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One resource; a space-limited one answers 404 outside its space.
@@ -312,37 +203,16 @@ pub async fn list_resources(
     params(("id" = String, Path, description = "Resource id")),
     responses(
         (status = 200, description = "The resource", body = ResourceResponse),
-        (status = 401, description = "An invalid token was sent", body = Problem, content_type = "application/problem+json"),
+        BadToken,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
     ))]
 #[get("/resources/{id}")]
 pub async fn get_resource(
     state: web::Data<AppState>,
-    caller: OptionalCaller,
-    path: web::Path<String>,
+    Viewer(ctx): Viewer,
+    PathId(id): PathId<ResourceId>,
 ) -> ApiResult<HttpResponse> {
-    let now = state.now();
-    let user_id = caller.0.map(|c| c.user_id);
-    let id = path.into_inner();
-    let response = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, user_id.as_deref(), now)?;
-            let row = resources::find(conn, &id)?.ok_or(ApiError::NotFound("resource"))?;
-            if let Some(space_id) = &row.space_id {
-                readable_content_space(conn, &ctx, space_id).map_err(|e| match e {
-                    ApiError::NotFound(_) => ApiError::NotFound("resource"),
-                    other => other,
-                })?;
-            }
-            let readable: HashSet<String> = ctx
-                .readable_space_ids(&all_spaces(conn)?)
-                .into_iter()
-                .collect();
-            responses(conn, vec![row], &readable)?
-                .pop()
-                .ok_or(ApiError::NotFound("resource"))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(response))
+    let view = state.read(move |c| resources::read(c, &ctx, &id)).await?;
+    Ok(HttpResponse::Ok().json(ResourceResponse::from(view)))
 }

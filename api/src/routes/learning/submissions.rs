@@ -1,24 +1,21 @@
 //! Submissions to assignments (one per member, `private` to author and hosts or `shared` with
 //! the space, editable until due) and the feedback thread on each.
 
-use super::assignments::readable_assignment;
-use super::{author, readable_content_space, require_write, AuthorResponse};
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::auth::Member;
+use crate::dto::learning::AuthorResponse;
+use crate::error::ApiResult;
+use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
+use crate::responses::{AuthErrors, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::access::{load_viewer, Space, ViewerContext};
-use praxis_domain::error::Errors;
-use praxis_domain::learning::{self, SubmissionViewer, SubmissionVisibility};
+use praxis_app::submissions::{self, FeedbackView, SubmissionView};
+use praxis_domain::ids::{AssignmentId, SubmissionId};
+use praxis_domain::learning_drafts::{feedback_text, NewSubmission, SubmissionChange};
 use praxis_openapi::Problem;
-use praxis_persistence::learning::assignments::{
-    self, AssignmentRow, FeedbackRow, SubmissionRow, SubmissionScope,
-};
-use praxis_persistence::{from_db_time, to_db_time, users, DbConnection};
+use praxis_persistence::from_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -88,68 +85,33 @@ pub struct FeedbackPage {
     pub next_cursor: Option<String>,
 }
 
-fn viewer(ctx: &ViewerContext, space: &Space, author_id: &str) -> SubmissionViewer {
-    SubmissionViewer {
-        is_author: ctx.user_id.as_deref() == Some(author_id),
-        is_host: ctx.can_moderate(space),
-        reads_space: ctx.access(space).is_granted(),
-        writes_space: ctx.write_access(space).is_granted(),
-    }
-}
-
-fn visibility_of(row: &SubmissionRow) -> ApiResult<SubmissionVisibility> {
-    SubmissionVisibility::parse(&row.visibility)
-        .map_err(|_| ApiError::internal("stored submission visibility is invalid"))
-}
-
-/// A submission the caller may read, with its assignment, space and the caller's standing.
-fn readable_submission(
-    conn: &mut DbConnection,
-    ctx: &ViewerContext,
-    id: &str,
-) -> ApiResult<(SubmissionRow, AssignmentRow, Space, SubmissionViewer)> {
-    let not_found = ApiError::NotFound("submission");
-    let row = assignments::find_submission(conn, id)?.ok_or(ApiError::NotFound("submission"))?;
-    let assignment =
-        assignments::find(conn, &row.assignment_id)?.ok_or(ApiError::NotFound("submission"))?;
-    let space = readable_content_space(conn, ctx, &assignment.space_id).map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("submission"),
-        other => other,
-    })?;
-    let who = viewer(ctx, &space, &row.author_id);
-    if !learning::can_view_submission(who, visibility_of(&row)?) {
-        return Err(not_found);
-    }
-    Ok((row, assignment, space, who))
-}
-
-fn submission_responses(
-    conn: &mut DbConnection,
-    rows: Vec<SubmissionRow>,
-) -> ApiResult<Vec<SubmissionResponse>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let authors: Vec<String> = rows.iter().map(|r| r.author_id.clone()).collect();
-    let names = users::display_names(conn, &authors)?;
-    let counts = assignments::feedback_counts(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SubmissionResponse {
-            author: author(&names, &r.author_id),
-            feedback_count: counts.get(&r.id).copied().unwrap_or(0),
+impl From<SubmissionView> for SubmissionResponse {
+    fn from(view: SubmissionView) -> Self {
+        let r = view.row;
+        Self {
+            author: AuthorResponse::new(r.author_id, view.author_name),
+            feedback_count: view.feedback_count,
             id: r.id,
             assignment_id: r.assignment_id,
             body: r.body,
             visibility: r.visibility,
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
-        })
-        .collect())
+        }
+    }
 }
 
-fn one(conn: &mut DbConnection, row: SubmissionRow) -> ApiResult<SubmissionResponse> {
-    submission_responses(conn, vec![row])?
-        .pop()
-        .ok_or(ApiError::NotFound("submission"))
+impl From<FeedbackView> for FeedbackResponse {
+    fn from(view: FeedbackView) -> Self {
+        let r = view.row;
+        Self {
+            author: AuthorResponse::new(r.author_id, view.author_name),
+            id: r.id,
+            submission_id: r.submission_id,
+            body: r.body,
+            created_at: from_db_time(r.created_at),
+        }
+    }
 }
 
 /// The submissions the caller may read: hosts see all, members the shared ones and their own.
@@ -157,41 +119,32 @@ fn one(conn: &mut DbConnection, row: SubmissionRow) -> ApiResult<SubmissionRespo
     security(("bearer" = [])), params(("id" = String, Path, description = "Assignment id"), PageParams),
     responses(
         (status = 200, description = "A page of submissions, oldest first", body = SubmissionPage),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such assignment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
+        Invalid,
     ))]
 #[get("/assignments/{id}/submissions")]
 pub async fn list_submissions(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<AssignmentId>,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
-    let now = state.now();
-    let user = caller.user_id;
-    let id = path.into_inner();
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let (assignment, space) = readable_assignment(conn, &ctx, &id)?;
-            let scope = if ctx.can_moderate(&space) {
-                SubmissionScope::All
-            } else {
-                SubmissionScope::SharedAndOwn(user.clone())
-            };
-            let rows =
-                assignments::submissions_page(conn, &assignment.id, scope, after, limit + 1)?;
-            let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id.clone()), |r| r);
-            Ok(SubmissionPage {
-                items: submission_responses(conn, page.items)?,
-                next_cursor: page.next_cursor,
-            })
-        })
+    let views = state
+        .read(move |c| submissions::list(c, &member.ctx, &id, after, limit))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let page = Page::from_rows(
+        views,
+        limit,
+        |v| (v.row.created_at, v.row.id.clone()),
+        SubmissionResponse::from,
+    );
+    Ok(HttpResponse::Ok().json(SubmissionPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Submits the caller's response to an assignment, once, until it is due.
@@ -200,57 +153,25 @@ pub async fn list_submissions(
     params(("id" = String, Path, description = "Assignment id")),
     responses(
         (status = 201, description = "Submitted", body = SubmissionResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such assignment, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 409, description = "Already submitted (`submission-exists`: edit it instead) or past due (`assignment-closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[post("/assignments/{id}/submissions")]
 pub async fn create_submission(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<AssignmentId>,
     body: Json<SubmissionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let mut errors = Errors::new();
-    let text = errors.take(learning::text("body", &body.0.body, 50_000));
-    let visibility = errors.take(SubmissionVisibility::parse(&body.0.visibility));
-    errors.finish()?;
-    let (text, visibility) = text
-        .zip(visibility)
-        .ok_or_else(|| ApiError::internal("validated submission fields missing"))?;
+    let draft = NewSubmission::parse(&body.0.body, &body.0.visibility)?;
     let now = state.now();
-    let user = caller.user_id;
-    let id = path.into_inner();
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let (assignment, space) = readable_assignment(conn, &ctx, &id)?;
-            require_write(&ctx, &space)?;
-            learning::submissions_open(from_db_time(assignment.due_at), now)?;
-            let row = SubmissionRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                assignment_id: assignment.id,
-                author_id: user.clone(),
-                body: text,
-                visibility: visibility.as_str().to_owned(),
-                created_at: to_db_time(now),
-                updated_at: to_db_time(now),
-            };
-            match assignments::insert_submission(conn, &row) {
-                Err(praxis_persistence::Error::UniqueViolation(_)) => {
-                    return Err(ApiError::Conflict {
-                        kind: "submission-exists",
-                        detail: "You already submitted to this assignment; edit that submission (PATCH /api/v1/submissions/{id}).".into(),
-                    })
-                }
-                other => other?,
-            }
-            one(conn, row)
-        })
+    let view = state
+        .write(move |c| submissions::submit(c, &member.ctx, &id, draft, now))
         .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created().json(SubmissionResponse::from(view)))
 }
 
 /// One submission: the author and hosts; the space too when it is shared.
@@ -258,27 +179,20 @@ pub async fn create_submission(
     security(("bearer" = [])), params(("id" = String, Path, description = "Submission id")),
     responses(
         (status = 200, description = "The submission", body = SubmissionResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
     ))]
 #[get("/submissions/{id}")]
 pub async fn get_submission(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<SubmissionId>,
 ) -> ApiResult<HttpResponse> {
-    let now = state.now();
-    let user = caller.user_id;
-    let id = path.into_inner();
-    let response = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let (row, ..) = readable_submission(conn, &ctx, &id)?;
-            one(conn, row)
-        })
+    let view = state
+        .read(move |c| submissions::read(c, &member.ctx, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().json(SubmissionResponse::from(view)))
 }
 
 /// Edits one's own submission (text or visibility) until the assignment is due.
@@ -287,55 +201,25 @@ pub async fn get_submission(
     params(("id" = String, Path, description = "Submission id")),
     responses(
         (status = 200, description = "Edited", body = SubmissionResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Not the author (`not-submission-author`), or terms to accept", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
         (status = 409, description = "Past due (`assignment-closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     ))]
 #[patch("/submissions/{id}")]
 pub async fn edit_submission(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<SubmissionId>,
     body: Json<SubmissionChanges>,
 ) -> ApiResult<HttpResponse> {
-    let mut errors = Errors::new();
-    let text = body
-        .0
-        .body
-        .as_deref()
-        .and_then(|b| errors.take(learning::text("body", b, 50_000)));
-    let visibility = body
-        .0
-        .visibility
-        .as_deref()
-        .and_then(|v| errors.take(SubmissionVisibility::parse(v)));
-    errors.finish()?;
+    let change = SubmissionChange::parse(body.0.body.as_deref(), body.0.visibility.as_deref())?;
     let now = state.now();
-    let user = caller.user_id;
-    let id = path.into_inner();
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let (row, assignment, space, who) = readable_submission(conn, &ctx, &id)?;
-            if !who.is_author {
-                return Err(ApiError::forbidden(
-                    "not-submission-author",
-                    "Only the author may edit a submission.",
-                ));
-            }
-            require_write(&ctx, &space)?;
-            learning::submissions_open(from_db_time(assignment.due_at), now)?;
-            let body = text.unwrap_or(row.body);
-            let visibility = visibility.map_or(row.visibility, |v| v.as_str().to_owned());
-            assignments::update_submission(conn, &id, &body, &visibility, to_db_time(now))?;
-            let row =
-                assignments::find_submission(conn, &id)?.ok_or(ApiError::NotFound("submission"))?;
-            one(conn, row)
-        })
+    let view = state
+        .write(move |c| submissions::edit(c, &member.ctx, &id, change, now))
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().json(SubmissionResponse::from(view)))
 }
 
 /// The feedback on a submission, oldest first: for whoever may read the submission.
@@ -343,55 +227,32 @@ pub async fn edit_submission(
     security(("bearer" = [])), params(("id" = String, Path, description = "Submission id"), PageParams),
     responses(
         (status = 200, description = "A page of feedback", body = FeedbackPage),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
+        Invalid,
     ))]
 #[get("/submissions/{id}/feedback")]
 pub async fn list_feedback(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<SubmissionId>,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
-    let now = state.now();
-    let user = caller.user_id;
-    let id = path.into_inner();
-    let page = state
-        .db(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            readable_submission(conn, &ctx, &id)?;
-            let rows = assignments::feedback_page(conn, &id, after, limit + 1)?;
-            let authors: Vec<String> = rows.iter().map(|r| r.author_id.clone()).collect();
-            let names = users::display_names(conn, &authors)?;
-            let page = Page::from_rows(
-                rows,
-                limit,
-                |r| (r.created_at, r.id.clone()),
-                |r| feedback_response(&names, r),
-            );
-            Ok(FeedbackPage {
-                items: page.items,
-                next_cursor: page.next_cursor,
-            })
-        })
+    let views = state
+        .read(move |c| submissions::feedback(c, &member.ctx, &id, after, limit))
         .await?;
-    Ok(HttpResponse::Ok().json(page))
-}
-
-fn feedback_response(
-    names: &std::collections::HashMap<String, String>,
-    row: FeedbackRow,
-) -> FeedbackResponse {
-    FeedbackResponse {
-        author: author(names, &row.author_id),
-        id: row.id,
-        submission_id: row.submission_id,
-        body: row.body,
-        created_at: from_db_time(row.created_at),
-    }
+    let page = Page::from_rows(
+        views,
+        limit,
+        |v| (v.row.created_at, v.row.id.clone()),
+        FeedbackResponse::from,
+    );
+    Ok(HttpResponse::Ok().json(FeedbackPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Gives feedback: hosts on any submission, peers on shared ones, the author in their own thread.
@@ -400,44 +261,22 @@ fn feedback_response(
     params(("id" = String, Path, description = "Submission id")),
     responses(
         (status = 201, description = "Given", body = FeedbackResponse),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
         (status = 403, description = "Terms to accept, or not allowed to give feedback here (`feedback-not-allowed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such submission, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+        NotVisible,
+        Invalid,
     ))]
 #[post("/submissions/{id}/feedback")]
 pub async fn create_feedback(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    member: Member,
+    PathId(id): PathId<SubmissionId>,
     body: Json<FeedbackRequest>,
 ) -> ApiResult<HttpResponse> {
-    let text = learning::text("body", &body.0.body, 10_000)?;
+    let text = feedback_text(&body.0.body)?;
     let now = state.now();
-    let user = caller.user_id;
-    let id = path.into_inner();
-    let response = state
-        .db_write(move |conn| {
-            let ctx = load_viewer(conn, Some(&user), now)?;
-            let (row, _, space, who) = readable_submission(conn, &ctx, &id)?;
-            if !learning::can_give_feedback(who, visibility_of(&row)?) {
-                require_write(&ctx, &space)?;
-                return Err(ApiError::forbidden(
-                    "feedback-not-allowed",
-                    "Peers give feedback only on shared submissions.",
-                ));
-            }
-            let feedback = FeedbackRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                submission_id: row.id,
-                author_id: user.clone(),
-                body: text,
-                created_at: to_db_time(now),
-            };
-            assignments::insert_feedback(conn, &feedback)?;
-            let names = users::display_names(conn, std::slice::from_ref(&user))?;
-            Ok(feedback_response(&names, feedback))
-        })
+    let view = state
+        .write(move |c| submissions::give_feedback(c, &member.ctx, &id, text, now))
         .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created().json(FeedbackResponse::from(view)))
 }

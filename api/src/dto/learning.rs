@@ -1,0 +1,72 @@
+//! Pieces the learning resources (questions, recordings, assignments, submissions, resources)
+//! answer alike: members as lists show them, and opaque cursors over several sort keys.
+
+use crate::error::{ApiError, ApiResult};
+use base64::Engine;
+use praxis_domain::FieldError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A member as lists show them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorResponse {
+    pub id: String,
+    pub display_name: String,
+}
+
+impl AuthorResponse {
+    pub fn new(id: impl Into<String>, display_name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            display_name: display_name.into(),
+        }
+    }
+}
+
+/// Opaque cursors over several sort keys (votes, instants, ids…), for lists whose order is not
+/// just `(instant, id)`.
+pub mod cursor {
+    use super::*;
+
+    const SEP: char = '\u{1f}';
+
+    pub fn encode(parts: &[String]) -> String {
+        let raw = parts.join(&SEP.to_string());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    fn invalid() -> ApiError {
+        ApiError::Validation(vec![FieldError::new(
+            "cursor",
+            "is not a cursor this API returned",
+        )])
+    }
+
+    pub fn decode(cursor: &str, parts: usize) -> ApiResult<Vec<String>> {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(cursor)
+            .map_err(|_| invalid())?;
+        let raw = String::from_utf8(bytes).map_err(|_| invalid())?;
+        let split: Vec<String> = raw.split(SEP).map(str::to_owned).collect();
+        if split.len() == parts {
+            Ok(split)
+        } else {
+            Err(invalid())
+        }
+    }
+
+    pub fn micros(at: chrono::NaiveDateTime) -> String {
+        at.and_utc().timestamp_micros().to_string()
+    }
+
+    pub fn instant(raw: &str) -> ApiResult<chrono::NaiveDateTime> {
+        let micros: i64 = raw.parse().map_err(|_| invalid())?;
+        chrono::DateTime::from_timestamp_micros(micros)
+            .map(|t| t.naive_utc())
+            .ok_or_else(invalid)
+    }
+
+    pub fn int(raw: &str) -> ApiResult<i32> {
+        raw.parse().map_err(|_| invalid())
+    }
+}
