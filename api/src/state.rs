@@ -50,6 +50,14 @@ impl AppState {
         self.mail_wakeup.notify_one();
     }
 
+    /// How long a freed seat is held for a waitlisted member, and where their mail links to.
+    pub fn offers(&self) -> praxis_app::subscriptions::Offers {
+        praxis_app::subscriptions::Offers {
+            hold: self.config.holds.waitlist_offer,
+            public_url: self.config.public_url.clone(),
+        }
+    }
+
     /// Pays an approved refund through the payment provider on the blocking pool (see
     /// `praxis_app::billing::refunds::pay_out`); a failure is logged and retried by the jobs.
     pub async fn pay_out(&self, refund: praxis_persistence::refunds::RefundRow) {

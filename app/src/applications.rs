@@ -97,7 +97,7 @@ pub fn decide(
     audit::record(
         conn,
         &crate::audit::entry(
-            Some(host.as_str()),
+            Some(host),
             &format!("pro_application.{}", row.status),
             "pro_application",
             &row.id,

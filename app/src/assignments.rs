@@ -77,7 +77,7 @@ pub fn set(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(user.as_str()),
+            Some(&user),
             "assignment.created",
             "assignment",
             &row.id,

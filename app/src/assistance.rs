@@ -114,7 +114,7 @@ pub fn decide(
     audit::record(
         conn,
         &crate::audit::entry(
-            Some(host.as_str()),
+            Some(host),
             &format!("price_assistance.{}", after.status),
             "price_assistance_request",
             &after.id,

@@ -1,6 +1,7 @@
 //! Building audit entries: who changed what, before and after, and when.
 
 use chrono::{DateTime, Utc};
+use praxis_domain::ids::UserId;
 use praxis_persistence::audit::AuditRow;
 use praxis_persistence::to_db_time;
 use serde::Serialize;
@@ -8,7 +9,7 @@ use serde::Serialize;
 /// An entry for `action` (e.g. `refund_request.approved`) on a subject. Record it with
 /// `praxis_persistence::audit::record` in the same transaction as the change.
 pub fn entry<B: Serialize, A: Serialize>(
-    actor_id: Option<&str>,
+    actor: Option<&UserId>,
     action: &str,
     subject_type: &str,
     subject_id: &str,
@@ -19,7 +20,7 @@ pub fn entry<B: Serialize, A: Serialize>(
     AuditRow {
         id: uuid::Uuid::now_v7().to_string(),
         at: to_db_time(at),
-        actor_id: actor_id.map(str::to_owned),
+        actor_id: actor.map(|a| a.as_str().to_owned()),
         action: action.to_owned(),
         subject_type: subject_type.to_owned(),
         subject_id: subject_id.to_owned(),

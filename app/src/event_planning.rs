@@ -48,7 +48,7 @@ pub fn create_theme(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(host.as_str()),
+            Some(host),
             "theme.created",
             "theme",
             &row.id,
@@ -150,7 +150,7 @@ pub fn create(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(host.as_str()),
+            Some(host),
             "event.created",
             "event",
             &id,
@@ -210,7 +210,7 @@ pub fn change(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(host.as_str()),
+            Some(host),
             "event.changed",
             "event",
             &id.id(),

@@ -124,7 +124,7 @@ fn moderate_post(
     audit::record(
         conn,
         &crate::audit::entry(
-            Some(host.as_str()),
+            Some(&host),
             name,
             "post",
             &post.row.id,
@@ -166,7 +166,7 @@ fn moderate_comment(
     audit::record(
         conn,
         &crate::audit::entry(
-            Some(host.as_str()),
+            Some(&host),
             name,
             "comment",
             &comment.id,

@@ -38,7 +38,7 @@ pub fn update(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(
-            Some(admin.as_str()),
+            Some(admin),
             "plan.updated",
             "plan",
             slug.as_str(),

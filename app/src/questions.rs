@@ -236,7 +236,7 @@ pub fn answer(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(user.as_str()),
+            Some(&user),
             "question.answered",
             "question",
             id.as_str(),

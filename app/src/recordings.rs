@@ -61,7 +61,7 @@ pub fn publish(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(user.as_str()),
+            Some(&user),
             "recording.updated",
             "event",
             &event.id,

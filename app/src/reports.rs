@@ -193,7 +193,7 @@ pub fn resolve(
     audit::record(
         conn,
         &crate::audit::entry(
-            Some(host_id.as_str()),
+            Some(host_id),
             "report.resolved",
             "report",
             id.as_str(),

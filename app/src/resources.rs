@@ -118,7 +118,7 @@ pub fn add(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(user.as_str()),
+            Some(&user),
             "resource.created",
             "resource",
             &row.id,

@@ -53,7 +53,7 @@ pub fn create(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(host.as_str()),
+            Some(host),
             "space.created",
             "space",
             &row.id,
@@ -152,7 +152,7 @@ fn change_participant(
         audit::record(
             conn,
             &crate::audit::entry::<(), _>(
-                Some(host.as_str()),
+                Some(host),
                 action,
                 "space",
                 space_id.as_str(),

@@ -70,7 +70,7 @@ pub fn publish(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(admin.as_str()),
+            Some(admin),
             "terms.published",
             "terms",
             &row.version,

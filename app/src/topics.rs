@@ -109,7 +109,7 @@ pub fn define(
     audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(host.as_str()),
+            Some(&host),
             "topic.created",
             "topic",
             &row.slug,

@@ -67,7 +67,7 @@ pub fn join(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(member.as_str()),
+            Some(member),
             "waitlist.joined",
             "waitlist_entry",
             &entry.id,

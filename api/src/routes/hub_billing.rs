@@ -9,7 +9,6 @@ use crate::dto::billing::{
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
-use crate::routes::subscriptions::offers;
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
@@ -62,7 +61,7 @@ pub async fn cancel_hub_subscription(
     hub: HubCaller,
     id: PathId<SubscriptionId>,
 ) -> ApiResult<HttpResponse> {
-    let (id, now, offers) = (id.into_inner(), state.now(), offers(&state));
+    let (id, now, offers) = (id.into_inner(), state.now(), state.offers());
     let member = UserId::from_trusted(hub.user_id);
     let row = state
         .write(move |c| subscriptions::cancel(c, &member, &id, &member, now, &offers))

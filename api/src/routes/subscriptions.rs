@@ -12,7 +12,7 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::subscriptions::{self, Offers, StartSubscription};
+use praxis_app::subscriptions::{self, StartSubscription};
 use praxis_app::waitlist::{self, Place};
 use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
@@ -187,14 +187,6 @@ pub async fn get_subscription(
     Ok(HttpResponse::Ok().json(respond(row, state.now())?))
 }
 
-/// Where freed seats are offered, from the configuration.
-pub(crate) fn offers(state: &AppState) -> Offers {
-    Offers {
-        hold: state.config.holds.waitlist_offer,
-        public_url: state.config.public_url.clone(),
-    }
-}
-
 /// Cancels a subscription at once: its spaces close with this request (cancelling PRO closes
 /// both lounges). A refund, where the rules allow one, is asked for separately.
 #[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
@@ -211,7 +203,7 @@ pub async fn cancel_subscription(
     member: Member,
     id: PathId<SubscriptionId>,
 ) -> ApiResult<HttpResponse> {
-    let (id, now, offers) = (id.into_inner(), state.now(), offers(&state));
+    let (id, now, offers) = (id.into_inner(), state.now(), state.offers());
     let row = state
         .write(move |c| subscriptions::cancel(c, &member.id, &id, &member.id, now, &offers))
         .await?;
@@ -302,7 +294,7 @@ pub async fn leave_waitlist(
     member: Member,
     plan: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (plan, now, offers) = (PlanSlug::parse(&plan)?, state.now(), offers(&state));
+    let (plan, now, offers) = (PlanSlug::parse(&plan)?, state.now(), state.offers());
     state
         .write(move |c| waitlist::leave(c, &member.id, plan, now, &offers))
         .await?;

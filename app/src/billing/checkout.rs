@@ -158,7 +158,7 @@ pub fn start(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(request.user_id.as_str()),
+            Some(&request.user_id),
             "subscription.created",
             "subscription",
             &row.id,

@@ -51,7 +51,7 @@ pub fn cancel(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(
-            Some(actor.as_str()),
+            Some(actor),
             "subscription.cancelled",
             "subscription",
             &sub.row.id,

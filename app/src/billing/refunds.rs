@@ -92,7 +92,7 @@ pub fn request(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry::<(), _>(
-            Some(user.as_str()),
+            Some(user),
             "refund_request.created",
             "refund_request",
             &row.id,
@@ -265,7 +265,7 @@ pub fn decide(
     praxis_persistence::audit::record(
         conn,
         &crate::audit::entry(
-            Some(host.as_str()),
+            Some(host),
             &format!("refund_request.{}", decision.status().as_str()),
             "refund_request",
             request_id.as_str(),
