@@ -4,7 +4,6 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use praxis_domain::account::Role;
 use std::future::{ready, Ready};
 
 /// A caller whose access token is valid. What they may do is derived per request from the
@@ -82,48 +81,5 @@ impl FromRequest for OptionalCaller {
             Some(Err(e)) => Err(e),
             Some(Ok(token)) => authenticate(req, token).map(|c| OptionalCaller(Some(c))),
         })
-    }
-}
-
-impl Caller {
-    /// The caller's roles as they are now; an account deleted since the token was issued is
-    /// no longer authenticated.
-    pub async fn roles(&self, state: &AppState) -> Result<Vec<Role>, ApiError> {
-        let id = self.user_id.clone();
-        state
-            .db(move |conn| {
-                if praxis_persistence::users::find_by_id(conn, &id)?.is_none() {
-                    return Err(ApiError::unauthorized(
-                        "invalid-token",
-                        "The account no longer exists.",
-                    ));
-                }
-                Ok(praxis_persistence::users::roles(conn, &id)?)
-            })
-            .await
-    }
-
-    /// Passes only for admins.
-    pub async fn require_admin(&self, state: &AppState) -> Result<(), ApiError> {
-        if praxis_domain::account::can_administer(&self.roles(state).await?) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(
-                "admin-role-required",
-                "Only admins may do this.",
-            ))
-        }
-    }
-
-    /// Passes for hosts and admins.
-    pub async fn require_host(&self, state: &AppState) -> Result<(), ApiError> {
-        if praxis_domain::account::can_host(&self.roles(state).await?) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(
-                "host-role-required",
-                "Only hosts and admins may do this.",
-            ))
-        }
     }
 }
