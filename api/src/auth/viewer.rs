@@ -99,23 +99,57 @@ impl FromRequest for Member {
     }
 }
 
+/// A role a handler can require in its signature: who has it, and the refusal for the others.
+trait RoleGate: Sized + 'static {
+    const KIND: &'static str;
+    const DETAIL: &'static str;
+    fn allows(roles: &[Role]) -> bool;
+    fn wrap(member: Member) -> Self;
+}
+
+impl RoleGate for Host {
+    const KIND: &'static str = "host-role-required";
+    const DETAIL: &'static str = "Only hosts and admins may do this.";
+    fn allows(roles: &[Role]) -> bool {
+        can_host(roles)
+    }
+    fn wrap(member: Member) -> Self {
+        Host(member)
+    }
+}
+
+impl RoleGate for Admin {
+    const KIND: &'static str = "admin-role-required";
+    const DETAIL: &'static str = "Only admins may do this.";
+    fn allows(roles: &[Role]) -> bool {
+        can_administer(roles)
+    }
+    fn wrap(member: Member) -> Self {
+        Admin(member)
+    }
+}
+
+fn gate<G: RoleGate>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<G, ApiError>> {
+    let member = Member::from_request(req, payload);
+    Box::pin(async move {
+        let member = member.await?;
+        if G::allows(member.roles()) {
+            Ok(G::wrap(member))
+        } else {
+            Err(ApiError::forbidden(G::KIND, G::DETAIL))
+        }
+    })
+}
+
 impl FromRequest for Host {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let member = Member::from_request(req, payload);
-        Box::pin(async move {
-            let member = member.await?;
-            if can_host(member.roles()) {
-                Ok(Host(member))
-            } else {
-                Err(ApiError::forbidden(
-                    "host-role-required",
-                    "Only hosts and admins may do this.",
-                ))
-            }
-        })
+        gate(req, payload)
     }
 }
 
@@ -124,17 +158,6 @@ impl FromRequest for Admin {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let member = Member::from_request(req, payload);
-        Box::pin(async move {
-            let member = member.await?;
-            if can_administer(member.roles()) {
-                Ok(Admin(member))
-            } else {
-                Err(ApiError::forbidden(
-                    "admin-role-required",
-                    "Only admins may do this.",
-                ))
-            }
-        })
+        gate(req, payload)
     }
 }
