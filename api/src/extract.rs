@@ -63,14 +63,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_data() {
-            let field = if path == "." || path.is_empty() {
-                missing_field(&inner).unwrap_or_else(|| "body".to_owned())
-            } else if let Some(missing) = missing_field(&inner) {
-                format!("{path}.{missing}")
-            } else {
-                path
-            };
-            ApiError::Validation(vec![FieldError::new(field, describe(&inner))])
+            ApiError::Validation(vec![field_error("", path, &inner)])
         } else {
             ApiError::BadRequest(format!(
                 "The body is not valid JSON (line {}, column {}).",
@@ -83,6 +76,37 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         ApiError::BadRequest("The body has trailing characters after the JSON value.".into())
     })?;
     Ok(value)
+}
+
+/// A part of a body already parsed as JSON (`at` names it, such as `data`), read as `T` with
+/// the same field errors as a whole body: the path under `at`, no Rust type names.
+pub fn parse_json_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    at: &str,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        ApiError::Validation(vec![field_error(at, path, &err.into_inner())])
+    })
+}
+
+/// The field a data error names (`items[0].count`, or the missing field's path) under `at`,
+/// with serde's message stripped of positions and Rust type names.
+fn field_error(at: &str, path: String, err: &serde_json::Error) -> FieldError {
+    let path = if path == "." { String::new() } else { path };
+    let field = match (path.is_empty(), missing_field(err)) {
+        (true, Some(missing)) => missing,
+        (false, Some(missing)) => format!("{path}.{missing}"),
+        (_, None) => path,
+    };
+    let field = match (at.is_empty(), field.is_empty()) {
+        (true, true) => "body".to_owned(),
+        (true, false) => field,
+        (false, true) => at.to_owned(),
+        (false, false) if field.starts_with('[') => format!("{at}{field}"),
+        (false, false) => format!("{at}.{field}"),
+    };
+    FieldError::new(field, describe(err))
 }
 
 /// JSON can carry a control character in a string only as a `\u` escape, so a body without one
@@ -270,6 +294,22 @@ mod tests {
     fn query_parameters_with_control_characters_are_named() {
         assert_eq!(control_parameter("q=a%00b&limit=3"), Some("q".to_owned()));
         assert_eq!(control_parameter("q=plain%20text"), None);
+    }
+
+    #[test]
+    fn json_value_errors_name_the_field_under_its_parent() {
+        let value = serde_json::json!({"name": "x", "items": [{"count": "many"}]});
+        let nested = fields(parse_json_value(value, "data"));
+        assert_eq!(nested[0].0, "data.items[0].count");
+        assert!(!nested[0].1.contains("u32"), "{}", nested[0].1);
+        let missing = fields(parse_json_value(serde_json::json!({"items": []}), "data"));
+        assert_eq!(
+            missing[0],
+            ("data.name".to_owned(), "is required".to_owned())
+        );
+        let shape = fields(parse_json_value(serde_json::json!(3), "data"));
+        assert_eq!(shape[0].0, "data");
+        assert!(!shape[0].1.contains("Body"), "{}", shape[0].1);
     }
 
     #[test]
