@@ -119,3 +119,42 @@ pub async fn observe(
     });
     Ok(res)
 }
+
+/// A path whose percent-decoded text breaks the shared text rule (`/posts/%00`) names nothing
+/// that exists, so it answers 404 before any handler hands it to the database, which would fail
+/// on it (PostgreSQL refuses U+0000 in text).
+pub async fn refuse_control_in_path(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let decoded = percent_decode(req.path());
+    if praxis_domain::text::has_forbidden_control(&String::from_utf8_lossy(&decoded)) {
+        let response =
+            problem_response(&problem_for_status(actix_web::http::StatusCode::NOT_FOUND));
+        return Ok(req.into_response(response));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+fn percent_decode(path: &str) -> Vec<u8> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    out
+}

@@ -10,7 +10,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
-use crate::middleware::observe;
+use crate::middleware::{observe, refuse_control_in_path};
 use crate::payments::LocalPaymentProvider;
 use crate::state::AppState;
 use crate::{docs, routes};
@@ -219,6 +219,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(data.clone())
             .app_data(known.clone())
             .wrap(cors(&data.config))
+            .wrap(from_fn(refuse_control_in_path))
             .wrap(from_fn(observe))
             .into_utoipa_app()
             .configure(routes::configure)

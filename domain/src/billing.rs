@@ -96,11 +96,14 @@ pub fn parse_vat_id(field: &str, raw: &str) -> Result<String> {
         .filter(|c| !matches!(c, ' ' | '.' | '-'))
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let (prefix, rest) = compact.split_at(compact.len().min(2));
-    let valid = prefix.len() == 2
+    // Split by character, never by byte: the input is arbitrary Unicode until proven ASCII.
+    let mut chars = compact.chars();
+    let prefix: String = chars.by_ref().take(2).collect();
+    let rest: Vec<char> = chars.collect();
+    let valid = prefix.chars().count() == 2
         && prefix.chars().all(|c| c.is_ascii_uppercase())
         && (2..=13).contains(&rest.len())
-        && rest.chars().all(|c| c.is_ascii_alphanumeric());
+        && rest.iter().all(|c| c.is_ascii_alphanumeric());
     if valid {
         Ok(compact)
     } else {

@@ -31,6 +31,7 @@ pub mod spaces;
 pub mod string_enum;
 pub mod subscriptions;
 pub mod terms;
+pub mod text;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};

@@ -1,7 +1,7 @@
 //! The payment provider's webhook.
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::parse_json;
+use crate::extract::{parse_json, parse_json_value};
 use crate::payments::signature::{self, SignatureError};
 use crate::state::AppState;
 use actix_web::post;
@@ -100,9 +100,7 @@ pub async fn payment_webhook(
             invoice_number: None,
         }));
     }
-    let data: PaymentData = serde_json::from_value(event.data).map_err(|e| {
-        ApiError::Validation(vec![praxis_domain::FieldError::new("data", e.to_string())])
-    })?;
+    let data: PaymentData = parse_json_value(event.data, "data")?;
     let payment = PaymentSucceeded {
         event_id: event.id,
         checkout_id: data.checkout_id,

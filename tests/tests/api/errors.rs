@@ -110,3 +110,60 @@ async fn a_body_that_is_not_json_is_415() {
         .unwrap_or_else(|e| panic!("{e}"));
     problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
 }
+
+#[tokio::test]
+async fn text_with_a_nul_or_control_character_is_a_422_naming_the_field_on_every_engine() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let token = Some(member.access_token.as_str());
+    let nul = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            token,
+            &json!({"kind": "question", "title": "before\u{0}after", "body": "b"}),
+        )
+        .await;
+    let body = problem(nul, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body.fields(), vec!["title"]);
+    assert_no_internals(&body.to_string());
+    let escape = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            token,
+            &json!({"kind": "question", "title": "t", "body": "b", "topics": ["\u{1b}[31m"]}),
+        )
+        .await;
+    let body = problem(escape, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body.fields(), vec!["topics[0]"]);
+    let long_text = app
+        .post(
+            "/api/v1/spaces/lobby/posts",
+            token,
+            &json!({"kind": "question", "title": "t", "body": "line one\n\tline two\r\n"}),
+        )
+        .await;
+    assert_eq!(
+        long_text.status(),
+        StatusCode::CREATED,
+        "newlines and tabs keep working"
+    );
+    let query = app.get("/api/v1/search?q=a%00b", token).await;
+    let body = problem(query, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body.fields(), vec!["q"]);
+}
+
+#[tokio::test]
+async fn path_text_with_a_nul_names_nothing_and_is_404_on_every_engine() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    for path in [
+        "/api/v1/spaces/%00/posts",
+        "/api/v1/posts/%00",
+        "/api/v1/spaces/lobby%00/posts",
+    ] {
+        for token in [None, Some(member.access_token.as_str())] {
+            let body = problem(app.get(path, token).await, StatusCode::NOT_FOUND).await;
+            assert_no_internals(&body.to_string());
+        }
+    }
+}

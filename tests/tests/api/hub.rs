@@ -268,6 +268,29 @@ async fn billing_address_is_validated_naming_every_field_and_nothing_is_stored()
 }
 
 #[tokio::test]
+async fn billing_address_vat_id_with_multi_byte_characters_is_a_422_not_a_dropped_connection() {
+    let app = spawn_app().await;
+    let (_, hub_token) = hub_member(&app).await;
+    let accents = format!("e{}", "\u{0301}".repeat(40));
+    for vat_id in ["\u{202e}probe", "\u{10ffff}", accents.as_str()] {
+        let address = json!({"name": "Ana", "line1": "Calle Mayor 1", "city": "Madrid",
+            "postal_code": "28013", "country": "ES", "vat_id": vat_id});
+        let body = problem(
+            app.request(
+                Method::PUT,
+                "/api/v1/hub/billing-address",
+                Some(&hub_token),
+                Some(&address),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(body.fields(), vec!["vat_id"], "{vat_id:?}");
+    }
+}
+
+#[tokio::test]
 async fn billing_address_round_trips_and_replaces_the_previous_one() {
     let app = spawn_app().await;
     let (_, hub_token) = hub_member(&app).await;

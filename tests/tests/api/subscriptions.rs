@@ -197,6 +197,37 @@ async fn unknown_checkout_or_wrong_amount_is_422_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn webhook_data_of_the_wrong_shape_is_a_422_naming_the_field_without_rust_types() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"checkout_id": "chk_x", "amount": "lots", "currency": "EUR"}),
+            "data.amount",
+        ),
+        (
+            json!({"checkout_id": "chk_x", "currency": "EUR"}),
+            "data.amount",
+        ),
+        (json!("not an object"), "data"),
+    ];
+    for (i, (data, field)) in cases.into_iter().enumerate() {
+        let event =
+            json!({"id": format!("evt_shape_{i}"), "type": "payment.succeeded", "data": data});
+        let response = app.webhook(&event).await;
+        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(body.fields(), vec![field], "{body}");
+        let text = body.to_string();
+        for rust in ["PaymentData", "i64", "struct", "::"] {
+            assert!(!text.contains(rust), "{rust:?} in {text}");
+        }
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM webhook_events").await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn pro_requires_an_approved_application() {
     let app = spawn_app().await;
     let member = app.member().await;
