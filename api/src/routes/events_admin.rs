@@ -148,6 +148,11 @@ impl CreateEventRequest {
 /// or the first occurrence of the series; to a manager who may not read the event's space (a
 /// sealed room they are not in) only an acknowledgement (`content_withheld`: id, kind, space,
 /// times, status), never the title, description or join link.
+///
+/// Kinds belong to spaces (422 naming `kind` otherwise): `community_meetup`, `learning_session`
+/// and `qa_session` go to any space; `pro_meetup` only to a space PRO alone opens (the PRO
+/// Lounge); `supervision` and `intervision` to such a space or to a sealed or invite-only room.
+/// None of the PRO kinds goes to the Lobby, the Lobby members' room or the Practitioner Lounge.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateEventRequest,
     responses(

@@ -1,5 +1,6 @@
-//! Management answers about events never carry what the manager may not read (DOMAIN.md "Terms
-//! and confidentiality": management tools say *that* something happened, never *what*).
+//! Events and who may read them: management answers never carry what the manager may not read
+//! (DOMAIN.md "Terms and confidentiality"), and PRO kinds of events never land in spaces people
+//! without PRO read (DOMAIN.md "Events and recordings": kinds belong to spaces).
 
 use crate::helpers::{problem, spawn_app};
 use chrono::Duration;
@@ -92,4 +93,58 @@ async fn managing_a_sealed_room_event_answers_no_title_description_or_join_link_
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .is_empty());
+}
+
+#[tokio::test]
+async fn pro_event_kinds_belong_to_the_pro_lounge_or_sealed_rooms_never_the_lobby_or_practitioner_lounge(
+) {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let start = app.clock_now_utc() + Duration::hours(48);
+    let event = |kind: &str, space: &str| {
+        json!({
+            "kind": kind, "title": "Peer supervision", "space": space,
+            "starts_at": start.to_rfc3339(),
+            "ends_at": (start + Duration::minutes(90)).to_rfc3339(),
+            "join_url": "https://meet.example.org/pro",
+        })
+    };
+    for kind in ["pro_meetup", "supervision", "intervision"] {
+        for space in ["lobby", "lobby-members", "practitioner-lounge"] {
+            let refused = app
+                .post(
+                    "/api/v1/admin/events",
+                    Some(&host.access_token),
+                    &event(kind, space),
+                )
+                .await;
+            assert_eq!(
+                problem(refused, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await
+                    .fields(),
+                ["kind"],
+                "{kind} in {space}"
+            );
+        }
+        let created = app
+            .post(
+                "/api/v1/admin/events",
+                Some(&host.access_token),
+                &event(kind, "pro-lounge"),
+            )
+            .await;
+        assert_eq!(
+            created.status(),
+            StatusCode::CREATED,
+            "{kind} in pro-lounge"
+        );
+    }
+    let created = app
+        .post(
+            "/api/v1/admin/events",
+            Some(&host.access_token),
+            &event("community_meetup", "lobby"),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
 }
