@@ -2,22 +2,26 @@
 //! own zone, and changes to or cancellation of one event or one occurrence of a series (an
 //! exception; the rest of the series stays). Every step is audited in its transaction.
 
-use crate::access::all_spaces;
+use crate::access::{all_spaces, Space};
 use crate::error::{Error, Result};
 use crate::events::{find_occurrence, materialize, series_rule, MAX_MOVE_DAYS};
 use chrono::{DateTime, Duration, Utc};
-use praxis_domain::event_plans::{check_times, EventChange, EventStatus, NewEvent, NewTheme};
+use praxis_domain::event_plans::{self, check_times, EventChange, EventStatus, NewEvent, NewTheme};
 use praxis_domain::events::{self, EventRef};
 use praxis_domain::ids::{SpaceId, UserId};
 use praxis_persistence::events::{self as repo, EventChanges, EventRow, SeriesRow, ThemeRow};
 use praxis_persistence::{audit, to_db_time, DbConnection};
 
-/// The space a host plans in, by slug: 422 naming `space` when there is none.
+/// The id of the space a host plans in, by slug: 422 naming `space` when there is none.
 fn space_id(conn: &mut DbConnection, slug: &str) -> Result<SpaceId> {
+    Ok(space(conn, slug)?.id())
+}
+
+/// The space a host plans in, by slug: 422 naming `space` when there is none.
+fn space(conn: &mut DbConnection, slug: &str) -> Result<Space> {
     all_spaces(conn)?
         .into_iter()
         .find(|s| s.row.slug == slug)
-        .map(|s| SpaceId::from_trusted(s.row.id))
         .ok_or_else(|| Error::field("space", "no such space"))
 }
 
@@ -68,7 +72,9 @@ pub fn create(
     plan: NewEvent,
     now: DateTime<Utc>,
 ) -> Result<EventRef> {
-    let space_id = space_id(conn, &plan.space)?;
+    let space = space(conn, &plan.space)?;
+    event_plans::kind_belongs_to_space(plan.kind, &space.visibility)?;
+    let space_id = space.id();
     if let Some(theme_id) = &plan.theme_id {
         let theme = repo::find_theme(conn, theme_id.as_str())?;
         if theme.is_none_or(|t| t.space_id != space_id.as_str()) {

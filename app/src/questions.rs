@@ -1,7 +1,7 @@
 //! Q&A: members of an event's space ask questions before it starts, edit their own until then,
 //! up-vote others' once each; hosts mark them answered and the asker is told by e-mail.
 
-use crate::access::{Space, ViewerContext};
+use crate::access::{load_viewer, Space, ViewerContext};
 use crate::error::{Error, Result};
 use crate::learning::{readable_event, renamed, require_write, signed_in};
 use chrono::{DateTime, Utc};
@@ -206,7 +206,8 @@ fn may_vote(
 }
 
 /// Marks a question answered, optionally at a second of the recording; the asker is e-mailed
-/// even if they were absent (links point at `public_url`). Hosts; audited.
+/// even if they were absent (links point at `public_url`), but only while they may still read
+/// the event's space. Hosts; audited.
 pub fn answer(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
@@ -216,22 +217,27 @@ pub fn answer(
     now: DateTime<Utc>,
 ) -> Result<Question> {
     let user = signed_in(ctx)?;
-    let (question, event, _) = readable_question(conn, ctx, id, now)?;
+    let (question, event, space) = readable_question(conn, ctx, id, now)?;
     let duration = recordings::find(conn, &EventId::from_trusted(event.id.clone()))?
         .map(|(r, _)| r.duration_seconds);
     let (seconds, note) =
         learning::parse_answer(answer.recording_seconds, duration, answer.note.as_deref())?;
     repo::mark_answered(conn, id, &user, to_db_time(now), seconds, note.as_deref())?;
+    // The mail quotes the event and the question: only for an asker who may still read the
+    // space now (a cancelled plan, a removal or unaccepted new terms close it).
     if let Some(asker) = users::find_by_id(conn, &question.author_id)? {
-        let mail = answered_mail(
-            &asker.email,
-            &event,
-            &question.body,
-            seconds,
-            note.as_deref(),
-            public_url,
-        );
-        outbox::enqueue(conn, mail, to_db_time(now))?;
+        let asker_ctx = load_viewer(conn, Some(&asker.id), now)?;
+        if asker_ctx.access(&space).is_granted() {
+            let mail = answered_mail(
+                &asker.email,
+                &event,
+                &question.body,
+                seconds,
+                note.as_deref(),
+                public_url,
+            );
+            outbox::enqueue(conn, mail, to_db_time(now))?;
+        }
     }
     audit::record(
         conn,

@@ -1,12 +1,15 @@
 //! Spaces: what a caller may know of, and hosts creating spaces and naming the participants of
 //! invite-only and sealed ones. Hosts and admins manage participants even of a sealed room they
-//! cannot read: managing who is inside never shows what is inside.
+//! cannot read: managing who is inside never shows what is inside. In a sealed room they name
+//! other people only, never themselves, and every participant is mailed about each change.
 
 use crate::access::{Space, ViewerContext};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
+use praxis_domain::access::Visibility;
 use praxis_domain::ids::{SpaceId, UserId};
 use praxis_domain::spaces::NewSpace;
+use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::spaces::{self as repo, SpaceRow};
 use praxis_persistence::{audit, to_db_time, users, DbConnection};
 
@@ -137,10 +140,11 @@ fn change_participant(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let space = managed(conn, slug)?;
-    if users::find_by_id(conn, member.as_str())?.is_none() {
+    let Some(member_row) = users::find_by_id(conn, member.as_str())? else {
         return Err(Error::NotFound("member"));
-    }
-    let space_id = SpaceId::from_trusted(space.row.id);
+    };
+    praxis_domain::spaces::may_change_participant(&space.visibility, host, member)?;
+    let space_id = space.id();
     let (changed, action) = if add {
         let added = repo::add_member(conn, &space_id, member, host, to_db_time(now))?;
         (added, "space.member_added")
@@ -161,6 +165,43 @@ fn change_participant(
                 now,
             ),
         )?;
+        if space.visibility == Visibility::Sealed {
+            tell_participants(conn, &space, &member_row.display_name, add, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// Tells everyone now inside a sealed room (the one just added included, the one just removed
+/// not) who came in or left, so a change of readers never goes unnoticed. The mail names the
+/// room and the person, nothing of what the room holds.
+fn tell_participants(
+    conn: &mut DbConnection,
+    space: &Space,
+    who: &str,
+    added: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let ids = repo::member_ids(conn, &space.id())?;
+    let (subject, verb) = if added {
+        ("joined", "was added to")
+    } else {
+        ("left", "was removed from")
+    };
+    for id in ids {
+        let Some(participant) = users::find_by_id(conn, &id)? else {
+            continue;
+        };
+        let mail = Mail {
+            kind: "sealed_participants_changed",
+            recipient: participant.email,
+            subject: format!("Someone {subject} {}", space.row.name),
+            body: format!(
+                "{who} {verb} the sealed room \"{}\" by its managers.\n",
+                space.row.name
+            ),
+        };
+        outbox::enqueue(conn, mail, to_db_time(now))?;
     }
     Ok(())
 }

@@ -2,10 +2,12 @@
 //! from raw input into values that can only hold what the rules allow. Every invalid field is
 //! reported at once, with its path (`recurrence.time_zone`).
 
+use crate::access::Visibility;
 use crate::account::TimeZone;
 use crate::error::{Errors, Result};
 use crate::events::{self, EventFormat, EventKind, Frequency, Rule};
 use crate::ids::ThemeId;
+use crate::plans::PlanSlug;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// Longest title of an event, in characters.
@@ -291,6 +293,38 @@ impl EventChange {
     }
 }
 
+/// Kinds belong to spaces (DOMAIN.md "Events and recordings"): community meet-ups, learning and
+/// Q&A sessions go anywhere a host plans them; a PRO meet-up only to a space that PRO alone opens
+/// (the PRO Lounge); supervision and intervision to such a space or to a sealed or invite-only
+/// room whose participants the hosts name. So none of them lands in the Lobby, the Lobby
+/// members' room or the Practitioner Lounge, where people without PRO would read it.
+pub fn kind_belongs_to_space(kind: EventKind, space: &Visibility) -> Result<()> {
+    let pro_only =
+        matches!(space, Visibility::Plans(plans) if plans.iter().all(|p| *p == PlanSlug::Pro));
+    let named_room = matches!(space, Visibility::Sealed | Visibility::Invite);
+    let fits = match kind {
+        EventKind::CommunityMeetup | EventKind::LearningSession | EventKind::QaSession => true,
+        EventKind::ProMeetup => pro_only,
+        EventKind::Supervision | EventKind::Intervision => pro_only || named_room,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(crate::Error::field(
+            "kind",
+            format!(
+                "a {} event belongs to the PRO Lounge{}",
+                kind.as_str(),
+                if kind == EventKind::ProMeetup {
+                    ""
+                } else {
+                    " or a sealed or invite-only room"
+                }
+            ),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,5 +397,28 @@ mod tests {
             ..EventChangeInput::default()
         };
         assert!(EventChange::parse(&bad).is_err());
+    }
+
+    #[test]
+    fn pro_kinds_belong_to_the_pro_lounge_or_named_rooms_never_lobby_or_practitioner_lounge() {
+        let lobby = Visibility::Public;
+        let members = Visibility::Members;
+        let practitioner = Visibility::Plans(vec![PlanSlug::Practitioner, PlanSlug::Pro]);
+        let pro = Visibility::Plans(vec![PlanSlug::Pro]);
+        for kind in [
+            EventKind::ProMeetup,
+            EventKind::Supervision,
+            EventKind::Intervision,
+        ] {
+            for space in [&lobby, &members, &practitioner] {
+                assert!(kind_belongs_to_space(kind, space).is_err(), "{kind:?}");
+            }
+            assert!(kind_belongs_to_space(kind, &pro).is_ok(), "{kind:?}");
+        }
+        assert!(kind_belongs_to_space(EventKind::Supervision, &Visibility::Sealed).is_ok());
+        assert!(kind_belongs_to_space(EventKind::Intervision, &Visibility::Invite).is_ok());
+        assert!(kind_belongs_to_space(EventKind::ProMeetup, &Visibility::Sealed).is_err());
+        assert!(kind_belongs_to_space(EventKind::CommunityMeetup, &lobby).is_ok());
+        assert!(kind_belongs_to_space(EventKind::QaSession, &practitioner).is_ok());
     }
 }

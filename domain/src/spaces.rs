@@ -95,6 +95,23 @@ impl NewSpace {
     }
 }
 
+/// Who may change a room's participants: for a sealed room, a manager names *other* people,
+/// never themselves (adding or removing), so nobody outside can make themselves a reader and
+/// nobody inside quietly rewrites their own membership. Invite-only spaces have no such limit.
+pub fn may_change_participant(
+    visibility: &Visibility,
+    manager: &crate::ids::UserId,
+    member: &crate::ids::UserId,
+) -> Result<()> {
+    if matches!(visibility, Visibility::Sealed) && manager == member {
+        return Err(Error::forbidden(
+            "sealed-self-admission",
+            "In a sealed room you may add or remove other people, never yourself.",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -139,5 +156,21 @@ mod tests {
         assert_eq!(space.plans(), &[PlanSlug::Pro]);
         assert!(NewSpace::parse(&input("plans", &[])).is_err());
         assert!(NewSpace::parse(&input("sealed", &[])).is_ok());
+    }
+
+    #[test]
+    fn sealed_room_managers_never_change_their_own_participation() {
+        use crate::ids::UserId;
+        let (admin, other) = (UserId::new(), UserId::new());
+        let err = may_change_participant(&Visibility::Sealed, &admin, &admin).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Forbidden {
+                kind: "sealed-self-admission",
+                ..
+            }
+        ));
+        assert!(may_change_participant(&Visibility::Sealed, &admin, &other).is_ok());
+        assert!(may_change_participant(&Visibility::Invite, &admin, &admin).is_ok());
     }
 }

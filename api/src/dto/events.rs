@@ -88,6 +88,48 @@ pub struct EventResponse {
     pub join_url: Option<String>,
 }
 
+/// What a manager learns of an event in a space they may not read (a sealed room they are not
+/// in): that it exists and when, never its title, description or join link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventAcknowledgement {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
+    pub kind: String,
+    /// The slug of the space.
+    pub space: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    /// Always `true`: the content is withheld because the caller may not read the space.
+    pub content_withheld: bool,
+}
+
+impl From<EventResponse> for EventAcknowledgement {
+    fn from(e: EventResponse) -> Self {
+        Self {
+            id: e.id,
+            series_id: e.series_id,
+            kind: e.kind,
+            space: e.space,
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            status: e.status,
+            content_withheld: true,
+        }
+    }
+}
+
+/// A management answer: the whole event when the manager may read its space, an acknowledgement
+/// without content otherwise.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ManagedEventResponse {
+    Full(Box<EventResponse>),
+    Withheld(EventAcknowledgement),
+}
+
 /// What a response needs besides the event: who asks, where, and the RSVPs.
 pub struct ResponseContext {
     pub zone: chrono_tz::Tz,

@@ -2,7 +2,7 @@
 //! in their own zone, and changes to or cancellation of a single occurrence (an exception).
 
 use crate::auth::{Host, Member};
-use crate::dto::events::{theme_response, EventResponse, ResponseContext, ThemeResponse};
+use crate::dto::events::{theme_response, ManagedEventResponse, ResponseContext, ThemeResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::responses::{HostOnly, Invalid};
@@ -145,11 +145,18 @@ impl CreateEventRequest {
 }
 
 /// Creates a single event or a recurring series. Hosts and admins; audited. Answers the event,
-/// or the first occurrence of the series.
+/// or the first occurrence of the series; to a manager who may not read the event's space (a
+/// sealed room they are not in) only an acknowledgement (`content_withheld`: id, kind, space,
+/// times, status), never the title, description or join link.
+///
+/// Kinds belong to spaces (422 naming `kind` otherwise): `community_meetup`, `learning_session`
+/// and `qa_session` go to any space; `pro_meetup` only to a space PRO alone opens (the PRO
+/// Lounge); `supervision` and `intervision` to such a space or to a sealed or invite-only room.
+/// None of the PRO kinds goes to the Lobby, the Lobby members' room or the Practitioner Lounge.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     request_body = CreateEventRequest,
     responses(
-        (status = 201, description = "Created: the event or the series' first occurrence", body = EventResponse),
+        (status = 201, description = "Created: the event or the series' first occurrence, or an acknowledgement without content when the caller may not read its space", body = ManagedEventResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         HostOnly,
         Invalid,
@@ -186,12 +193,14 @@ pub struct UpdateEventRequest {
 }
 
 /// Changes one event, or one occurrence of a series (the rest of the series stays as it is).
-/// Hosts and admins; audited.
+/// Hosts and admins; audited. Answers the changed event, or, to a manager who may not read its
+/// space (a sealed room they are not in), an acknowledgement without title, description or
+/// join link (`content_withheld`).
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Event id, or `<series id>@<original start>`")),
     request_body = UpdateEventRequest,
     responses(
-        (status = 200, description = "The changed event", body = EventResponse),
+        (status = 200, description = "The changed event, or an acknowledgement without content when the caller may not read its space", body = ManagedEventResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         HostOnly,
         (status = 404, description = "No such event or occurrence", body = Problem, content_type = "application/problem+json"),
@@ -243,7 +252,7 @@ async fn change_event(
     host: Member,
     raw_id: &str,
     change: EventChange,
-) -> ApiResult<EventResponse> {
+) -> ApiResult<ManagedEventResponse> {
     let id = EventRef::parse(raw_id).map_err(|_| ApiError::NotFound("event"))?;
     let now = state.now();
     state
@@ -254,16 +263,26 @@ async fn change_event(
         .await
 }
 
-/// The event as its host sees it after a change, whether or not they may read its space (hosts
-/// manage events of sealed rooms they cannot enter).
+/// The event as its host sees it after a change. Hosts manage events of sealed rooms they
+/// cannot enter, and a management answer never carries what they may not read: outside the
+/// space they get an acknowledgement without title, description or join link.
 fn managed_event(
     conn: &mut DbConnection,
     host: &Member,
     id: &EventRef,
-) -> praxis_app::Result<EventResponse> {
+) -> praxis_app::Result<ManagedEventResponse> {
     let occurrence = find_occurrence(conn, id)?.ok_or(praxis_app::Error::NotFound("event"))?;
     let spaces = all_spaces(conn)?;
+    let readable = spaces
+        .iter()
+        .find(|s| s.row.id == occurrence.space_id)
+        .is_some_and(|s| host.ctx.access(s).is_granted());
     let responses =
         ResponseContext::load(conn, &host.ctx, &spaces, std::slice::from_ref(&occurrence))?;
-    Ok(responses.respond(occurrence))
+    let event = responses.respond(occurrence);
+    Ok(if readable {
+        ManagedEventResponse::Full(Box::new(event))
+    } else {
+        ManagedEventResponse::Withheld(event.into())
+    })
 }

@@ -208,11 +208,17 @@ fn path_member(raw: String) -> UserId {
 }
 
 /// Adds a participant to an invite-only or sealed space.
+///
+/// In a sealed room hosts and admins add and remove *other* people, never themselves
+/// (403 `sealed-self-admission`): nobody outside a sealed room can make themselves a reader.
+/// Each change is audited (who, which room, which member; never content) and every current
+/// participant is mailed who was added or removed. Invite-only spaces have no such limit.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug"), ("user_id" = String, Path, description = "Member id")),
     responses(
         (status = 204, description = "The member participates"),
-        HostOnly,
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a host or admin (`host-role-required`), or naming oneself in a sealed room (`sealed-self-admission`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such space or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an invite-only or sealed space", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -232,11 +238,15 @@ pub async fn add_space_member(
 }
 
 /// Removes a participant; their access ends with this request.
+///
+/// In a sealed room a manager never removes themselves (403 `sealed-self-admission`); the
+/// change is audited and the remaining participants are mailed who left.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("slug" = String, Path, description = "Space slug"), ("user_id" = String, Path, description = "Member id")),
     responses(
         (status = 204, description = "The member no longer participates"),
-        HostOnly,
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a host or admin (`host-role-required`), or naming oneself in a sealed room (`sealed-self-admission`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such space or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not an invite-only or sealed space", body = Problem, content_type = "application/problem+json"),
     ))]

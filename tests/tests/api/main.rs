@@ -14,6 +14,7 @@ mod discussion_helpers;
 mod dto;
 mod errors;
 mod events;
+mod events_confidentiality;
 mod feed;
 mod helpers;
 mod http;

@@ -385,3 +385,53 @@ async fn questions_can_be_asked_for_an_occurrence_of_a_recurring_q_and_a_series(
         .await;
     assert_eq!(crate::events::ids(&again).len(), 4);
 }
+
+#[tokio::test]
+async fn no_answer_mail_to_an_asker_who_can_no_longer_read_the_space() {
+    let app = spawn_app().await;
+    let event = insert_event(&app, "space-lobby-members", "Q&A", Duration::days(1)).await;
+    let asker = app.member().await;
+    let host = app.as_host().await;
+    let admin = app.as_admin().await;
+    let asked: Question = dto::json_with(
+        ask(&app, &asker, &event, "What is a tension?").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // New terms close every private space to the asker until they accept them again.
+    app.clock.advance(chrono::Duration::minutes(1));
+    let published = app
+        .post(
+            "/api/v1/admin/terms",
+            Some(&admin.access_token),
+            &json!({"version": "2026-12", "terms": "New terms.", "member_guidelines": "Be kind.", "confidentiality": "It stays here."}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::CREATED);
+    app.accept_terms(&host).await;
+    problem(
+        app.get(
+            &format!("/api/v1/events/{event}/questions"),
+            Some(&asker.access_token),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let answered: Question = dto::json_with(
+        app.post(
+            &format!("/api/v1/admin/questions/{}/answer", asked.id),
+            Some(&host.access_token),
+            &json!({"note": "A tension is a driver you have not yet named."}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(answered.answered);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'question_answered'")
+            .await,
+        0
+    );
+}

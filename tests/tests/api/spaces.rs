@@ -278,3 +278,68 @@ async fn cancelling_pro_closes_both_lounges_on_the_very_next_request() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn sealed_room_managers_add_others_never_themselves_and_participants_are_told() {
+    let app = spawn_app().await;
+    let admin = app.as_admin().await;
+    let host = app.as_host().await;
+    let (first, second) = (app.member().await, app.member().await);
+    let created = app
+        .post(
+            "/api/v1/admin/spaces",
+            Some(&admin.access_token),
+            &json!({"slug": "supervision-2", "name": "Supervision 2", "visibility": "sealed"}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let change = |method: reqwest::Method, token: &str, member: &str| {
+        let (app, token, member) = (&app, token.to_owned(), member.to_owned());
+        async move {
+            app.request(
+                method,
+                &format!("/api/v1/admin/spaces/supervision-2/members/{member}"),
+                Some(&token),
+                None,
+            )
+            .await
+        }
+    };
+    for manager in [&admin, &host] {
+        for method in [reqwest::Method::PUT, reqwest::Method::DELETE] {
+            let refused = change(method, &manager.access_token, &manager.user_id).await;
+            assert_eq!(
+                problem(refused, StatusCode::FORBIDDEN).await.kind,
+                "sealed-self-admission"
+            );
+        }
+        problem(
+            app.get("/api/v1/spaces/supervision-2", Some(&manager.access_token))
+                .await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    }
+
+    let added = change(reqwest::Method::PUT, &admin.access_token, &first.user_id).await;
+    assert_eq!(added.status(), StatusCode::NO_CONTENT);
+    let added = change(reqwest::Method::PUT, &host.access_token, &second.user_id).await;
+    assert_eq!(added.status(), StatusCode::NO_CONTENT);
+    let told = |mails: Vec<praxis_persistence::outbox::OutboxRow>| {
+        mails
+            .into_iter()
+            .filter(|m| m.kind == "sealed_participants_changed")
+            .count()
+    };
+    assert_eq!(told(app.outbox_for(&first.email).await), 2);
+    assert_eq!(told(app.outbox_for(&second.email).await), 1);
+    assert_eq!(told(app.outbox_for(&admin.email).await), 0);
+    let removed = change(
+        reqwest::Method::DELETE,
+        &admin.access_token,
+        &second.user_id,
+    )
+    .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(told(app.outbox_for(&first.email).await), 3);
+}
