@@ -5,7 +5,7 @@ CARGO ?= cargo
 PRAXIS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 
-.PHONY: test-deps run test test-pg lint fmt bench openapi migrate seed-demo build release check-openapi
+.PHONY: test-deps run test test-pg lint fmt bench openapi migrate seed-demo build release check-openapi schemathesis
 
 run:
 	$(CARGO) run --bin praxis -- serve
@@ -43,3 +43,7 @@ seed-demo:
 
 bench:
 	bash bench/run.sh
+
+# Schemathesis against the served document as a member and as an admin (what CI runs).
+schemathesis:
+	bash .ci/schemathesis.sh

@@ -60,7 +60,102 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
-    praxis_openapi::finish(doc)
+    let mut doc = praxis_openapi::finish(doc);
+    document_extractor_answers(&mut doc);
+    doc
+}
+
+/// What the shared extractors answer before a handler runs, added to every operation that uses
+/// them so no handler has to list them: a JSON body ([`crate::extract::Json`]) can be malformed
+/// (400), too large (413), of another media type (415) or of the wrong shape (422); a query
+/// ([`crate::extract::Query`]) can break its rules (422); a path id that cannot be an id is a
+/// 404; a bearer-protected operation refuses a missing or bad token (401). An operation that
+/// already documents one of these keeps its own, more precise, description.
+fn document_extractor_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let has_query = parameters
+                .iter()
+                .any(|p| p.parameter_in == ParameterIn::Query);
+            let has_path = parameters
+                .iter()
+                .any(|p| p.parameter_in == ParameterIn::Path);
+            let has_bearer = operation.security.as_ref().is_some_and(|requirements| {
+                serde_json::to_value(requirements).is_ok_and(|v| {
+                    v.as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|requirement| requirement.get(praxis_openapi::BEARER).is_some())
+                })
+            });
+            let mut answers: Vec<(&str, &str)> = Vec::new();
+            if operation.request_body.is_some() {
+                answers.extend([
+                    ("400", "The body is not valid JSON (`malformed-request`)."),
+                    (
+                        "413",
+                        "The body is larger than `PRAXIS_BODY_LIMIT_BYTES` (`payload-too-large`).",
+                    ),
+                    (
+                        "415",
+                        "The body is not sent as `application/json` (`unsupported-media-type`).",
+                    ),
+                    (
+                        "422",
+                        "Invalid fields (`validation-failed`), each named in `errors` with its path.",
+                    ),
+                ]);
+            }
+            if has_query {
+                answers.push((
+                    "422",
+                    "Invalid query parameters (`validation-failed`), each named in `errors`.",
+                ));
+            }
+            if has_path {
+                answers.push((
+                    "404",
+                    "No such thing, or not visible to the caller (`not-found`).",
+                ));
+            }
+            if has_bearer {
+                answers.push((
+                    "401",
+                    "Not authenticated: no token, or an invalid or expired one.",
+                ));
+            }
+            for (status, description) in answers {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem_response(description));
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
 }
 
 /// The document as pretty JSON with a final newline, as `make openapi` writes it.
