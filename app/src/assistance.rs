@@ -8,7 +8,7 @@ use praxis_domain::assistance::{
 };
 use praxis_domain::ids::{AssistanceRequestId, PriceOverrideId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug};
-use praxis_domain::{Currency, Money};
+use praxis_domain::Money;
 use praxis_persistence::assistance::{self, AssistanceRow, Decision, PriceOverrideRow};
 use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::{audit, from_db_time, plans, to_db_time, users, DbConnection};
@@ -212,15 +212,16 @@ impl<'a> From<&'a AssistanceRow> for AuditView<'a> {
 }
 
 fn decision_mail(recipient: &str, request: &AssistanceRow) -> Mail {
-    let currency = Currency::parse("currency", &request.currency).unwrap_or(Currency::EUR);
+    // The request's currency is the plan's, checked when it was asked.
     let (subject, outcome) = match request.granted_cents {
         Some(cents) => (
             "Your price assistance is granted",
             format!(
-                "The hosts granted you a price of {}.{:02} {currency} per {} period for the {} plan. \
+                "The hosts granted you a price of {}.{:02} {} per {} period for the {} plan. \
                  It applies when you subscribe.",
                 cents / 100,
                 cents % 100,
+                request.currency,
                 request.billing_period,
                 request.plan_slug
             ),

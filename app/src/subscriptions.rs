@@ -8,16 +8,16 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use praxis_domain::ids::{CheckoutId, SubscriptionId, UserId};
 use praxis_domain::payments::{Checkout, CheckoutRequest};
 use praxis_domain::subscriptions::SubscriptionStatus;
-use praxis_domain::Money;
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::{to_db_time, users, DbConnection};
 
 pub use crate::billing::checkout::StartSubscription;
 
-/// A subscription waiting for its checkout, and the order to open that checkout with.
+/// A started subscription, and the order to open its checkout with; no order when an upgrade's
+/// credit covered the whole price and the subscription is active already.
 pub struct Started {
     pub subscription: SubscriptionRow,
-    pub order: CheckoutRequest,
+    pub order: Option<CheckoutRequest>,
 }
 
 /// Starts a subscription: a `pending_payment` subscription holding a seat for `hold`, and the
@@ -29,6 +29,13 @@ pub fn start(
     hold: Duration,
 ) -> Result<Started> {
     let row = checkout::start(conn, request, now, hold)?;
+    if row.status != SubscriptionStatus::PendingPayment {
+        return Ok(Started {
+            subscription: row,
+            order: None,
+        });
+    }
+    let due = crate::billing::Subscription::from_row(row.clone(), now)?.money(row.amount_due_cents);
     let email = users::find_by_id(conn, &row.user_id)?
         .map(|u| u.email)
         .unwrap_or_default();
@@ -36,11 +43,11 @@ pub fn start(
         subscription_id: row.id.clone(),
         customer_email: email,
         description: format!("{} plan, {}", row.plan_slug, row.billing_period),
-        amount: Money::eur(row.amount_due_cents),
+        amount: due,
     };
     Ok(Started {
         subscription: row,
-        order,
+        order: Some(order),
     })
 }
 

@@ -91,7 +91,7 @@ pub fn check_reduced_price(
     amount: Money,
     plan: &Plan,
 ) -> Result<()> {
-    let currency = plan.e_course_deduction.currency;
+    let currency = plan.currency;
     if amount.currency != currency {
         return Err(Error::field(
             format!("{field}.currency"),

@@ -6,6 +6,7 @@ use crate::{Error, Result};
 pub struct Currency([u8; 3]);
 
 impl Currency {
+    /// For tests and examples; amounts take the currency of their plan, never this constant.
     pub const EUR: Currency = Currency(*b"EUR");
 
     pub fn parse(field: &str, code: &str) -> Result<Self> {
@@ -39,6 +40,8 @@ pub struct Money {
 }
 
 impl Money {
+    /// Euros, for the rules' own tests only: real amounts take the currency of their plan.
+    #[cfg(test)]
     pub fn eur(cents: i64) -> Self {
         Self {
             cents,

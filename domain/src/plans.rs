@@ -52,6 +52,9 @@ pub struct Plan {
     pub requires_application: bool,
     /// `None` means unlimited places (the Lobby).
     pub seat_limit: Option<u32>,
+    /// Every amount of the plan is in this currency: prices, the deduction, and so every
+    /// checkout, invoice, refund and mail about its subscriptions.
+    pub currency: Currency,
     /// Deducted from a yearly refund: the price of the e-course the member keeps.
     pub e_course_deduction: Money,
     pub prices: Vec<Price>,
@@ -91,7 +94,7 @@ impl PlanChanges {
     /// same period (it is the same access at a higher price).
     pub fn apply_to(self, plan: &Plan) -> Result<Plan> {
         let mut errors = Errors::new();
-        let currency = plan.e_course_deduction.currency;
+        let currency = plan.currency;
         if !plan.slug.is_paid()
             && (self.seat_limit.is_some()
                 || !self.prices.is_empty()
@@ -157,10 +160,6 @@ impl PlanChanges {
     }
 }
 
-pub fn plan_currency() -> Currency {
-    Currency::EUR
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +170,7 @@ mod tests {
             name: "Practitioner Lounge".into(),
             requires_application: false,
             seat_limit: Some(100),
+            currency: Currency::EUR,
             e_course_deduction: Money::eur(9900),
             prices: vec![
                 Price {

@@ -3,6 +3,10 @@
 //! Yearly: the full calendar months left in the paid year, pro rata, minus the e-course the member
 //! keeps. Monthly: the whole payment within 24 hours of paying, nothing after. Never more than
 //! what remains unrefunded of the payment, never negative.
+//!
+//! Credit is consumed like a refund: the unused days of a payment credited to an upgrade (while
+//! that checkout can still be paid, or once it was) count against a refund of the same payment,
+//! so the same months are never given back twice, once as credit and once as money.
 
 use crate::calendar::full_months_between;
 use crate::plans::BillingPeriod;
@@ -27,6 +31,9 @@ pub struct PaidPeriod {
     pub amount_paid: Money,
     /// Refunded so far from that payment.
     pub already_refunded: Money,
+    /// Credited so far from that payment to an upgrade's first payment (a pending checkout's
+    /// frozen credit included): consumed exactly like a refund.
+    pub credited: Money,
     pub paid_at: DateTime<Utc>,
     pub period_end: DateTime<Utc>,
     /// The plan's e-course deduction (yearly only).
@@ -54,19 +61,26 @@ const MONTHS_PER_YEAR: u32 = 12;
 pub fn quote(period: &PaidPeriod, requested_at: DateTime<Utc>) -> RefundQuote {
     let currency = period.amount_paid.currency;
     let paid = period.amount_paid.cents.max(0);
-    let remaining = (paid - period.already_refunded.cents.max(0)).max(0);
+    let refunded = period.already_refunded.cents.max(0);
+    let credited = period.credited.cents.max(0);
+    let already = refunded.saturating_add(credited);
+    let remaining = (paid - already).max(0);
     let (gross, mut quote) = match period.billing_period {
         BillingPeriod::Yearly => yearly(period, paid, requested_at),
         BillingPeriod::Monthly => monthly(period, paid, requested_at),
     };
-    // What was already paid back of this payment counts against what the rule allows, so a
-    // second request never refunds the same months twice.
-    let already = period.already_refunded.cents.max(0);
+    // What was already paid back of this payment, or credited to an upgrade, counts against what
+    // the rule allows, so a second request never refunds the same months twice.
     let refundable = (gross - already).clamp(0, remaining);
     if refundable < gross {
+        let credit = if credited > 0 {
+            format!(" and {credited} cents were credited to an upgrade")
+        } else {
+            String::new()
+        };
         quote.explanation.push_str(&format!(
-            " {already} cents of this payment were already refunded and {remaining} cents remain \
-             unrefunded, so {refundable} cents can be refunded."
+            " {refunded} cents of this payment were already refunded{credit}, and {remaining} \
+             cents remain, so {refundable} cents can be refunded."
         ));
     }
     quote.refundable = Money {
@@ -171,6 +185,7 @@ mod tests {
             billing_period: BillingPeriod::Yearly,
             amount_paid: Money::eur(paid),
             already_refunded: Money::eur(0),
+            credited: Money::eur(0),
             paid_at,
             period_end: add_months(paid_at, 12),
             e_course_deduction: Money::eur(9900),
@@ -182,6 +197,7 @@ mod tests {
             billing_period: BillingPeriod::Monthly,
             amount_paid: Money::eur(paid),
             already_refunded: Money::eur(0),
+            credited: Money::eur(0),
             paid_at,
             period_end: add_months(paid_at, 1),
             e_course_deduction: Money::eur(9900),
@@ -282,6 +298,29 @@ mod tests {
     }
 
     #[test]
+    fn credit_given_to_an_upgrade_is_consumed_and_never_refunded_again() {
+        // 20000 of the year's unused days went to a PRO checkout: the nine months the rule
+        // allows (minus the e-course) are covered by that credit, so nothing is refunded.
+        let mut period = yearly_period(24000, at(2026, 1, 10, 9));
+        period.credited = Money::eur(20000);
+        let q = quote(&period, at(2026, 4, 1, 0));
+        assert_eq!(q.full_months, Some(9));
+        assert_eq!(q.refundable, Money::eur(0));
+        assert!(q.explanation.contains("credited"), "{}", q.explanation);
+        // A small credit leaves the rest of what the rule allows.
+        period.credited = Money::eur(1000);
+        let q = quote(&period, at(2026, 4, 1, 0));
+        assert_eq!(q.refundable, Money::eur(24000 * 9 / 12 - 9900 - 1000));
+        // A monthly payment refunded within a day gives back only what was not credited.
+        let mut monthly = monthly_period(2500, at(2026, 3, 1, 10));
+        monthly.credited = Money::eur(2400);
+        assert_eq!(
+            quote(&monthly, at(2026, 3, 1, 11)).refundable,
+            Money::eur(100)
+        );
+    }
+
+    #[test]
     fn refund_is_never_negative() {
         // Two months left of a cheap year: the pro-rata part is below the e-course price.
         let period = yearly_period(24000, at(2026, 1, 10, 9));
@@ -326,21 +365,25 @@ mod tests {
             0i64..=100_000_000,
             instant(),
             0i64..=20_000,
+            0i64..=100_000_000,
         )
-            .prop_map(|(billing_period, paid, refunded, paid_at, deduction)| {
-                let months = match billing_period {
-                    BillingPeriod::Monthly => 1,
-                    BillingPeriod::Yearly => 12,
-                };
-                PaidPeriod {
-                    billing_period,
-                    amount_paid: Money::eur(paid),
-                    already_refunded: Money::eur(refunded.min(paid)),
-                    paid_at,
-                    period_end: add_months(paid_at, months),
-                    e_course_deduction: Money::eur(deduction),
-                }
-            })
+            .prop_map(
+                |(billing_period, paid, refunded, paid_at, deduction, credited)| {
+                    let months = match billing_period {
+                        BillingPeriod::Monthly => 1,
+                        BillingPeriod::Yearly => 12,
+                    };
+                    PaidPeriod {
+                        billing_period,
+                        amount_paid: Money::eur(paid),
+                        already_refunded: Money::eur(refunded.min(paid)),
+                        credited: Money::eur(credited.min(paid - refunded.min(paid))),
+                        paid_at,
+                        period_end: add_months(paid_at, months),
+                        e_course_deduction: Money::eur(deduction),
+                    }
+                },
+            )
     }
 
     proptest! {
@@ -351,7 +394,10 @@ mod tests {
         ) {
             let q = quote(&p, p.paid_at + Duration::seconds(offset));
             prop_assert!(q.refundable.cents >= 0);
-            prop_assert!(q.refundable.cents <= p.amount_paid.cents - p.already_refunded.cents);
+            prop_assert!(
+                q.refundable.cents
+                    <= p.amount_paid.cents - p.already_refunded.cents - p.credited.cents
+            );
         }
 
         #[test]

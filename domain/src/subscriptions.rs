@@ -52,23 +52,30 @@ pub fn next_period(
 }
 
 /// What a member moving from Practitioner to PRO is credited: the unused part of the paid
-/// Practitioner period, pro rata by whole unused days, rounded down.
+/// Practitioner period, pro rata by whole unused days, rounded down; never more than what is
+/// left of the payment after what was already refunded or credited from it (`consumed`), so the
+/// same days are never given back twice.
 pub fn upgrade_credit(
     amount_paid: Money,
+    consumed: Money,
     period_start: DateTime<Utc>,
     period_end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Money {
     let total_days = (period_end - period_start).num_days();
     let unused_days = (period_end - now).num_days().clamp(0, total_days.max(0));
-    if total_days <= 0 {
-        return Money {
-            cents: 0,
-            ..amount_paid
-        };
-    }
+    let left = (amount_paid.cents - consumed.cents.max(0)).max(0);
+    let cents = if total_days <= 0 {
+        0
+    } else {
+        // i128: amount × days cannot overflow whatever the inputs.
+        i64::try_from(
+            i128::from(amount_paid.cents.max(0)) * i128::from(unused_days) / i128::from(total_days),
+        )
+        .unwrap_or(0)
+    };
     Money {
-        cents: amount_paid.cents * unused_days / total_days,
+        cents: cents.min(left),
         ..amount_paid
     }
 }
@@ -181,6 +188,7 @@ mod tests {
         // 365-day year, 73 days unused: a fifth of 25000.
         let credit = upgrade_credit(
             Money::eur(25000),
+            Money::eur(0),
             at(2026, 1, 1),
             at(2027, 1, 1),
             at(2026, 10, 20),
@@ -188,11 +196,33 @@ mod tests {
         assert_eq!(credit, Money::eur(25000 * 73 / 365));
         let none = upgrade_credit(
             Money::eur(2500),
+            Money::eur(0),
             at(2026, 1, 1),
             at(2026, 2, 1),
             at(2026, 3, 1),
         );
         assert_eq!(none.cents, 0);
+    }
+
+    #[test]
+    fn upgrade_credit_never_gives_back_what_was_already_refunded_or_credited() {
+        // 73 of 365 days unused would credit 5000, but 24000 of the 25000 went back already.
+        let credit = upgrade_credit(
+            Money::eur(25000),
+            Money::eur(24000),
+            at(2026, 1, 1),
+            at(2027, 1, 1),
+            at(2026, 10, 20),
+        );
+        assert_eq!(credit, Money::eur(1000));
+        let all_gone = upgrade_credit(
+            Money::eur(25000),
+            Money::eur(25000),
+            at(2026, 1, 1),
+            at(2027, 1, 1),
+            at(2026, 1, 2),
+        );
+        assert_eq!(all_gone.cents, 0);
     }
 
     #[test]

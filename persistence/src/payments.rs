@@ -62,6 +62,13 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PaymentRow>> {
         .optional()?)
 }
 
+/// Locks a payment until commit (PostgreSQL; SQLite's immediate transaction is already serial),
+/// so an upgrade drawing credit from it and a refund paying from it take turns, and neither
+/// counts days the other has just taken.
+pub fn lock(conn: &mut DbConnection, id: &str) -> Result<()> {
+    crate::connection::lock_row(conn, crate::connection::Lockable::Payment, id)
+}
+
 /// The subscription's most recent payment: the one a refund or an upgrade credit is about.
 pub fn latest_for_subscription(
     conn: &mut DbConnection,

@@ -61,6 +61,7 @@ fn to_domain(row: PlanRow, prices: &[PlanPriceRow]) -> Result<Plan> {
             .seat_limit
             .map(|l| u32::try_from(l).map_err(|_| corrupt("negative seat limit")))
             .transpose()?,
+        currency,
         e_course_deduction: Money {
             cents: row.e_course_deduction_cents,
             currency,

@@ -101,6 +101,7 @@ diesel::table! {
         updated_at -> Timestamp,
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
+        credit_payment_id -> Nullable<Text>,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct SubscriptionRow {
     pub updated_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
     pub end_reason: Option<String>,
+    /// The payment `credit_cents` was drawn from (an upgrade's credit).
+    pub credit_payment_id: Option<String>,
 }
 
 /// Serialises everything that takes or frees a seat of one plan. SQLite's immediate transaction
@@ -190,6 +192,22 @@ pub fn end(
     ))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// What has been credited from a payment to upgrades: the credit of every checkout drawn from it
+/// that can still be paid (`pending_payment`) or was paid (it has had a period). An abandoned,
+/// failed or cancelled checkout gives its credit back.
+pub fn credited_from(conn: &mut DbConnection, payment_id: &str) -> Result<i64> {
+    let credits: Vec<i64> = subscriptions::table
+        .filter(subscriptions::credit_payment_id.eq(payment_id))
+        .filter(
+            subscriptions::status
+                .eq(DbEnum(SubscriptionStatus::PendingPayment))
+                .or(subscriptions::current_period_start.is_not_null()),
+        )
+        .select(subscriptions::credit_cents)
+        .load(conn)?;
+    Ok(credits.iter().sum())
 }
 
 /// Records a paid period: activates a pending subscription or extends an active one.

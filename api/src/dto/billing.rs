@@ -91,6 +91,7 @@ impl From<AddressSnapshot> for BillingAddressResponse {
 #[schema(example = json!({
     "id": "01938a6e-1b2c-7d3e-8f40-5a6b7c8d9e0f", "number": "2026-000001",
     "issued_at": "2026-01-15T10:00:00Z", "description": "Practitioner, yearly",
+    "price": {"amount": 12300, "currency": "EUR"},
     "amount": {"amount": 12300, "currency": "EUR"}, "credit_applied": {"amount": 0, "currency": "EUR"},
     "refunded": {"amount": 0, "currency": "EUR"},
     "billing_address": {"name": "Ana Pérez", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"}
@@ -101,27 +102,31 @@ pub struct InvoiceResponse {
     pub number: String,
     pub issued_at: DateTime<Utc>,
     pub description: String,
-    /// What was paid.
-    pub amount: MoneyDto,
-    /// Credit from an earlier subscription taken off this payment.
+    /// The period's price before any credit: `credit_applied` + `amount`.
+    pub price: MoneyDto,
+    /// Credit from an earlier subscription taken off the price.
     pub credit_applied: MoneyDto,
+    /// The total paid: the price less the credit (0 when an upgrade's credit covered it all).
+    pub amount: MoneyDto,
     /// What has been refunded of this payment so far.
     pub refunded: MoneyDto,
     /// The address as it was when the invoice was issued; `null` if none was set.
     pub billing_address: Option<BillingAddressResponse>,
 }
 
+/// A currency read back from a row; it was written from a parsed one, so a bad one is a fault.
+fn stored_currency(what: &str, id: &str, code: &str) -> ApiResult<Currency> {
+    Currency::parse("currency", code)
+        .map_err(|_| ApiError::internal(format!("{what} {id} has currency {code:?}")))
+}
+
 /// The response for an invoice and what has been refunded of its payment.
 pub fn invoice_response(row: InvoiceRow, refunded_cents: i64) -> ApiResult<InvoiceResponse> {
-    let currency = Currency::parse("currency", &row.currency).map_err(|_| {
-        ApiError::internal(format!(
-            "invoice {} has currency {:?}",
-            row.id, row.currency
-        ))
-    })?;
+    let currency = stored_currency("invoice", &row.id, &row.currency)?;
     let money = |cents| MoneyDto::from(Money { cents, currency });
     Ok(InvoiceResponse {
         billing_address: parse_snapshot(row.billing_address_json.as_deref()).map(Into::into),
+        price: money(row.amount_cents.saturating_add(row.credit_applied_cents)),
         amount: money(row.amount_cents),
         credit_applied: money(row.credit_applied_cents),
         refunded: money(refunded_cents),
@@ -234,10 +239,13 @@ pub struct RefundResponse {
     pub status: String,
 }
 
-pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> RefundRequestResponse {
-    let currency = Currency::parse("currency", &row.currency).unwrap_or(Currency::EUR);
+pub fn request_response(
+    row: RefundRequestRow,
+    refund: Option<RefundRow>,
+) -> ApiResult<RefundRequestResponse> {
+    let currency = stored_currency("refund request", &row.id, &row.currency)?;
     let money = |cents: i64| MoneyDto::from(Money { cents, currency });
-    RefundRequestResponse {
+    Ok(RefundRequestResponse {
         quote: RefundQuoteResponse {
             refundable: money(row.quote_cents),
             rule: row.quote_rule.as_str().to_owned(),
@@ -257,7 +265,7 @@ pub fn request_response(row: RefundRequestRow, refund: Option<RefundRow>) -> Ref
             amount: money(r.amount_cents),
             status: r.status.as_str().to_owned(),
         }),
-    }
+    })
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

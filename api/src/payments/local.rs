@@ -35,8 +35,8 @@ impl PaymentProvider for LocalPaymentProvider {
         let checkout_id = format!("chk_{}", uuid::Uuid::new_v4().simple());
         Ok(Checkout {
             url: format!(
-                "{}/local-checkout/{checkout_id}?amount={}",
-                self.public_url, request.amount.cents
+                "{}/local-checkout/{checkout_id}?amount={}&currency={}",
+                self.public_url, request.amount.cents, request.amount.currency
             ),
             checkout_id,
         })

@@ -91,6 +91,6 @@ pub async fn create_hub_refund_request(
     let row = state
         .write(move |c| refunds::request(c, &member, &subscription, &message, now))
         .await?;
-    let response = request_response(row, None);
+    let response = request_response(row, None)?;
     Ok(HttpResponse::Created().json(response))
 }

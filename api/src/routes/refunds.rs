@@ -88,7 +88,7 @@ pub async fn create_refund_request(
                 .write(move |c| refunds::request(c, &user, &subscription, &message, now))
                 .await?;
             let body =
-                serde_json::to_value(request_response(row, None)).map_err(ApiError::internal)?;
+                serde_json::to_value(request_response(row, None)?).map_err(ApiError::internal)?;
             Ok((StatusCode::CREATED, body))
         },
     )
@@ -175,7 +175,11 @@ async fn list(
         |(r, _)| (r.requested_at, r.id.clone()),
         |(r, f)| request_response(r, f),
     );
-    Ok(HttpResponse::Ok().json(page))
+    let items = page.items.into_iter().collect::<ApiResult<Vec<_>>>()?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -236,7 +240,7 @@ pub async fn decide_refund_request(
             let refund = state
                 .read(move |c| refunds::refund_of(c, &request_id))
                 .await?;
-            let body = serde_json::to_value(request_response(decided, refund))
+            let body = serde_json::to_value(request_response(decided, refund)?)
                 .map_err(ApiError::internal)?;
             Ok((StatusCode::OK, body))
         },

@@ -86,12 +86,13 @@ fn field_errors(failed: impl IntoIterator<Item = Option<praxis_domain::Error>>) 
 }
 
 /// Starts a subscription: a `pending_payment` subscription holding a seat while its checkout is
-/// paid. Accepts `Idempotency-Key`.
+/// paid. An upgrade whose credit covers the whole first price is `active` at once, with no
+/// checkout to pay and an invoice showing the credit applied. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     request_body = CreateSubscriptionRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
     responses(
-        (status = 201, description = "Pending subscription with its checkout", body = SubscriptionResponse),
+        (status = 201, description = "Pending subscription with its checkout; or, when an upgrade's credit covers the price, the subscription active at once", body = SubscriptionResponse),
         AuthErrors,
         (status = 403, description = "PRO without an approved application (`application-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Plan full (`plan-full`), already subscribed, a checkout pending, or the key in use", body = Problem, content_type = "application/problem+json"),
@@ -122,9 +123,14 @@ pub async fn create_subscription(
             let started = state
                 .write(move |c| subscriptions::start(c, &start, now, hold))
                 .await?;
+            // An upgrade whose credit covers the price is active already: nothing to pay.
+            let Some(order) = started.order else {
+                let body = serde_json::to_value(respond(started.subscription, now)?)
+                    .map_err(ApiError::internal)?;
+                return Ok((StatusCode::CREATED, body));
+            };
             let id = SubscriptionId::from_trusted(started.subscription.id);
             let provider = state.payments.clone();
-            let order = started.order;
             let row = match blocking(move || provider.create_checkout(&order)).await? {
                 Ok(checkout) => {
                     state

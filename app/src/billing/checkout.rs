@@ -1,7 +1,7 @@
 //! Starting a subscription: checks who may subscribe, takes a seat race-free, and creates the
 //! pending subscription whose checkout the provider then opens.
 
-use crate::billing::{seats, Subscription};
+use crate::billing::{seats, webhook, LockedPayment, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::ids::UserId;
@@ -100,18 +100,18 @@ pub fn start(
     }
     let upgrading = may_start(active.as_ref().map(|s| s.plan), request.plan)?;
 
-    let credit = match (&active, upgrading) {
-        (Some(current), true) => match payments::latest_for_subscription(conn, &current.row.id)? {
-            Some(paid) => upgrade_credit(
-                current.money(paid.amount_cents),
-                from_db_time(paid.period_start),
-                from_db_time(paid.period_end),
-                now,
-            ),
-            None => Money { cents: 0, ..price },
-        },
-        _ => Money { cents: 0, ..price },
-    };
+    let mut credit = Money { cents: 0, ..price };
+    let mut credit_payment_id = None;
+    if let (Some(current), true) = (&active, upgrading) {
+        match draw_credit(conn, current, &plan.name, price, now)? {
+            Drawn::Credit(amount, payment) => {
+                credit = amount;
+                credit_payment_id = Some(payment);
+            }
+            Drawn::NothingPaid => {}
+            Drawn::Ended => active = None,
+        }
+    }
 
     let free = seats::free_seats(conn, request.plan, Some(&user), now)?;
     if free == Some(0) {
@@ -131,8 +131,14 @@ pub fn start(
 
     let (amount_due, credit_applied) = first_payment(price, credit);
     let id = uuid::Uuid::now_v7().to_string();
+    // Nothing due: no provider checkout and no webhook will come; it activates below, at once.
+    let checkout_id = if amount_due.cents == 0 {
+        format!("credit_{id}")
+    } else {
+        format!("pending_{id}")
+    };
     let row = SubscriptionRow {
-        checkout_id: format!("pending_{id}"),
+        checkout_id,
         checkout_url: String::new(),
         id,
         user_id: request.user_id.as_str().to_owned(),
@@ -153,6 +159,7 @@ pub fn start(
         updated_at: at,
         ended_at: None,
         end_reason: None,
+        credit_payment_id: credit_payment_id.filter(|_| credit_applied.cents > 0),
     };
     subscriptions::insert(conn, &row)?;
     praxis_persistence::audit::record(
@@ -171,5 +178,66 @@ pub fn start(
             now,
         ),
     )?;
+    if amount_due.cents == 0 {
+        // The credit covers the whole first period: activate now, with an invoice showing the
+        // price, the credit applied and nothing to pay.
+        let pending = Subscription::from_row(row, now)?;
+        let event = format!("credit_{}", pending.row.id);
+        webhook::record_paid_period(conn, &pending, &event, 0, now)?;
+        return subscriptions::find(conn, &pending.row.id)?.ok_or(Error::NotFound("subscription"));
+    }
     Ok(row)
+}
+
+enum Drawn {
+    /// The credit and the payment it is drawn from.
+    Credit(Money, String),
+    /// The subscription has no payment to credit.
+    NothingPaid,
+    /// The subscription ended while this waited for its payment's lock (a refund was approved):
+    /// nothing to credit, nothing to upgrade from.
+    Ended,
+}
+
+/// The upgrade credit from `current`'s latest payment, locked so a concurrent refund approval
+/// of that payment either waits and then sees the credit as consumed, or went first and is seen
+/// here. Priced in another currency than the new plan, the credit cannot be applied.
+fn draw_credit(
+    conn: &mut DbConnection,
+    current: &Subscription,
+    plan_name: &str,
+    price: Money,
+    now: DateTime<Utc>,
+) -> Result<Drawn> {
+    let Some(latest) = payments::latest_for_subscription(conn, &current.row.id)? else {
+        return Ok(Drawn::NothingPaid);
+    };
+    let paid = LockedPayment::lock(conn, &latest.id)?;
+    let still_active = subscriptions::find(conn, &current.row.id)?
+        .map(|row| Subscription::from_row(row, now))
+        .transpose()?
+        .is_some_and(|s| s.status == SubscriptionStatus::Active);
+    if !still_active {
+        return Ok(Drawn::Ended);
+    }
+    if current.currency != price.currency {
+        return Err(Error::Conflict {
+            kind: "upgrade-currency-mismatch",
+            detail: format!(
+                "Your {} subscription was paid in {} and the {plan_name} plan is priced in {}, so \
+                 its unused days cannot be credited. Cancel it and ask for a refund first.",
+                current.plan.as_str(),
+                current.currency,
+                price.currency
+            ),
+        });
+    }
+    let credit = upgrade_credit(
+        current.money(paid.row.amount_cents),
+        current.money(paid.consumed_cents()),
+        from_db_time(paid.row.period_start),
+        from_db_time(paid.row.period_end),
+        now,
+    );
+    Ok(Drawn::Credit(credit, paid.row.id))
 }

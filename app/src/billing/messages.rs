@@ -2,7 +2,8 @@
 
 use praxis_domain::Money;
 
-fn euros(money: Money) -> String {
+/// An amount as people read it, in its own currency: `25.00 EUR`, `19.90 CHF`.
+pub fn amount(money: Money) -> String {
     format!(
         "{}.{:02} {}",
         money.cents / 100,
@@ -11,20 +12,34 @@ fn euros(money: Money) -> String {
     )
 }
 
+/// The receipt of a paid period; `credit` is what an upgrade's credit took off the price.
 pub fn receipt(
     name: &str,
     invoice_number: &str,
-    amount: Money,
+    paid: Money,
+    credit: Money,
     plan: &str,
     period_end: &str,
 ) -> (String, String) {
+    let credited = if credit.cents > 0 {
+        format!(
+            " (the price of {} less {} credited from your earlier subscription)",
+            amount(Money {
+                cents: paid.cents + credit.cents,
+                ..paid
+            }),
+            amount(credit)
+        )
+    } else {
+        String::new()
+    };
     (
         format!("Your Praxis receipt {invoice_number}"),
         format!(
-            "Hello {name},\n\nthank you for your payment of {} for the {plan} plan.\n\
+            "Hello {name},\n\nthank you for your payment of {}{credited} for the {plan} plan.\n\
              Invoice: {invoice_number}\nYour paid period ends on {period_end} (UTC).\n\n\
              You can see your invoices in the customer hub.\n\n— Praxis",
-            euros(amount)
+            amount(paid)
         ),
     )
 }
@@ -53,8 +68,7 @@ pub fn waitlist_offer(name: &str, plan: &str, until: &str, public_url: &str) -> 
 pub fn refund_decision(
     name: &str,
     approved: bool,
-    cents: i64,
-    currency: &str,
+    refunded: Money,
     note: Option<&str>,
 ) -> (String, String) {
     let note = note
@@ -64,10 +78,9 @@ pub fn refund_decision(
         (
             "Your refund is approved".to_owned(),
             format!(
-                "Hello {name},\n\nyour refund of {}.{:02} {currency} is approved and on its way back \
-                 to how you paid.{note}\n\n— Praxis",
-                cents / 100,
-                cents % 100
+                "Hello {name},\n\nyour refund of {} is approved and on its way back to how you \
+                 paid.{note}\n\n— Praxis",
+                amount(refunded)
             ),
         )
     } else {

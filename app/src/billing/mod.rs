@@ -17,6 +17,7 @@ use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_domain::{Currency, Money};
 use praxis_persistence::from_db_time;
+use praxis_persistence::payments::{self, PaymentRow};
 use praxis_persistence::subscriptions::SubscriptionRow;
 
 /// A subscription row with its currency and its status at a given instant.
@@ -58,6 +59,31 @@ impl Subscription {
             cents,
             currency: self.currency,
         }
+    }
+}
+
+/// A payment locked for the rest of the transaction, with what has been credited from it to
+/// upgrades. Upgrades and refund approvals both read it this way, so neither counts days the
+/// other has just taken (on SQLite the immediate transaction is serial already).
+pub struct LockedPayment {
+    pub row: PaymentRow,
+    pub credited_cents: i64,
+}
+
+impl LockedPayment {
+    pub fn lock(conn: &mut praxis_persistence::DbConnection, id: &str) -> Result<Self, Error> {
+        payments::lock(conn, id)?;
+        let row = payments::find(conn, id)?.ok_or(Error::NotFound("payment"))?;
+        let credited_cents = praxis_persistence::subscriptions::credited_from(conn, id)?;
+        Ok(Self {
+            row,
+            credited_cents,
+        })
+    }
+
+    /// Refunded or credited so far: what no later refund or credit may give back again.
+    pub fn consumed_cents(&self) -> i64 {
+        self.row.refunded_cents.saturating_add(self.credited_cents)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Refund quotes, requests (the quote frozen at the time of asking) and host decisions.
 //! Approving is idempotent: a request pays out at most once, however many approvals arrive.
 
-use crate::billing::{mail_member, messages, Subscription};
+use crate::billing::{mail_member, messages, LockedPayment, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::ids::{RefundId, RefundRequestId, SubscriptionId, UserId};
@@ -16,7 +16,8 @@ use praxis_persistence::refunds::{
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::{from_db_time, plans, to_db_time, write_tx, Database, DbConnection};
 
-/// The member's subscription and its latest payment, with the quote at `now`.
+/// The member's subscription and its latest payment, with the quote at `now`. The quote counts
+/// what was refunded of the payment and what was credited from it to an upgrade.
 pub fn quote_for(
     conn: &mut DbConnection,
     user: &UserId,
@@ -34,16 +35,28 @@ pub fn quote_for(
         })?;
     let sub = Subscription::from_row(row, now)?;
     let plan = plans::find(conn, sub.plan)?;
-    let period = PaidPeriod {
+    let credited = subscriptions::credited_from(conn, &payment.id)?;
+    let period = paid_period(&sub, &payment, credited, plan.e_course_deduction.cents);
+    let quoted = quote(&period, now);
+    Ok((sub.row, payment, quoted))
+}
+
+/// A payment as the refund rules see it.
+fn paid_period(
+    sub: &Subscription,
+    payment: &PaymentRow,
+    credited_cents: i64,
+    e_course_deduction_cents: i64,
+) -> PaidPeriod {
+    PaidPeriod {
         billing_period: sub.period,
         amount_paid: sub.money(payment.amount_cents),
         already_refunded: sub.money(payment.refunded_cents),
+        credited: sub.money(credited_cents),
         paid_at: from_db_time(payment.paid_at),
         period_end: from_db_time(payment.period_end),
-        e_course_deduction: plan.e_course_deduction,
-    };
-    let quoted = quote(&period, now);
-    Ok((sub.row, payment, quoted))
+        e_course_deduction: sub.money(e_course_deduction_cents),
+    }
 }
 
 /// Records a refund request with its quote frozen now. Run in a write transaction.
@@ -213,12 +226,23 @@ pub fn decide(
     repo::decide(conn, request_id, decision.status(), host, note, at)?;
     let mut refund = None;
     if decision == Decision::Approve {
-        let payment =
-            payments::find(conn, &request.payment_id)?.ok_or(Error::NotFound("payment"))?;
-        let amount = request
-            .quote_cents
-            .min(payment.amount_cents - payment.refunded_cents)
-            .max(0);
+        // The payment is locked, so an upgrade drawing credit from it waits for this decision
+        // (and then sees the subscription ended), or went first and its credit is counted here.
+        let paid = LockedPayment::lock(conn, &request.payment_id)?;
+        let sub = subscriptions::find(conn, &request.subscription_id)?
+            .ok_or(Error::NotFound("subscription"))?;
+        let sub = Subscription::from_row(sub, now)?;
+        let amount = approved_amount(&request, &sub, &paid);
+        if amount == 0 && paid.credited_cents > 0 {
+            return Err(Error::Conflict {
+                kind: "refund-credited",
+                detail: "The unused part of this payment was credited to an upgrade after the \
+                         request was made, so nothing remains to refund. Reject the request, or \
+                         approve it once that upgrade's checkout has lapsed unpaid."
+                    .into(),
+            });
+        }
+        let payment = paid.row;
         payments::add_refunded(conn, &payment.id, amount)?;
         let row = RefundRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -233,32 +257,27 @@ pub fn decide(
         };
         repo::insert_refund(conn, &row)?;
         // A refunded subscription ends, if the member had not cancelled it already.
-        if let Some(sub) = subscriptions::find(conn, &request.subscription_id)? {
-            let live = Subscription::from_row(sub, now)?;
-            if matches!(
-                live.status,
-                SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
-            ) {
-                subscriptions::end(
-                    conn,
-                    &live.row.id,
-                    SubscriptionStatus::Cancelled,
-                    "refunded",
-                    at,
-                )?;
-            }
+        if matches!(
+            sub.status,
+            SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
+        ) {
+            subscriptions::end(
+                conn,
+                &sub.row.id,
+                SubscriptionStatus::Cancelled,
+                "refunded",
+                at,
+            )?;
         }
         refund = Some(row);
     }
-    let refunded = refund.as_ref().map(|r| r.amount_cents).unwrap_or(0);
+    let currency = stored_currency(&request.currency)?;
+    let refunded = Money {
+        cents: refund.as_ref().map(|r| r.amount_cents).unwrap_or(0),
+        currency,
+    };
     mail_member(conn, &request.user_id, "refund_decision", at, |name| {
-        messages::refund_decision(
-            name,
-            decision == Decision::Approve,
-            refunded,
-            &request.currency,
-            note,
-        )
+        messages::refund_decision(name, decision == Decision::Approve, refunded, note)
     })?;
     let decided =
         repo::find_request(conn, request_id.as_str())?.ok_or(Error::NotFound("refund request"))?;
@@ -278,6 +297,30 @@ pub fn decide(
         ),
     )?;
     Ok((decided, refund))
+}
+
+/// What approving `request` pays: its frozen quote, unless the payment has been consumed since
+/// (another refund, or credit drawn by an upgrade): then the same rule at the same request time,
+/// counting what is consumed now. Never more than the frozen quote, never more than what remains.
+fn approved_amount(request: &RefundRequestRow, sub: &Subscription, paid: &LockedPayment) -> i64 {
+    let period = paid_period(
+        sub,
+        &paid.row,
+        paid.credited_cents,
+        request.quote_deduction_cents.unwrap_or(0),
+    );
+    let now_allowed = quote(&period, from_db_time(request.requested_at)).refundable;
+    request
+        .quote_cents
+        .min(now_allowed.cents)
+        .min(paid.row.amount_cents - paid.row.refunded_cents)
+        .max(0)
+}
+
+/// A currency stored with a request or refund; it was written from a parsed one.
+fn stored_currency(code: &str) -> Result<Currency> {
+    Currency::parse("currency", code)
+        .map_err(|_| Error::internal(format!("a stored currency is invalid: {code:?}")))
 }
 
 /// Pays an approved refund through the provider, then records the provider's reference. Safe to
@@ -302,12 +345,19 @@ pub fn pay_out(
         tracing::error!(refund = %refund.id, "refund's payment not found");
         return;
     };
+    let currency = match stored_currency(&refund.currency) {
+        Ok(currency) => currency,
+        Err(e) => {
+            tracing::error!(refund = %refund.id, error = %e, "refund not paid");
+            return;
+        }
+    };
     let order = RefundOrder {
         idempotency_key: refund.id.clone(),
         checkout_id,
         amount: Money {
             cents: refund.amount_cents,
-            currency: Currency::parse("currency", &refund.currency).unwrap_or(Currency::EUR),
+            currency,
         },
     };
     match provider.refund(&order) {

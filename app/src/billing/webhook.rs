@@ -76,6 +76,51 @@ pub fn apply(
             });
         }
     }
+    let number = record_paid_period(conn, &sub, &event.event_id, event.amount_cents, now)?;
+    Ok(Outcome::Applied {
+        invoice_number: number,
+    })
+}
+
+/// The invoice's line: the plan and period, and the credit taken off when there is one.
+fn invoice_description(
+    sub: &Subscription,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    credit: i64,
+) -> String {
+    let line = format!(
+        "{} plan, {} ({}), {} to {}",
+        sub.plan.as_str(),
+        sub.period.as_str(),
+        sub.version.as_str(),
+        start.format("%Y-%m-%d"),
+        end.format("%Y-%m-%d")
+    );
+    if credit == 0 {
+        return line;
+    }
+    format!(
+        "{line}: {} less {} credited from the upgraded subscription",
+        messages::amount(sub.money(sub.row.period_price_cents)),
+        messages::amount(sub.money(credit))
+    )
+}
+
+/// Records a paid period of `sub`: activates a pending subscription (ending the one it
+/// upgrades) or extends an active one, then writes the payment, its invoice with the next
+/// gapless number, the receipt mail and the audit entry. A checkout whose credit covers its
+/// price is recorded here at once with `amount_cents` 0. Returns the invoice number. Run in the
+/// caller's write transaction.
+pub(crate) fn record_paid_period(
+    conn: &mut DbConnection,
+    sub: &Subscription,
+    provider_event_id: &str,
+    amount_cents: i64,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let at = to_db_time(now);
+    let activating = sub.status == SubscriptionStatus::PendingPayment;
     if activating {
         if let Some(replaced) = &sub.row.replaces_subscription_id {
             subscriptions::end(
@@ -99,8 +144,8 @@ pub fn apply(
         id: uuid::Uuid::now_v7().to_string(),
         subscription_id: sub.row.id.clone(),
         user_id: sub.row.user_id.clone(),
-        provider_event_id: event.event_id.clone(),
-        amount_cents: event.amount_cents,
+        provider_event_id: provider_event_id.to_owned(),
+        amount_cents,
         credit_applied_cents: credit,
         currency: sub.row.currency.clone(),
         refunded_cents: 0,
@@ -122,15 +167,8 @@ pub fn apply(
             user_id: sub.row.user_id.clone(),
             payment_id: payment.id.clone(),
             issued_at: at,
-            description: format!(
-                "{} plan, {} ({}), {} to {}",
-                sub.plan.as_str(),
-                sub.period.as_str(),
-                sub.version.as_str(),
-                start.format("%Y-%m-%d"),
-                end.format("%Y-%m-%d")
-            ),
-            amount_cents: event.amount_cents,
+            description: invoice_description(sub, start, end, credit),
+            amount_cents,
             credit_applied_cents: credit,
             currency: sub.row.currency.clone(),
             billing_address_json: address,
@@ -139,7 +177,8 @@ pub fn apply(
     let (subject, body) = messages::receipt(
         &user.display_name,
         &number,
-        sub.money(event.amount_cents),
+        sub.money(amount_cents),
+        sub.money(credit),
         sub.plan.as_str(),
         &end.format("%Y-%m-%d %H:%M").to_string(),
     );
@@ -170,12 +209,10 @@ pub fn apply(
             ),
             Some(&serde_json::json!({
                 "status": SubscriptionStatus::Active, "current_period_end": to_db_time(end), "payment_id": payment.id,
-                "amount": event.amount_cents, "invoice": number,
+                "amount": amount_cents, "invoice": number,
             })),
             now,
         ),
     )?;
-    Ok(Outcome::Applied {
-        invoice_number: number,
-    })
+    Ok(number)
 }

@@ -1,6 +1,6 @@
 //! Helpers for billing tests: subscribing, paying through signed webhooks, reading the outbox.
 
-use crate::dto::{self, Access, Me, SpaceAccessEntry, Subscription};
+use crate::dto::{self, Access, HubSession, Invoice, Me, Page, SpaceAccessEntry, Subscription};
 use crate::helpers::{Session, TestApp, WEBHOOK_SECRET};
 use diesel::prelude::*;
 use praxis_api::payments::signature;
@@ -61,11 +61,83 @@ impl TestApp {
         .await
     }
 
-    /// Subscribes and pays; returns the active subscription.
+    /// Pays a checkout in `currency` with a fresh event id.
+    pub async fn pay_in(&self, checkout_id: &str, amount: i64, currency: &str) -> Response {
+        let mut event = payment_event(
+            &format!("evt_{}", uuid::Uuid::new_v4().simple()),
+            checkout_id,
+            amount,
+        );
+        event["data"]["currency"] = json!(currency);
+        self.webhook(&event).await
+    }
+
+    /// The member's subscription as the API shows it now.
+    pub async fn subscription(&self, session: &Session, id: &str) -> Subscription {
+        dto::json_with(
+            self.get(
+                &format!("/api/v1/subscriptions/{id}"),
+                Some(&session.access_token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    /// The member's invoices, read through the customer hub as the member would.
+    pub async fn invoices(&self, session: &Session) -> Vec<Invoice> {
+        self.deliver_mail().await;
+        let token = crate::hub::emailed_token(self, &session.email).await;
+        let hub: HubSession =
+            dto::json_with(crate::hub::open_session(self, &token).await, StatusCode::OK).await;
+        let page: Page<Invoice> = dto::json_with(
+            self.get("/api/v1/hub/invoices", Some(&hub.hub_token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        page.items
+    }
+
+    /// The bodies of the queued mails of `kind`, oldest first.
+    pub async fn mail_bodies(&self, kind: &'static str) -> Vec<String> {
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || {
+            use praxis_persistence::schema::outbox as o;
+            let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+            o::table
+                .filter(o::kind.eq(kind))
+                .order((o::created_at.asc(), o::id.asc()))
+                .select(o::body)
+                .load::<String>(&mut *conn)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Sets a plan's currency directly in the database (no endpoint changes it).
+    pub async fn set_plan_currency(&self, plan: &'static str, currency: &'static str) {
+        let db = self.state.db.clone();
+        tokio::task::spawn_blocking(move || {
+            use praxis_persistence::schema::plans as p;
+            let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+            let changed = diesel::update(p::table.filter(p::slug.eq(plan)))
+                .set(p::currency.eq(currency))
+                .execute(&mut *conn)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(changed, 1, "plan {plan}");
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Subscribes and pays in the plan's currency; returns the active subscription.
     pub async fn subscribed(&self, session: &Session, plan: &str, period: &str) -> Subscription {
         let pending = self.checkout(session, plan, period).await;
+        let due = &pending.amount_due;
         let paid = self
-            .pay(&pending.checkout_id, pending.amount_due.amount)
+            .pay_in(&pending.checkout_id, due.amount, &due.currency)
             .await;
         assert_eq!(paid.status(), StatusCode::OK, "pay {plan}");
         let active: Subscription = dto::json_with(

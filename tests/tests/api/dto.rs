@@ -461,6 +461,7 @@ pub struct Invoice {
     pub id: String,
     pub number: String,
     pub description: String,
+    pub price: Money,
     pub amount: Money,
     pub credit_applied: Money,
     pub refunded: Money,

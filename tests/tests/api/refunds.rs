@@ -13,7 +13,7 @@ fn eur(amount: i64) -> Money {
     }
 }
 
-async fn quote(app: &TestApp, member: &Session, sub: &Subscription) -> RefundQuote {
+pub async fn quote(app: &TestApp, member: &Session, sub: &Subscription) -> RefundQuote {
     let response = app
         .get(
             &format!("/api/v1/subscriptions/{}/refund-quote", sub.id),
@@ -23,7 +23,7 @@ async fn quote(app: &TestApp, member: &Session, sub: &Subscription) -> RefundQuo
     dto::json_with(response, StatusCode::OK).await
 }
 
-async fn ask(app: &TestApp, member: &Session, sub: &Subscription) -> reqwest::Response {
+pub async fn ask(app: &TestApp, member: &Session, sub: &Subscription) -> reqwest::Response {
     app.post(
         "/api/v1/refund-requests",
         Some(&member.access_token),
@@ -33,7 +33,7 @@ async fn ask(app: &TestApp, member: &Session, sub: &Subscription) -> reqwest::Re
 }
 
 /// Asks for a refund that must be recorded.
-async fn asked(app: &TestApp, member: &Session, sub: &Subscription) -> RefundRequest {
+pub async fn asked(app: &TestApp, member: &Session, sub: &Subscription) -> RefundRequest {
     let request: RefundRequest =
         dto::json_with(ask(app, member, sub).await, StatusCode::CREATED).await;
     assert_eq!(request.subscription_id, sub.id);
