@@ -29,6 +29,10 @@ pub fn start(
     hold: Duration,
 ) -> Result<Started> {
     let row = checkout::start(conn, request, now, hold)?;
+    started(conn, row)
+}
+
+fn started(conn: &mut DbConnection, row: SubscriptionRow) -> Result<Started> {
     let email = users::find_by_id(conn, &row.user_id)?
         .map(|u| u.email)
         .unwrap_or_default();
@@ -42,6 +46,39 @@ pub fn start(
         subscription: row,
         order,
     })
+}
+
+/// Where a start cut off midway (by a crash, after [`start`] committed) stands.
+pub enum Resumed {
+    /// Still holding its seat without a checkout: open the checkout with this order.
+    Checkout(Started),
+    /// Its checkout was attached already.
+    Attached(SubscriptionRow),
+}
+
+/// Picks up the member's subscription `id` that an interrupted start left behind: `None` when it
+/// is no longer waiting for payment (its hold lapsed, it was cancelled or paid), and the start
+/// is to be made afresh.
+pub fn resume(
+    conn: &mut DbConnection,
+    member: &UserId,
+    id: &SubscriptionId,
+    now: DateTime<Utc>,
+) -> Result<Option<Resumed>> {
+    let Some(row) = subscriptions::find(conn, id.as_str())? else {
+        return Ok(None);
+    };
+    if row.user_id != member.as_str()
+        || row.status != SubscriptionStatus::PendingPayment
+        || row.hold_expires_at <= to_db_time(now)
+    {
+        return Ok(None);
+    }
+    if row.checkout_url.is_empty() {
+        Ok(Some(Resumed::Checkout(started(conn, row)?)))
+    } else {
+        Ok(Some(Resumed::Attached(row)))
+    }
 }
 
 /// Records the provider's checkout on the pending subscription.
