@@ -217,13 +217,17 @@ where
         Ok(resumed) => resumed,
         Err((status, body)) => return Ok(stored_response(status, body)),
     };
-    let renewal = actix_web::rt::spawn(renew(state.clone(), id.clone(), attempt_id.clone()));
+    let renewal = Renewal(actix_web::rt::spawn(renew(
+        state.clone(),
+        id.clone(),
+        attempt_id.clone(),
+    )));
     let result = action(Attempt {
         held: Some((id.clone(), attempt_id.clone())),
         resumed,
     })
     .await;
-    renewal.abort();
+    drop(renewal);
     let settled = match &result {
         Err(error) if !decided(error) => {
             state
@@ -303,6 +307,16 @@ where
 
 fn lease(state: &AppState) -> Duration {
     Duration::from_std(state.config.idempotency_lease).unwrap_or(Duration::seconds(30))
+}
+
+/// The task renewing a lease, stopped when dropped: also when the request's future is dropped
+/// midway (the client went away), so an abandoned claim lapses like a crashed one.
+struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Keeps renewing the lease of a running attempt, every third of the lease, until it is aborted

@@ -246,7 +246,7 @@ fn settled(
     let id = retry.1["id"].as_str().unwrap().to_owned();
     assert_eq!(
         in_database,
-        [id.clone()],
+        std::slice::from_ref(&id),
         "{what}: exactly one effect, the one answered"
     );
     if let Some((status, body)) = first {
