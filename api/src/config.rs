@@ -37,6 +37,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// How long pending checkouts and waitlist offers hold their seat.
     pub holds: praxis_domain::subscriptions::Holds,
+    /// How long a request with an `Idempotency-Key` holds its key without renewing it: a key
+    /// left by a process that died mid-request is free for a retry after this.
+    pub idempotency_lease: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +81,7 @@ impl Config {
             db_pool_size: 10,
             workers: None,
             holds: praxis_domain::subscriptions::Holds::default(),
+            idempotency_lease: std::time::Duration::from_secs(30),
         }
     }
 
@@ -222,6 +226,19 @@ impl Config {
                     })?,
             );
         }
+        if let Some(secs) = plain("PRAXIS_IDEMPOTENCY_LEASE_SECS") {
+            config.idempotency_lease = std::time::Duration::from_secs(
+                secs.parse()
+                    .ok()
+                    .filter(|n| (1..=3600).contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            "PRAXIS_IDEMPOTENCY_LEASE_SECS",
+                            "must be between 1 and 3600",
+                        )
+                    })?,
+            );
+        }
         Ok(config)
     }
 
@@ -301,6 +318,7 @@ impl std::fmt::Debug for Config {
                 "waitlist_offer_hours",
                 &self.holds.waitlist_offer.num_hours(),
             )
+            .field("idempotency_lease", &self.idempotency_lease)
             .finish()
     }
 }

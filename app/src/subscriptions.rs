@@ -35,6 +35,11 @@ pub fn start(
             order: None,
         });
     }
+    started(conn, row, now)
+}
+
+/// The provider order for a subscription waiting for payment: the amount due in its currency.
+fn started(conn: &mut DbConnection, row: SubscriptionRow, now: DateTime<Utc>) -> Result<Started> {
     let due = crate::billing::Subscription::from_row(row.clone(), now)?.money(row.amount_due_cents);
     let email = users::find_by_id(conn, &row.user_id)?
         .map(|u| u.email)
@@ -49,6 +54,39 @@ pub fn start(
         subscription: row,
         order: Some(order),
     })
+}
+
+/// Where a start cut off midway (by a crash, after [`start`] committed) stands.
+pub enum Resumed {
+    /// Still holding its seat without a checkout: open the checkout with this order.
+    Checkout(Started),
+    /// Its checkout was attached already.
+    Attached(SubscriptionRow),
+}
+
+/// Picks up the member's subscription `id` that an interrupted start left behind: `None` when it
+/// is no longer waiting for payment (its hold lapsed, it was cancelled or paid), and the start
+/// is to be made afresh.
+pub fn resume(
+    conn: &mut DbConnection,
+    member: &UserId,
+    id: &SubscriptionId,
+    now: DateTime<Utc>,
+) -> Result<Option<Resumed>> {
+    let Some(row) = subscriptions::find(conn, id.as_str())? else {
+        return Ok(None);
+    };
+    if row.user_id != member.as_str()
+        || row.status != SubscriptionStatus::PendingPayment
+        || row.hold_expires_at <= to_db_time(now)
+    {
+        return Ok(None);
+    }
+    if row.checkout_url.is_empty() {
+        Ok(Some(Resumed::Checkout(started(conn, row, now)?)))
+    } else {
+        Ok(Some(Resumed::Attached(row)))
+    }
 }
 
 /// Records the provider's checkout on the pending subscription.

@@ -263,6 +263,17 @@ where
     }
 }
 
+/// Runs `f` inside the current transaction as a savepoint: an error undoes only `f`'s writes
+/// and leaves the enclosing transaction usable (on PostgreSQL too, where a failed statement
+/// would otherwise abort it).
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

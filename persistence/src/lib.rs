@@ -38,7 +38,7 @@ pub mod users;
 pub mod viewer;
 pub mod waitlist;
 
-pub use connection::{write_tx, Database, DbConnection, Engine, PoolState};
+pub use connection::{savepoint, write_tx, Database, DbConnection, Engine, PoolState};
 pub use diesel::result::Error as DieselError;
 pub use error::{Error, Result};
 

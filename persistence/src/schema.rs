@@ -299,6 +299,9 @@ diesel::table! {
         status_code -> Nullable<Integer>,
         response_body -> Nullable<Text>,
         created_at -> Timestamp,
+        attempt_id -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        resource_id -> Nullable<Text>,
     }
 }
 

@@ -56,12 +56,12 @@ pub async fn refund_quote(
 /// `Idempotency-Key`.
 #[utoipa::path(tag = "refunds", security(("bearer" = [])),
     request_body = CreateRefundRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Scoped to the caller, method and path: a retry with the same key and body gets the first answer; another body is refused (422); while the first still runs, 409 `idempotency-key-in-use`")),
     responses(
         (status = 201, description = "The request, with its frozen quote", body = RefundRequestResponse),
         AuthErrors,
         (status = 404, description = "Not the caller's subscription", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing paid or refundable, or a request already pending", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing paid or refundable, a request already pending, or the key in use (`idempotency-key-in-use`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or the key reused with another body", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/refund-requests")]
@@ -74,24 +74,16 @@ pub async fn create_refund_request(
     let request = body.0;
     let (subscription, message) = request.parse()?;
     let canonical = serde_json::to_vec(&request).unwrap_or_default();
-    let state_ref = state.clone();
+    let now = state.now();
     let user = member.id.clone();
-    idempotency::once(
-        &state,
-        &req,
-        member.id.as_str(),
-        "POST /refund-requests",
-        &canonical,
-        || async move {
-            let now = state_ref.now();
-            let row = state_ref
-                .write(move |c| refunds::request(c, &user, &subscription, &message, now))
-                .await?;
-            let body =
-                serde_json::to_value(request_response(row, None)?).map_err(ApiError::internal)?;
-            Ok((StatusCode::CREATED, body))
-        },
-    )
+    idempotency::once_in_tx(&state, &req, member.id.as_str(), &canonical, move |c| {
+        let row = refunds::request(c, &user, &subscription, &message, now)?;
+        let response = request_response(row, None)
+            .map_err(|e| praxis_app::Error::Internal(e.to_string()))?;
+        let body = serde_json::to_value(response)
+            .map_err(|e| praxis_app::Error::Internal(e.to_string()))?;
+        Ok((StatusCode::CREATED, body))
+    })
     .await
 }
 
@@ -196,14 +188,14 @@ pub struct RefundDecisionRequest {
 /// Approving again returns the same result and never pays twice. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Refund request id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
+        ("Idempotency-Key" = Option<String>, Header, description = "Scoped to the caller, method and path: a retry with the same key and body gets the first answer; another body is refused (422); while the first still runs, 409 `idempotency-key-in-use`")),
     request_body = RefundDecisionRequest,
     responses(
         (status = 200, description = "The decided request", body = RefundRequestResponse),
         HostOnly,
         (status = 404, description = "Unknown request", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided the other way (`already-decided`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid decision", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided the other way (`already-decided`), or the key in use (`idempotency-key-in-use`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid decision, or the key reused with another body", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/admin/refund-requests/{id}/decision")]
 pub async fn decide_refund_request(
@@ -218,16 +210,16 @@ pub async fn decide_refund_request(
     let decision = Decision::parse(&body.decision)?;
     let note = decision_note(body.note.as_deref())?;
     let canonical = serde_json::to_vec(&body).unwrap_or_default();
-    let endpoint = "POST /admin/refund-requests/{id}/decision";
     let state_ref = state.clone();
     let host_id = host.id.clone();
     idempotency::once(
         &state,
         &req,
         host.id.as_str(),
-        endpoint,
         &canonical,
-        || async move {
+        // Deciding is itself idempotent (the same decision again pays nothing), so a retry
+        // that takes over the key of a decision cut off midway simply decides again.
+        |_| async move {
             let state = state_ref;
             let now = state.now();
             let id = request_id.clone();

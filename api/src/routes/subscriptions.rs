@@ -12,7 +12,7 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::subscriptions::{self, StartSubscription};
+use praxis_app::subscriptions::{self, Resumed, StartSubscription};
 use praxis_app::waitlist::{self, Place};
 use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
@@ -90,7 +90,7 @@ fn field_errors(failed: impl IntoIterator<Item = Option<praxis_domain::Error>>) 
 /// checkout to pay and an invoice showing the credit applied. Accepts `Idempotency-Key`.
 #[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
     request_body = CreateSubscriptionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Scoped to the caller, method and path: a retry with the same key and body gets the first answer; another body is refused (422); while the first still runs, 409 `idempotency-key-in-use`")),
     responses(
         (status = 201, description = "Pending subscription with its checkout; or, when an upgrade's credit covers the price, the subscription active at once", body = SubscriptionResponse),
         AuthErrors,
@@ -110,19 +110,39 @@ pub async fn create_subscription(
     let start = request.parse(&member.id)?;
     let canonical = serde_json::to_vec(&request).unwrap_or_default();
     let state_ref = state.clone();
+    let member_id = member.id.clone();
     idempotency::once(
         &state,
         &req,
         member.id.as_str(),
-        "POST /subscriptions",
         &canonical,
-        || async move {
+        |attempt| async move {
             let state = state_ref;
             let now = state.now();
             let hold = state.config.holds.checkout;
-            let started = state
-                .write(move |c| subscriptions::start(c, &start, now, hold))
+            // A start cut off after it committed (the key's earlier attempt died) is finished,
+            // never started twice.
+            let resumed = attempt.resumed().map(SubscriptionId::from_trusted);
+            let step = state
+                .write(move |c| {
+                    if let Some(id) = resumed {
+                        if let Some(step) = subscriptions::resume(c, &member_id, &id, now)? {
+                            return Ok(step);
+                        }
+                    }
+                    let started = subscriptions::start(c, &start, now, hold)?;
+                    attempt.record(c, &started.subscription.id)?;
+                    Ok(Resumed::Checkout(started))
+                })
                 .await?;
+            let started = match step {
+                Resumed::Attached(row) => {
+                    let body =
+                        serde_json::to_value(respond(row, now)?).map_err(ApiError::internal)?;
+                    return Ok((StatusCode::CREATED, body));
+                }
+                Resumed::Checkout(started) => started,
+            };
             // An upgrade whose credit covers the price is active already: nothing to pay.
             let Some(order) = started.order else {
                 let body = serde_json::to_value(respond(started.subscription, now)?)

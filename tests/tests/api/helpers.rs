@@ -141,6 +141,23 @@ impl Drop for DbGuard {
     }
 }
 
+/// A database of the test's own (see the module doc) and the guard that removes it.
+pub async fn fresh_database() -> (String, DbGuard) {
+    if backend_is_postgres() {
+        let name = tokio::task::spawn_blocking(create_postgres_database)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (
+            with_database(&postgres_admin_url(), &name),
+            DbGuard::Postgres(name),
+        )
+    } else {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let url = format!("sqlite://{}", dir.path().join("praxis.db").display());
+        (url, DbGuard::Sqlite(dir))
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -167,19 +184,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns the app with a test configuration changed by `customize`.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
-    let (database_url, guard) = if backend_is_postgres() {
-        let name = tokio::task::spawn_blocking(create_postgres_database)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        (
-            with_database(&postgres_admin_url(), &name),
-            DbGuard::Postgres(name),
-        )
-    } else {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-        let url = format!("sqlite://{}", dir.path().join("praxis.db").display());
-        (url, DbGuard::Sqlite(dir))
-    };
+    let (database_url, guard) = fresh_database().await;
     let mut config = Config::defaults();
     config.database_url = SecretString::from(database_url.clone());
     config.bind = "127.0.0.1:0".to_owned();

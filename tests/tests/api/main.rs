@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod billing_helpers;
 mod calendar;
+mod crash_recovery;
 mod currency;
 mod discussion_helpers;
 mod dto;

@@ -299,3 +299,83 @@ async fn a_refund_request_with_an_idempotency_key_is_recorded_once() {
         1
     );
 }
+
+/// Rule: an `Idempotency-Key` is scoped to the caller, the method and the concrete path. A host
+/// deciding two refund requests with one key gets each decided, never the first answer
+/// replayed for the second (which would leave it undecided).
+#[tokio::test]
+async fn an_idempotency_key_is_scoped_to_the_refund_request_it_decides() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let mut asked_ids = Vec::new();
+    for _ in 0..2 {
+        let member = app.member().await;
+        let sub = app.subscribed(&member, "practitioner", "yearly").await;
+        asked_ids.push(asked(&app, &member, &sub).await.id);
+    }
+    for id in &asked_ids {
+        let decided = app
+            .client
+            .post(app.url(&format!("/api/v1/admin/refund-requests/{id}/decision")))
+            .bearer_auth(&host.access_token)
+            .header("Idempotency-Key", "one-key-for-both")
+            .json(&json!({"decision": "approve"}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(decided.headers().get("idempotent-replayed").is_none());
+        let decided: RefundRequest = dto::json_with(decided, StatusCode::OK).await;
+        assert_eq!(
+            &decided.id, id,
+            "the answer is about the request in the path"
+        );
+        assert_eq!(decided.status, "approved");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM refund_requests WHERE status = 'approved'")
+            .await,
+        2
+    );
+    assert_eq!(app.payments.refunds_paid().0, 2);
+}
+
+/// Rule: a keyed refund request commits its claim, its effect and its answer together, so a
+/// refusal is replayed too and leaves nothing behind but the answer.
+#[tokio::test]
+async fn a_keyed_refund_request_refused_is_answered_the_same_again() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.checkout(&member, "practitioner", "yearly").await;
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/refund-requests"))
+            .bearer_auth(&member.access_token)
+            .header("Idempotency-Key", "nothing-paid")
+            .json(&json!({"subscription_id": sub.id, "message": "Never mind."}))
+            .send()
+    };
+    let first = problem(
+        send().await.unwrap_or_else(|e| panic!("{e}")),
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let again = send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    let again = problem(again, StatusCode::CONFLICT).await;
+    assert_eq!(again.kind, first.kind);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM refund_requests").await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM idempotency_keys WHERE status_code = 409")
+            .await,
+        1
+    );
+}

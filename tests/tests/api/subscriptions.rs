@@ -548,3 +548,58 @@ async fn invoice_numbers_are_gapless_and_unique_per_year_under_concurrent_paymen
     let expected: Vec<String> = (1..=10).map(|n| format!("{year}-{n:06}")).collect();
     assert_eq!(numbers, expected);
 }
+
+/// Rule: a key whose request died before answering is in use only for the lease
+/// (`PRAXIS_IDEMPOTENCY_LEASE_SECS`); then a retry takes it over and finishes the subscription
+/// the dead request had started, rather than starting another.
+#[tokio::test]
+async fn a_key_left_unanswered_is_taken_over_after_its_lease_and_finishes_the_same_start() {
+    use diesel::{ExpressionMethods, RunQueryDsl};
+    use praxis_persistence::schema::idempotency_keys as k;
+    let app = spawn_app_with(|c| c.idempotency_lease = std::time::Duration::from_secs(30)).await;
+    let member = app.member().await;
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/subscriptions"))
+            .bearer_auth(&member.access_token)
+            .header("Idempotency-Key", "cut-off")
+            .json(&json!({"plan": "practitioner", "billing_period": "monthly", "price_version": "regular"}))
+            .send()
+    };
+    let first = send().await.unwrap_or_else(|e| panic!("{e}"));
+    let first: Subscription = dto::json_with(first, StatusCode::CREATED).await;
+    // As a crash would leave it: the start committed, its answer never stored, the lease running.
+    let (db, until) = (
+        app.state.db.clone(),
+        praxis_persistence::to_db_time(app.state.now() + Duration::seconds(30)),
+    );
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+        diesel::update(k::table)
+            .set((
+                k::status_code.eq(None::<i32>),
+                k::response_body.eq(None::<String>),
+                k::locked_until.eq(until),
+            ))
+            .execute(&mut *conn)
+            .unwrap_or_else(|e| panic!("{e}"));
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let busy = send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        problem(busy, StatusCode::CONFLICT).await.kind,
+        "idempotency-key-in-use"
+    );
+    app.clock.advance(Duration::seconds(31));
+    let retried = send().await.unwrap_or_else(|e| panic!("{e}"));
+    let retried: Subscription = dto::json_with(retried, StatusCode::CREATED).await;
+    assert_eq!(retried.id, first.id, "the retry finishes the same start");
+    assert_eq!(retried.checkout_id, first.checkout_id);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM subscriptions").await,
+        1
+    );
+    let replayed = send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(replayed.headers().get("idempotent-replayed").is_some());
+}
