@@ -400,6 +400,9 @@ pub struct AuditEntry {
     #[serde(default)]
     pub after: Option<serde_json::Value>,
     pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub space_id: Option<String>,
+    pub withheld: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
