@@ -97,6 +97,30 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// [`Page::from_rows`] for lists keyed by something other than `(instant, id)` (a slug, a
+    /// month): `key` gives the parts of the last item's key, encoded with
+    /// `crate::dto::learning::cursor`.
+    pub fn from_keyed_rows<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        key: impl Fn(&R) -> Vec<String>,
+        map: impl FnMut(R) -> T,
+    ) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let has_more = rows.len() > limit;
+        rows.truncate(limit);
+        let next_cursor = rows
+            .last()
+            .filter(|_| has_more)
+            .map(|r| crate::dto::learning::cursor::encode(&key(r)));
+        Self {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

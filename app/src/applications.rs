@@ -43,9 +43,19 @@ pub fn submit(
     Ok(row)
 }
 
-/// The member's applications, newest first.
-pub fn mine(conn: &mut DbConnection, member: &UserId) -> Result<Vec<ApplicationRow>> {
-    Ok(applications::list_for_user(conn, member.as_str())?)
+/// A page of the member's applications, newest first, after the keyset cursor.
+pub fn mine(
+    conn: &mut DbConnection,
+    member: &UserId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ApplicationRow>> {
+    Ok(applications::page_for_user(
+        conn,
+        member.as_str(),
+        after,
+        limit,
+    )?)
 }
 
 /// Withdraws the member's own submitted application. Run in a write transaction.

@@ -88,7 +88,8 @@ pub fn set(
                 "due_at": draft.due_at,
             })),
             now,
-        ),
+        )
+        .in_space(&row.space_id),
     )?;
     Ok(AssignmentView::new(row, space.row.slug, now))
 }

@@ -49,9 +49,19 @@ pub fn ask(
     Ok(row)
 }
 
-/// The member's requests, newest first.
-pub fn mine(conn: &mut DbConnection, member: &UserId) -> Result<Vec<AssistanceRow>> {
-    Ok(assistance::list_for_user(conn, member.as_str())?)
+/// A page of the member's requests, newest first, after the keyset cursor.
+pub fn mine(
+    conn: &mut DbConnection,
+    member: &UserId,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<AssistanceRow>> {
+    Ok(assistance::page_for_user(
+        conn,
+        member.as_str(),
+        after,
+        limit,
+    )?)
 }
 
 /// A page of requests for hosts, optionally of one status, newest first.

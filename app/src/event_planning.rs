@@ -59,7 +59,8 @@ pub fn create_theme(
             None,
             Some(&serde_json::json!({"month": row.month, "space": theme.space})),
             now,
-        ),
+        )
+        .in_space(&row.space_id),
     )?;
     Ok(row)
 }
@@ -163,7 +164,8 @@ pub fn create(
             None,
             Some(&serde_json::json!({"space": plan.space, "kind": kind.as_str()})),
             now,
-        ),
+        )
+        .in_space(space.row.id.as_str()),
     )?;
     Ok(created)
 }
@@ -223,7 +225,8 @@ pub fn change(
             None,
             Some(&serde_json::json!({"status": changes.status, "starts_at": changes.starts_at})),
             now,
-        ),
+        )
+        .in_space(&current.space_id),
     )?;
     Ok(())
 }

@@ -283,16 +283,22 @@ pub fn materialize(
 
 /// Events overlapping the query's range in the spaces the caller may read, series expanded
 /// into their occurrences, by start; with every space (responses name spaces by slug).
+///
+/// At most `take` occurrences after the cursor `(starts_at, id)`: series are expanded over the
+/// bounded range first, then the page is cut.
 pub fn list(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     query: &EventQuery,
+    after: Option<(DateTime<Utc>, String)>,
+    take: i64,
 ) -> Result<(Vec<Occurrence>, Vec<Space>)> {
     let spaces = all_spaces(conn)?;
     let readable = ctx.readable_space_ids(&spaces);
     let kind = query.kind.map(|k| k.as_str());
     let found = occurrences_between(conn, &readable, kind, query.from, query.to)?;
-    Ok((found, spaces))
+    let page = crate::page::after_key(found, |o| (o.starts_at, o.id.clone()), after.as_ref(), take);
+    Ok((page, spaces))
 }
 
 /// One event or occurrence the caller may read, with every space (404 otherwise).
@@ -305,14 +311,20 @@ pub fn read(
     Ok((occurrence, all_spaces(conn)?))
 }
 
-/// The monthly themes of the spaces the caller may read, newest month first, each with the
-/// slug of its space.
-pub fn themes(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<(ThemeRow, String)>> {
+/// A page of the monthly themes of the spaces the caller may read, newest month first, after
+/// the cursor `(month, id)`, each with the slug of its space (`limit` rows: ask one more to
+/// learn whether another page follows).
+pub fn themes(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    after: Option<(String, String)>,
+    limit: i64,
+) -> Result<Vec<(ThemeRow, String)>> {
     let spaces = all_spaces(conn)?;
     let readable = ctx.readable_space_ids(&spaces);
     let slugs: HashMap<String, String> =
         spaces.into_iter().map(|s| (s.row.id, s.row.slug)).collect();
-    Ok(repo::themes_in(conn, &readable)?
+    Ok(repo::themes_page(conn, &readable, after, limit)?
         .into_iter()
         .map(|row| {
             let slug = slugs.get(&row.space_id).cloned().unwrap_or_default();

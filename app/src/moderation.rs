@@ -131,7 +131,8 @@ fn moderate_post(
             Some(&before),
             Some(&after),
             now,
-        ),
+        )
+        .in_space(&post.row.space_id),
     )?;
     Ok(())
 }
@@ -173,7 +174,8 @@ fn moderate_comment(
             Some(&json!({"status": comment.status})),
             Some(&json!({"status": next.as_str()})),
             now,
-        ),
+        )
+        .in_space(&post.row.space_id),
     )?;
     Ok(())
 }

@@ -48,9 +48,43 @@ impl<T> Paged<T> {
     }
 }
 
+/// The keyset page of a list that is built whole before it can be cut, sorted ascending by
+/// `key`: at most `take` items strictly after `after` (ask one more than the page to learn
+/// whether another follows). For spaces (every request loads them all for the access rules
+/// anyway) and events (series expand into their occurrences over a bounded range); the cursor
+/// still names the last item's key, never an offset, so an item added or removed meanwhile
+/// neither repeats nor shifts the next page.
+pub fn after_key<T, K: Ord>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> K,
+    after: Option<&K>,
+    take: i64,
+) -> Vec<T> {
+    items
+        .into_iter()
+        .filter(|item| after.is_none_or(|after| key(item) > *after))
+        .take(usize::try_from(take).unwrap_or(0))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_in_memory_page_continues_strictly_after_the_cursor_key() {
+        let items = vec![(1, "a"), (1, "b"), (2, "a"), (3, "c")];
+        let first = after_key(items.clone(), |i| *i, None, 2);
+        assert_eq!(first, vec![(1, "a"), (1, "b")]);
+        let second = after_key(items.clone(), |i| *i, first.last(), 3);
+        assert_eq!(second, vec![(2, "a"), (3, "c")]);
+        // The cursor's item gone meanwhile: the page still starts after its key.
+        let without: Vec<_> = items.into_iter().filter(|i| *i != (1, "b")).collect();
+        assert_eq!(
+            after_key(without, |i| *i, Some(&(1, "b")), 2),
+            vec![(2, "a"), (3, "c")]
+        );
+    }
 
     fn key(n: u32) -> Key {
         let at = chrono::DateTime::from_timestamp(i64::from(n), 0)

@@ -249,7 +249,8 @@ pub fn answer(
             None,
             Some(&serde_json::json!({"recording_seconds": seconds, "note": note})),
             now,
-        ),
+        )
+        .in_space(&space.row.id),
     )?;
     one(conn, id, &user)
 }

@@ -72,7 +72,8 @@ pub fn publish(
                 "chapters": chapters.len(),
             })),
             now,
-        ),
+        )
+        .in_space(&event.space_id),
     )?;
     let (recording, chapters) = repo::find(conn, &EventId::from_trusted(event.id.clone()))?
         .ok_or(Error::NotFound("recording"))?;

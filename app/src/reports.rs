@@ -173,6 +173,17 @@ pub fn queue(
     for_host(conn, host, rows)
 }
 
+/// The space of the reported post or comment (none for a message, or content gone since).
+fn reported_space(conn: &mut DbConnection, row: &ReportRow) -> Result<Option<String>> {
+    let ids = [row.subject_id.clone()];
+    let facts = match SubjectType::parse(&row.subject_type).map_err(Error::internal)? {
+        SubjectType::Post => repo::posts_facts(conn, &ids)?,
+        SubjectType::Comment => repo::comments_facts(conn, &ids)?,
+        SubjectType::Message => return Ok(None),
+    };
+    Ok(facts.into_iter().next().map(|f| f.space_id))
+}
+
 /// Resolves an open report with a note (409 `report-already-resolved` for a resolved one);
 /// audited as `report.resolved`.
 pub fn resolve(
@@ -190,18 +201,21 @@ pub fn resolve(
     if !repo::resolve(conn, id, host_id, &note, to_db_time(now))? {
         return Err(Error::internal("open report not resolved"));
     }
-    audit::record(
-        conn,
-        &crate::audit::entry(
-            Some(host_id),
-            "report.resolved",
-            "report",
-            id.as_str(),
-            Some(&serde_json::json!({"status": before.status})),
-            Some(&serde_json::json!({"status": "resolved", "note": note})),
-            now,
-        ),
-    )?;
+    let entry = crate::audit::entry(
+        Some(host_id),
+        "report.resolved",
+        "report",
+        id.as_str(),
+        Some(&serde_json::json!({"status": before.status})),
+        Some(&serde_json::json!({"status": "resolved", "note": note})),
+        now,
+    );
+    // The note may speak of the reported content: it is the space's to show.
+    let entry = match reported_space(conn, &before)? {
+        Some(space) => entry.in_space(&space),
+        None => entry,
+    };
+    audit::record(conn, &entry)?;
     let row = repo::find(conn, id)?.ok_or(Error::NotFound("report"))?;
     for_host(conn, host, vec![row])?
         .pop()

@@ -115,23 +115,25 @@ pub fn add(
         updated_at: to_db_time(now),
     };
     repo::insert(conn, &row)?;
-    audit::record(
-        conn,
-        &crate::audit::entry::<(), _>(
-            Some(&user),
-            "resource.created",
-            "resource",
-            &row.id,
-            None,
-            Some(&serde_json::json!({
-                "kind": row.kind,
-                "title": row.title,
-                "language": row.language,
-                "visibility": row.visibility,
-            })),
-            now,
-        ),
-    )?;
+    let entry = crate::audit::entry::<(), _>(
+        Some(&user),
+        "resource.created",
+        "resource",
+        &row.id,
+        None,
+        Some(&serde_json::json!({
+            "kind": row.kind,
+            "title": row.title,
+            "language": row.language,
+            "visibility": row.visibility,
+        })),
+        now,
+    );
+    let entry = match &row.space_id {
+        Some(space) => entry.in_space(space),
+        None => entry,
+    };
+    audit::record(conn, &entry)?;
     one(conn, ctx, row)
 }
 

@@ -13,12 +13,38 @@ use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::spaces::{self as repo, SpaceRow};
 use praxis_persistence::{audit, to_db_time, users, DbConnection};
 
-/// The spaces the caller may know of: invite-only and sealed ones only to those inside them.
-pub fn visible(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<Space>> {
-    Ok(crate::access::all_spaces(conn)?
+/// Where a space sits in the list: built-in spaces first, then by creation, then by slug.
+pub type SpaceKey = (bool, chrono::NaiveDateTime, String);
+
+/// A space's place in the list.
+pub fn list_key(space: &Space) -> SpaceKey {
+    (
+        !space.row.built_in,
+        space.row.created_at,
+        space.row.slug.clone(),
+    )
+}
+
+/// At most `take` of the spaces the caller may know of (invite-only and sealed ones only to
+/// those inside them), after the cursor `after`. Every space is loaded for the access rules
+/// anyway, so the page is cut from that list.
+pub fn visible(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    after: Option<SpaceKey>,
+    take: i64,
+) -> Result<Vec<Space>> {
+    let mut known: Vec<Space> = crate::access::all_spaces(conn)?
         .into_iter()
         .filter(|s| ctx.may_know(s))
-        .collect())
+        .collect();
+    known.sort_by_key(list_key);
+    Ok(crate::page::after_key(
+        known,
+        list_key,
+        after.as_ref(),
+        take,
+    ))
 }
 
 /// Creates a space (409 `space-exists` when the slug is taken); audited.

@@ -65,13 +65,19 @@ impl NewTopic {
     }
 }
 
-/// Every topic, with whether the caller follows it.
-pub fn list(conn: &mut DbConnection, ctx: &ViewerContext) -> Result<Vec<TopicView>> {
+/// A page of topics by slug, after the slug `after`, with whether the caller follows each
+/// (`limit` rows: ask one more to learn whether another page follows).
+pub fn list(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<TopicView>> {
     let followed = match &ctx.user_id {
         Some(id) => follows::followed_topics(conn, id)?,
         None => Vec::new(),
     };
-    Ok(posts::all_topics(conn)?
+    Ok(posts::topics_page(conn, after, limit)?
         .into_iter()
         .map(|t| TopicView {
             following: followed.contains(&t.slug),

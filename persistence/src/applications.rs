@@ -55,16 +55,24 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>>
         .optional()?)
 }
 
-/// The member's applications, newest first.
-pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<ApplicationRow>> {
-    Ok(pro_applications::table
-        .filter(pro_applications::user_id.eq(user_id))
+/// A page of the member's applications, newest first, after the keyset cursor
+/// `(submitted_at, id)` (index `pro_applications_user_idx`).
+pub fn page_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<ApplicationRow>> {
+    let query = pro_applications::table
+        .filter(pro_applications::user_id.eq(user_id.to_owned()))
         .select(ApplicationRow::as_select())
-        .order((
-            pro_applications::submitted_at.desc(),
-            pro_applications::id.desc(),
-        ))
-        .load(conn)?)
+        .into_boxed();
+    let columns = StatusQueue {
+        status: pro_applications::status,
+        key: pro_applications::submitted_at,
+        id: pro_applications::id,
+    };
+    keyset::status_page(conn, query, columns, None, after, limit)
 }
 
 /// A page of applications, optionally of one status, newest first, after the keyset cursor

@@ -79,16 +79,24 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<AssistanceRow>> 
         .optional()?)
 }
 
-/// The member's requests, newest first.
-pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> Result<Vec<AssistanceRow>> {
-    Ok(price_assistance_requests::table
-        .filter(price_assistance_requests::user_id.eq(user_id))
+/// A page of the member's requests, newest first, after the keyset cursor `(requested_at, id)`
+/// (index `price_assistance_user_idx`).
+pub fn page_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<AssistanceRow>> {
+    let query = price_assistance_requests::table
+        .filter(price_assistance_requests::user_id.eq(user_id.to_owned()))
         .select(AssistanceRow::as_select())
-        .order((
-            price_assistance_requests::requested_at.desc(),
-            price_assistance_requests::id.desc(),
-        ))
-        .load(conn)?)
+        .into_boxed();
+    let columns = StatusQueue {
+        status: price_assistance_requests::status,
+        key: price_assistance_requests::requested_at,
+        id: price_assistance_requests::id,
+    };
+    keyset::status_page(conn, query, columns, None, after, limit)
 }
 
 /// A page of requests, optionally of one status, newest first, after the keyset cursor

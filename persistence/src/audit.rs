@@ -18,6 +18,18 @@ pub struct AuditRow {
     pub subject_id: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// The space the subject lives in, when it lives in one: `before` and `after` may quote its
+    /// content, so they are shown only to readers of that space.
+    pub space_id: Option<String>,
+}
+
+impl AuditRow {
+    /// Ties the entry to the space its subject lives in (see [`AuditRow::space_id`]).
+    #[must_use]
+    pub fn in_space(mut self, space_id: &str) -> Self {
+        self.space_id = Some(space_id.to_owned());
+        self
+    }
 }
 
 /// Appends an entry; call it in the same transaction as the change it records.

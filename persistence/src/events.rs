@@ -116,12 +116,32 @@ pub fn find_theme(conn: &mut DbConnection, id: &str) -> Result<Option<ThemeRow>>
 }
 
 /// Themes of these spaces, newest month first.
-pub fn themes_in(conn: &mut DbConnection, space_ids: &[String]) -> Result<Vec<ThemeRow>> {
-    Ok(themes::table
+/// A page of the themes of these spaces, newest month first, after the cursor `(month, id)`.
+///
+/// Keyed by the `"YYYY-MM"` text of the month, so not `keyset::after`'s `(instant, id)`; the
+/// same predicate spelled for text, with its leading `month <= ?` that lets the index seek.
+pub fn themes_page(
+    conn: &mut DbConnection,
+    space_ids: &[String],
+    after: Option<(String, String)>,
+    limit: i64,
+) -> Result<Vec<ThemeRow>> {
+    let mut query = themes::table
         .filter(themes::space_id.eq_any(space_ids))
         .order((themes::month.desc(), themes::id.desc()))
         .select(ThemeRow::as_select())
-        .load(conn)?)
+        .limit(limit)
+        .into_boxed();
+    if let Some((month, id)) = after {
+        query = query.filter(
+            themes::month.le(month.clone()).and(
+                themes::month
+                    .lt(month.clone())
+                    .or(themes::month.eq(month).and(themes::id.lt(id))),
+            ),
+        );
+    }
+    Ok(query.load(conn)?)
 }
 
 // Series and events

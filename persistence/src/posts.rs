@@ -198,11 +198,21 @@ pub struct TopicRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn all_topics(conn: &mut DbConnection) -> Result<Vec<TopicRow>> {
-    Ok(topics::table
+/// A page of topics by slug, after the slug `after` (the primary key is the index).
+pub fn topics_page(
+    conn: &mut DbConnection,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<TopicRow>> {
+    let mut query = topics::table
         .select(TopicRow::as_select())
         .order(topics::slug.asc())
-        .load(conn)?)
+        .limit(limit)
+        .into_boxed();
+    if let Some(slug) = after {
+        query = query.filter(topics::slug.gt(slug));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// Which of these topic slugs exist.

@@ -6,8 +6,8 @@
 
 use crate::connection::{DatabaseUrl, DbConnection};
 use crate::{
-    applications, assistance, audit, comments, invoices, learning, messages, notifications, posts,
-    refunds, reports, subscriptions, waitlist,
+    applications, assistance, audit, comments, events, invoices, learning, messages, notifications,
+    posts, refunds, reports, search, subscriptions, waitlist,
 };
 use chrono::NaiveDateTime;
 use diesel::connection::{Connection, InstrumentationEvent};
@@ -240,6 +240,60 @@ fn lists() -> TestResult<Vec<List>> {
             seek: Some("issued_at"),
             tolerated: &[],
             run: Box::new(|c, after| invoices::list_for_user(c, "u1", after, 20).map(drop)),
+        },
+        List {
+            name: "applications of a member",
+            table: "pro_applications",
+            index: Some("pro_applications_user_idx"),
+            seek: Some("submitted_at"),
+            tolerated: &[],
+            run: Box::new(|c, after| applications::page_for_user(c, "u1", after, 20).map(drop)),
+        },
+        List {
+            name: "assistance requests of a member",
+            table: "price_assistance_requests",
+            index: Some("price_assistance_user_idx"),
+            seek: Some("requested_at"),
+            tolerated: &[],
+            run: Box::new(|c, after| assistance::page_for_user(c, "u1", after, 20).map(drop)),
+        },
+        List {
+            // Keyed by the month's text, cursor `(month, id)`.
+            name: "themes of the readable spaces",
+            table: "themes",
+            index: Some("themes_month_space_idx"),
+            seek: Some("month"),
+            tolerated: SORTED,
+            run: Box::new(move |c, after| {
+                let after = after.map(|(at, id)| (at.format("%Y-%m").to_string(), id));
+                events::themes_page(c, &spaces(), after, 20).map(drop)
+            }),
+        },
+        List {
+            // Keyed by the slug alone, the primary key.
+            name: "topics",
+            table: "topics",
+            index: Some("sqlite_autoindex_topics_1"),
+            seek: Some("slug"),
+            tolerated: &[],
+            run: Box::new(|c, after| posts::topics_page(c, after.map(|(_, id)| id), 20).map(drop)),
+        },
+        List {
+            // Full-text search: the FTS index finds the matches (`M` is its MATCH plan; the
+            // virtual tables say SCAN whatever they do), which are then ordered by instant and
+            // cut after the cursor; bounded by the matches of the words, not the table.
+            name: "search",
+            table: "f",
+            index: None,
+            seek: None,
+            tolerated: &[
+                "SCAN f VIRTUAL TABLE INDEX 0:M5",
+                "SCAN json_each VIRTUAL TABLE INDEX 1:",
+                "USE TEMP B-TREE FOR ORDER BY",
+            ],
+            run: Box::new(move |c, after| {
+                search::search(c, "\"consent\"", &spaces(), after, 20).map(drop)
+            }),
         },
         List {
             name: "applications by status",

@@ -75,6 +75,7 @@ diesel::table! {
         subject_id -> Text,
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
+        space_id -> Nullable<Text>,
     }
 }
 

@@ -26,6 +26,8 @@ pub struct ThemeResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ThemeListResponse {
     pub items: Vec<ThemeResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 pub fn theme_response(row: repo::ThemeRow, space_slug: &str) -> ThemeResponse {

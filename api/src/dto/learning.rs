@@ -35,7 +35,7 @@ pub mod cursor {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
     }
 
-    fn invalid() -> ApiError {
+    pub fn invalid() -> ApiError {
         ApiError::Validation(vec![FieldError::new(
             "cursor",
             "is not a cursor this API returned",

@@ -4,7 +4,7 @@ use crate::auth::viewer::{Host, Member};
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
-use crate::responses::{AuthErrors, HostOnly};
+use crate::responses::{AuthErrors, HostOnly, Invalid};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
@@ -96,11 +96,6 @@ impl From<ApplicationRow> for ApplicationResponse {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ApplicationListResponse {
-    pub items: Vec<ApplicationResponse>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct ApplicationPage {
     pub items: Vec<ApplicationResponse>,
     /// Pass as `cursor` for the next page; `null` on the last page.
@@ -155,24 +150,32 @@ pub async fn submit_application(
     Ok(HttpResponse::Created().json(ApplicationResponse::from(row)))
 }
 
-/// The caller's applications, newest first.
+/// The caller's applications, newest first, in keyset pages.
 #[utoipa::path(tag = "applications",
     security(("bearer" = [])),
+    params(PageParams),
     responses(
-        (status = 200, description = "The caller's applications", body = ApplicationListResponse),
+        (status = 200, description = "A page of the caller's applications", body = ApplicationPage),
         AuthErrors,
+        Invalid,
     ))]
 #[get("/pro-applications/mine")]
 pub async fn my_applications(
     state: web::Data<AppState>,
     member: Member,
+    query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
+    let (limit, after) = (query.0.limit()?, query.0.after()?);
     let rows = state
-        .read(move |c| applications::mine(c, &member.id))
+        .read(move |c| applications::mine(c, &member.id, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(ApplicationListResponse {
-        items: rows.into_iter().map(Into::into).collect(),
-    }))
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |r| (r.submitted_at, r.id.clone()),
+        ApplicationResponse::from,
+    );
+    Ok(HttpResponse::Ok().json(ApplicationPage::from(page)))
 }
 
 /// Withdraws the caller's own submitted application.

@@ -6,7 +6,7 @@ use crate::dto::money::MoneyDto;
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
-use crate::responses::{AuthErrors, HostOnly};
+use crate::responses::{AuthErrors, HostOnly, Invalid};
 use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
@@ -101,11 +101,6 @@ impl From<AssistanceRow> for AssistanceResponse {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct AssistanceListResponse {
-    pub items: Vec<AssistanceResponse>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct AssistancePage {
     pub items: Vec<AssistanceResponse>,
     /// Pass as `cursor` for the next page; `null` on the last page.
@@ -149,21 +144,34 @@ pub async fn request_assistance(
     Ok(HttpResponse::Created().json(AssistanceResponse::from(row)))
 }
 
-/// The caller's assistance requests, newest first.
+/// The caller's assistance requests, newest first, in keyset pages.
 #[utoipa::path(tag = "plans",
     security(("bearer" = [])),
+    params(PageParams),
     responses(
-        (status = 200, description = "The caller's requests", body = AssistanceListResponse),
+        (status = 200, description = "A page of the caller's requests", body = AssistancePage),
         AuthErrors,
+        Invalid,
     ))]
 #[get("/price-assistance-requests/mine")]
 pub async fn my_assistance_requests(
     state: web::Data<AppState>,
     member: Member,
+    query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let rows = state.read(move |c| assistance::mine(c, &member.id)).await?;
-    Ok(HttpResponse::Ok().json(AssistanceListResponse {
-        items: rows.into_iter().map(Into::into).collect(),
+    let (limit, after) = (query.0.limit()?, query.0.after()?);
+    let rows = state
+        .read(move |c| assistance::mine(c, &member.id, after, limit + 1))
+        .await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |r| (r.requested_at, r.id.clone()),
+        AssistanceResponse::from,
+    );
+    Ok(HttpResponse::Ok().json(AssistancePage {
+        items: page.items,
+        next_cursor: page.next_cursor,
     }))
 }
 

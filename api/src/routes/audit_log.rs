@@ -1,4 +1,6 @@
-//! The audit log, for admins: who changed what money, seat or decision, before and after.
+//! The audit log, for admins: who changed what money, seat or decision, before and after. An
+//! entry about something in a space shows its `before`/`after` only to an admin who may read that
+//! space (see `praxis_app::audit`).
 
 use crate::auth::viewer::Admin;
 use crate::error::ApiResult;
@@ -9,8 +11,8 @@ use crate::state::AppState;
 use actix_web::get;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
+use praxis_app::audit::AuditEntry;
 use praxis_openapi::Problem;
-use praxis_persistence::audit::AuditRow;
 use praxis_persistence::from_db_time;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -25,7 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "id": "01938a2b-7c4e-7cc3-a1a6-0c1b5f7d2e10", "at": "2026-11-23T09:30:00Z",
     "actor_id": "01938a2a-0000-7000-8000-000000000002", "action": "pro_application.approved",
     "subject_type": "pro_application", "subject_id": "01938a2b-0000-7000-8000-000000000003",
-    "before": {"status": "submitted"}, "after": {"status": "approved", "note": "Welcome!"}
+    "before": {"status": "submitted"}, "after": {"status": "approved", "note": "Welcome!"},
+    "withheld": false
 }))]
 pub struct AuditEntryResponse {
     pub id: String,
@@ -36,12 +39,19 @@ pub struct AuditEntryResponse {
     pub action: String,
     pub subject_type: String,
     pub subject_id: String,
+    /// The space the subject lives in, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_id: Option<String>,
     /// The subject before the change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<serde_json::Value>,
     /// The subject after the change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
+    /// `true` when `before` and `after` are left out because the subject lives in a space the
+    /// reader may not read (a sealed room they are not in, say): the log tells that it happened,
+    /// never what it says.
+    pub withheld: bool,
 }
 
 /// Stored JSON that no longer parses is shown as the text it is, rather than hidden.
@@ -49,8 +59,8 @@ fn json_value(text: Option<String>) -> Option<serde_json::Value> {
     text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
 }
 
-impl From<AuditRow> for AuditEntryResponse {
-    fn from(row: AuditRow) -> Self {
+impl From<AuditEntry> for AuditEntryResponse {
+    fn from(AuditEntry { row, withheld }: AuditEntry) -> Self {
         Self {
             id: row.id,
             at: from_db_time(row.at),
@@ -58,8 +68,10 @@ impl From<AuditRow> for AuditEntryResponse {
             action: row.action,
             subject_type: row.subject_type,
             subject_id: row.subject_id,
+            space_id: row.space_id,
             before: json_value(row.before_json),
             after: json_value(row.after_json),
+            withheld,
         }
     }
 }
@@ -71,7 +83,8 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
-/// The audit log, newest first. Admins only.
+/// The audit log, newest first. Admins only. Every entry is listed; `before` and `after` of an
+/// entry in a space the admin may not read are withheld (`withheld: true`).
 #[utoipa::path(tag = "admin",
     security(("bearer" = [])), params(PageParams),
     responses(
@@ -82,17 +95,17 @@ pub struct AuditPage {
 #[get("/admin/audit-log")]
 pub async fn list_audit_log(
     state: web::Data<AppState>,
-    _admin: Admin,
+    admin: Admin,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     let rows = state
-        .read(move |c| praxis_app::audit::page(c, after, limit + 1))
+        .read(move |c| praxis_app::audit::page(c, &admin.0.ctx, after, limit + 1))
         .await?;
     let page = Page::from_rows(
         rows,
         limit,
-        |r| (r.at, r.id.clone()),
+        |e| (e.row.at, e.row.id.clone()),
         AuditEntryResponse::from,
     );
     Ok(HttpResponse::Ok().json(AuditPage {

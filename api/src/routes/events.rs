@@ -5,8 +5,10 @@ use crate::auth::{Member, Viewer};
 use crate::dto::events::{
     theme_response, EventResponse, ResponseContext, ThemeListResponse, ThemeResponse,
 };
+use crate::dto::learning::cursor;
 use crate::error::ApiResult;
 use crate::extract::{PathId, Query};
+use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, put};
@@ -29,33 +31,57 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_rsvp);
 }
 
-/// The monthly themes of the spaces the caller may read, newest month first.
+/// The monthly themes of the spaces the caller may read, newest month first, in keyset pages.
 #[utoipa::path(tag = "events",
     security((), ("bearer" = [])),
+    params(PageParams),
     responses(
-        (status = 200, description = "Themes", body = ThemeListResponse),
+        (status = 200, description = "A page of themes", body = ThemeListResponse),
         BadToken,
+        Invalid,
     ))]
 #[get("/themes")]
 pub async fn list_themes(
     state: web::Data<AppState>,
     Viewer(ctx): Viewer,
+    query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let themes = state.read(move |c| events::themes(c, &ctx)).await?;
-    let items: Vec<ThemeResponse> = themes
-        .into_iter()
-        .map(|(row, slug)| theme_response(row, &slug))
-        .collect();
-    Ok(HttpResponse::Ok().json(ThemeListResponse { items }))
+    let limit = query.0.limit()?;
+    let after = match query.0.cursor.as_deref() {
+        Some(raw) => {
+            let mut parts = cursor::decode(raw, 2)?.into_iter();
+            parts.next().zip(parts.next())
+        }
+        None => None,
+    };
+    let themes = state
+        .read(move |c| events::themes(c, &ctx, after, limit + 1))
+        .await?;
+    let page: Page<ThemeResponse> = Page::from_keyed_rows(
+        themes,
+        limit,
+        |(row, _)| vec![row.month.clone(), row.id.clone()],
+        |(row, slug)| theme_response(row, &slug),
+    );
+    Ok(HttpResponse::Ok().json(ThemeListResponse {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventListResponse {
     pub items: Vec<EventResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct EventListParams {
+    /// Items per page, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page (the same `from`, `to` and `kind` must be passed).
+    pub cursor: Option<String>,
     /// Start of the range (RFC 3339); now when left out.
     pub from: Option<String>,
     /// End of the range (RFC 3339), at most 366 days after `from`; 30 days after `from` when
@@ -66,12 +92,12 @@ pub struct EventListParams {
 }
 
 /// Events overlapping `[from, to)` in the spaces the caller may read, series expanded into
-/// their occurrences, by start.
+/// their occurrences, by start (then id), in keyset pages.
 #[utoipa::path(tag = "events",
     security((), ("bearer" = [])),
     params(EventListParams),
     responses(
-        (status = 200, description = "Events in the range", body = EventListResponse),
+        (status = 200, description = "A page of events in the range", body = EventListResponse),
         BadToken,
         Invalid,
     ))]
@@ -82,20 +108,34 @@ pub async fn list_events(
     query: Query<EventListParams>,
 ) -> ApiResult<HttpResponse> {
     let params = query.0;
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let (limit, after) = (page.limit()?, page.after()?);
+    let after = after.map(|(at, id)| (at.and_utc(), id));
     let query = EventQuery::parse(
         params.from.as_deref(),
         params.to.as_deref(),
         params.kind.as_deref(),
         state.now(),
     )?;
-    let items = state
+    let page = state
         .read(move |c| {
-            let (found, spaces) = events::list(c, &ctx, &query)?;
+            let (found, spaces) = events::list(c, &ctx, &query, after, limit + 1)?;
             let responses = ResponseContext::load(c, &ctx, &spaces, &found)?;
-            Ok(found.into_iter().map(|o| responses.respond(o)).collect())
+            Ok(Page::from_rows(
+                found,
+                limit,
+                |o| (o.starts_at.naive_utc(), o.id.clone()),
+                |o| responses.respond(o),
+            ))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(EventListResponse { items }))
+    Ok(HttpResponse::Ok().json(EventListResponse {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One event the caller may read, as they see it.

@@ -3,9 +3,10 @@
 
 use crate::auth::{Member, Viewer};
 use crate::dto::content::{page_request, PostPage, TopicResponse};
+use crate::dto::learning::cursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
-use crate::pagination::PageParams;
+use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, put};
@@ -28,18 +29,50 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_feed);
 }
 
-/// The topics hosts defined, with whether the caller follows each.
+/// A page of topics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicPage {
+    pub items: Vec<TopicResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The topics hosts defined, by slug, in keyset pages, with whether the caller follows each.
 #[utoipa::path(tag = "following",
     security((), ("bearer" = [])),
-    responses((status = 200, description = "Topics", body = Vec<TopicResponse>), BadToken))]
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of topics", body = TopicPage),
+        BadToken,
+        Invalid,
+    ))]
 #[get("/topics")]
 pub async fn list_topics(
     state: web::Data<AppState>,
     Viewer(ctx): Viewer,
+    query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let topics = state.read(move |c| topics::list(c, &ctx)).await?;
-    let topics: Vec<TopicResponse> = topics.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(topics))
+    let limit = query.0.limit()?;
+    // The cursor is the last slug seen; anything that is not a slug is not one we returned.
+    let after = match query.0.cursor.as_deref() {
+        Some(raw) => {
+            let slug = cursor::decode(raw, 1)?.concat();
+            Some(
+                TopicId::parse(&slug)
+                    .map_err(|_| cursor::invalid())?
+                    .into_inner(),
+            )
+        }
+        None => None,
+    };
+    let topics = state
+        .read(move |c| topics::list(c, &ctx, after, limit + 1))
+        .await?;
+    let page = Page::from_keyed_rows(topics, limit, |t| vec![t.slug.clone()], Into::into);
+    Ok(HttpResponse::Ok().json(TopicPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// A topic's slug from the path: text that cannot be a slug names no topic.

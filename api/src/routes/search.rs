@@ -3,6 +3,7 @@
 use crate::auth::Viewer;
 use crate::error::ApiResult;
 use crate::extract::Query;
+use crate::pagination::{Page, PageParams};
 use crate::responses::BadToken;
 use crate::state::AppState;
 use actix_web::get;
@@ -20,8 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(search);
 }
 
-pub const DEFAULT_LIMIT: i64 = 20;
-pub const MAX_LIMIT: i64 = 50;
+use crate::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -29,10 +29,9 @@ pub struct SearchParams {
     /// Words to find (all of them). Punctuation and operators are ignored; at most 1000
     /// characters.
     pub q: Option<String>,
-    /// Hits to return, 1 to 50 (default 20).
+    /// Hits per page, 1 to 100 (default 20).
     pub limit: Option<i64>,
-    /// Accepted for symmetry with other lists; search returns only the best page, so there is
-    /// never a next page.
+    /// `next_cursor` of the previous page (pass the same `q`).
     pub cursor: Option<String>,
 }
 
@@ -53,15 +52,16 @@ pub struct SearchHit {
     pub created_at: DateTime<Utc>,
 }
 
-/// The best hits, best first. `next_cursor` is always `null`: search returns the top `limit`
-/// hits and no total, so nothing about hidden content can be counted.
+/// A page of hits, newest first. There is no total, so nothing about hidden content can be
+/// counted.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
     pub items: Vec<SearchHit>,
+    /// Pass as `cursor` (with the same `q`) for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
-/// What a search asks for, every parameter checked.
+/// What a search asks for, every parameter checked (the cursor where it is decoded).
 fn parse(params: &SearchParams) -> Result<(SearchQuery, i64), praxis_domain::Error> {
     let query = SearchQuery::parse(params.q.as_deref().unwrap_or_default());
     let limit = match params.limit {
@@ -79,15 +79,18 @@ fn parse(params: &SearchParams) -> Result<(SearchQuery, i64), praxis_domain::Err
 }
 
 /// Searches published posts and comments in the spaces the caller may read at this moment
-/// (visitors: public spaces). Other spaces are filtered out inside the query, before ranking,
-/// so hidden content never shows up in a hit, a snippet or the number of hits.
+/// (visitors: public spaces), newest first (then by id), in keyset pages. Newest first because a
+/// relevance score depends on every other row: a post written between two pages would reorder
+/// the hits and a cursor would repeat or skip some. Other spaces are filtered out inside the
+/// query, before anything is ordered or cut, so hidden content never shows up in a hit, a
+/// snippet or the number of hits.
 #[utoipa::path(tag = "spaces",
     security((), ("bearer" = [])),
     params(SearchParams),
     responses(
-        (status = 200, description = "The best hits, best first; `next_cursor` is always null", body = SearchResponse),
+        (status = 200, description = "A page of hits, newest first", body = SearchResponse),
         BadToken,
-        (status = 422, description = "`q` missing, without a single word, or too long; invalid `limit`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`q` missing, without a single word, or too long; invalid `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/search")]
 pub async fn search(
@@ -96,12 +99,18 @@ pub async fn search(
     params: Query<SearchParams>,
 ) -> ApiResult<HttpResponse> {
     let (query, limit) = parse(&params.0)?;
+    let after = PageParams {
+        limit: None,
+        cursor: params.0.cursor.clone(),
+    }
+    .after()?;
     let hits = state
-        .read(move |c| praxis_app::search::search(c, &ctx, &query, limit))
+        .read(move |c| praxis_app::search::search(c, &ctx, &query, after, limit + 1))
         .await?;
+    let page = Page::from_rows(hits, limit, |h| h.key.clone(), SearchHit::from);
     Ok(HttpResponse::Ok().json(SearchResponse {
-        items: hits.into_iter().map(Into::into).collect(),
-        next_cursor: None,
+        items: page.items,
+        next_cursor: page.next_cursor,
     }))
 }
 

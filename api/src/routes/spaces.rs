@@ -2,8 +2,10 @@
 //! participants (hosts and admins).
 
 use crate::auth::{Host, Viewer};
+use crate::dto::learning::cursor;
 use crate::error::ApiResult;
-use crate::extract::Json;
+use crate::extract::{Json, Query};
+use crate::pagination::{Page, PageParams};
 use crate::responses::{BadToken, HostOnly, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, post, put};
@@ -67,27 +69,57 @@ pub fn space_response(space: &Space, ctx: &ViewerContext) -> SpaceResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceListResponse {
     pub items: Vec<SpaceResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
-/// The spaces the caller may know of, each with whether they may enter and why not.
-/// Invite-only and sealed spaces appear only to those inside them.
+/// The cursor's key: built-in or not, created at, slug.
+fn space_cursor(raw: &str) -> ApiResult<spaces::SpaceKey> {
+    let parts = cursor::decode(raw, 3)?;
+    let later = match parts[0].as_str() {
+        "0" => false,
+        "1" => true,
+        _ => return Err(cursor::invalid()),
+    };
+    Ok((later, cursor::instant(&parts[1])?, parts[2].clone()))
+}
+
+/// The spaces the caller may know of, each with whether they may enter and why not, in keyset
+/// pages: built-in spaces first, then by creation. Invite-only and sealed spaces appear only to
+/// those inside them.
 #[utoipa::path(tag = "spaces",
     security((), ("bearer" = [])),
+    params(PageParams),
     responses(
-        (status = 200, description = "Spaces", body = SpaceListResponse),
+        (status = 200, description = "A page of spaces", body = SpaceListResponse),
         BadToken,
+        Invalid,
     ))]
 #[get("/spaces")]
 pub async fn list_spaces(
     state: web::Data<AppState>,
     Viewer(ctx): Viewer,
+    query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
+    let limit = query.0.limit()?;
+    let after = query.0.cursor.as_deref().map(space_cursor).transpose()?;
     let viewer = ctx.clone();
     let visible = state
-        .read(move |conn| spaces::visible(conn, &viewer))
+        .read(move |conn| spaces::visible(conn, &viewer, after, limit + 1))
         .await?;
-    let items = visible.iter().map(|s| space_response(s, &ctx)).collect();
-    Ok(HttpResponse::Ok().json(SpaceListResponse { items }))
+    let page = Page::from_keyed_rows(
+        visible,
+        limit,
+        |s| {
+            let (later, at, slug) = spaces::list_key(s);
+            vec![u8::from(later).to_string(), cursor::micros(at), slug]
+        },
+        |s| space_response(&s, &ctx),
+    );
+    Ok(HttpResponse::Ok().json(SpaceListResponse {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One space. A space the caller may not enter answers 401/403 with the reason, or 404 when

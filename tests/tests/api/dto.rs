@@ -106,6 +106,21 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// A keyset-paged list read strictly: `next_cursor` must be present (a string or `null`), so a
+/// bare array or an `{items}` without it fails the test.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeysetPage<T> {
+    pub items: Vec<T>,
+    #[serde(deserialize_with = "present")]
+    pub next_cursor: Option<String>,
+}
+
+/// Deserializes an `Option` whose field must be there, even as `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::deserialize(d)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Tokens {
     pub access_token: String,
@@ -400,6 +415,9 @@ pub struct AuditEntry {
     #[serde(default)]
     pub after: Option<serde_json::Value>,
     pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub space_id: Option<String>,
+    pub withheld: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

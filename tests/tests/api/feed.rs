@@ -16,9 +16,13 @@ async fn feed(app: &TestApp, token: Option<&str>) -> Vec<Post> {
 
 /// Whether the caller follows the topic; fails the test when the topic is not listed.
 async fn following(app: &TestApp, token: Option<&str>, slug: &str) -> bool {
-    let topics: Vec<Topic> =
-        dto::json_with(app.get("/api/v1/topics", token).await, StatusCode::OK).await;
+    let topics: dto::KeysetPage<Topic> = dto::json_with(
+        app.get("/api/v1/topics?limit=100", token).await,
+        StatusCode::OK,
+    )
+    .await;
     topics
+        .items
         .iter()
         .find(|t| t.slug == slug)
         .unwrap_or_else(|| panic!("topic {slug} is listed: {topics:?}"))

@@ -22,6 +22,7 @@ mod helpers;
 mod http;
 mod hub;
 mod hub_billing;
+mod list_pages;
 mod mail;
 mod mail_support;
 mod messages;

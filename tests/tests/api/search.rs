@@ -289,6 +289,6 @@ async fn search_of_odd_input_never_fails_with_a_server_error() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    let limit = app.get("/api/v1/search?q=consent&limit=51", None).await;
+    let limit = app.get("/api/v1/search?q=consent&limit=101", None).await;
     assert_eq!(limit.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
