@@ -4,6 +4,7 @@
 
 use crate::billing::{messages, Subscription};
 use crate::error::{Error, Result};
+use crate::mail_links::MailLinks;
 use chrono::{DateTime, Datelike, Utc};
 use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
 use praxis_domain::FieldError;
@@ -34,6 +35,7 @@ fn refuse(field: &str, message: impl Into<String>) -> Error {
 pub fn apply(
     conn: &mut DbConnection,
     event: &PaymentSucceeded,
+    links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
     let at = to_db_time(now);
@@ -142,6 +144,7 @@ pub fn apply(
         sub.money(event.amount_cents),
         sub.plan.as_str(),
         &end.format("%Y-%m-%d %H:%M").to_string(),
+        &links.hub(),
     );
     outbox::enqueue(
         conn,

@@ -21,6 +21,7 @@ mod http;
 mod hub;
 mod hub_billing;
 mod mail;
+mod mail_links;
 mod mail_support;
 mod messages;
 mod moderation;
