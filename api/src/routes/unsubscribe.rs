@@ -38,11 +38,10 @@ pub struct UnsubscribeResponse {
 
 /// What RFC 8058 mail clients send; any other body (none, JSON) is accepted too.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 #[schema(example = json!({"List-Unsubscribe": "One-Click"}))]
 pub struct OneClickForm {
     #[schema(rename = "List-Unsubscribe", example = "One-Click")]
-    list_unsubscribe: String,
+    pub list_unsubscribe: String,
 }
 
 fn answer(found: Unsubscription) -> HttpResponse {
@@ -81,7 +80,7 @@ pub async fn describe_unsubscribe(
 /// is not required (the SPA may send none, or JSON). Doing it again changes nothing more.
 #[utoipa::path(tag = "me",
     params(("token" = String, Path, description = "The token from the mail's unsubscribe link")),
-    request_body(content = OneClickForm, content_type = "application/x-www-form-urlencoded",
+    request_body(content = Option<OneClickForm>, content_type = "application/x-www-form-urlencoded",
         description = "`List-Unsubscribe=One-Click`, as RFC 8058 clients send it; optional"),
     responses(
         (status = 200, description = "Turned off", body = UnsubscribeResponse),
