@@ -136,6 +136,7 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
         bail!("the database already has accounts: seed-demo only fills an empty database");
     }
     let hash = password::hash(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let links = config.mail_links();
     write_tx(&mut conn, |conn| -> anyhow::Result<()> {
         let now = chrono::Utc::now();
         let mut people = std::collections::HashMap::new();
@@ -162,14 +163,16 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
                 users::grant_role(conn, &id, *role, to_db_time(now))?;
             }
             match email.as_str() {
-                "pat@praxis.example" => demo_subscription(conn, &id, PlanSlug::Practitioner, now)?,
+                "pat@praxis.example" => {
+                    demo_subscription(conn, &links, &id, PlanSlug::Practitioner, now)?
+                }
                 "priya@praxis.example" => {
                     praxis_persistence::subscriptions::approve_pro_application_for_demo(
                         conn,
                         &id,
                         to_db_time(now),
                     )?;
-                    demo_subscription(conn, &id, PlanSlug::Pro, now)?;
+                    demo_subscription(conn, &links, &id, PlanSlug::Pro, now)?;
                 }
                 _ => {}
             }
@@ -197,6 +200,7 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
 /// A paid yearly subscription, made through the same checkout and payment code as the API.
 fn demo_subscription(
     conn: &mut praxis_persistence::DbConnection,
+    links: &praxis_app::mail_links::MailLinks,
     user_id: &str,
     plan: PlanSlug,
     now: chrono::DateTime<chrono::Utc>,
@@ -208,7 +212,7 @@ fn demo_subscription(
         period: BillingPeriod::Yearly,
         version: PriceVersion::Regular,
     };
-    let pending = checkout::start(conn, &request, now, chrono::Duration::minutes(30))
+    let pending = checkout::start(conn, &request, links, now, chrono::Duration::minutes(30))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let checkout_id = format!("chk_demo_{}", uuid::Uuid::new_v4().simple());
     let local = praxis_domain::payments::Checkout {
@@ -226,6 +230,7 @@ fn demo_subscription(
             amount_cents: pending.amount_due_cents,
             currency: pending.currency,
         },
+        links,
         now,
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;

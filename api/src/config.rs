@@ -26,7 +26,10 @@ pub struct Config {
     /// Whether this node delivers queued mail; off, it only queues (another node delivers, or a
     /// test drives delivery with `mail::deliver_due`).
     pub mail_worker: bool,
+    /// The API's base URL, as clients reach it (`PRAXIS_PUBLIC_URL`).
     pub public_url: String,
+    /// The SPA's base URL (`PRAXIS_APP_URL`), where links in mail go; `None`: the public URL.
+    pub app_url: Option<String>,
     /// Requests per minute per client IP on login, register and refresh; 0 turns limits off.
     pub auth_rate_per_minute: u32,
     pub trusted_proxies: Vec<IpNet>,
@@ -73,6 +76,7 @@ impl Config {
             mail_from: Self::DEFAULT_MAIL_FROM.to_owned(),
             mail_worker: true,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            app_url: None,
             auth_rate_per_minute: 20,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
@@ -156,6 +160,16 @@ impl Config {
             config.public_url = url.trim_end_matches('/').to_owned();
         } else if plain("PRAXIS_BIND").is_some() {
             config.public_url = format!("http://{}", config.bind);
+        }
+        if let Some(url) = plain("PRAXIS_APP_URL") {
+            let url = url.trim().trim_end_matches('/');
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid(
+                    "PRAXIS_APP_URL",
+                    "must be a URL like https://app.example.org",
+                ));
+            }
+            config.app_url = Some(url.to_owned());
         }
         if let Some(rate) = plain("PRAXIS_AUTH_RATE_PER_MINUTE") {
             config.auth_rate_per_minute = rate.trim().parse().map_err(|_| {
@@ -242,6 +256,20 @@ impl Config {
         Ok(config)
     }
 
+    /// The SPA's base URL: `PRAXIS_APP_URL`, or else the public URL (an SPA served by the same
+    /// host as the API).
+    pub fn app_url(&self) -> &str {
+        self.app_url.as_deref().unwrap_or(&self.public_url)
+    }
+
+    /// Where links in mail point: people's links to the app, one-click opt-outs to the API.
+    pub fn mail_links(&self) -> praxis_app::mail_links::MailLinks {
+        praxis_app::mail_links::MailLinks {
+            app_url: self.app_url().to_owned(),
+            api_url: self.public_url.clone(),
+        }
+    }
+
     /// Whether a request coming from `peer` may tell us the client's address.
     pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|net| net.contains(&peer))
@@ -307,6 +335,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("mail_worker", &self.mail_worker)
             .field("public_url", &self.public_url)
+            .field("app_url", &self.app_url())
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("cors_origins", &self.cors_origins)
@@ -412,6 +441,34 @@ mod tests {
             let message = err.map(|e| e.to_string()).unwrap_or_default();
             assert!(message.contains(&file_var), "{message}");
         }
+    }
+
+    #[test]
+    fn app_url_defaults_to_the_public_url_and_is_read_from_praxis_app_url() {
+        let links = |vars: &[(&str, &str)]| from(vars).map(|c| c.mail_links()).ok();
+        let both =
+            links(&[("PRAXIS_PUBLIC_URL", "https://api.example/")]).map(|l| (l.app_url, l.api_url));
+        assert_eq!(
+            both,
+            Some((
+                "https://api.example".to_owned(),
+                "https://api.example".to_owned()
+            ))
+        );
+        let apart = links(&[
+            ("PRAXIS_PUBLIC_URL", "https://api.example"),
+            ("PRAXIS_APP_URL", "https://app.example/"),
+        ])
+        .map(|l| (l.app_url, l.api_url));
+        assert_eq!(
+            apart,
+            Some((
+                "https://app.example".to_owned(),
+                "https://api.example".to_owned()
+            ))
+        );
+        let err = from(&[("PRAXIS_APP_URL", "app.example")]).err();
+        assert_eq!(err.map(|e| e.name), Some("PRAXIS_APP_URL".to_owned()));
     }
 
     #[test]

@@ -12,9 +12,9 @@ use praxis_persistence::{idempotency, to_db_time};
 pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
     let now = state.now();
     let hold = state.config.holds.waitlist_offer;
-    let public_url = state.config.public_url.clone();
+    let links = state.config.mail_links();
     let sweep = state
-        .write(move |conn| lifecycle::sweep(conn, now, hold, &public_url))
+        .write(move |conn| lifecycle::sweep(conn, now, hold, &links))
         .await?;
     let cutoff = to_db_time(now - Duration::hours(crate::idempotency::RETENTION_HOURS));
     state
@@ -27,10 +27,9 @@ pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
         state.pay_out(refund).await;
     }
     // Reminders are their own step: a failure here must not hold back the billing sweep.
-    let (db, public_url) = (state.db.clone(), state.config.public_url.clone());
+    let (db, links) = (state.db.clone(), state.config.mail_links());
     let reminders =
-        actix_web::web::block(move || praxis_app::reminders::queue_due(&db, now, &public_url))
-            .await;
+        actix_web::web::block(move || praxis_app::reminders::queue_due(&db, now, &links)).await;
     match reminders {
         Ok(Ok(queued)) if queued > 0 => state.wake_mailer(),
         Ok(Ok(_)) => {}

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::state::AppState;
 use anyhow::Context;
 use chrono::Duration;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use praxis_persistence::outbox::{self, OutboxRow};
@@ -75,7 +75,13 @@ impl Mailer {
             .parse()
             .map_err(|e| format!("invalid recipient: {e}"))?;
         let domain = self.from.email.domain().to_owned();
-        Message::builder()
+        let mut builder = Message::builder();
+        if let Some(url) = &row.list_unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(url.clone()))
+                .header(ListUnsubscribePost);
+        }
+        builder
             .from(self.from.clone())
             .to(to)
             .subject(row.subject.clone())
@@ -105,6 +111,48 @@ impl Mailer {
                     .map_err(|e| format!("cannot write the message file: {e}"))
             }
         }
+    }
+}
+
+/// `List-Unsubscribe: <url>` (RFC 2369): where a mail client's "unsubscribe" button goes.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+        ))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the client unsubscribes with
+/// one POST to the `List-Unsubscribe` URL, no page to open and nothing to sign in to.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 
@@ -205,6 +253,52 @@ mod tests {
             .map(|n| retry_delay(*n).num_seconds())
             .collect();
         assert_eq!(seconds, vec![30, 60, 120, 1920, 3600, 3600, 3600]);
+    }
+
+    fn row(list_unsubscribe: Option<String>) -> OutboxRow {
+        let at = chrono::NaiveDateTime::default();
+        OutboxRow {
+            id: "m1".to_owned(),
+            kind: "event_reminder".to_owned(),
+            recipient: "ana@example.org".to_owned(),
+            subject: "Reminder".to_owned(),
+            body: "Soon.\n".to_owned(),
+            created_at: at,
+            attempts: 0,
+            next_attempt_at: at,
+            locked_until: None,
+            sent_at: None,
+            last_error: None,
+            list_unsubscribe,
+        }
+    }
+
+    fn formatted(row: &OutboxRow) -> String {
+        let mailer = Mailer::from_config(&Config::defaults()).unwrap_or_else(|e| panic!("{e}"));
+        let message = mailer.message(row).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8_lossy(&message.formatted()).into_owned()
+    }
+
+    #[test]
+    fn bulk_mail_carries_rfc_8058_headers_on_single_unfolded_lines() {
+        // As long as real tokens: a folded URL would break the client's unsubscribe button.
+        let url = format!("https://api.example/api/v1/unsubscribe/{}", "x".repeat(120));
+        let text = formatted(&row(Some(url.clone())));
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(
+            lines.contains(&format!("List-Unsubscribe: <{url}>").as_str()),
+            "{text}"
+        );
+        assert!(
+            lines.contains(&"List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn transactional_mail_has_no_list_unsubscribe_headers() {
+        let text = formatted(&row(None));
+        assert!(!text.contains("List-Unsubscribe"), "{text}");
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl AppState {
     pub fn offers(&self) -> praxis_app::subscriptions::Offers {
         praxis_app::subscriptions::Offers {
             hold: self.config.holds.waitlist_offer,
-            public_url: self.config.public_url.clone(),
+            links: self.config.mail_links(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! for a short-lived hub token (signed by the API, with its own audience).
 
 use crate::error::{Error, Result};
+use crate::mail_links::MailLinks;
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::account::Email;
@@ -19,7 +20,7 @@ pub const MAGIC_LINK_MINUTES: i64 = 15;
 pub fn request_magic_link(
     conn: &mut DbConnection,
     email: &Email,
-    public_url: &str,
+    links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let Some(user) = users::find_by_email(conn, email.as_str())? else {
@@ -39,13 +40,13 @@ pub fn request_magic_link(
     )?;
     outbox::enqueue(
         conn,
-        magic_link_mail(&user.email, public_url, &token),
+        magic_link_mail(&user.email, &links.hub_sign_in(&token), &token),
         to_db_time(now),
     )?;
     Ok(true)
 }
 
-fn magic_link_mail(recipient: &str, public_url: &str, token: &str) -> Mail {
+fn magic_link_mail(recipient: &str, link: &str, token: &str) -> Mail {
     // The link and the token each stand on a line of their own, so mail clients make the link
     // clickable and an API user can copy the token.
     Mail {
@@ -56,7 +57,7 @@ fn magic_link_mail(recipient: &str, public_url: &str, token: &str) -> Mail {
             "Hello,\n\n\
              here is your link to the Praxis customer hub, where you can update your billing\n\
              address and see your invoices. It works once, within {MAGIC_LINK_MINUTES} minutes:\n\n\
-             {public_url}/hub?token={token}\n\n\
+             {link}\n\n\
              Using the API directly? Send this token to POST /api/v1/hub/sessions:\n\n\
              {token}\n\n\
              If you did not ask for this link, ignore this message; nothing changes.\n"
@@ -93,11 +94,9 @@ mod tests {
 
     #[test]
     fn magic_link_mail_carries_the_link_and_the_token_on_lines_of_their_own() {
-        let mail = magic_link_mail("ana@example.org", "https://praxis.example", "tok_123");
-        assert!(mail
-            .body
-            .lines()
-            .any(|l| l == "https://praxis.example/hub?token=tok_123"));
+        let link = "https://praxis.example/hub?token=tok_123";
+        let mail = magic_link_mail("ana@example.org", link, "tok_123");
+        assert!(mail.body.lines().any(|l| l == link));
         assert!(mail.body.lines().any(|l| l == "tok_123"));
         assert!(mail.body.is_ascii());
     }

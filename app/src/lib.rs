@@ -20,6 +20,7 @@ pub mod events;
 pub mod follows;
 pub mod hub;
 pub mod learning;
+pub mod mail_links;
 pub mod me;
 pub mod messages;
 pub mod moderation;
@@ -41,6 +42,7 @@ pub mod subscriptions;
 pub mod terms;
 pub mod tokens;
 pub mod topics;
+pub mod unsubscribe;
 pub mod waitlist;
 
 pub use error::{Error, Result};

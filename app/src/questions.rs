@@ -4,6 +4,7 @@
 use crate::access::{load_viewer, Space, ViewerContext};
 use crate::error::{Error, Result};
 use crate::learning::{readable_event, renamed, require_write, signed_in};
+use crate::mail_links::MailLinks;
 use chrono::{DateTime, Utc};
 use praxis_domain::event_plans::EventStatus;
 use praxis_domain::ids::{EventId, QuestionId, UserId};
@@ -206,14 +207,14 @@ fn may_vote(
 }
 
 /// Marks a question answered, optionally at a second of the recording; the asker is e-mailed
-/// even if they were absent (links point at `public_url`), but only while they may still read
-/// the event's space. Hosts; audited.
+/// even if they were absent (linking to the event's page in the app), but only while they may
+/// still read the event's space. Hosts; audited.
 pub fn answer(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     id: &QuestionId,
     answer: Answer,
-    public_url: &str,
+    links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<Question> {
     let user = signed_in(ctx)?;
@@ -234,7 +235,7 @@ pub fn answer(
                 &question.body,
                 seconds,
                 note.as_deref(),
-                public_url,
+                links,
             );
             outbox::enqueue(conn, mail, to_db_time(now))?;
         }
@@ -261,7 +262,7 @@ fn answered_mail(
     question: &str,
     seconds: Option<i32>,
     note: Option<&str>,
-    public_url: &str,
+    links: &MailLinks,
 ) -> Mail {
     let at = seconds
         .map(|s| {
@@ -282,8 +283,9 @@ fn answered_mail(
         subject: format!("Your question was answered: {}", event.title),
         body: format!(
             "Your question for \"{}\" was answered in the session:\n\n> {question}\n{at}{note}\n\n\
-             {public_url}/events/{}\n",
-            event.title, event.id
+             {}\n",
+            event.title,
+            links.event(&event.id)
         ),
     }
 }

@@ -1,12 +1,17 @@
 //! Event reminders: a mail 24 hours and another 1 hour before each event a member RSVP'd to,
 //! queued through the outbox exactly once each (a row per reminder records it), unless the
-//! member turned reminders off or may no longer attend.
+//! member turned reminders off or may no longer attend. Each carries a one-click opt-out
+//! (`crate::unsubscribe`).
 
 use crate::access::{all_spaces, load_viewer};
 use crate::error::Result;
 use crate::events::{find_occurrence, Occurrence};
+use crate::mail_links::MailLinks;
+use crate::unsubscribe::{self, OptOut};
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::events::EventRef;
+use praxis_domain::ids::UserId;
+use praxis_domain::mail::MailCategory;
 use praxis_domain::reminders::{due_reminder, Reminder};
 use praxis_persistence::events::{self as repo, RsvpRow};
 use praxis_persistence::outbox::{self, Mail};
@@ -21,6 +26,7 @@ struct Due {
     rsvp: RsvpRow,
     reminder: Reminder,
     mail: Mail,
+    opt_out: OptOut,
 }
 
 /// The event an RSVP is for: a single event's id, or a series id with the original start.
@@ -37,16 +43,19 @@ fn rsvp_occurrence(conn: &mut DbConnection, rsvp: &RsvpRow) -> Result<Option<Occ
     )
 }
 
-fn message(o: &Occurrence, reminder: Reminder, zone: chrono_tz::Tz, public_url: &str) -> String {
+fn message(o: &Occurrence, reminder: Reminder, zone: chrono_tz::Tz, opt_out: &str) -> String {
     let when = match reminder {
         Reminder::DayBefore => "tomorrow",
         Reminder::HourBefore => "in one hour",
     };
     format!(
         "\"{title}\" starts {when}: {local} ({zone}), {utc} UTC.\n\nJoin: {join}\n\n\
-         You get this because you RSVP'd. Turn event reminders off at {public_url}/api/v1/me/event-reminders.\n",
+         You get this because you RSVP'd. Turn event reminders off with one click:\n{opt_out}\n",
         title = o.title,
-        local = o.starts_at.with_timezone(&zone).format("%A %e %B %Y, %H:%M"),
+        local = o
+            .starts_at
+            .with_timezone(&zone)
+            .format("%A %e %B %Y, %H:%M"),
         zone = zone.name(),
         utc = o.starts_at.format("%Y-%m-%d %H:%M"),
         join = o.join_url,
@@ -54,7 +63,7 @@ fn message(o: &Occurrence, reminder: Reminder, zone: chrono_tz::Tz, public_url: 
 }
 
 /// The reminders due now that were not queued yet.
-fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> Result<Vec<Due>> {
+fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, links: &MailLinks) -> Result<Vec<Due>> {
     let spaces = all_spaces(conn)?;
     let mut events: HashMap<(String, DateTime<Utc>), Option<Occurrence>> = HashMap::new();
     let mut due = Vec::new();
@@ -91,13 +100,21 @@ fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> Res
             continue;
         }
         let zone = user.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let opt_out = unsubscribe::opt_out(
+            conn,
+            links,
+            &UserId::from_trusted(user.id.clone()),
+            MailCategory::EventReminders,
+            now,
+        )?;
         due.push(Due {
             mail: Mail {
                 kind: "event_reminder",
                 recipient: user.email,
                 subject: format!("Reminder: {}", occurrence.title),
-                body: message(&occurrence, reminder, zone, public_url),
+                body: message(&occurrence, reminder, zone, &opt_out.page),
             },
+            opt_out,
             rsvp,
             reminder,
         });
@@ -108,8 +125,8 @@ fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, public_url: &str) -> Res
 /// Queues every reminder due now; returns how many were queued. Each is its own transaction
 /// that records it and queues its mail together, so two nodes never send one twice. Runs on a
 /// blocking thread: it takes connections from `db` as it goes.
-pub fn queue_due(db: &Database, now: DateTime<Utc>, public_url: &str) -> Result<usize> {
-    let due = due_now(&mut *db.conn()?, now, public_url)?;
+pub fn queue_due(db: &Database, now: DateTime<Utc>, links: &MailLinks) -> Result<usize> {
+    let due = due_now(&mut *db.conn()?, now, links)?;
     let mut queued = 0;
     for item in due {
         let result = write_tx(&mut *db.conn()?, |conn| -> Result<bool> {
@@ -117,7 +134,8 @@ pub fn queue_due(db: &Database, now: DateTime<Utc>, public_url: &str) -> Result<
                 return Ok(false);
             }
             repo::record_reminder(conn, &item.rsvp, item.reminder.as_str(), to_db_time(now))?;
-            outbox::enqueue(conn, item.mail, to_db_time(now))?;
+            // Bulk mail: mail clients offer its one-click opt-out (RFC 8058).
+            outbox::enqueue_bulk(conn, item.mail, item.opt_out.one_click, to_db_time(now))?;
             Ok(true)
         });
         match result {

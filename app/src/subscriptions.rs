@@ -4,6 +4,7 @@
 
 use crate::billing::{checkout, lifecycle};
 use crate::error::{Error, Result};
+use crate::mail_links::MailLinks;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use praxis_domain::ids::{CheckoutId, SubscriptionId, UserId};
 use praxis_domain::payments::{Checkout, CheckoutRequest};
@@ -25,10 +26,11 @@ pub struct Started {
 pub fn start(
     conn: &mut DbConnection,
     request: &StartSubscription,
+    links: &crate::mail_links::MailLinks,
     now: DateTime<Utc>,
     hold: Duration,
 ) -> Result<Started> {
-    let row = checkout::start(conn, request, now, hold)?;
+    let row = checkout::start(conn, request, links, now, hold)?;
     if row.status != SubscriptionStatus::PendingPayment {
         return Ok(Started {
             subscription: row,
@@ -150,7 +152,8 @@ pub fn find(
 #[derive(Debug, Clone)]
 pub struct Offers {
     pub hold: Duration,
-    pub public_url: String,
+    /// Where the offer mail's link goes.
+    pub links: MailLinks,
 }
 
 /// Cancels the member's subscription at once, on behalf of `actor` (the member, or the hub
@@ -163,13 +166,5 @@ pub fn cancel(
     now: DateTime<Utc>,
     offers: &Offers,
 ) -> Result<SubscriptionRow> {
-    lifecycle::cancel(
-        conn,
-        member,
-        id,
-        actor,
-        now,
-        offers.hold,
-        &offers.public_url,
-    )
+    lifecycle::cancel(conn, member, id, actor, now, offers.hold, &offers.links)
 }

@@ -110,7 +110,7 @@ pub fn leave(
         waitlist::open_entry(conn, member, plan)?.ok_or(Error::NotFound("waitlist entry"))?;
     waitlist::set_status(conn, &entry.id, WaitlistStatus::Left, None, to_db_time(now))?;
     if entry.status == WaitlistStatus::Offered {
-        seats::offer_free_seats(conn, plan, now, offers.hold, &offers.public_url)?;
+        seats::offer_free_seats(conn, plan, now, offers.hold, &offers.links)?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod events;
 pub mod ids;
 pub mod learning;
 pub mod learning_drafts;
+pub mod mail;
 pub mod messaging;
 pub mod moderation;
 pub mod money;

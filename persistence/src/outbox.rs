@@ -23,6 +23,10 @@ pub struct OutboxRow {
     pub locked_until: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
+    /// The one-click opt-out URL of bulk and notification mail, sent as `List-Unsubscribe` with
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058); `None` for transactional
+    /// mail.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A message to send.
@@ -34,8 +38,29 @@ pub struct Mail {
     pub body: String,
 }
 
-/// Queues a message. Call it inside the transaction of the change the message reports.
+/// Queues a transactional message (no opt-out). Call it inside the transaction of the change the
+/// message reports.
 pub fn enqueue(conn: &mut DbConnection, mail: Mail, now: NaiveDateTime) -> Result<String> {
+    insert(conn, mail, None, now)
+}
+
+/// Queues a bulk or notification message whose recipient can turn its kind off at
+/// `list_unsubscribe`, a URL that unsubscribes on POST without signing in (RFC 8058).
+pub fn enqueue_bulk(
+    conn: &mut DbConnection,
+    mail: Mail,
+    list_unsubscribe: String,
+    now: NaiveDateTime,
+) -> Result<String> {
+    insert(conn, mail, Some(list_unsubscribe), now)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    mail: Mail,
+    list_unsubscribe: Option<String>,
+    now: NaiveDateTime,
+) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(outbox::table)
         .values(&OutboxRow {
@@ -50,6 +75,7 @@ pub fn enqueue(conn: &mut DbConnection, mail: Mail, now: NaiveDateTime) -> Resul
             locked_until: None,
             sent_at: None,
             last_error: None,
+            list_unsubscribe,
         })
         .execute(conn)?;
     Ok(id)

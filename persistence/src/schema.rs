@@ -288,6 +288,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 

@@ -83,10 +83,10 @@ pub async fn request_magic_link(
         .hub_limiter
         .check(client_ip(&req, &state.config), &email)?;
     let now = state.now();
-    let public_url = state.config.public_url.clone();
+    let links = state.config.mail_links();
     // An unknown email queues nothing; the answer is the same either way.
     state
-        .write(move |conn| praxis_app::hub::request_magic_link(conn, &email, &public_url, now))
+        .write(move |conn| praxis_app::hub::request_magic_link(conn, &email, &links, now))
         .await?;
     Ok(HttpResponse::Accepted().json(MagicLinkAccepted {
         message: MAGIC_LINK_ACCEPTED,

@@ -26,6 +26,7 @@ pub mod spaces;
 pub mod subscriptions;
 pub mod terms;
 pub mod topics_admin;
+pub mod unsubscribe;
 pub mod webhook;
 
 use crate::error::{problem_for_status, problem_response};
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(events::configure)
                 .configure(events_admin::configure)
                 .configure(calendar::configure)
+                .configure(unsubscribe::configure)
                 .configure(learning::configure),
         );
 }

@@ -78,8 +78,8 @@ pub async fn create_refund_request(
     let user = member.id.clone();
     idempotency::once_in_tx(&state, &req, member.id.as_str(), &canonical, move |c| {
         let row = refunds::request(c, &user, &subscription, &message, now)?;
-        let response = request_response(row, None)
-            .map_err(|e| praxis_app::Error::Internal(e.to_string()))?;
+        let response =
+            request_response(row, None).map_err(|e| praxis_app::Error::Internal(e.to_string()))?;
         let body = serde_json::to_value(response)
             .map_err(|e| praxis_app::Error::Internal(e.to_string()))?;
         Ok((StatusCode::CREATED, body))

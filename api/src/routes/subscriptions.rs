@@ -120,6 +120,7 @@ pub async fn create_subscription(
             let state = state_ref;
             let now = state.now();
             let hold = state.config.holds.checkout;
+            let links = state.config.mail_links();
             // A start cut off after it committed (the key's earlier attempt died) is finished,
             // never started twice.
             let resumed = attempt.resumed().map(SubscriptionId::from_trusted);
@@ -130,7 +131,7 @@ pub async fn create_subscription(
                             return Ok(step);
                         }
                     }
-                    let started = subscriptions::start(c, &start, now, hold)?;
+                    let started = subscriptions::start(c, &start, &links, now, hold)?;
                     attempt.record(c, &started.subscription.id)?;
                     Ok(Resumed::Checkout(started))
                 })

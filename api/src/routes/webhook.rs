@@ -109,8 +109,9 @@ pub async fn payment_webhook(
     };
     let now = state.now();
     let event_id = payment.event_id.clone();
+    let links = state.config.mail_links();
     let outcome = state
-        .write(move |conn| webhook::apply(conn, &payment, now))
+        .write(move |conn| webhook::apply(conn, &payment, &links, now))
         .await;
     let outcome = match outcome {
         // Two deliveries of one event at once: the loser's insert of the event id conflicts.

@@ -24,6 +24,7 @@ pub struct StartSubscription {
 pub fn start(
     conn: &mut DbConnection,
     request: &StartSubscription,
+    links: &crate::mail_links::MailLinks,
     now: DateTime<Utc>,
     hold: Duration,
 ) -> Result<SubscriptionRow> {
@@ -183,7 +184,7 @@ pub fn start(
         // price, the credit applied and nothing to pay.
         let pending = Subscription::from_row(row, now)?;
         let event = format!("credit_{}", pending.row.id);
-        webhook::record_paid_period(conn, &pending, &event, 0, now)?;
+        webhook::record_paid_period(conn, &pending, &event, 0, links, now)?;
         return subscriptions::find(conn, &pending.row.id)?.ok_or(Error::NotFound("subscription"));
     }
     Ok(row)

@@ -3,6 +3,7 @@
 
 use crate::billing::{mail_member, messages, seats, Subscription};
 use crate::error::{Error, Result};
+use crate::mail_links::MailLinks;
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::PlanSlug;
@@ -21,7 +22,7 @@ pub fn cancel(
     actor: &UserId,
     now: DateTime<Utc>,
     offer_hold: Duration,
-    public_url: &str,
+    links: &MailLinks,
 ) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
     let row = subscriptions::find(conn, id.as_str())?
@@ -60,7 +61,7 @@ pub fn cancel(
             now,
         ),
     )?;
-    seats::offer_free_seats(conn, sub.plan, now, offer_hold, public_url)?;
+    seats::offer_free_seats(conn, sub.plan, now, offer_hold, links)?;
     subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))
 }
 
@@ -78,7 +79,7 @@ pub fn sweep(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     offer_hold: Duration,
-    public_url: &str,
+    links: &MailLinks,
 ) -> Result<Sweep> {
     let at = to_db_time(now);
     let mut result = Sweep::default();
@@ -124,7 +125,7 @@ pub fn sweep(
         result.offers_lapsed += 1;
     }
     for plan in [PlanSlug::Practitioner, PlanSlug::Pro] {
-        result.offers_made += seats::offer_free_seats(conn, plan, now, offer_hold, public_url)?;
+        result.offers_made += seats::offer_free_seats(conn, plan, now, offer_hold, links)?;
     }
     Ok(result)
 }

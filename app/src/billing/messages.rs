@@ -12,7 +12,12 @@ pub fn amount(money: Money) -> String {
     )
 }
 
-/// The receipt of a paid period; `credit` is what an upgrade's credit took off the price.
+/// The receipt of a paid period; `credit` is what an upgrade's credit took off the price. It
+/// carries the customer hub's link the community's FAQ promises ("by following the link in the
+/// email you received with the invoice"): `hub` is the hub's page in the app, where the member
+/// asks for a sign-in link. Not a sign-in link itself: those work once for 15 minutes, while this
+/// one must work whenever the member comes back, and receipts get forwarded to bookkeepers, who
+/// must not get into the member's billing with them.
 pub fn receipt(
     name: &str,
     invoice_number: &str,
@@ -20,6 +25,7 @@ pub fn receipt(
     credit: Money,
     plan: &str,
     period_end: &str,
+    hub: &str,
 ) -> (String, String) {
     let credited = if credit.cents > 0 {
         format!(
@@ -38,7 +44,9 @@ pub fn receipt(
         format!(
             "Hello {name},\n\nthank you for your payment of {}{credited} for the {plan} plan.\n\
              Invoice: {invoice_number}\nYour paid period ends on {period_end} (UTC).\n\n\
-             You can see your invoices in the customer hub.\n\n— Praxis",
+             In the customer hub you can see your invoices, update your billing address, cancel\n\
+             or ask for a refund. Open it and enter the email you paid with; we mail you a\n\
+             sign-in link:\n{hub}\n\n— Praxis",
             amount(paid)
         ),
     )
@@ -55,12 +63,13 @@ pub fn cancellation(name: &str, plan: &str) -> (String, String) {
     )
 }
 
-pub fn waitlist_offer(name: &str, plan: &str, until: &str, public_url: &str) -> (String, String) {
+/// `link` is the plan's page in the app, where the member subscribes.
+pub fn waitlist_offer(name: &str, plan: &str, until: &str, link: &str) -> (String, String) {
     (
         format!("A place in the {plan} plan is yours until {until}"),
         format!(
             "Hello {name},\n\na place has opened in the {plan} plan and it is held for you until \
-             {until} (UTC). Subscribe before then to take it: {public_url}/plans/{plan}\n\n— Praxis"
+             {until} (UTC). Subscribe before then to take it:\n{link}\n\n— Praxis"
         ),
     )
 }

@@ -2,6 +2,7 @@
 
 use crate::billing::{mail_member, messages};
 use crate::error::Result;
+use crate::mail_links::MailLinks;
 use chrono::{DateTime, Duration, Utc};
 use praxis_domain::ids::UserId;
 use praxis_domain::plans::{seats_left, PlanSlug};
@@ -31,7 +32,7 @@ pub fn offer_free_seats(
     plan: PlanSlug,
     now: DateTime<Utc>,
     hold: Duration,
-    public_url: &str,
+    links: &MailLinks,
 ) -> Result<usize> {
     let Some(free) = free_seats(conn, plan, None, now)? else {
         return Ok(0);
@@ -49,7 +50,7 @@ pub fn offer_free_seats(
         )?;
         let until_text = until.format("%Y-%m-%d %H:%M").to_string();
         mail_member(conn, &entry.user_id, "waitlist_offer", at, |name| {
-            messages::waitlist_offer(name, plan.as_str(), &until_text, public_url)
+            messages::waitlist_offer(name, plan.as_str(), &until_text, &links.plan(plan))
         })?;
         praxis_persistence::audit::record(
             conn,

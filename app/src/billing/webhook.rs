@@ -4,6 +4,7 @@
 
 use crate::billing::{messages, Subscription};
 use crate::error::{Error, Result};
+use crate::mail_links::MailLinks;
 use chrono::{DateTime, Datelike, Utc};
 use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
 use praxis_domain::FieldError;
@@ -34,6 +35,7 @@ fn refuse(field: &str, message: impl Into<String>) -> Error {
 pub fn apply(
     conn: &mut DbConnection,
     event: &PaymentSucceeded,
+    links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
     let at = to_db_time(now);
@@ -76,7 +78,7 @@ pub fn apply(
             });
         }
     }
-    let number = record_paid_period(conn, &sub, &event.event_id, event.amount_cents, now)?;
+    let number = record_paid_period(conn, &sub, &event.event_id, event.amount_cents, links, now)?;
     Ok(Outcome::Applied {
         invoice_number: number,
     })
@@ -117,6 +119,7 @@ pub(crate) fn record_paid_period(
     sub: &Subscription,
     provider_event_id: &str,
     amount_cents: i64,
+    links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<String> {
     let at = to_db_time(now);
@@ -181,6 +184,7 @@ pub(crate) fn record_paid_period(
         sub.money(credit),
         sub.plan.as_str(),
         &end.format("%Y-%m-%d %H:%M").to_string(),
+        &links.hub(),
     );
     outbox::enqueue(
         conn,

@@ -244,6 +244,26 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK);
     }
 
+    /// Cancels the member's subscription.
+    pub async fn cancel(&self, session: &Session, subscription_id: &str) -> Response {
+        self.post(
+            &format!("/api/v1/subscriptions/{subscription_id}/cancel"),
+            Some(&session.access_token),
+            &json!({}),
+        )
+        .await
+    }
+
+    /// Puts the member on the plan's waitlist.
+    pub async fn join_waitlist(&self, session: &Session, plan: &str) -> Response {
+        self.post(
+            &format!("/api/v1/plans/{plan}/waitlist"),
+            Some(&session.access_token),
+            &json!({}),
+        )
+        .await
+    }
+
     pub async fn run_jobs(&self) {
         praxis_api::jobs::run_once(&self.state)
             .await

@@ -24,6 +24,7 @@ mod hub;
 mod hub_billing;
 mod list_pages;
 mod mail;
+mod mail_links;
 mod mail_support;
 mod messages;
 mod moderation;

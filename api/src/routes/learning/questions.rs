@@ -274,9 +274,9 @@ pub async fn answer_question(
         note: body.0.note,
     };
     let now = state.now();
-    let public_url = state.config.public_url.clone();
+    let links = state.config.mail_links();
     let question = state
-        .write(move |c| questions::answer(c, &host.ctx, &id, answer, &public_url, now))
+        .write(move |c| questions::answer(c, &host.ctx, &id, answer, &links, now))
         .await?;
     Ok(HttpResponse::Ok().json(QuestionResponse::from(question)))
 }

@@ -1,0 +1,76 @@
+//! Where the links in mail point. People open them in a browser, so they go to the SPA
+//! (`PRAXIS_APP_URL`), which calls the API; only the `List-Unsubscribe` header, which mail clients
+//! POST to themselves (RFC 8058), names the API (`PRAXIS_PUBLIC_URL`). The README lists the SPA
+//! routes these build, which the SPA must serve.
+
+use praxis_domain::plans::PlanSlug;
+
+/// The bases of the links mail carries, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailLinks {
+    /// The SPA, where people land.
+    pub app_url: String,
+    /// The API, for links that machines follow.
+    pub api_url: String,
+}
+
+impl MailLinks {
+    /// The customer hub's sign-in: the SPA exchanges `token` at `POST /api/v1/hub/sessions`.
+    pub fn hub_sign_in(&self, token: &str) -> String {
+        format!("{}/hub?token={token}", self.app_url)
+    }
+
+    /// The customer hub's front door, where a person asks for a sign-in link by email.
+    pub fn hub(&self) -> String {
+        format!("{}/hub", self.app_url)
+    }
+
+    /// A plan's page, where a member subscribes.
+    pub fn plan(&self, plan: PlanSlug) -> String {
+        format!("{}/plans/{}", self.app_url, plan.as_str())
+    }
+
+    /// An event's page.
+    pub fn event(&self, id: &str) -> String {
+        format!("{}/events/{id}", self.app_url)
+    }
+
+    /// The page that shows what an unsubscribe token turns off and confirms it, for a person
+    /// reading the mail (the SPA answers with `GET`, confirms with `POST /api/v1/unsubscribe/…`).
+    pub fn unsubscribe_page(&self, token: &str) -> String {
+        format!("{}/unsubscribe/{token}", self.app_url)
+    }
+
+    /// The one-click opt-out a mail client POSTs to (`List-Unsubscribe`).
+    pub fn one_click_unsubscribe(&self, token: &str) -> String {
+        format!("{}/api/v1/unsubscribe/{token}", self.api_url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_people_open_go_to_the_app_and_one_click_opt_out_to_the_api() {
+        let links = MailLinks {
+            app_url: "https://app.example".to_owned(),
+            api_url: "https://api.example".to_owned(),
+        };
+        assert_eq!(links.hub_sign_in("t"), "https://app.example/hub?token=t");
+        assert_eq!(links.hub(), "https://app.example/hub");
+        assert_eq!(
+            links.plan(PlanSlug::Practitioner),
+            "https://app.example/plans/practitioner"
+        );
+        assert_eq!(links.event("e1"), "https://app.example/events/e1");
+        assert_eq!(
+            links.unsubscribe_page("u"),
+            "https://app.example/unsubscribe/u"
+        );
+        assert_eq!(
+            links.one_click_unsubscribe("u"),
+            "https://api.example/api/v1/unsubscribe/u"
+        );
+    }
+}
