@@ -8,7 +8,8 @@
 //! - The same key, scope and body return the first answer again (`Idempotent-Replayed: true`)
 //!   and never act twice; the same key and scope with another body is refused with 422; a retry
 //!   while the first request is still running gets 409 `idempotency-key-in-use`.
-//! - A 5xx or 429 answer decided nothing: the key is let go, and a retry runs afresh.
+//! - A 5xx or 429 answer is not kept: the key is let go, and a retry runs again (finishing
+//!   what the failed run had committed, if anything).
 //! - Keys are kept 24 hours.
 //!
 //! A request cut off by a crash never leaves its key stuck. Where the effect is local
@@ -230,8 +231,9 @@ where
     drop(renewal);
     let settled = match &result {
         Err(error) if !decided(error) => {
+            let now = to_db_time(state.now());
             state
-                .db_write(move |conn| Ok(idempotency::release(conn, &id, &attempt_id)?))
+                .db_write(move |conn| Ok(idempotency::release(conn, &id, &attempt_id, now)?))
                 .await
         }
         _ => {

@@ -124,9 +124,17 @@ pub fn complete(
     Ok(())
 }
 
-/// Drops `attempt`'s unanswered claim, so a retry runs afresh.
-pub fn release(conn: &mut DbConnection, id: &KeyId, attempt: &str) -> Result<()> {
-    diesel::delete(held(id, attempt)).execute(conn)?;
+/// Lets `attempt`'s unanswered claim go at once: the next retry takes it over, and finishes
+/// whatever the attempt had recorded as committed.
+pub fn release(
+    conn: &mut DbConnection,
+    id: &KeyId,
+    attempt: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(held(id, attempt))
+        .set(k::locked_until.eq(now))
+        .execute(conn)?;
     Ok(())
 }
 
