@@ -217,11 +217,19 @@ fn demo_subscription(
     let checkout_id = format!("chk_demo_{}", uuid::Uuid::new_v4().simple());
     let local = praxis_domain::payments::Checkout {
         checkout_id: checkout_id.clone(),
-        url: String::new(),
+        customer_reference: None,
+        url: None,
+        client_secret: None,
     };
     let pending_id = praxis_domain::ids::SubscriptionId::from_trusted(pending.id.clone());
-    praxis_app::subscriptions::attach_checkout(conn, &pending_id, &local)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    praxis_app::subscriptions::attach_checkout(
+        conn,
+        &pending_id,
+        praxis_domain::payments::ProviderKind::Local,
+        &local,
+        now,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     webhook::apply(
         conn,
         &webhook::PaymentSucceeded {

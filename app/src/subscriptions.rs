@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::mail_links::MailLinks;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use praxis_domain::ids::{CheckoutId, SubscriptionId, UserId};
-use praxis_domain::payments::{Checkout, CheckoutRequest};
+use praxis_domain::payments::{Checkout, CheckoutRequest, Payer, ProviderKind};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::{to_db_time, users, DbConnection};
@@ -26,6 +26,7 @@ pub struct Started {
 pub fn start(
     conn: &mut DbConnection,
     request: &StartSubscription,
+    provider: ProviderKind,
     links: &crate::mail_links::MailLinks,
     now: DateTime<Utc>,
     hold: Duration,
@@ -37,18 +38,30 @@ pub fn start(
             order: None,
         });
     }
-    started(conn, row, now)
+    started(conn, row, provider, now)
 }
 
-/// The provider order for a subscription waiting for payment: the amount due in its currency.
-fn started(conn: &mut DbConnection, row: SubscriptionRow, now: DateTime<Utc>) -> Result<Started> {
+/// The provider order for a subscription waiting for payment: the amount due in its currency,
+/// paid by the member's customer at `provider` when they have one.
+fn started(
+    conn: &mut DbConnection,
+    row: SubscriptionRow,
+    provider: ProviderKind,
+    now: DateTime<Utc>,
+) -> Result<Started> {
     let due = crate::billing::Subscription::from_row(row.clone(), now)?.money(row.amount_due_cents);
-    let email = users::find_by_id(conn, &row.user_id)?
-        .map(|u| u.email)
-        .unwrap_or_default();
+    let user = users::find_by_id(conn, &row.user_id)?.ok_or(Error::NotFound("member"))?;
+    let customer_reference =
+        praxis_persistence::payments::customer_reference(conn, &row.user_id, provider.as_str())?;
     let order = CheckoutRequest {
         subscription_id: row.id.clone(),
-        customer_email: email,
+        idempotency_key: format!("checkout-{}", row.id),
+        payer: Payer {
+            user_id: user.id,
+            email: user.email,
+            name: user.display_name,
+            customer_reference,
+        },
         description: format!("{} plan, {}", row.plan_slug, row.billing_period),
         amount: due,
     };
@@ -73,6 +86,7 @@ pub fn resume(
     conn: &mut DbConnection,
     member: &UserId,
     id: &SubscriptionId,
+    provider: ProviderKind,
     now: DateTime<Utc>,
 ) -> Result<Option<Resumed>> {
     let Some(row) = subscriptions::find(conn, id.as_str())? else {
@@ -84,25 +98,41 @@ pub fn resume(
     {
         return Ok(None);
     }
-    if row.checkout_url.is_empty() {
-        Ok(Some(Resumed::Checkout(started(conn, row, now)?)))
+    if row
+        .checkout_id
+        .starts_with(crate::billing::checkout::UNATTACHED_CHECKOUT)
+    {
+        Ok(Some(Resumed::Checkout(started(conn, row, provider, now)?)))
     } else {
         Ok(Some(Resumed::Attached(row)))
     }
 }
 
-/// Records the provider's checkout on the pending subscription.
+/// Records the provider's checkout on the pending subscription, and keeps the provider's
+/// customer for the member so later payments reuse it.
 pub fn attach_checkout(
     conn: &mut DbConnection,
     id: &SubscriptionId,
+    provider: ProviderKind,
     checkout: &Checkout,
+    now: DateTime<Utc>,
 ) -> Result<SubscriptionRow> {
     subscriptions::set_checkout(
         conn,
         id,
         &CheckoutId::from_trusted(checkout.checkout_id.clone()),
-        &checkout.url,
+        checkout.url.as_deref().unwrap_or_default(),
     )?;
+    if let Some(customer) = &checkout.customer_reference {
+        let row = subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))?;
+        praxis_persistence::payments::keep_customer_reference(
+            conn,
+            &row.user_id,
+            provider.as_str(),
+            customer,
+            to_db_time(now),
+        )?;
+    }
     subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))
 }
 

@@ -2,7 +2,7 @@
 //! numbers.
 
 use crate::error::{Error, Result};
-use crate::schema::{payments, webhook_events};
+use crate::schema::{payment_customers, payments, webhook_events};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -21,6 +21,8 @@ pub struct PaymentRow {
     pub paid_at: NaiveDateTime,
     pub period_start: NaiveDateTime,
     pub period_end: NaiveDateTime,
+    /// The provider's id of the payment (a Stripe PaymentIntent); refunds are made on it.
+    pub provider_payment_id: Option<String>,
 }
 
 /// Records a webhook event id; `false` when it was seen before (a replay).
@@ -122,4 +124,41 @@ pub fn next_invoice_number(conn: &mut DbConnection, year: i32) -> Result<String>
     diesel::sql_query(sql_bump).execute(conn)?;
     let row: LastNumber = diesel::sql_query(sql_read).get_result(conn)?;
     Ok(format!("{year}-{:06}", row.last_number))
+}
+
+/// The provider's customer kept for `user_id`, if one was created.
+pub fn customer_reference(
+    conn: &mut DbConnection,
+    user_id: &str,
+    provider: &str,
+) -> Result<Option<String>> {
+    Ok(payment_customers::table
+        .filter(payment_customers::user_id.eq(user_id))
+        .filter(payment_customers::provider.eq(provider))
+        .select(payment_customers::customer_reference)
+        .first(conn)
+        .optional()?)
+}
+
+/// Keeps the provider's customer for `user_id`; the first one kept stays (a concurrent checkout
+/// that created another is not recorded over it).
+pub fn keep_customer_reference(
+    conn: &mut DbConnection,
+    user_id: &str,
+    provider: &str,
+    reference: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    if customer_reference(conn, user_id, provider)?.is_some() {
+        return Ok(());
+    }
+    diesel::insert_into(payment_customers::table)
+        .values((
+            payment_customers::user_id.eq(user_id),
+            payment_customers::provider.eq(provider),
+            payment_customers::customer_reference.eq(reference),
+            payment_customers::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

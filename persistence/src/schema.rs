@@ -140,6 +140,16 @@ diesel::table! {
         paid_at -> Timestamp,
         period_start -> Timestamp,
         period_end -> Timestamp,
+        provider_payment_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payment_customers (user_id, provider) {
+        user_id -> Text,
+        provider -> Text,
+        customer_reference -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -612,6 +622,7 @@ diesel::joinable!(waitlist_entries -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
+    payment_customers,
     users,
     user_roles,
     refresh_tokens,

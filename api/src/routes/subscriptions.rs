@@ -121,17 +121,18 @@ pub async fn create_subscription(
             let now = state.now();
             let hold = state.config.holds.checkout;
             let links = state.config.mail_links();
+            let kind = state.payments.kind();
             // A start cut off after it committed (the key's earlier attempt died) is finished,
             // never started twice.
             let resumed = attempt.resumed().map(SubscriptionId::from_trusted);
             let step = state
                 .write(move |c| {
                     if let Some(id) = resumed {
-                        if let Some(step) = subscriptions::resume(c, &member_id, &id, now)? {
+                        if let Some(step) = subscriptions::resume(c, &member_id, &id, kind, now)? {
                             return Ok(step);
                         }
                     }
-                    let started = subscriptions::start(c, &start, &links, now, hold)?;
+                    let started = subscriptions::start(c, &start, kind, &links, now, hold)?;
                     attempt.record(c, &started.subscription.id)?;
                     Ok(Resumed::Checkout(started))
                 })
@@ -155,7 +156,9 @@ pub async fn create_subscription(
             let row = match blocking(move || provider.create_checkout(&order)).await? {
                 Ok(checkout) => {
                     state
-                        .write(move |c| subscriptions::attach_checkout(c, &id, &checkout))
+                        .write(move |c| {
+                            subscriptions::attach_checkout(c, &id, kind, &checkout, now)
+                        })
                         .await?
                 }
                 Err(e) => {

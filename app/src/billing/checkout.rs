@@ -12,6 +12,9 @@ use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::waitlist::{self, WaitlistStatus};
 use praxis_persistence::{from_db_time, payments, plans, to_db_time, DbConnection};
 
+/// The checkout id of a pending subscription whose provider checkout is not open yet.
+pub const UNATTACHED_CHECKOUT: &str = "pending_";
+
 pub struct StartSubscription {
     pub user_id: UserId,
     pub plan: PlanSlug,
@@ -136,7 +139,7 @@ pub fn start(
     let checkout_id = if amount_due.cents == 0 {
         format!("credit_{id}")
     } else {
-        format!("pending_{id}")
+        format!("{UNATTACHED_CHECKOUT}{id}")
     };
     let row = SubscriptionRow {
         checkout_id,

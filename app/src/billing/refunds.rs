@@ -333,15 +333,20 @@ pub fn pay_out(
     refund: RefundRow,
     now: DateTime<Utc>,
 ) {
-    let checkout = (|| -> Result<String> {
+    // The payment's own id at the provider; payments recorded before it was kept were paid
+    // through their subscription's checkout.
+    let reference = (|| -> Result<String> {
         let conn = &mut *db.conn()?;
         let payment =
             payments::find(conn, &refund.payment_id)?.ok_or(Error::NotFound("payment"))?;
+        if let Some(reference) = payment.provider_payment_id {
+            return Ok(reference);
+        }
         let sub = subscriptions::find(conn, &payment.subscription_id)?
             .ok_or(Error::NotFound("subscription"))?;
         Ok(sub.checkout_id)
     })();
-    let Ok(checkout_id) = checkout else {
+    let Ok(payment_reference) = reference else {
         tracing::error!(refund = %refund.id, "refund's payment not found");
         return;
     };
@@ -354,7 +359,7 @@ pub fn pay_out(
     };
     let order = RefundOrder {
         idempotency_key: refund.id.clone(),
-        checkout_id,
+        payment_reference,
         amount: Money {
             cents: refund.amount_cents,
             currency,

@@ -155,6 +155,7 @@ pub(crate) fn record_paid_period(
         paid_at: at,
         period_start: to_db_time(start),
         period_end: to_db_time(end),
+        provider_payment_id: None,
     };
     payments::insert(conn, &payment)?;
 
