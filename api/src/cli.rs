@@ -32,6 +32,18 @@ pub enum Command {
     Migrate,
     /// Fill an empty database with a small demo community and print its logins.
     SeedDemo,
+    /// Add many posts and comments for load tests (`make bench`), in large transactions.
+    BenchSeed {
+        /// Posts to add, half of them in the Lobby, dated one minute apart up to now.
+        #[arg(long, default_value_t = 10_000)]
+        posts: usize,
+        /// Comments to spread over those posts.
+        #[arg(long, default_value_t = 0)]
+        comments: usize,
+        /// New accounts that write them (password `praxis-bench-2026`).
+        #[arg(long, default_value_t = 200)]
+        authors: usize,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -85,6 +97,26 @@ pub fn grant_role(config: &Config, email: &str, role: &str) -> anyhow::Result<()
     } else {
         println!("{} already has the role {}", email.as_str(), role.as_str());
     }
+    Ok(())
+}
+
+pub fn bench_seed(
+    config: &Config,
+    posts: usize,
+    comments: usize,
+    authors: usize,
+) -> anyhow::Result<()> {
+    let db = open(config)?;
+    let seeded = crate::bench_seed::seed(&db, posts, comments, authors)?;
+    println!(
+        "bench-seed: {} posts, {} comments, {} authors in {:.1} s ({:.0} rows/s) on {}",
+        seeded.posts,
+        seeded.comments,
+        seeded.authors,
+        seeded.seconds,
+        (seeded.posts + seeded.comments) as f64 / seeded.seconds.max(0.001),
+        db.engine().as_str()
+    );
     Ok(())
 }
 

@@ -43,6 +43,8 @@ pub struct Config {
     /// How long a request with an `Idempotency-Key` holds its key without renewing it: a key
     /// left by a process that died mid-request is free for a retry after this.
     pub idempotency_lease: std::time::Duration,
+    /// How often the periodic jobs tick (each step once per tick across all nodes).
+    pub job_period: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +88,7 @@ impl Config {
             workers: None,
             holds: praxis_domain::subscriptions::Holds::default(),
             idempotency_lease: std::time::Duration::from_secs(30),
+            job_period: std::time::Duration::from_secs(60),
         }
     }
 
@@ -253,6 +256,16 @@ impl Config {
                     })?,
             );
         }
+        if let Some(secs) = plain("PRAXIS_JOB_PERIOD_SECS") {
+            config.job_period = std::time::Duration::from_secs(
+                secs.parse()
+                    .ok()
+                    .filter(|n| (1..=3600).contains(n))
+                    .ok_or_else(|| {
+                        invalid("PRAXIS_JOB_PERIOD_SECS", "must be between 1 and 3600")
+                    })?,
+            );
+        }
         Ok(config)
     }
 
@@ -348,6 +361,7 @@ impl std::fmt::Debug for Config {
                 &self.holds.waitlist_offer.num_hours(),
             )
             .field("idempotency_lease", &self.idempotency_lease)
+            .field("job_period", &self.job_period)
             .finish()
     }
 }

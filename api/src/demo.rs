@@ -74,6 +74,7 @@ pub fn community(
                 created_at: when,
                 updated_at: when,
                 edited_at: None,
+                comment_count: 0,
             },
             &topics,
         )?;

@@ -6,19 +6,23 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> HttpResponse {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
-    let matches = req
-        .headers()
+/// Whether the request's `If-None-Match` names `etag` (or `*`).
+pub fn client_holds(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',')
                 .map(|t| t.trim().trim_start_matches("W/"))
                 .any(|t| t == "*" || t == etag)
-        });
+        })
+}
+
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> HttpResponse {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let matches = client_holds(req, &etag);
     let mut response = if matches {
         HttpResponse::NotModified()
     } else {

@@ -2,6 +2,7 @@
 //! resource. Rules live in `praxis-domain`, SQL in `praxis-persistence`.
 
 pub mod auth;
+pub mod bench_seed;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod middleware;
+pub mod page_cache;
 pub mod pagination;
 pub mod payments;
 pub mod responses;

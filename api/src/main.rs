@@ -23,6 +23,11 @@ async fn main() -> std::process::ExitCode {
         }
         Command::Migrate => blocking(move || cli::migrate(&config)).await,
         Command::SeedDemo => blocking(move || cli::seed_demo(&config)).await,
+        Command::BenchSeed {
+            posts,
+            comments,
+            authors,
+        } => blocking(move || cli::bench_seed(&config, posts, comments, authors)).await,
         Command::User {
             command: UserCommand::GrantRole { email, role },
         } => blocking(move || cli::grant_role(&config, &email, &role)).await,

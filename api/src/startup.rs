@@ -57,7 +57,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", state.config.bind))?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
-        crate::jobs::spawn(state.clone(), Duration::from_secs(60));
+        crate::jobs::spawn(state.clone(), state.config.job_period);
         if state.config.mail_worker {
             mail::spawn_worker(state.clone());
         }
@@ -144,6 +144,7 @@ pub async fn prepare(
         hub_limiter,
         mailer,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+        pages: crate::page_cache::Pages::default(),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Wakes this node's mail worker; see [`AppState::wake_mailer`].
     pub mail_wakeup: Arc<Notify>,
+    /// Rendered pages of post lists, checked against the content version.
+    pub pages: crate::page_cache::Pages,
 }
 
 impl AppState {

@@ -204,7 +204,6 @@ pub fn post_views(
     authors.dedup();
     let names = users::display_names(conn, &authors)?;
     let mut topics = posts::topics_of(conn, &ids)?;
-    let counts = comments::counts(conn, &ids)?;
     let mut reactions = comments::reaction_counts(conn, "post", &ids)?;
     let sources: Vec<String> = rows
         .iter()
@@ -232,7 +231,7 @@ pub fn post_views(
                 .unwrap_or_default(),
             author_name: names.get(&r.author_id).cloned().unwrap_or_default(),
             topics: topics.remove(&r.id).unwrap_or_default(),
-            comment_count: counts.get(&r.id).copied().unwrap_or(0),
+            comment_count: r.comment_count,
             reactions: reactions.remove(&r.id).unwrap_or_default(),
             crossposted_from: r
                 .crossposted_from

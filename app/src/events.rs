@@ -364,12 +364,17 @@ pub fn attendance(
         .collect();
     let mut counts = HashMap::new();
     let mut mine = HashSet::new();
-    for rsvp in repo::rsvps_to(conn, &ids)? {
-        let key = (rsvp.event_id, from_db_time(rsvp.occurrence_start));
-        if ctx.user_id.as_deref() == Some(rsvp.user_id.as_str()) {
-            mine.insert(key.clone());
+    let starts = occurrences.iter().map(|o| o.rsvp_start);
+    if let (Some(from), Some(to)) = (starts.clone().min(), starts.max()) {
+        let (from, to) = (to_db_time(from), to_db_time(to));
+        let user = ctx.user_id.as_deref();
+        for (event, start, count, by_me) in repo::rsvp_tallies(conn, &ids, from, to, user)? {
+            let key = (event, from_db_time(start));
+            if by_me > 0 {
+                mine.insert(key.clone());
+            }
+            counts.insert(key, u64::try_from(count).unwrap_or(0));
         }
-        *counts.entry(key).or_insert(0) += 1;
     }
     Ok(Attendance {
         zone,

@@ -1,7 +1,7 @@
 //! What members do with posts: read a space's posts and one post, publish, edit and delete
 //! their own, and crosspost one of theirs — the only way content ever moves between spaces.
 
-use crate::access::{all_spaces, readable_space, Space, ViewerContext};
+use crate::access::{all_spaces, readable_space_among, Space, ViewerContext};
 use crate::content::{
     self, acting_member, invalid, listed_statuses, published_post, readable_post, writable_space,
     NewContent, PostView,
@@ -96,7 +96,8 @@ pub fn list_in_space(
     slug: &str,
     page: &PageRequest,
 ) -> Result<Paged<PostView>> {
-    let space = readable_space(conn, ctx, slug)?;
+    let spaces = all_spaces(conn)?;
+    let space = readable_space_among(ctx, &spaces, slug)?;
     let statuses = listed_statuses(ctx.can_moderate(&space));
     let rows = posts::page_in_space(
         conn,
@@ -105,9 +106,13 @@ pub fn list_in_space(
         page.after.clone(),
         page.fetch(),
     )?;
-    let spaces = all_spaces(conn)?;
     page.cut(rows, |r| (r.created_at, r.id.clone()))
         .try_map(|rows| content::post_views(conn, ctx, &spaces, rows))
+}
+
+/// The content version public pages are cached under (see `praxis_persistence::content_version`).
+pub fn content_version(conn: &mut DbConnection) -> Result<i64> {
+    Ok(praxis_persistence::content_version::current(conn)?)
 }
 
 /// One post, if the caller may read it now.
@@ -265,6 +270,7 @@ fn insert(
         created_at: to_db_time(now),
         updated_at: to_db_time(now),
         edited_at: None,
+        comment_count: 0,
     };
     posts::insert(conn, &row, &post.topics)?;
     content::notify(

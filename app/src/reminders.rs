@@ -21,6 +21,9 @@ use std::collections::HashMap;
 /// RSVPs whose original start is further back than this cannot be due: an occurrence moves at
 /// most a week (see `crate::events`) and reminders stop at the start.
 const LOOKBACK_DAYS: i64 = 8;
+/// Nor those whose original start is further ahead than this: the first reminder is a day
+/// before the start, which is at most a week before the original one.
+const LOOKAHEAD_DAYS: i64 = 9;
 
 struct Due {
     rsvp: RsvpRow,
@@ -62,12 +65,28 @@ fn message(o: &Occurrence, reminder: Reminder, zone: chrono_tz::Tz, opt_out: &st
     )
 }
 
-/// The reminders due now that were not queued yet.
+/// The reminders due now that were not queued yet. What a tick reads is bounded by the RSVPs
+/// within the window where a reminder can fall due (three queries for all of them, one per
+/// occurrence for its schedule), never by the history; only a reminder newly due costs more.
 fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, links: &MailLinks) -> Result<Vec<Due>> {
+    let from = to_db_time(now - Duration::days(LOOKBACK_DAYS));
+    let to = to_db_time(now + Duration::days(LOOKAHEAD_DAYS));
+    let rsvps = repo::rsvps_between(conn, from, to)?;
+    if rsvps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let queued = repo::reminders_queued_between(conn, from, to)?;
+    let mut users: Vec<String> = rsvps.iter().map(|r| r.user_id.clone()).collect();
+    users.sort();
+    users.dedup();
+    let disabled = repo::reminders_disabled(conn, &users)?;
     let spaces = all_spaces(conn)?;
     let mut events: HashMap<(String, DateTime<Utc>), Option<Occurrence>> = HashMap::new();
     let mut due = Vec::new();
-    for rsvp in repo::rsvps_since(conn, to_db_time(now - Duration::days(LOOKBACK_DAYS)))? {
+    for rsvp in rsvps {
+        if disabled.contains(&rsvp.user_id) {
+            continue;
+        }
         let key = (rsvp.event_id.clone(), from_db_time(rsvp.occurrence_start));
         let occurrence = match events.get(&key) {
             Some(found) => found.clone(),
@@ -83,9 +102,13 @@ fn due_now(conn: &mut DbConnection, now: DateTime<Utc>, links: &MailLinks) -> Re
         let Some(reminder) = due_reminder(occurrence.starts_at, now) else {
             continue;
         };
-        if repo::reminder_queued(conn, &rsvp, reminder.as_str())?
-            || !repo::reminders_enabled(conn, &rsvp.user_id)?
-        {
+        let sent = (
+            rsvp.event_id.clone(),
+            rsvp.occurrence_start,
+            rsvp.user_id.clone(),
+            reminder.as_str().to_owned(),
+        );
+        if queued.contains(&sent) {
             continue;
         }
         let Some(user) = users::find_by_id(conn, &rsvp.user_id)? else {

@@ -87,17 +87,6 @@ pub fn page_of_post(
     Ok(query.load(conn)?)
 }
 
-/// Published comments per post, for a page of posts, in one query.
-pub fn counts(conn: &mut DbConnection, post_ids: &[String]) -> Result<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = comments::table
-        .filter(comments::post_id.eq_any(post_ids))
-        .filter(comments::status.eq(ContentStatus::Published.as_str()))
-        .group_by(comments::post_id)
-        .select((comments::post_id, count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().collect())
-}
-
 /// Adds a reaction; adding it twice changes nothing.
 pub fn react(
     conn: &mut DbConnection,

@@ -315,23 +315,53 @@ pub fn delete_rsvp(
     Ok(deleted > 0)
 }
 
-/// Every RSVP to these events or series (lists count them per occurrence).
-pub fn rsvps_to(conn: &mut DbConnection, event_ids: &[String]) -> Result<Vec<RsvpRow>> {
+/// RSVPs per occurrence of these events or series that start originally within `[from, to]`,
+/// each with how many of them `user_id` made (0 or 1), in one query over the primary key
+/// `(event_id, occurrence_start, user_id)`: the RSVPs to a series' other occurrences, past or
+/// far ahead, are never read.
+pub fn rsvp_tallies(
+    conn: &mut DbConnection,
+    event_ids: &[String],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    user_id: Option<&str>,
+) -> Result<Vec<(String, NaiveDateTime, i64, i64)>> {
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::{BigInt, Text};
     if event_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mine = sql::<BigInt>("COALESCE(SUM(CASE WHEN user_id = ")
+        .bind::<Text, _>(user_id.unwrap_or("").to_owned())
+        .sql(" THEN 1 ELSE 0 END), 0)");
     Ok(event_rsvps::table
         .filter(event_rsvps::event_id.eq_any(event_ids))
-        .select(RsvpRow::as_select())
+        .filter(event_rsvps::occurrence_start.ge(from))
+        .filter(event_rsvps::occurrence_start.le(to))
+        .group_by((event_rsvps::event_id, event_rsvps::occurrence_start))
+        .select((
+            event_rsvps::event_id,
+            event_rsvps::occurrence_start,
+            count_star(),
+            mine,
+        ))
         .load(conn)?)
 }
 
-/// RSVPs to occurrences originally starting at or after `from`: the reminder job's candidates.
-pub fn rsvps_since(conn: &mut DbConnection, from: NaiveDateTime) -> Result<Vec<RsvpRow>> {
+/// RSVPs to occurrences originally starting within `[from, to]`: the reminder job's
+/// candidates, on `event_rsvps_start_idx (occurrence_start, …)`, so neither past RSVPs nor
+/// those far ahead are read.
+pub fn rsvps_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<RsvpRow>> {
     Ok(event_rsvps::table
         .filter(event_rsvps::occurrence_start.ge(from))
+        .filter(event_rsvps::occurrence_start.le(to))
         .order((
             event_rsvps::occurrence_start.asc(),
+            event_rsvps::event_id.asc(),
             event_rsvps::user_id.asc(),
         ))
         .select(RsvpRow::as_select())
@@ -341,6 +371,41 @@ pub fn rsvps_since(conn: &mut DbConnection, from: NaiveDateTime) -> Result<Vec<R
 // Reminders
 
 /// Whether the member gets event reminders (on unless turned off).
+/// Which of these members turned event reminders off, in one query.
+pub fn reminders_disabled(
+    conn: &mut DbConnection,
+    user_ids: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    Ok(event_reminder_settings::table
+        .filter(event_reminder_settings::user_id.eq_any(user_ids))
+        .filter(event_reminder_settings::enabled.eq(false))
+        .select(event_reminder_settings::user_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// The reminders already queued for RSVPs to occurrences originally starting within
+/// `[from, to]`, as `(event id, original start, user id, reminder)`, in one query.
+pub fn reminders_queued_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<std::collections::HashSet<(String, NaiveDateTime, String, String)>> {
+    Ok(event_reminders_sent::table
+        .filter(event_reminders_sent::occurrence_start.ge(from))
+        .filter(event_reminders_sent::occurrence_start.le(to))
+        .select((
+            event_reminders_sent::event_id,
+            event_reminders_sent::occurrence_start,
+            event_reminders_sent::user_id,
+            event_reminders_sent::reminder,
+        ))
+        .load(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn reminders_enabled(conn: &mut DbConnection, user_id: &str) -> Result<bool> {
     Ok(event_reminder_settings::table
         .find(user_id)

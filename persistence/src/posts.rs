@@ -29,6 +29,8 @@ pub struct PostRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
+    /// Published comments, kept by triggers (migration `post_comment_counts`): write 0.
+    pub comment_count: i64,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -112,6 +114,8 @@ pub fn page_in_space(
 /// A page of the feed of `user_id`: published posts, newest first, in the spaces they may read
 /// now (`readable_space_ids`), that are in a space they follow or carry a topic they follow. The
 /// access filter is part of the query, so a page is never short or padded by hidden content.
+/// Served by `posts_feed_idx (created_at DESC, id DESC)` from the cursor on: a page costs the
+/// posts walked until it is full, whatever the size of the table.
 pub fn feed_page(
     conn: &mut DbConnection,
     user_id: &UserId,
@@ -126,17 +130,21 @@ pub fn feed_page(
     let followed_topics = topic_follows::table
         .filter(topic_follows::user_id.eq(user_id))
         .select(topic_follows::topic_slug);
-    let with_followed_topics = post_topics::table
-        .filter(post_topics::topic_slug.eq_any(followed_topics))
-        .select(post_topics::post_id);
+    // Per post, through the `post_topics` primary key: never the list of every post that
+    // carries a followed topic.
+    let has_followed_topic = diesel::dsl::exists(
+        post_topics::table
+            .filter(post_topics::post_id.eq(posts::id))
+            .filter(post_topics::topic_slug.eq_any(followed_topics)),
+    );
+    // `space_id || ''` keeps the planner off `posts_space_idx`: reading every post of the
+    // readable spaces to sort them costs as much as the spaces hold. Walking
+    // `posts_feed_idx` newest first stops after a page of matches.
+    let space = posts::space_id.concat("");
     let mut query = posts::table
         .filter(posts::status.eq(ContentStatus::Published.as_str()))
-        .filter(posts::space_id.eq_any(readable_space_ids))
-        .filter(
-            posts::space_id
-                .eq_any(followed_spaces)
-                .or(posts::id.eq_any(with_followed_topics)),
-        )
+        .filter(space.eq_any(readable_space_ids))
+        .filter(space.eq_any(followed_spaces).or(has_followed_topic))
         .select(PostRow::as_select())
         .order((posts::created_at.desc(), posts::id.desc()))
         .limit(limit)

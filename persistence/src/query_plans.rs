@@ -149,9 +149,9 @@ fn lists() -> TestResult<Vec<List>> {
         List {
             name: "feed",
             table: "posts",
-            index: Some("posts_space_idx"),
+            index: Some("posts_feed_idx"),
             seek: Some("created_at"),
-            tolerated: SORTED,
+            tolerated: &[],
             run: Box::new(move |c, after| {
                 posts::feed_page(
                     c,
@@ -423,6 +423,34 @@ fn lists() -> TestResult<Vec<List>> {
                 let after = after.map(|(at, id)| (3, at, id));
                 learning::questions::page(c, "e1", after, 20).map(drop)
             }),
+        },
+        List {
+            // RSVP counts beside a page of events: the primary key's range per event.
+            name: "RSVP tallies of listed occurrences",
+            table: "event_rsvps",
+            index: Some("sqlite_autoindex_event_rsvps_1"),
+            seek: None,
+            tolerated: &[],
+            run: Box::new(move |c, _| {
+                let ids = vec!["e1".to_owned(), "e2".to_owned()];
+                events::rsvp_tallies(c, &ids, at, at, Some("u1")).map(drop)
+            }),
+        },
+        List {
+            name: "reminder candidates",
+            table: "event_rsvps",
+            index: Some("event_rsvps_start_idx"),
+            seek: None,
+            tolerated: &[],
+            run: Box::new(move |c, _| events::rsvps_between(c, at, at).map(drop)),
+        },
+        List {
+            name: "reminders already queued",
+            table: "event_reminders_sent",
+            index: Some("event_reminders_sent_start_idx"),
+            seek: None,
+            tolerated: &[],
+            run: Box::new(move |c, _| events::reminders_queued_between(c, at, at).map(drop)),
         },
         List {
             // Not a page but the same predicate: entries ahead of one in the queue.

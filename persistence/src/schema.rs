@@ -376,6 +376,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_claims (name) {
+        name -> Text,
+        tick -> BigInt,
+        claimed_by -> Text,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     posts (id) {
         id -> Text,
         space_id -> Text,
@@ -389,6 +405,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
+        comment_count -> BigInt,
     }
 }
 

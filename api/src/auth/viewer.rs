@@ -57,6 +57,10 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
 }
 
 async fn facts(state: &AppState, user_id: Option<String>) -> Result<ViewerContext, ApiError> {
+    // A visitor has no facts to load: no trip through the blocking pool.
+    if user_id.is_none() {
+        return Ok(ViewerContext::default());
+    }
     let now = state.now();
     state
         .read(move |conn| load_viewer(conn, user_id.as_deref(), now))

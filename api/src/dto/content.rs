@@ -122,6 +122,11 @@ impl From<Paged<PostView>> for PostPage {
     }
 }
 
+/// A page of posts as the JSON body of a `PostPage`, rendered once for the page cache.
+pub fn page_json(page: Paged<PostView>) -> praxis_app::Result<Vec<u8>> {
+    serde_json::to_vec(&PostPage::from(page)).map_err(praxis_app::Error::internal)
+}
+
 /// Which page a list's `?limit=` and `?cursor=` ask for.
 pub fn page_request(params: &PageParams) -> ApiResult<PageRequest> {
     Ok(PageRequest {

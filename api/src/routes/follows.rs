@@ -2,7 +2,7 @@
 //! member follows and may read now.
 
 use crate::auth::{Member, Viewer};
-use crate::dto::content::{page_request, PostPage, TopicResponse};
+use crate::dto::content::{page_json, page_request, PostPage, TopicResponse};
 use crate::dto::learning::cursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -10,7 +10,7 @@ use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, put};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::{follows, topics};
 use praxis_domain::discussion::NotificationLevel;
 use praxis_domain::ids::TopicId;
@@ -197,13 +197,26 @@ pub async fn set_notification_level(
     responses((status = 200, description = "A page of the feed", body = PostPage), AuthErrors, Invalid))]
 #[get("/feed")]
 pub async fn get_feed(
+    req: HttpRequest,
     state: web::Data<AppState>,
     member: Member,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(&query.0)?;
-    let feed = state
-        .read(move |c| follows::feed(c, &member.ctx, &page))
+    // A member's own feed, cached on this node like the space pages (follows move the
+    // content version too).
+    let key = format!(
+        "feed:{}:{}:{:?}:{}",
+        member.id.as_str(),
+        page.limit,
+        page.after,
+        member.ctx.access_key()
+    );
+    let pages = state.pages.clone();
+    let cached = state
+        .read(move |c| {
+            pages.get_or_build(c, key, |c| page_json(follows::feed(c, &member.ctx, &page)?))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(PostPage::from(feed)))
+    Ok(cached.respond(&req, false))
 }

@@ -2,14 +2,14 @@
 //! author's crosspost — the only way content ever moves between spaces.
 
 use crate::auth::{Member, Viewer};
-use crate::dto::content::{page_request, PostPage, PostResponse};
+use crate::dto::content::{page_json, page_request, PostPage, PostResponse};
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::PageParams;
 use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::posts::{self, NewPost, PostEdit};
 use praxis_domain::ids::PostId;
 use praxis_openapi::Problem;
@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     ))]
 #[get("/spaces/{slug}/posts")]
 pub async fn list_posts(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Viewer(ctx): Viewer,
     slug: web::Path<String>,
@@ -48,10 +49,23 @@ pub async fn list_posts(
 ) -> ApiResult<HttpResponse> {
     let page = page_request(&query.0)?;
     let slug = slug.into_inner();
-    let posts = state
-        .read(move |c| posts::list_in_space(c, &ctx, &slug, &page))
+    // Everyone allowed the same sees the same page: serve it from the node's cache while no
+    // write (on any node) moved the content version since it was built.
+    let key = format!(
+        "posts:{slug}:{}:{:?}:{}",
+        page.limit,
+        page.after,
+        ctx.access_key()
+    );
+    let (pages, public) = (state.pages.clone(), ctx.user_id.is_none());
+    let cached = state
+        .read(move |c| {
+            pages.get_or_build(c, key, |c| {
+                page_json(posts::list_in_space(c, &ctx, &slug, &page)?)
+            })
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(PostPage::from(posts)))
+    Ok(cached.respond(&req, public))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

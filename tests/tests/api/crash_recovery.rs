@@ -25,7 +25,7 @@ const JWT_SECRET: &str = "crash-recovery-test-secret-0123456789abcdef";
 
 /// The `praxis` binary, built on first use: an integration-test crate cannot name another
 /// package's binary (`CARGO_BIN_EXE_*`), so it asks cargo to build it and name the file.
-fn praxis_binary() -> PathBuf {
+pub(crate) fn praxis_binary() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
@@ -47,14 +47,24 @@ fn praxis_binary() -> PathBuf {
 }
 
 /// A `praxis serve` child process; killed (SIGKILL) when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
-    client: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) client: reqwest::Client,
 }
 
 impl Server {
     async fn start(database_url: &str, dir: &Path) -> Server {
+        Self::start_with(database_url, dir, &[]).await
+    }
+
+    /// A server with more environment variables (`PRAXIS_MAIL_DIR` and the others can be
+    /// overridden here).
+    pub(crate) async fn start_with(
+        database_url: &str,
+        dir: &Path,
+        env: &[(&str, String)],
+    ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -75,6 +85,7 @@ impl Server {
                 .env("PRAXIS_AUTH_RATE_PER_MINUTE", "0")
                 .env("PRAXIS_MAIL_DIR", dir.join("mail"))
                 .env("PRAXIS_IDEMPOTENCY_LEASE_SECS", LEASE_SECS)
+                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
                 .stdout(log())
                 .stderr(log())
                 .spawn()
@@ -110,7 +121,13 @@ impl Server {
         }
     }
 
-    fn post(&self, path: &str, token: &str, key: Option<&str>, body: &Value) -> RequestBuilder {
+    pub(crate) fn post(
+        &self,
+        path: &str,
+        token: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> RequestBuilder {
         let request = self
             .client
             .post(format!("{}{path}", self.base))
@@ -129,7 +146,7 @@ impl Server {
     }
 
     /// Registers a member who has accepted the terms; returns the access token and user id.
-    async fn member(&self, email: &str) -> (String, String) {
+    pub(crate) async fn member(&self, email: &str) -> (String, String) {
         let credentials = json!({"email": email, "password": PASSWORD});
         let mut register = credentials.clone();
         register["display_name"] = json!("Crash Test");
@@ -230,7 +247,7 @@ impl Drop for Server {
 
 /// Runs `attempt` until it succeeds: the database server is shared, and a moment without free
 /// connections is not what this test is about.
-fn until_ok<T>(what: &str, mut attempt: impl FnMut() -> Result<T, String>) -> T {
+pub(crate) fn until_ok<T>(what: &str, mut attempt: impl FnMut() -> Result<T, String>) -> T {
     let started = Instant::now();
     loop {
         match attempt() {
@@ -241,6 +258,23 @@ fn until_ok<T>(what: &str, mut attempt: impl FnMut() -> Result<T, String>) -> T 
     }
 }
 
+/// Grants `role` to the account of `email` with `praxis user grant-role`.
+pub(crate) fn grant_role(database_url: &str, dir: &Path, email: &str, role: &str) {
+    until_ok("praxis user grant-role", || {
+        let output = Command::new(praxis_binary())
+            .args(["user", "grant-role", "--email", email, "--role", role])
+            .current_dir(dir)
+            .env("PRAXIS_DATABASE_URL", database_url)
+            .env("PRAXIS_JWT_SECRET", JWT_SECRET)
+            .output()
+            .map_err(|e| e.to_string())?;
+        match output.status.success() {
+            true => Ok(()),
+            false => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
+        }
+    });
+}
+
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -248,7 +282,7 @@ struct Id {
 }
 
 /// The ids a query selects (as `id`), read straight from the database.
-fn ids(database_url: &str, sql: String) -> Vec<String> {
+pub(crate) fn ids(database_url: &str, sql: String) -> Vec<String> {
     let url = praxis_persistence::connection::DatabaseUrl::parse(database_url).unwrap();
     let mut conn = until_ok("connect", || url.establish().map_err(|e| e.to_string()));
     let rows: Vec<Id> = diesel::sql_query(&sql)
@@ -294,26 +328,7 @@ async fn keyed_requests_cut_off_by_a_killed_server_are_answered_once_after_resta
     }
     let host_email = "crash-host@example.org";
     let (_, _) = server.member(host_email).await;
-    until_ok("praxis user grant-role", || {
-        let output = Command::new(praxis_binary())
-            .args([
-                "user",
-                "grant-role",
-                "--email",
-                host_email,
-                "--role",
-                "host",
-            ])
-            .current_dir(dir.path())
-            .env("PRAXIS_DATABASE_URL", &database_url)
-            .env("PRAXIS_JWT_SECRET", JWT_SECRET)
-            .output()
-            .map_err(|e| e.to_string())?;
-        match output.status.success() {
-            true => Ok(()),
-            false => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
-        }
-    });
+    grant_role(&database_url, dir.path(), host_email, "host");
 
     // Starting subscriptions: a seat held, then the provider's checkout (a leased key).
     let start =

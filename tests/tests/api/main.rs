@@ -28,6 +28,7 @@ mod mail_links;
 mod mail_support;
 mod messages;
 mod moderation;
+mod multi_node;
 mod notifications;
 mod openapi;
 mod persistence;

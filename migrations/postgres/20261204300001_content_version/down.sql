@@ -1,0 +1,12 @@
+DROP TRIGGER space_plans_content ON space_plans;
+DROP TRIGGER space_follows_content ON space_follows;
+DROP TRIGGER topic_follows_content ON topic_follows;
+DROP TRIGGER posts_content ON posts;
+DROP TRIGGER post_topics_content ON post_topics;
+DROP TRIGGER comments_content ON comments;
+DROP TRIGGER reactions_content ON reactions;
+DROP TRIGGER users_content_update ON users;
+DROP TRIGGER users_content_delete ON users;
+DROP TRIGGER spaces_content ON spaces;
+DROP FUNCTION bump_content_version();
+DROP TABLE content_versions;
