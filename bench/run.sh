@@ -118,7 +118,7 @@ feeds ""
 run "lobby-pg20" 32 "$(script lobby GET '/api/v1/spaces/lobby/posts?limit=20' '')" >/dev/null
 run "comment-create" 16 "$(script comment POST "/api/v1/posts/$post_id/comments" "$lucia" '{"body":"bench comment %d"}')"
 run "post-create" 16 "$(script post POST /api/v1/spaces/lobby/posts "$lucia" '{"kind":"discussion","title":"Bench post %d","body":"A post written by the load test.","topics":["consent"]}')"
-# 20 logins per second (argon2id) beside the feed: 4 connections, each waiting 200 ms.
+# About 20 logins per second (argon2id) beside the feed: 5 connections, each waiting 200 ms.
 login_lua="$work/login.lua"
 cat >"$login_lua" <<'LUA'
 wrk.method = "POST"
@@ -127,7 +127,7 @@ wrk.headers["content-type"] = "application/json"
 wrk.body = '{"email":"pat@praxis.example","password":"praxis-demo-2026"}'
 delay = function() return 200 end
 LUA
-wrk -t1 -c4 -d"$((secs + 2))s" -s "$login_lua" "$base" >"$work/logins.txt" &
+wrk -t1 -c5 -d"$((secs + 2))s" -s "$login_lua" "$base" >"$work/logins.txt" &
 logins=$!
 sleep 1
 run "lobby+logins" 32 "$(script lobby GET '/api/v1/spaces/lobby/posts?limit=20' '')"
@@ -140,11 +140,11 @@ rss_small=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
 rss_big=
 if [ "$million" -gt "$posts" ]; then
   stop
-  "$bin" bench-seed --posts "$((million - posts))" --comments "$(((million - posts) * 2))"
+  "$bin" bench-seed --posts "$((million - posts))" --comments "$(((million - posts) / 2))"
   start
   echo "== $million posts"
   feeds "@1M"
-  wrk -t1 -c4 -d"$((secs + 2))s" -s "$login_lua" "$base" >/dev/null &
+  wrk -t1 -c5 -d"$((secs + 2))s" -s "$login_lua" "$base" >/dev/null &
   logins=$!
   run "lobby+logins@1M" 32 "$(script lobby GET '/api/v1/spaces/lobby/posts?limit=20' '')"
   wait "$logins"

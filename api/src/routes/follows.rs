@@ -1,7 +1,7 @@
 //! Topics, following topics and spaces, notification levels per space, and the feed of what a
 //! member follows and may read now.
 
-use crate::auth::{Member, Viewer};
+use crate::auth::{Caller, Member, Viewer};
 use crate::dto::content::{page_json, page_request, PostPage, TopicResponse};
 use crate::dto::learning::cursor;
 use crate::error::{ApiError, ApiResult};
@@ -11,6 +11,7 @@ use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, put};
 use actix_web::{web, HttpRequest, HttpResponse};
+use praxis_app::access::load_viewer;
 use praxis_app::{follows, topics};
 use praxis_domain::discussion::NotificationLevel;
 use praxis_domain::ids::TopicId;
@@ -199,23 +200,24 @@ pub async fn set_notification_level(
 pub async fn get_feed(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: Member,
+    caller: Caller,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(&query.0)?;
+    let (pages, now) = (state.pages.clone(), state.now());
     // A member's own feed, cached on this node like the space pages (follows move the
-    // content version too).
-    let key = format!(
-        "feed:{}:{}:{:?}:{}",
-        member.id.as_str(),
-        page.limit,
-        page.after,
-        member.ctx.access_key()
-    );
-    let pages = state.pages.clone();
+    // content version too); facts, version and page in one trip.
     let cached = state
         .read(move |c| {
-            pages.get_or_build(c, key, |c| page_json(follows::feed(c, &member.ctx, &page)?))
+            let ctx = load_viewer(c, Some(&caller.user_id), now)?;
+            let key = format!(
+                "feed:{}:{}:{:?}:{}",
+                caller.user_id,
+                page.limit,
+                page.after,
+                ctx.access_key()
+            );
+            pages.get_or_build(c, key, |c| page_json(follows::feed(c, &ctx, &page)?))
         })
         .await?;
     Ok(cached.respond(&req, false))

@@ -1,7 +1,7 @@
 //! Posts: listing and writing them in a space, reading, editing and deleting one, and the
 //! author's crosspost — the only way content ever moves between spaces.
 
-use crate::auth::{Member, Viewer};
+use crate::auth::{Member, OptionalCaller, Viewer};
 use crate::dto::content::{page_json, page_request, PostPage, PostResponse};
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
@@ -10,6 +10,7 @@ use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
+use praxis_app::access::load_viewer;
 use praxis_app::posts::{self, NewPost, PostEdit};
 use praxis_domain::ids::PostId;
 use praxis_openapi::Problem;
@@ -43,23 +44,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub async fn list_posts(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Viewer(ctx): Viewer,
+    caller: OptionalCaller,
     slug: web::Path<String>,
     query: Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page_request(&query.0)?;
     let slug = slug.into_inner();
-    // Everyone allowed the same sees the same page: serve it from the node's cache while no
-    // write (on any node) moved the content version since it was built.
-    let key = format!(
-        "posts:{slug}:{}:{:?}:{}",
-        page.limit,
-        page.after,
-        ctx.access_key()
-    );
-    let (pages, public) = (state.pages.clone(), ctx.user_id.is_none());
+    let user = caller.0.map(|c| c.user_id);
+    let (pages, public, now) = (state.pages.clone(), user.is_none(), state.now());
+    // The caller's facts, the content version and, when the node has no current copy, the
+    // page, in one trip to the blocking pool. Everyone allowed the same sees the same page.
     let cached = state
         .read(move |c| {
+            let ctx = load_viewer(c, user.as_deref(), now)?;
+            let key = format!(
+                "posts:{slug}:{}:{:?}:{}",
+                page.limit,
+                page.after,
+                ctx.access_key()
+            );
             pages.get_or_build(c, key, |c| {
                 page_json(posts::list_in_space(c, &ctx, &slug, &page)?)
             })

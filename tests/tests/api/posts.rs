@@ -574,3 +574,48 @@ async fn a_list_of_45_posts_pages_as_20_20_5_without_duplicates_or_gaps_while_ne
     assert_eq!(unique.len(), seen.len(), "no duplicates");
     assert_eq!(unique, written, "no gaps");
 }
+
+#[tokio::test]
+async fn a_cached_list_page_changes_with_the_next_comment_and_answers_304_until_then() {
+    let app = spawn_app().await;
+    let author = app.member().await;
+    app.accept_terms(&author).await;
+    let post = app.write_post(&author, "lobby", "Cached", &[]).await;
+    let lobby = "/api/v1/spaces/lobby/posts?limit=20";
+    let first = app.get(lobby, None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(
+        first.headers()["cache-control"].to_str().unwrap(),
+        "public, no-cache"
+    );
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let page: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(page["items"][0]["comment_count"], 0);
+    let held = app
+        .client
+        .get(format!("{}{lobby}", app.address))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), StatusCode::NOT_MODIFIED);
+
+    app.write_comment(&author, &post.id, "A comment.", None)
+        .await;
+    let after = app
+        .client
+        .get(format!("{}{lobby}", app.address))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::OK, "the old ETag is stale");
+    assert_ne!(after.headers()["etag"].to_str().unwrap(), etag);
+    let page: serde_json::Value = after.json().await.unwrap();
+    assert_eq!(page["items"][0]["comment_count"], 1);
+    let as_member = app.get(lobby, Some(&author.access_token)).await;
+    assert_eq!(
+        as_member.headers()["cache-control"].to_str().unwrap(),
+        "private, no-cache"
+    );
+}
