@@ -145,6 +145,9 @@ pub async fn prepare(
         mailer,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         pages: crate::page_cache::Pages::default(),
+        db_slots: Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(pool_size).unwrap_or(10) + 2,
+        )),
     })
 }
 

@@ -36,6 +36,10 @@ pub struct AppState {
     pub mail_wakeup: Arc<Notify>,
     /// Rendered pages of post lists, checked against the content version.
     pub pages: crate::page_cache::Pages,
+    /// One permit per pooled connection (and a few more): database work waits here, on the
+    /// async side, instead of as a parked blocking thread per request (hundreds of threads and
+    /// their memory at 200 connections, all waiting for ten connections).
+    pub db_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -104,6 +108,11 @@ impl AppState {
         T: Send + 'static,
     {
         let db = self.db.clone();
+        let _slot = self
+            .db_slots
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?;
         actix_web::web::block(move || {
             let mut conn = db.conn()?;
             f(&mut conn)
