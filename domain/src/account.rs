@@ -128,6 +128,19 @@ crate::string_enum! {
     field = "role";
 }
 
+crate::string_enum! {
+    /// What a single-use token mailed to a member lets them do.
+    pub enum AccountTokenPurpose {
+        /// Prove they own the address they registered with.
+        VerifyEmail => "verify_email",
+        /// Set a new password without the old one.
+        PasswordReset => "password_reset",
+        /// Move the account to a new address, proved by opening the link sent there.
+        EmailChange => "email_change",
+    }
+    field = "purpose";
+}
+
 /// Admins may do everything hosts may; hosts run the community day to day.
 pub fn can_administer(roles: &[Role]) -> bool {
     roles.contains(&Role::Admin)

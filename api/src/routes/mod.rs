@@ -1,5 +1,6 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
+pub mod accounts;
 pub mod applications;
 pub mod assistance;
 pub mod audit_log;
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .configure(auth::configure)
+                .configure(accounts::configure)
                 .configure(me::configure)
                 .configure(terms::configure)
                 .configure(spaces::configure)

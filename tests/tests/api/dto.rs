@@ -133,6 +133,7 @@ pub struct Tokens {
 pub struct Me {
     pub id: String,
     pub email: String,
+    pub email_verified: bool,
     pub display_name: String,
     pub roles: Vec<String>,
     pub time_zone: String,
