@@ -14,6 +14,7 @@ pub mod billing;
 pub mod calendar;
 pub mod comments;
 pub mod content;
+pub mod directory;
 pub mod error;
 pub mod event_planning;
 pub mod events;

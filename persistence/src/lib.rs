@@ -9,6 +9,7 @@ pub mod audit;
 pub mod billing_addresses;
 pub mod comments;
 pub mod connection;
+pub mod directory;
 pub mod error;
 pub mod events;
 pub mod idempotency;

@@ -20,6 +20,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_verified_at -> Nullable<Timestamp>,
+        listed -> Bool,
+        bio -> Nullable<Text>,
+        languages -> Text,
     }
 }
 

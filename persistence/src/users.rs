@@ -21,6 +21,11 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
     /// When the member proved they own `email`; `None` until then.
     pub email_verified_at: Option<NaiveDateTime>,
+    /// Whether the member chose to appear in the member directory.
+    pub listed: bool,
+    pub bio: Option<String>,
+    /// ISO 639 codes, comma-separated (`en,es`); empty when none were given.
+    pub languages: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -44,6 +49,10 @@ pub struct UserChanges {
     pub display_name: Option<String>,
     pub time_zone: Option<String>,
     pub locale: Option<String>,
+    pub listed: Option<bool>,
+    /// `Some(None)` clears the bio.
+    pub bio: Option<Option<String>>,
+    pub languages: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

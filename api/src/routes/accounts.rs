@@ -7,7 +7,7 @@ use crate::auth::reauth::{confirm_password, hash_new};
 use crate::auth::Member;
 use crate::error::ApiResult;
 use crate::extract::{Json, Query};
-use crate::pagination::{encode, Page, PageParams};
+use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, Invalid};
 use crate::state::AppState;
 use actix_web::{delete, get, post};
@@ -301,14 +301,7 @@ pub async fn list_sessions(
     let paged = state
         .read(move |conn| accounts::sessions(conn, &member.id, &page, now))
         .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        next_cursor: paged.next.map(|(at, id)| encode(at, &id)),
-        items: paged
-            .items
-            .into_iter()
-            .map(SessionResponse::from)
-            .collect::<Vec<_>>(),
-    }))
+    Ok(HttpResponse::Ok().json(Page::from_paged(paged, SessionResponse::from)))
 }
 
 /// Signs the caller out everywhere: no session can be renewed any more. Access tokens already

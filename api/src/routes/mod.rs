@@ -15,6 +15,7 @@ pub mod hub;
 pub mod hub_billing;
 pub mod learning;
 pub mod me;
+pub mod members;
 pub mod messages;
 pub mod moderation;
 pub mod notifications;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(auth::configure)
                 .configure(accounts::configure)
                 .configure(me::configure)
+                .configure(members::configure)
                 .configure(terms::configure)
                 .configure(spaces::configure)
                 .configure(search::configure)

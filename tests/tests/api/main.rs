@@ -13,6 +13,7 @@ mod billing_helpers;
 mod calendar;
 mod crash_recovery;
 mod currency;
+mod directory;
 mod discussion_helpers;
 mod dto;
 mod errors;
