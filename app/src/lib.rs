@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod page;
 pub mod plans;
 pub mod posts;
+pub mod privacy;
 pub mod questions;
 pub mod recordings;
 pub mod reminders;

@@ -22,6 +22,7 @@ pub mod migrations;
 pub mod notifications;
 pub mod outbox;
 pub mod payments;
+pub mod personal_data;
 pub mod plans;
 pub mod posts;
 #[cfg(test)]

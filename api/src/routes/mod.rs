@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod plans;
 pub mod posts;
+pub mod privacy;
 pub mod refunds;
 pub mod reports;
 pub mod search;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(accounts::configure)
                 .configure(me::configure)
                 .configure(members::configure)
+                .configure(privacy::configure)
                 .configure(terms::configure)
                 .configure(spaces::configure)
                 .configure(search::configure)

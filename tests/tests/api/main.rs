@@ -36,6 +36,7 @@ mod persistence;
 mod plans;
 mod posts;
 mod price_assistance;
+mod privacy;
 mod questions;
 mod recordings;
 mod refunds;
