@@ -189,6 +189,8 @@ pub fn seed_demo(config: &Config) -> anyhow::Result<()> {
                     calendar_feed_token: &tokens::generate(),
                     created_at: to_db_time(now),
                     updated_at: to_db_time(now),
+                    // Demo people log in to try everything, posting and paying included.
+                    email_verified_at: Some(to_db_time(now)),
                 },
             )?;
             for role in *roles {

@@ -9,7 +9,8 @@ use utoipa::OpenApi;
     modifiers(&HubTokenScheme),
     tags(
         (name = "auth", description = "Accounts and sessions"),
-        (name = "me", description = "The caller's own profile"),
+        (name = "me", description = "The caller's own profile, address, password, sessions and personal data"),
+        (name = "members", description = "The member directory (opt-in)"),
         (name = "plans", description = "The plan catalogue"),
         (name = "terms", description = "Terms and Conditions, Member Guidelines and Confidentiality"),
         (name = "spaces", description = "Spaces and who may enter them"),

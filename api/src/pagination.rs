@@ -98,6 +98,14 @@ impl<T> Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The page a use case cut ([`praxis_app::page::Paged`]), its items turned into responses.
+    pub fn from_paged<R>(paged: praxis_app::page::Paged<R>, map: impl FnMut(R) -> T) -> Self {
+        Self {
+            next_cursor: paged.next.map(|(at, id)| encode(at, &id)),
+            items: paged.items.into_iter().map(map).collect(),
+        }
+    }
+
     /// [`Page::from_rows`] for lists keyed by something other than `(instant, id)` (a slug, a
     /// month): `key` gives the parts of the last item's key, encoded with
     /// `crate::dto::learning::cursor`.

@@ -74,6 +74,7 @@ pub fn load_viewer(
                     .active_plan
                     .and_then(|slug| PlanSlug::parse(&slug).ok()),
                 accepted_current_terms: facts.accepted_current_terms,
+                email_verified: facts.email_verified,
             }),
         },
         participant_of: facts.participant_of.into_iter().collect(),
@@ -144,6 +145,18 @@ impl ViewerContext {
     }
 }
 
+/// Refuses members who have not verified their email address yet (403
+/// `email-verification-required`): they read, but neither write to people nor pay.
+pub fn require_verified_email(ctx: &ViewerContext) -> Result<()> {
+    match &ctx.viewer.member {
+        Some(member) if !member.email_verified => Err(Error::forbidden(
+            "email-verification-required",
+            access::VERIFY_EMAIL_REASON,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Every space, with its rule.
 pub fn all_spaces(conn: &mut DbConnection) -> Result<Vec<Space>> {
     spaces::all(conn)?
@@ -173,6 +186,10 @@ pub fn space_denied(access: Access) -> Error {
             denial: Denial::NotEntitled,
             reason,
         } => Error::forbidden("space-access-denied", reason),
+        Access::Denied {
+            denial: Denial::EmailUnverified,
+            reason,
+        } => Error::forbidden("email-verification-required", reason),
     }
 }
 
@@ -185,6 +202,10 @@ pub fn content_denied(access: Access) -> Error {
             denial: Denial::TermsRequired,
             reason,
         } => Error::forbidden("terms-acceptance-required", reason),
+        Access::Denied {
+            denial: Denial::EmailUnverified,
+            reason,
+        } => Error::forbidden("email-verification-required", reason),
         _ => Error::NotFound("content"),
     }
 }

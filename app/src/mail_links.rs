@@ -25,6 +25,27 @@ impl MailLinks {
         format!("{}/hub", self.app_url)
     }
 
+    /// Email verification: the SPA sends `token` to `POST /api/v1/auth/verify-email`.
+    pub fn verify_email(&self, token: &str) -> String {
+        format!("{}/verify-email?token={token}", self.app_url)
+    }
+
+    /// Password reset: the SPA asks for a new password and sends it with `token` to
+    /// `POST /api/v1/auth/password-reset/confirm`.
+    pub fn password_reset(&self, token: &str) -> String {
+        format!("{}/reset-password?token={token}", self.app_url)
+    }
+
+    /// A new address's confirmation: the SPA sends `token` to `POST /api/v1/me/email/confirm`.
+    pub fn confirm_email(&self, token: &str) -> String {
+        format!("{}/confirm-email?token={token}", self.app_url)
+    }
+
+    /// Where a person who forgot their password asks for a reset link.
+    pub fn forgot_password(&self) -> String {
+        format!("{}/reset-password", self.app_url)
+    }
+
     /// A plan's page, where a member subscribes.
     pub fn plan(&self, plan: PlanSlug) -> String {
         format!("{}/plans/{}", self.app_url, plan.as_str())
@@ -64,6 +85,22 @@ mod tests {
             "https://app.example/plans/practitioner"
         );
         assert_eq!(links.event("e1"), "https://app.example/events/e1");
+        assert_eq!(
+            links.verify_email("v"),
+            "https://app.example/verify-email?token=v"
+        );
+        assert_eq!(
+            links.password_reset("r"),
+            "https://app.example/reset-password?token=r"
+        );
+        assert_eq!(
+            links.confirm_email("c"),
+            "https://app.example/confirm-email?token=c"
+        );
+        assert_eq!(
+            links.forgot_password(),
+            "https://app.example/reset-password"
+        );
         assert_eq!(
             links.unsubscribe_page("u"),
             "https://app.example/unsubscribe/u"

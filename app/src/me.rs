@@ -50,7 +50,8 @@ pub fn profile(conn: &mut DbConnection, member: &UserId, now: DateTime<Utc>) -> 
     })
 }
 
-/// Changes the member's name, time zone or language; what the change leaves out stays.
+/// Changes the member's name, time zone, language or directory profile; what the change leaves
+/// out stays.
 pub fn update(
     conn: &mut DbConnection,
     member: &UserId,
@@ -61,6 +62,9 @@ pub fn update(
         display_name: change.display_name.map(|n| n.as_str().to_owned()),
         time_zone: change.time_zone.map(|t| t.name().to_owned()),
         locale: change.locale.map(|l| l.as_str().to_owned()),
+        listed: change.listed,
+        bio: change.bio.map(|b| b.into_inner()),
+        languages: change.languages.map(|l| l.to_stored()),
         updated_at: Some(to_db_time(now)),
     };
     match users::update(conn, member.as_str(), &changes) {

@@ -34,8 +34,9 @@ pub struct Message {
     pub author_name: String,
 }
 
-/// Writing to members needs the current terms accepted.
+/// Writing to members needs a verified email address and the current terms accepted.
 fn require_current_terms(ctx: &ViewerContext) -> Result<()> {
+    crate::access::require_verified_email(ctx)?;
     match &ctx.viewer.member {
         Some(member) if member.accepted_current_terms => Ok(()),
         _ => Err(Error::forbidden(

@@ -76,6 +76,9 @@ pub struct MemberFacts {
     /// Whether the member accepted the current version of the terms (true when none is
     /// published).
     pub accepted_current_terms: bool,
+    /// Whether the member proved they own their email address: until then they read, but do
+    /// not post or pay.
+    pub email_verified: bool,
 }
 
 impl Default for MemberFacts {
@@ -84,6 +87,7 @@ impl Default for MemberFacts {
             roles: Vec::new(),
             active_plan: None,
             accepted_current_terms: true,
+            email_verified: true,
         }
     }
 }
@@ -99,6 +103,9 @@ pub enum Denial {
     TermsRequired,
     /// Not entitled: no plan, lapsed, cancelled (403 with the reason).
     NotEntitled,
+    /// May read, but must verify their email address before taking part (403
+    /// `email-verification-required`).
+    EmailUnverified,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,16 +194,24 @@ pub fn space_access(viewer: &Viewer, space: &SpaceFacts) -> Access {
     Access::Granted
 }
 
-/// Whether `viewer` may post or comment in `space`: reading it, and for public spaces being a
-/// member who accepted the terms (visitors read the Lobby; members write in it).
+/// What an unverified member is told when they try to post or pay.
+pub const VERIFY_EMAIL_REASON: &str = "verify your email address to take part: open the link we mailed you, or ask for a new one (POST /api/v1/auth/verification-mail)";
+
+/// Whether `viewer` may post or comment in `space`: reading it, having verified their email
+/// address, and for public spaces being a member who accepted the terms (visitors read the
+/// Lobby; members write in it).
 pub fn can_write(viewer: &Viewer, space: &SpaceFacts) -> Access {
+    let read = space_access(viewer, space);
     match (&viewer.member, &space.visibility) {
         (None, _) => Access::denied(Denial::SignInRequired, "sign in to take part"),
+        (Some(member), _) if !member.email_verified && read.is_granted() => {
+            Access::denied(Denial::EmailUnverified, VERIFY_EMAIL_REASON)
+        }
         (Some(member), Visibility::Public) if !member.accepted_current_terms => Access::denied(
             Denial::TermsRequired,
             "accept the current Terms and Conditions (POST /api/v1/me/terms-acceptances) to take part",
         ),
-        _ => space_access(viewer, space),
+        _ => read,
     }
 }
 
@@ -218,6 +233,7 @@ mod tests {
                 roles,
                 active_plan: plan,
                 accepted_current_terms: terms,
+                email_verified: true,
             }),
         }
     }
@@ -301,6 +317,10 @@ mod tests {
                         denial: Denial::NotEntitled,
                         ..
                     } => 'E',
+                    Access::Denied {
+                        denial: Denial::EmailUnverified,
+                        ..
+                    } => 'V',
                 };
                 assert_eq!(
                     got, code,
@@ -309,6 +329,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn unverified_members_read_but_do_not_write() {
+        let mut unverified = member(Some(Pro), vec![], true);
+        if let Some(m) = unverified.member.as_mut() {
+            m.email_verified = false;
+        }
+        for visibility in [
+            Visibility::Public,
+            Visibility::Members,
+            Visibility::Plans(vec![Pro]),
+        ] {
+            let room = space(visibility, false);
+            assert!(space_access(&unverified, &room).is_granted());
+            assert!(matches!(
+                can_write(&unverified, &room),
+                Access::Denied {
+                    denial: Denial::EmailUnverified,
+                    ..
+                }
+            ));
+        }
+        // A space they may not read stays hidden: being unverified reveals nothing more.
+        assert!(matches!(
+            can_write(&unverified, &space(Visibility::Invite, false)),
+            Access::Denied {
+                denial: Denial::Hidden,
+                ..
+            }
+        ));
     }
 
     #[test]

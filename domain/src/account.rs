@@ -128,6 +128,98 @@ crate::string_enum! {
     field = "role";
 }
 
+/// A short self-description shown in the member directory: up to 500 characters, trimmed, no
+/// control characters but line breaks. Empty means none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bio(Option<String>);
+
+impl Bio {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self> {
+        let trimmed = raw.trim();
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(Error::field(
+                "bio",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if trimmed.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(Error::field("bio", "must not contain control characters"));
+        }
+        Ok(Self((!trimmed.is_empty()).then(|| trimmed.to_owned())))
+    }
+
+    pub fn into_inner(self) -> Option<String> {
+        self.0
+    }
+}
+
+/// The languages a member speaks: up to 10 ISO 639 codes (2 or 3 lower-case letters), each once,
+/// in the order given.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Languages(Vec<String>);
+
+impl Languages {
+    pub const MAX: usize = 10;
+
+    pub fn parse(raw: &[String]) -> Result<Self> {
+        if raw.len() > Self::MAX {
+            return Err(Error::field(
+                "languages",
+                format!("must list at most {} languages", Self::MAX),
+            ));
+        }
+        let mut codes: Vec<String> = Vec::with_capacity(raw.len());
+        for code in raw {
+            let code = code.trim().to_lowercase();
+            if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase()) {
+                return Err(Error::field(
+                    "languages",
+                    "must be ISO 639 codes of 2 or 3 letters, such as en or es",
+                ));
+            }
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        Ok(Self(codes))
+    }
+
+    /// Reads the stored form (`en,es`); never fails, an empty text is no languages.
+    pub fn from_stored(stored: &str) -> Self {
+        Self(
+            stored
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    /// The stored form: codes joined by commas.
+    pub fn to_stored(&self) -> String {
+        self.0.join(",")
+    }
+
+    pub fn codes(&self) -> &[String] {
+        &self.0
+    }
+}
+
+crate::string_enum! {
+    /// What a single-use token mailed to a member lets them do.
+    pub enum AccountTokenPurpose {
+        /// Prove they own the address they registered with.
+        VerifyEmail => "verify_email",
+        /// Set a new password without the old one.
+        PasswordReset => "password_reset",
+        /// Move the account to a new address, proved by opening the link sent there.
+        EmailChange => "email_change",
+    }
+    field = "purpose";
+}
+
 /// Admins may do everything hosts may; hosts run the community day to day.
 pub fn can_administer(roles: &[Role]) -> bool {
     roles.contains(&Role::Admin)

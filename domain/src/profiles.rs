@@ -1,7 +1,7 @@
 //! What a person gives about themselves: a new account at registration, and changes to their
 //! profile later. Each is parsed whole, every invalid field reported at once.
 
-use crate::account::{DisplayName, Email, Locale, Password, TimeZone};
+use crate::account::{Bio, DisplayName, Email, Languages, Locale, Password, TimeZone};
 use crate::error::{Errors, Result};
 use crate::Error;
 
@@ -55,23 +55,45 @@ pub struct ProfileChange {
     pub display_name: Option<DisplayName>,
     pub time_zone: Option<TimeZone>,
     pub locale: Option<Locale>,
+    /// Whether to appear in the member directory.
+    pub listed: Option<bool>,
+    pub bio: Option<Bio>,
+    pub languages: Option<Languages>,
+}
+
+/// A profile change as given, before parsing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProfileChangeInput<'a> {
+    pub display_name: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    pub listed: Option<bool>,
+    pub bio: Option<&'a str>,
+    pub languages: Option<&'a [String]>,
 }
 
 impl ProfileChange {
-    pub fn parse(
-        display_name: Option<&str>,
-        time_zone: Option<&str>,
-        locale: Option<&str>,
-    ) -> Result<Self> {
+    pub fn parse(input: ProfileChangeInput<'_>) -> Result<Self> {
         let mut errors = Errors::new();
-        let display_name = display_name.and_then(|v| errors.take(DisplayName::parse(v)));
-        let time_zone = time_zone.and_then(|v| errors.take(TimeZone::parse(v)));
-        let locale = locale.and_then(|v| errors.take(Locale::parse(v)));
+        let display_name = input
+            .display_name
+            .and_then(|v| errors.take(DisplayName::parse(v)));
+        let time_zone = input
+            .time_zone
+            .and_then(|v| errors.take(TimeZone::parse(v)));
+        let locale = input.locale.and_then(|v| errors.take(Locale::parse(v)));
+        let bio = input.bio.and_then(|v| errors.take(Bio::parse(v)));
+        let languages = input
+            .languages
+            .and_then(|v| errors.take(Languages::parse(v)));
         errors.finish()?;
         Ok(Self {
             display_name,
             time_zone,
             locale,
+            listed: input.listed,
+            bio,
+            languages,
         })
     }
 }
@@ -100,8 +122,50 @@ mod tests {
 
     #[test]
     fn profile_change_keeps_what_is_absent() {
-        let change = ProfileChange::parse(None, Some("Europe/Madrid"), None);
-        assert!(change.is_ok_and(|c| c.display_name.is_none() && c.time_zone.is_some()));
-        assert!(ProfileChange::parse(Some(" "), None, Some("xx")).is_err());
+        let change = ProfileChange::parse(ProfileChangeInput {
+            time_zone: Some("Europe/Madrid"),
+            ..Default::default()
+        });
+        assert!(change.is_ok_and(|c| c.display_name.is_none()
+            && c.time_zone.is_some()
+            && c.listed.is_none()));
+        assert!(ProfileChange::parse(ProfileChangeInput {
+            display_name: Some(" "),
+            locale: Some("xx"),
+            ..Default::default()
+        })
+        .is_err());
+    }
+
+    #[test]
+    fn directory_profile_takes_a_short_bio_and_language_codes() {
+        let languages = vec!["EN".to_owned(), "es".to_owned(), "en".to_owned()];
+        let change = ProfileChange::parse(ProfileChangeInput {
+            listed: Some(true),
+            bio: Some("  Facilitator in Bogotá  "),
+            languages: Some(&languages),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(change.listed, Some(true));
+        assert_eq!(
+            change.bio.unwrap().into_inner().as_deref(),
+            Some("Facilitator in Bogotá")
+        );
+        assert_eq!(change.languages.unwrap().to_stored(), "en,es");
+        assert_eq!(Bio::parse("   ").unwrap().into_inner(), None);
+        let long = "x".repeat(Bio::MAX_CHARS + 1);
+        let bad = vec!["english".to_owned()];
+        let err = ProfileChange::parse(ProfileChangeInput {
+            bio: Some(&long),
+            languages: Some(&bad),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let Error::Validation(fields) = err else {
+            panic!("{err:?}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["bio", "languages"]);
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Every function here is synchronous and must run on the blocking pool.
 
+pub mod account_tokens;
 pub mod applications;
 pub mod assistance;
 pub mod audit;
@@ -10,6 +11,7 @@ pub mod bulk;
 pub mod comments;
 pub mod connection;
 pub mod content_version;
+pub mod directory;
 pub mod error;
 pub mod events;
 pub mod idempotency;
@@ -23,6 +25,7 @@ pub mod migrations;
 pub mod notifications;
 pub mod outbox;
 pub mod payments;
+pub mod personal_data;
 pub mod plans;
 pub mod posts;
 #[cfg(test)]

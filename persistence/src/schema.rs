@@ -19,6 +19,23 @@ diesel::table! {
         calendar_feed_token -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_verified_at -> Nullable<Timestamp>,
+        listed -> Bool,
+        bio -> Nullable<Text>,
+        languages -> Text,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -619,6 +636,7 @@ diesel::table! {
 
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(plan_prices -> plans (plan_slug));
 diesel::joinable!(space_plans -> spaces (space_id));
 diesel::joinable!(space_members -> spaces (space_id));
@@ -656,6 +674,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refund_requests,
     refunds,
     magic_links,
+    account_tokens,
     pro_applications,
     price_assistance_requests,
     price_overrides,

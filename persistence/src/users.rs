@@ -19,6 +19,13 @@ pub struct UserRow {
     pub calendar_feed_token: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When the member proved they own `email`; `None` until then.
+    pub email_verified_at: Option<NaiveDateTime>,
+    /// Whether the member chose to appear in the member directory.
+    pub listed: bool,
+    pub bio: Option<String>,
+    /// ISO 639 codes, comma-separated (`en,es`); empty when none were given.
+    pub languages: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -33,6 +40,7 @@ pub struct NewUserRow<'a> {
     pub calendar_feed_token: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -41,7 +49,57 @@ pub struct UserChanges {
     pub display_name: Option<String>,
     pub time_zone: Option<String>,
     pub locale: Option<String>,
+    pub listed: Option<bool>,
+    /// `Some(None)` clears the bio.
+    pub bio: Option<Option<String>>,
+    pub languages: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Marks the account's current email verified at `at` (unchanged if it was already).
+pub fn mark_verified(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<()> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set(users::email_verified_at.eq(at))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: &str,
+    password_hash: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    let updated = diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Moves the account to a new address, verified by the confirmation that calls this; an address
+/// another account holds is a `UniqueViolation`.
+pub fn set_email(conn: &mut DbConnection, id: &str, email: &str, at: NaiveDateTime) -> Result<()> {
+    let updated = diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::email_verified_at.eq(Some(at)),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
 }
 
 /// Inserts an account; an email already registered is a `UniqueViolation`.

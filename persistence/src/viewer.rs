@@ -19,6 +19,8 @@ pub struct ViewerFacts {
     pub active_plan: Option<String>,
     /// `true` when no terms were published yet, or the current version was accepted.
     pub accepted_current_terms: bool,
+    /// Whether the member proved they own their email address.
+    pub email_verified: bool,
     pub participant_of: Vec<String>,
 }
 
@@ -33,6 +35,8 @@ struct Fact {
 /// The same statement on both engines but for placeholders: `?1` on SQLite, `$1` on PostgreSQL.
 const FACTS: &str = "
 SELECT 'user' AS tag, u.id AS value FROM users u WHERE u.id = {user}
+UNION ALL
+SELECT 'verified', u.id FROM users u WHERE u.id = {user} AND u.email_verified_at IS NOT NULL
 UNION ALL
 SELECT 'role', r.role FROM user_roles r WHERE r.user_id = {user}
 UNION ALL
@@ -89,6 +93,7 @@ pub fn facts(
             "plan" => facts.active_plan = Some(value),
             "terms" => current_terms = Some(value),
             "accepted" => accepted = true,
+            "verified" => facts.email_verified = true,
             "space" => facts.participant_of.push(value),
             _ => {}
         }

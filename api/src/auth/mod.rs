@@ -5,6 +5,7 @@ pub mod hub;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+pub mod reauth;
 pub mod session;
 pub mod tokens;
 pub mod viewer;

@@ -1,4 +1,6 @@
-//! Per-client-IP rate limits on the endpoints that guess passwords or mint tokens.
+//! Rate limits on the endpoints that guess passwords or mint tokens: per client IP, and for
+//! those that name an address, per email address too (known or not, so a limit reveals
+//! nothing), so a botnet cannot try one account from many addresses.
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -15,19 +17,41 @@ pub enum Limited {
     Login,
     Register,
     Refresh,
+    /// Asking for a password-reset link, and spending one.
+    PasswordReset,
+    /// Asking for a verification link, and spending one (also a new address's confirmation).
+    Verification,
 }
+
+/// Requests per email address per hour on each limited endpoint.
+pub const PER_EMAIL_PER_HOUR: u32 = 10;
+
+type Keyed<K> = Option<Arc<DefaultKeyedRateLimiter<K>>>;
 
 #[derive(Clone)]
 pub struct AuthRateLimiter {
-    limiter: Option<Arc<DefaultKeyedRateLimiter<(Limited, IpAddr)>>>,
+    limiter: Keyed<(Limited, IpAddr)>,
+    per_email: Keyed<(Limited, String)>,
+}
+
+fn refusal(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> ApiError {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    ApiError::RateLimited {
+        retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    }
 }
 
 impl AuthRateLimiter {
-    /// `per_minute == 0` turns limits off (for load tests).
+    /// `per_minute == 0` turns limits off (for load tests), the per-email ones too.
     pub fn new(per_minute: u32) -> Self {
+        let on = NonZeroU32::new(per_minute);
         Self {
-            limiter: NonZeroU32::new(per_minute)
-                .map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n)))),
+            limiter: on.map(|n| Arc::new(RateLimiter::keyed(Quota::per_minute(n)))),
+            per_email: on.map(|_| {
+                Arc::new(RateLimiter::keyed(Quota::per_hour(
+                    NonZeroU32::new(PER_EMAIL_PER_HOUR).unwrap_or(NonZeroU32::MIN),
+                )))
+            }),
         }
     }
 
@@ -35,17 +59,34 @@ impl AuthRateLimiter {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
-        limiter.check_key(&(endpoint, client)).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::RateLimited {
-                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            }
-        })
+        limiter.check_key(&(endpoint, client)).map_err(refusal)
+    }
+
+    /// The per-IP limit, then the per-address one. `email` is the address as typed, normalised
+    /// when it parses, so `Ana@x.org` and `ana@x.org ` share a bucket.
+    pub fn check_with_email(
+        &self,
+        endpoint: Limited,
+        client: IpAddr,
+        email: &str,
+    ) -> Result<(), ApiError> {
+        self.check(endpoint, client)?;
+        let Some(limiter) = &self.per_email else {
+            return Ok(());
+        };
+        let key = praxis_domain::account::Email::parse(email)
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_else(|_| email.trim().to_lowercase());
+        limiter.check_key(&(endpoint, key)).map_err(refusal)
     }
 
     /// Forgets clients whose buckets are full again, so memory stays bounded.
     pub fn forget_idle(&self) {
         if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        if let Some(limiter) = &self.per_email {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -129,5 +170,33 @@ mod tests {
         }
         assert!(limiter.check(Limited::Login, [192, 0, 2, 2].into()).is_ok());
         assert!(AuthRateLimiter::new(0).check(Limited::Login, ip).is_ok());
+    }
+
+    #[test]
+    fn login_reset_and_verification_are_limited_per_email_from_any_ip() {
+        let limiter = AuthRateLimiter::new(1000);
+        for endpoint in [
+            Limited::Login,
+            Limited::PasswordReset,
+            Limited::Verification,
+        ] {
+            for n in 0..PER_EMAIL_PER_HOUR {
+                let ip: IpAddr = [198, 51, 100, u8::try_from(n).unwrap_or(0)].into();
+                assert!(limiter
+                    .check_with_email(endpoint, ip, "Ana@Example.org")
+                    .is_ok());
+            }
+            let fresh_ip: IpAddr = [203, 0, 113, 9].into();
+            assert!(matches!(
+                limiter.check_with_email(endpoint, fresh_ip, " ana@example.org"),
+                Err(ApiError::RateLimited { retry_after_secs }) if retry_after_secs > 60
+            ));
+            assert!(limiter
+                .check_with_email(endpoint, fresh_ip, "other@example.org")
+                .is_ok());
+        }
+        assert!(AuthRateLimiter::new(0)
+            .check_with_email(Limited::Login, [192, 0, 2, 1].into(), "ana@example.org")
+            .is_ok());
     }
 }

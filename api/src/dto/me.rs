@@ -27,7 +27,8 @@ pub struct SpaceAccessResponse {
 
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "019380aa-7c4e-7cc3-a1a6-0c1b5f7d2e10", "email": "ana@example.org", "display_name": "Ana",
+    "id": "019380aa-7c4e-7cc3-a1a6-0c1b5f7d2e10", "email": "ana@example.org", "email_verified": true, "display_name": "Ana",
+    "listed": false, "bio": null, "languages": ["es", "en"],
     "roles": [], "time_zone": "Europe/Madrid", "locale": "es",
     "calendar_feed_url": "http://127.0.0.1:8080/api/v1/calendar/4kq….ics",
     "spaces": [{"slug": "lobby", "access": "granted"}, {"slug": "pro-lounge", "access": "denied", "reason": "requires an active PRO subscription"}]
@@ -35,7 +36,17 @@ pub struct SpaceAccessResponse {
 pub struct MeResponse {
     pub id: String,
     pub email: String,
+    /// Whether the member opened the link mailed to `email`. Until then they read but do not
+    /// post or pay (403 `email-verification-required`); `POST /api/v1/auth/verification-mail`
+    /// sends a new link.
+    pub email_verified: bool,
     pub display_name: String,
+    /// Whether the member appears in the member directory (off until they turn it on).
+    pub listed: bool,
+    /// Shown in the directory when listed.
+    pub bio: Option<String>,
+    /// Languages spoken, as ISO 639 codes.
+    pub languages: Vec<String>,
     /// `host` and/or `admin`.
     pub roles: Vec<String>,
     pub time_zone: String,
@@ -53,6 +64,12 @@ impl MeResponse {
             calendar_feed_url: format!("{base}/api/v1/calendar/{}.ics", user.calendar_feed_token),
             id: user.id,
             email: user.email,
+            email_verified: user.email_verified_at.is_some(),
+            listed: user.listed,
+            languages: praxis_domain::account::Languages::from_stored(&user.languages)
+                .codes()
+                .to_vec(),
+            bio: user.bio,
             display_name: user.display_name,
             roles: profile
                 .roles

@@ -2,8 +2,9 @@
 
 use crate::auth::password;
 use crate::auth::rate_limit::{client_ip, Limited};
+use crate::auth::reauth::{confirm_password, hash_new};
 use crate::auth::session::{self, TokenPair};
-use crate::dto::me::{load_me, MeResponse};
+use crate::auth::Member;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::responses::Invalid;
@@ -12,7 +13,7 @@ use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::accounts;
 use praxis_app::sessions::{self, Rotation};
-use praxis_domain::account::Email;
+use praxis_domain::account::{Email, Password};
 use praxis_domain::ids::UserId;
 use praxis_domain::profiles::{NewAccount, NewAccountInput};
 use praxis_openapi::Problem;
@@ -24,7 +25,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(register)
         .service(login)
         .service(refresh)
-        .service(logout);
+        .service(logout)
+        .service(change_password);
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// 10 to 256 characters.
+    pub new_password: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -75,15 +84,30 @@ impl From<TokenPair> for TokenResponse {
     }
 }
 
-/// Creates an account on the free Lobby plan.
+/// What registering answers, the same whether the address was new or had an account already.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"email": "ana@example.org", "message": "Check your mail: we sent a link to confirm this address. Until you confirm, you can read but not post or pay."}))]
+pub struct RegistrationAccepted {
+    /// The address as stored: trimmed and lower-cased.
+    pub email: String,
+    pub message: &'static str,
+}
+
+const REGISTRATION_ACCEPTED: &str = "Check your mail: we sent a link to confirm this address. \
+     Until you confirm, you can read but not post or pay.";
+
+/// Creates an account on the free Lobby plan and mails a link to verify its address. The answer
+/// is the same when the address has an account already (its owner is mailed that someone tried
+/// to register with it), in comparable time: the password is hashed and one mail queued on both
+/// paths. Log in with the password to use the account; until the link is opened it reads but
+/// does not post or pay (403 `email-verification-required`).
 #[utoipa::path(tag = "auth", request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created", body = MeResponse),
+        (status = 202, description = "Registered, or already registered: either way check your mail", body = RegistrationAccepted),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The email is already registered (`email-taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         Invalid,
-        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited per client IP or email; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/register")]
 pub async fn register(
@@ -91,10 +115,12 @@ pub async fn register(
     state: web::Data<AppState>,
     body: Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
-    state
-        .auth_limiter
-        .check(Limited::Register, client_ip(&req, &state.config))?;
     let body = body.0;
+    state.auth_limiter.check_with_email(
+        Limited::Register,
+        client_ip(&req, &state.config),
+        &body.email,
+    )?;
     let account = NewAccount::parse(&NewAccountInput {
         email: &body.email,
         password: &body.password,
@@ -110,13 +136,17 @@ pub async fn register(
     let password_hash = password_hash.map_err(ApiError::internal)?;
     let now = state.now();
     let feed_token = crate::auth::tokens::generate();
-    let id = state
-        .write(move |conn| accounts::register(conn, &account, &password_hash, &feed_token, now))
+    let links = state.config.mail_links();
+    let email = account.email.as_str().to_owned();
+    state
+        .write(move |conn| {
+            accounts::register(conn, &account, &password_hash, &feed_token, &links, now)
+        })
         .await?;
-    let me = load_me(&state, id).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", "/api/v1/me"))
-        .json(me))
+    Ok(HttpResponse::Accepted().json(RegistrationAccepted {
+        email,
+        message: REGISTRATION_ACCEPTED,
+    }))
 }
 
 /// Logs in with email and password. An unknown email and a wrong password get the same answer
@@ -127,7 +157,7 @@ pub async fn register(
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password (`invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
         Invalid,
-        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited per client IP or email; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/auth/login")]
 pub async fn login(
@@ -135,10 +165,12 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    state
-        .auth_limiter
-        .check(Limited::Login, client_ip(&req, &state.config))?;
     let body = body.0;
+    state.auth_limiter.check_with_email(
+        Limited::Login,
+        client_ip(&req, &state.config),
+        &body.email,
+    )?;
     let email = Email::parse(&body.email).ok();
     let user = match email {
         Some(email) => {
@@ -221,4 +253,49 @@ pub async fn logout(
         .write(move |conn| sessions::revoke(conn, &presented, now))
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Changes the caller's password, given the current one. Every session is signed out and the
+/// answer starts a new one, so the device that made the change stays signed in; the member is
+/// told by mail.
+#[utoipa::path(tag = "me", security(("bearer" = [])), request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed: a new session for this device", body = TokenResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong current password (`invalid-current-password`)", body = Problem, content_type = "application/problem+json"),
+        Invalid,
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/me/password")]
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: Member,
+    body: Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let new_password = Password::parse(&body.new_password).map_err(|e| match e {
+        praxis_domain::Error::Validation(errors) => praxis_domain::Error::Validation(
+            errors
+                .into_iter()
+                .map(|f| praxis_domain::FieldError::new("new_password", f.message))
+                .collect(),
+        ),
+        other => other,
+    })?;
+    confirm_password(&req, &state, &member.id, body.current_password).await?;
+    let hash = hash_new(new_password).await?;
+    let now = state.now();
+    let links = state.config.mail_links();
+    let id = member.id;
+    let grant = state
+        .write(move |conn| {
+            accounts::set_password(conn, &id, &hash, &links, now)?;
+            sessions::start(conn, &id, None, now)
+        })
+        .await?;
+    state.wake_mailer();
+    let pair = session::pair(&state.jwt, grant, now)?;
+    Ok(HttpResponse::Ok().json(TokenResponse::from(pair)))
 }

@@ -43,7 +43,7 @@ pub struct CommentPage {
     responses(
         (status = 200, description = "A page of comments", body = CommentPage),
         BadToken,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         Invalid,
     ))]
@@ -90,7 +90,7 @@ impl TryFrom<CreateCommentRequest> for NewComment {
     responses(
         (status = 201, description = "Published", body = CommentResponse),
         AuthErrors,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Invalid body, or a parent that is not a comment of this post", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -198,7 +198,7 @@ async fn change_reaction(
     responses(
         (status = 204, description = "The reaction is there"),
         AuthErrors,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -219,7 +219,7 @@ pub async fn react_to_post(
     responses(
         (status = 204, description = "The reaction is gone"),
         AuthErrors,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -240,7 +240,7 @@ pub async fn unreact_to_post(
     responses(
         (status = 204, description = "The reaction is there"),
         AuthErrors,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -261,7 +261,7 @@ pub async fn react_to_comment(
     responses(
         (status = 204, description = "The reaction is gone"),
         AuthErrors,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Unknown reaction kind", body = Problem, content_type = "application/problem+json"),
     ))]

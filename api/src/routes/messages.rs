@@ -134,7 +134,7 @@ pub async fn list_conversations(
     responses(
         (status = 201, description = "The conversation", body = ConversationResponse),
         AuthErrors,
-        (status = 403, description = "Current terms not accepted (`terms-acceptance-required`), or a participant blocked the caller (`blocked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted (`terms-acceptance-required`), or the email address not verified (`email-verification-required`), or a participant blocked the caller (`blocked`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: no, too many or unknown participants, the caller listed, empty or long body", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/conversations")]
@@ -188,7 +188,7 @@ pub async fn list_messages(
     responses(
         (status = 201, description = "The message", body = MessageResponse),
         AuthErrors,
-        (status = 403, description = "Current terms not accepted (`terms-acceptance-required`), or a participant blocked the caller (`blocked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Current terms not accepted (`terms-acceptance-required`), or the email address not verified (`email-verification-required`), or a participant blocked the caller (`blocked`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Empty or too long body", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -1,5 +1,6 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
+pub mod accounts;
 pub mod applications;
 pub mod assistance;
 pub mod audit_log;
@@ -14,11 +15,13 @@ pub mod hub;
 pub mod hub_billing;
 pub mod learning;
 pub mod me;
+pub mod members;
 pub mod messages;
 pub mod moderation;
 pub mod notifications;
 pub mod plans;
 pub mod posts;
+pub mod privacy;
 pub mod refunds;
 pub mod reports;
 pub mod search;
@@ -47,7 +50,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .configure(auth::configure)
+                .configure(accounts::configure)
                 .configure(me::configure)
+                .configure(members::configure)
+                .configure(privacy::configure)
                 .configure(terms::configure)
                 .configure(spaces::configure)
                 .configure(search::configure)

@@ -36,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of posts", body = PostPage),
         BadToken,
-        (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         Invalid,
     ))]
@@ -102,7 +102,7 @@ impl TryFrom<CreatePostRequest> for NewPost {
     responses(
         (status = 201, description = "Published", body = PostResponse),
         AuthErrors,
-        (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not entitled (`space-access-denied`) or terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 422, description = "Invalid fields or unknown topics", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -129,7 +129,7 @@ pub async fn create_post(
     responses(
         (status = 200, description = "The post", body = PostResponse),
         BadToken,
-        (status = 403, description = "Terms to accept before entering its space (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept before entering its space (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
     ))]
 #[get("/posts/{id}")]

@@ -94,7 +94,7 @@ fn field_errors(failed: impl IntoIterator<Item = Option<praxis_domain::Error>>) 
     responses(
         (status = 201, description = "Pending subscription with its checkout; or, when an upgrade's credit covers the price, the subscription active at once", body = SubscriptionResponse),
         AuthErrors,
-        (status = 403, description = "PRO without an approved application (`application-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "PRO without an approved application (`application-required`), or the email address not verified yet (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Plan full (`plan-full`), already subscribed, a checkout pending, or the key in use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or the key reused with another body", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The payment provider is unavailable; nothing was kept", body = Problem, content_type = "application/problem+json"),
@@ -106,6 +106,7 @@ pub async fn create_subscription(
     member: Member,
     body: Json<CreateSubscriptionRequest>,
 ) -> ApiResult<HttpResponse> {
+    praxis_app::access::require_verified_email(&member.ctx)?;
     let request = body.0;
     let start = request.parse(&member.id)?;
     let canonical = serde_json::to_vec(&request).unwrap_or_default();

@@ -59,21 +59,6 @@ async fn register_login_and_me_round_trip() {
 }
 
 #[tokio::test]
-async fn register_twice_with_one_email_is_a_conflict() {
-    let app = spawn_app().await;
-    app.register("ana@example.org").await;
-    let again = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            &json!({"email": "ANA@example.org", "password": PASSWORD, "display_name": "Ana"}),
-        )
-        .await;
-    let body = problem(again, StatusCode::CONFLICT).await;
-    assert_eq!(body.kind, "email-taken");
-}
-
-#[tokio::test]
 async fn register_reports_every_invalid_field() {
     let app = spawn_app().await;
     let response = app

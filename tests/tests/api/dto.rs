@@ -133,6 +133,10 @@ pub struct Tokens {
 pub struct Me {
     pub id: String,
     pub email: String,
+    pub email_verified: bool,
+    pub listed: bool,
+    pub bio: Option<String>,
+    pub languages: Vec<String>,
     pub display_name: String,
     pub roles: Vec<String>,
     pub time_zone: String,

@@ -8,6 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The token at the end of the first line of `text` holding `marker` (a link's
+/// `/path?token=`).
+pub fn token_after(text: &str, marker: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim_end().split_once(marker))
+        .map(|(_, token)| token.trim().to_owned())
+}
+
 /// A local SMTP server, stopped when dropped.
 pub struct SmtpSink {
     pub port: u16,

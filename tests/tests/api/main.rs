@@ -3,6 +3,7 @@
 // A test that cannot read what it expects should fail loudly, so tests may `expect` and `unwrap`.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod accounts;
 mod applications;
 mod architecture;
 mod assignments;
@@ -12,6 +13,7 @@ mod billing_helpers;
 mod calendar;
 mod crash_recovery;
 mod currency;
+mod directory;
 mod discussion_helpers;
 mod dto;
 mod errors;
@@ -35,6 +37,7 @@ mod persistence;
 mod plans;
 mod posts;
 mod price_assistance;
+mod privacy;
 mod questions;
 mod recordings;
 mod refunds;

@@ -143,7 +143,7 @@ pub async fn list_assignments(
     responses(
         (status = 200, description = "The assignment", body = AssignmentResponse),
         BadToken,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
     ))]
 #[get("/assignments/{id}")]

@@ -120,7 +120,7 @@ fn after(params: &PageParams) -> ApiResult<Option<QuestionKey>> {
     responses(
         (status = 200, description = "A page of questions", body = QuestionPage),
         BadToken,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         Invalid,
     ))]
@@ -156,7 +156,7 @@ pub async fn list_questions(
     responses(
         (status = 201, description = "Asked", body = QuestionResponse),
         AuthErrors,
-        (status = 403, description = "Terms to accept (`terms-acceptance-required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Terms to accept (`terms-acceptance-required`), or the email address not verified (`email-verification-required`)", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         (status = 409, description = "The event has started or was cancelled (`questions-closed`)", body = Problem, content_type = "application/problem+json"),
         Invalid,

@@ -1,0 +1,319 @@
+//! Everything stored about one member, table by table: read out as JSON for an export (GDPR
+//! art. 15 and 20), and erased (art. 17) by deleting what is theirs alone and re-pointing what
+//! others still need (their posts, the messages of a conversation, bookkeeping records) to a
+//! "former member" account that identifies nobody.
+//!
+//! The table and column names below are constants of this module, never input: the SQL is
+//! assembled from them, and the member's id, address and name are always bound parameters.
+
+use crate::error::Result;
+use crate::DbConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+/// One section of an export: its name, the table it reads, which rows (`{user}` is the member's
+/// id), and what it holds, for the documented schema.
+pub struct Section {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub rows: &'static str,
+    pub description: &'static str,
+}
+
+const MINE: &str = "user_id = {user}";
+const AUTHORED: &str = "author_id = {user}";
+const MY_CONVERSATIONS: &str =
+    "(SELECT p.conversation_id FROM conversation_participants p WHERE p.user_id = {user})";
+
+/// Every section of an export, in the order the document lists them.
+pub const SECTIONS: &[Section] = &[
+    Section { name: "profile", table: "users", rows: "id = {user}", description: "The account: address, name, time zone, language, directory profile, when it was created and verified (never the password hash)." },
+    Section { name: "roles", table: "user_roles", rows: MINE, description: "Roles granted (host, admin) and when." },
+    Section { name: "sessions", table: "refresh_tokens", rows: MINE, description: "Sign-ins: each refresh token issued, when it was used, revoked or expires (never the token)." },
+    Section { name: "terms_acceptances", table: "terms_acceptances", rows: MINE, description: "Which version of the terms was accepted, and when." },
+    Section { name: "subscriptions", table: "subscriptions", rows: MINE, description: "Subscriptions to paid plans, with status, period and amounts." },
+    Section { name: "waitlist_entries", table: "waitlist_entries", rows: MINE, description: "Places on plan waitlists and offers." },
+    Section { name: "payments", table: "payments", rows: MINE, description: "Payments received." },
+    Section { name: "invoices", table: "invoices", rows: MINE, description: "Invoices, with the billing address as it was when each was issued." },
+    Section { name: "billing_addresses", table: "billing_addresses", rows: MINE, description: "The billing address put on new invoices." },
+    Section { name: "refund_requests", table: "refund_requests", rows: MINE, description: "Refund requests with their quotes and decisions." },
+    Section { name: "refunds", table: "refunds", rows: "refund_request_id IN (SELECT r.id FROM refund_requests r WHERE r.user_id = {user})", description: "Refunds paid out on those requests." },
+    Section { name: "price_assistance_requests", table: "price_assistance_requests", rows: MINE, description: "Requests for a reduced price, and decisions." },
+    Section { name: "price_overrides", table: "price_overrides", rows: MINE, description: "Reduced prices granted." },
+    Section { name: "pro_applications", table: "pro_applications", rows: MINE, description: "PRO applications and decisions." },
+    Section { name: "posts", table: "posts", rows: AUTHORED, description: "Posts written." },
+    Section { name: "comments", table: "comments", rows: AUTHORED, description: "Comments written." },
+    Section { name: "reactions", table: "reactions", rows: MINE, description: "Reactions given." },
+    Section { name: "topic_follows", table: "topic_follows", rows: MINE, description: "Topics followed." },
+    Section { name: "space_follows", table: "space_follows", rows: MINE, description: "Spaces followed." },
+    Section { name: "notification_settings", table: "notification_settings", rows: MINE, description: "Notification levels per space." },
+    Section { name: "notifications", table: "notifications", rows: MINE, description: "Notifications received." },
+    Section { name: "space_memberships", table: "space_members", rows: MINE, description: "Invite-only and sealed rooms participated in." },
+    Section { name: "conversations", table: "conversations", rows: "id IN {conversations}", description: "Direct conversations taken part in." },
+    Section { name: "conversation_participants", table: "conversation_participants", rows: "conversation_id IN {conversations}", description: "Who takes part in those conversations." },
+    Section { name: "messages", table: "messages", rows: "conversation_id IN {conversations}", description: "Messages sent and received in those conversations." },
+    Section { name: "blocks", table: "user_blocks", rows: "blocker_id = {user}", description: "Members blocked." },
+    Section { name: "reports", table: "reports", rows: "reporter_id = {user}", description: "Reports of content made." },
+    Section { name: "event_rsvps", table: "event_rsvps", rows: MINE, description: "RSVPs to events." },
+    Section { name: "event_reminder_settings", table: "event_reminder_settings", rows: MINE, description: "Whether event reminders are mailed." },
+    Section { name: "questions", table: "questions", rows: AUTHORED, description: "Questions asked for Q&A sessions." },
+    Section { name: "question_votes", table: "question_votes", rows: MINE, description: "Votes on questions." },
+    Section { name: "submissions", table: "submissions", rows: AUTHORED, description: "Responses to assignments." },
+    Section { name: "feedback_given", table: "submission_feedback", rows: AUTHORED, description: "Feedback given on others' submissions." },
+    Section { name: "feedback_received", table: "submission_feedback", rows: "submission_id IN (SELECT s.id FROM submissions s WHERE s.author_id = {user})", description: "Feedback received on one's submissions." },
+    Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
+];
+
+/// Columns never exported: secrets that are about the member but must not leave the server.
+const SECRET_COLUMNS: &[&str] = &[
+    "password_hash",
+    "token_hash",
+    "calendar_feed_token",
+    "request_hash",
+];
+
+#[derive(QueryableByName)]
+struct JsonRow {
+    #[diesel(sql_type = Text)]
+    row: String,
+}
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+fn rows_of(section: &Section, placeholder: &str) -> String {
+    section
+        .rows
+        .replace("{conversations}", MY_CONVERSATIONS)
+        .replace("{user}", placeholder)
+}
+
+/// The rows of one section as JSON objects, column by column as stored.
+pub fn export_section(
+    conn: &mut DbConnection,
+    section: &Section,
+    user_id: &str,
+) -> Result<Vec<serde_json::Value>> {
+    let rows: Vec<JsonRow> = match conn {
+        DbConnection::Sqlite(sqlite) => {
+            let columns: Vec<Column> =
+                diesel::sql_query("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+                    .bind::<Text, _>(section.table)
+                    .load(sqlite)?;
+            let pairs = columns
+                .iter()
+                .filter(|c| !SECRET_COLUMNS.contains(&c.name.as_str()))
+                .map(|c| format!("'{0}', t.\"{0}\"", c.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT json_object({pairs}) AS row FROM {} t WHERE {}",
+                section.table,
+                rows_of(section, "?1")
+            );
+            diesel::sql_query(sql)
+                .bind::<Text, _>(user_id)
+                .load(sqlite)?
+        }
+        DbConnection::Pg(pg) => {
+            let minus: String = SECRET_COLUMNS.iter().map(|c| format!(" - '{c}'")).collect();
+            let sql = format!(
+                "SELECT (to_jsonb(t){minus})::text AS row FROM {} t WHERE {}",
+                section.table,
+                rows_of(section, "$1")
+            );
+            diesel::sql_query(sql).bind::<Text, _>(user_id).load(pg)?
+        }
+    };
+    rows.into_iter()
+        .map(|r| {
+            serde_json::from_str(&r.row)
+                .map_err(|e| crate::error::Error::Corrupt(format!("export row: {e}")))
+        })
+        .collect()
+}
+
+/// Rows that are the member's alone: deleted at erasure, in this order (a price override
+/// points at its request).
+const DELETED: &[(&str, &str)] = &[
+    ("account_tokens", "user_id"),
+    ("refresh_tokens", "user_id"),
+    ("magic_links", "user_id"),
+    ("user_roles", "user_id"),
+    ("terms_acceptances", "user_id"),
+    ("topic_follows", "user_id"),
+    ("space_follows", "user_id"),
+    ("notification_settings", "user_id"),
+    ("notifications", "user_id"),
+    ("space_members", "user_id"),
+    ("event_rsvps", "user_id"),
+    ("event_reminder_settings", "user_id"),
+    ("event_reminders_sent", "user_id"),
+    ("waitlist_entries", "user_id"),
+    ("billing_addresses", "user_id"),
+    ("payment_customers", "user_id"),
+    ("idempotency_keys", "user_id"),
+    ("price_overrides", "user_id"),
+    ("price_assistance_requests", "user_id"),
+    ("pro_applications", "user_id"),
+    ("user_blocks", "blocker_id"),
+    ("user_blocks", "blocked_id"),
+];
+
+/// Rows others still need, kept under the "former member" account: content others replied to
+/// or read, conversations kept for the other participant, bookkeeping records (subscriptions,
+/// payments, invoices with their billing snapshot, refunds), and what the member did as a host.
+const REPOINTED: &[(&str, &str)] = &[
+    ("posts", "author_id"),
+    ("comments", "author_id"),
+    ("reactions", "user_id"),
+    ("messages", "author_id"),
+    ("conversations", "created_by"),
+    ("conversation_participants", "user_id"),
+    ("questions", "author_id"),
+    ("questions", "answered_by"),
+    ("question_votes", "user_id"),
+    ("submissions", "author_id"),
+    ("submission_feedback", "author_id"),
+    ("reports", "reporter_id"),
+    ("reports", "resolved_by"),
+    ("notifications", "actor_id"),
+    ("events", "host_id"),
+    ("recordings", "updated_by"),
+    ("assignments", "created_by"),
+    ("resources", "created_by"),
+    ("spaces", "created_by"),
+    ("terms_versions", "published_by"),
+    ("space_members", "added_by"),
+    ("subscriptions", "user_id"),
+    ("payments", "user_id"),
+    ("invoices", "user_id"),
+    ("refund_requests", "user_id"),
+    ("refund_requests", "decided_by"),
+    ("pro_applications", "decided_by"),
+    ("price_assistance_requests", "decided_by"),
+    ("price_overrides", "granted_by"),
+    ("audit_log", "actor_id"),
+    ("audit_log", "subject_id"),
+];
+
+/// What identifies the member being erased.
+pub struct Erased<'a> {
+    pub user_id: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+}
+
+fn run(conn: &mut DbConnection, sql_sqlite: &str, binds: &[&str]) -> Result<usize> {
+    let numbered = |prefix: &str| {
+        (1..=binds.len()).fold(sql_sqlite.to_owned(), |sql, i| {
+            sql.replace(&format!("{{{i}}}"), &format!("{prefix}{i}"))
+        })
+    };
+    macro_rules! bound {
+        ($query:expr, $c:expr) => {{
+            let mut query = diesel::sql_query($query).into_boxed();
+            for value in binds {
+                query = query.bind::<Text, _>(value.to_string());
+            }
+            query.execute($c)?
+        }};
+    }
+    Ok(match conn {
+        DbConnection::Sqlite(c) => bound!(numbered("?"), c),
+        DbConnection::Pg(c) => bound!(numbered("$"), c),
+    })
+}
+
+/// Erases the member: scrubs the free text that may name them (audit snapshots, mail), deletes
+/// what is theirs alone, re-points what others need to `former_member` (an account the caller
+/// created that identifies nobody), then deletes the account. Run in a write transaction.
+pub fn erase(conn: &mut DbConnection, who: &Erased<'_>, former_member: &str) -> Result<()> {
+    let snapshot_names = match conn {
+        DbConnection::Sqlite(_) => {
+            "instr(before_json, {1}) > 0 OR instr(after_json, {1}) > 0 \
+                                   OR instr(before_json, {2}) > 0 OR instr(after_json, {2}) > 0"
+        }
+        DbConnection::Pg(_) => {
+            "strpos(before_json, {1}) > 0 OR strpos(after_json, {1}) > 0 \
+                               OR strpos(before_json, {2}) > 0 OR strpos(after_json, {2}) > 0"
+        }
+    };
+    run(
+        conn,
+        &format!(
+            "UPDATE audit_log SET before_json = NULL, after_json = NULL \
+             WHERE actor_id = {{1}} OR subject_id = {{1}} OR {snapshot_names}"
+        ),
+        &[who.user_id, who.email],
+    )?;
+    // Mail to them, and mail that names them; others' unsent mail that only has their name
+    // (a common word, perhaps) is left to go out.
+    let find = match conn {
+        DbConnection::Sqlite(_) => {
+            "instr(body, {2}) > 0 OR instr(body, {3}) > 0 \
+                                   OR (sent_at IS NOT NULL AND instr(body, {4}) > 0)"
+        }
+        DbConnection::Pg(_) => {
+            "strpos(body, {2}) > 0 OR strpos(body, {3}) > 0 \
+                               OR (sent_at IS NOT NULL AND strpos(body, {4}) > 0)"
+        }
+    };
+    run(
+        conn,
+        &format!("DELETE FROM outbox WHERE recipient = {{1}} OR {find}"),
+        &[who.email, who.email, who.user_id, who.display_name],
+    )?;
+    let stored_answers = match conn {
+        DbConnection::Sqlite(_) => "instr(response_body, {1}) > 0",
+        DbConnection::Pg(_) => "strpos(response_body, {1}) > 0",
+    };
+    run(
+        conn,
+        &format!("DELETE FROM idempotency_keys WHERE {stored_answers}"),
+        &[who.user_id],
+    )?;
+    for (table, column) in DELETED {
+        run(
+            conn,
+            &format!("DELETE FROM {table} WHERE {column} = {{1}}"),
+            &[who.user_id],
+        )?;
+    }
+    for (table, column) in REPOINTED {
+        run(
+            conn,
+            &format!("UPDATE {table} SET {column} = {{2}} WHERE {column} = {{1}}"),
+            &[who.user_id, former_member],
+        )?;
+    }
+    run(conn, "DELETE FROM users WHERE id = {1}", &[who.user_id])?;
+    Ok(())
+}
+
+/// The ids of every admin (erasure keeps the last one).
+pub fn admin_ids(conn: &mut DbConnection) -> Result<Vec<String>> {
+    use crate::schema::user_roles;
+    Ok(user_roles::table
+        .filter(user_roles::role.eq(praxis_domain::account::Role::Admin.as_str()))
+        .select(user_roles::user_id)
+        .load(conn)?)
+}
+
+/// The member's subscriptions that may still renew or hold a seat (erasure ends them).
+pub fn live_subscription_ids(conn: &mut DbConnection, user_id: &str) -> Result<Vec<String>> {
+    use crate::schema::subscriptions;
+    use crate::text_enum::DbEnum;
+    use praxis_domain::subscriptions::SubscriptionStatus;
+    Ok(subscriptions::table
+        .filter(subscriptions::user_id.eq(user_id))
+        .filter(subscriptions::status.eq_any([
+            DbEnum(SubscriptionStatus::Active),
+            DbEnum(SubscriptionStatus::PendingPayment),
+        ]))
+        .select(subscriptions::id)
+        .load(conn)?)
+}
