@@ -104,6 +104,8 @@ pub fn seed(
             time_zone: "Europe/Vienna",
             locale: "en",
             calendar_feed_token: &feed_tokens[i],
+            // Seeded authors are taken as verified, as the demo accounts are.
+            email_verified_at: Some(at),
             created_at: at,
             updated_at: at,
         })
