@@ -131,11 +131,13 @@ pub fn feed_page(
         .filter(topic_follows::user_id.eq(user_id))
         .select(topic_follows::topic_slug);
     // Per post, through the `post_topics` primary key: never the list of every post that
-    // carries a followed topic.
+    // carries a followed topic. `OFFSET 0` keeps PostgreSQL from turning this EXISTS into a
+    // hashed subplan that reads all of `post_topics` for every page.
     let has_followed_topic = diesel::dsl::exists(
         post_topics::table
             .filter(post_topics::post_id.eq(posts::id))
-            .filter(post_topics::topic_slug.eq_any(followed_topics)),
+            .filter(post_topics::topic_slug.eq_any(followed_topics))
+            .offset(0),
     );
     // `space_id || ''` keeps the planner off `posts_space_idx`: reading every post of the
     // readable spaces to sort them costs as much as the spaces hold. Walking

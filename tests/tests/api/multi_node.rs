@@ -3,6 +3,8 @@
 //! - a cached anonymous page on one node is never served after a write on the other;
 //! - each queued mail is sent once, though both nodes run a mail worker;
 //! - each periodic step runs once per tick across the nodes (claims raced from two pools).
+//!
+//! And `praxis bench-seed` fills a database for such load in large transactions.
 
 use crate::crash_recovery::{grant_role, ids, until_ok, Server};
 use crate::helpers::fresh_database;
@@ -276,6 +278,50 @@ async fn a_periodic_step_is_not_claimed_again_for_its_tick_or_an_older_one() {
             job_claims::last(&mut conn, "billing-sweep").unwrap(),
             Some((6, "b".to_owned()))
         );
+    })
+    .await
+    .unwrap();
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[tokio::test]
+async fn bench_seed_adds_the_posts_and_comments_asked_for_with_counts_on_each_post() {
+    use diesel::RunQueryDsl;
+    let (database_url, _guard) = fresh_database().await;
+    tokio::task::spawn_blocking(move || {
+        let db = until_ok("open", || {
+            Database::open(&database_url, 2).map_err(|e| e.to_string())
+        });
+        let seeded = praxis_api::bench_seed::seed(&db, 1_234, 2_000, 7).unwrap();
+        assert_eq!(
+            (seeded.posts, seeded.comments, seeded.authors),
+            (1_234, 2_000, 7)
+        );
+        let mut conn = db.conn().unwrap();
+        let mut count = |sql: &str| -> i64 {
+            diesel::sql_query(sql)
+                .get_result::<Count>(&mut conn)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .n
+        };
+        assert_eq!(count("SELECT COUNT(*) AS n FROM posts"), 1_234);
+        assert_eq!(count("SELECT COUNT(*) AS n FROM comments"), 2_000);
+        assert_eq!(
+            count("SELECT CAST(SUM(comment_count) AS BIGINT) AS n FROM posts"),
+            2_000,
+            "each post counts its comments"
+        );
+        assert_eq!(
+            count("SELECT COUNT(DISTINCT space_id) AS n FROM posts"),
+            4,
+            "posts over the four built-in spaces"
+        );
+        assert!(count("SELECT COUNT(*) AS n FROM post_topics") > 0);
     })
     .await
     .unwrap();
