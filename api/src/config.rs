@@ -43,6 +43,32 @@ pub struct Config {
     /// How long a request with an `Idempotency-Key` holds its key without renewing it: a key
     /// left by a process that died mid-request is free for a retry after this.
     pub idempotency_lease: std::time::Duration,
+    /// Which provider takes payments (`PRAXIS_PAYMENT_PROVIDER`, default `local`).
+    pub payment_provider: praxis_domain::payments::ProviderKind,
+    /// Stripe's settings, present exactly when the provider is `stripe`.
+    pub stripe: Option<StripeConfig>,
+}
+
+/// How to reach Stripe and check its webhooks.
+#[derive(Clone)]
+pub struct StripeConfig {
+    /// `PRAXIS_STRIPE_SECRET_KEY` (`sk_live_…` or `sk_test_…`).
+    pub secret_key: SecretString,
+    /// `PRAXIS_STRIPE_WEBHOOK_SECRET` (`whsec_…`): verifies `Stripe-Signature`.
+    pub webhook_secret: SecretString,
+    /// `PRAXIS_STRIPE_API_BASE`: Stripe's API, or a local stand-in in tests.
+    pub api_base: String,
+    /// `PRAXIS_STRIPE_PUBLISHABLE_KEY` (`pk_…`): given to the SPA for Stripe Elements.
+    pub publishable_key: Option<String>,
+}
+
+impl StripeConfig {
+    /// A live secret key moves real money: development aids are refused with it.
+    pub fn is_live(&self) -> bool {
+        use secrecy::ExposeSecret;
+        let key = self.secret_key.expose_secret();
+        key.starts_with("sk_live_") || key.starts_with("rk_live_")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +112,8 @@ impl Config {
             workers: None,
             holds: praxis_domain::subscriptions::Holds::default(),
             idempotency_lease: std::time::Duration::from_secs(30),
+            payment_provider: praxis_domain::payments::ProviderKind::Local,
+            stripe: None,
         }
     }
 
@@ -253,6 +281,42 @@ impl Config {
                     })?,
             );
         }
+        if let Some(provider) = plain("PRAXIS_PAYMENT_PROVIDER") {
+            config.payment_provider =
+                <praxis_domain::payments::ProviderKind as praxis_domain::StringEnum>::from_str_opt(
+                    provider.trim(),
+                )
+                .ok_or_else(|| invalid("PRAXIS_PAYMENT_PROVIDER", "must be local or stripe"))?;
+        }
+        let stripe_secret = secret("PRAXIS_STRIPE_SECRET_KEY")?;
+        let stripe_webhook_secret = secret("PRAXIS_STRIPE_WEBHOOK_SECRET")?;
+        if config.payment_provider == praxis_domain::payments::ProviderKind::Stripe {
+            let required = |name: &str| {
+                invalid(
+                    name,
+                    format!("must be set (or {name}_FILE) with PRAXIS_PAYMENT_PROVIDER=stripe"),
+                )
+            };
+            let api_base = plain("PRAXIS_STRIPE_API_BASE")
+                .map(|b| b.trim().trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| crate::payments::stripe::DEFAULT_API_BASE.to_owned());
+            if !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+                return Err(invalid(
+                    "PRAXIS_STRIPE_API_BASE",
+                    "must be a URL like https://api.stripe.com",
+                ));
+            }
+            config.stripe = Some(StripeConfig {
+                secret_key: stripe_secret.ok_or_else(|| required("PRAXIS_STRIPE_SECRET_KEY"))?,
+                // Never generated: Stripe signs with the secret it shows for the endpoint, so a
+                // made-up one would refuse every real event.
+                webhook_secret: stripe_webhook_secret
+                    .ok_or_else(|| required("PRAXIS_STRIPE_WEBHOOK_SECRET"))?,
+                api_base,
+                publishable_key: plain("PRAXIS_STRIPE_PUBLISHABLE_KEY")
+                    .map(|k| k.trim().to_owned()),
+            });
+        }
         Ok(config)
     }
 
@@ -348,6 +412,17 @@ impl std::fmt::Debug for Config {
                 &self.holds.waitlist_offer.num_hours(),
             )
             .field("idempotency_lease", &self.idempotency_lease)
+            .field("payment_provider", &self.payment_provider.as_str())
+            .field(
+                "stripe",
+                &self.stripe.as_ref().map(|s| {
+                    format!(
+                        "api_base={} secret_key=*** webhook_secret=*** publishable_key={}",
+                        s.api_base,
+                        s.publishable_key.as_deref().unwrap_or("(unset)")
+                    )
+                }),
+            )
             .finish()
     }
 }
@@ -469,6 +544,76 @@ mod tests {
         );
         let err = from(&[("PRAXIS_APP_URL", "app.example")]).err();
         assert_eq!(err.map(|e| e.name), Some("PRAXIS_APP_URL".to_owned()));
+    }
+
+    #[test]
+    fn the_local_payment_provider_is_the_default() {
+        let config = from(&[]).ok();
+        assert_eq!(
+            config.map(|c| (c.payment_provider, c.stripe.is_none())),
+            Some((praxis_domain::payments::ProviderKind::Local, true))
+        );
+    }
+
+    #[test]
+    fn the_stripe_provider_without_its_keys_stops_the_start_naming_the_variable() {
+        let err = from(&[("PRAXIS_PAYMENT_PROVIDER", "stripe")]).err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_STRIPE_SECRET_KEY".to_owned())
+        );
+        let err = from(&[
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_123"),
+        ])
+        .err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_STRIPE_WEBHOOK_SECRET".to_owned())
+        );
+        let err = from(&[("PRAXIS_PAYMENT_PROVIDER", "paypal")]).err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_PAYMENT_PROVIDER".to_owned())
+        );
+    }
+
+    #[test]
+    fn stripe_secrets_are_masked_and_may_come_from_files() {
+        use secrecy::ExposeSecret;
+        let dir = std::env::temp_dir().join(format!("praxis-stripe-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("whsec");
+        let _ = std::fs::write(&path, "whsec_from_file_nobody_sees\n");
+        let config = from(&[
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_nobody_should_see"),
+            (
+                "PRAXIS_STRIPE_WEBHOOK_SECRET_FILE",
+                path.to_str().unwrap_or_default(),
+            ),
+            ("PRAXIS_STRIPE_API_BASE", "http://127.0.0.1:8420/"),
+            ("PRAXIS_STRIPE_PUBLISHABLE_KEY", "pk_test_123"),
+        ]);
+        let shown = config
+            .as_ref()
+            .map(|c| format!("{c:?}"))
+            .unwrap_or_default();
+        assert!(!shown.contains("nobody"), "{shown}");
+        assert!(shown.contains("pk_test_123"), "{shown}");
+        let stripe = config.ok().and_then(|c| c.stripe);
+        assert_eq!(
+            stripe.as_ref().map(|s| (
+                s.webhook_secret.expose_secret().to_owned(),
+                s.api_base.clone(),
+                s.is_live()
+            )),
+            Some((
+                "whsec_from_file_nobody_sees".to_owned(),
+                "http://127.0.0.1:8420".to_owned(),
+                false
+            ))
+        );
     }
 
     #[test]

@@ -11,7 +11,6 @@ use crate::config::Config;
 use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
 use crate::middleware::{observe, refuse_control_in_path};
-use crate::payments::LocalPaymentProvider;
 use crate::state::AppState;
 use crate::{docs, routes};
 use actix_cors::Cors;
@@ -42,7 +41,7 @@ impl Application {
     }
 
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let payments = Arc::new(LocalPaymentProvider::new(&config.public_url));
+        let payments = crate::payments::from_config(&config)?;
         Self::build_with(config, clock, payments).await
     }
 
@@ -61,7 +60,7 @@ impl Application {
         if state.config.mail_worker {
             mail::spawn_worker(state.clone());
         }
-        tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), "praxis is serving");
+        tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), payments = state.payments.kind().as_str(), "praxis is serving");
         Ok(Self {
             port,
             server,

@@ -71,6 +71,23 @@ impl AppState {
         }
     }
 
+    /// What subscription answers say about payment, with the client secrets of `rows`'
+    /// pending checkouts.
+    pub async fn payment_view(
+        &self,
+        rows: &[praxis_persistence::subscriptions::SubscriptionRow],
+    ) -> ApiResult<crate::dto::billing::PaymentView> {
+        let rows = rows.to_vec();
+        let client_secrets = self
+            .read(move |c| praxis_app::subscriptions::client_secrets(c, &rows))
+            .await?;
+        Ok(crate::dto::billing::PaymentView {
+            provider: self.payments.kind(),
+            publishable_key: self.payments.publishable_key(),
+            client_secrets,
+        })
+    }
+
     /// Runs a read on the blocking pool with a pooled connection; never on a worker thread.
     /// The closure is a use case (`|c| app::x::y(c, …)`), so its errors are `app::Error`.
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>

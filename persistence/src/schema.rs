@@ -222,6 +222,26 @@ diesel::table! {
         provider_reference -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        failure_reason -> Nullable<Text>,
+        attempt -> Integer,
+    }
+}
+
+diesel::table! {
+    provider_refunds (reference) {
+        reference -> Text,
+        payment_id -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    checkout_client_secrets (checkout_id) {
+        checkout_id -> Text,
+        client_secret -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -638,6 +658,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_addresses,
     refund_requests,
     refunds,
+    provider_refunds,
+    checkout_client_secrets,
     magic_links,
     pro_applications,
     price_assistance_requests,

@@ -3,8 +3,8 @@
 
 use crate::auth::hub::HubCaller;
 use crate::dto::billing::{
-    request_response, subscription_page, subscription_response, CreateRefundRequest,
-    RefundRequestResponse, SubscriptionResponse,
+    request_response, subscription_response, CreateRefundRequest, RefundRequestResponse,
+    SubscriptionResponse,
 };
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
@@ -43,7 +43,8 @@ pub async fn list_hub_subscriptions(
     let rows = state
         .read(move |c| subscriptions::list(c, &member, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(subscription_page(rows, limit, state.now())?))
+    Ok(HttpResponse::Ok()
+        .json(crate::routes::subscriptions::paying_page(&state, rows, limit).await?))
 }
 
 /// Cancels one of the hub account's subscriptions at once.

@@ -12,6 +12,7 @@ pub mod follows;
 pub mod health;
 pub mod hub;
 pub mod hub_billing;
+pub mod hub_payment_method;
 pub mod learning;
 pub mod me;
 pub mod messages;
@@ -20,9 +21,11 @@ pub mod notifications;
 pub mod plans;
 pub mod posts;
 pub mod refunds;
+pub mod refunds_admin;
 pub mod reports;
 pub mod search;
 pub mod spaces;
+pub mod stripe_webhook;
 pub mod subscriptions;
 pub mod terms;
 pub mod topics_admin;
@@ -63,11 +66,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)
                 .configure(webhook::configure)
+                .configure(stripe_webhook::configure)
+                .configure(refunds_admin::configure)
                 .configure(applications::configure)
                 .configure(assistance::configure)
                 .configure(audit_log::configure)
                 .configure(hub::configure)
                 .configure(hub_billing::configure)
+                .configure(hub_payment_method::configure)
                 .configure(events::configure)
                 .configure(events_admin::configure)
                 .configure(calendar::configure)

@@ -19,6 +19,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(payment_webhook);
 }
 
+/// The raw body, as signed: webhooks are verified before anything parses them.
+pub(crate) async fn raw_body(
+    state: &AppState,
+    mut payload: web::Payload,
+) -> ApiResult<web::BytesMut> {
+    let limit = state.config.body_limit_bytes;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|_| ApiError::BadRequest("The request body could not be read.".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "evt_123", "type": "payment.succeeded", "data": {"checkout_id": "chk_…", "amount": 12300, "currency": "EUR"}}))]
 pub struct WebhookEvent {
@@ -62,18 +80,9 @@ pub struct WebhookResponse {
 pub async fn payment_webhook(
     req: HttpRequest,
     state: web::Data<AppState>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let limit = state.config.body_limit_bytes;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::BadRequest("The request body could not be read.".into()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = raw_body(&state, payload).await?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
@@ -113,8 +122,16 @@ pub async fn payment_webhook(
     let outcome = state
         .write(move |conn| webhook::apply(conn, &payment, &links, now))
         .await;
+    answer_payment(&event_id, outcome)
+}
+
+/// The answer to a payment event once applied: two deliveries of one event at once make the
+/// loser's insert of the event id (or of the provider's payment id) conflict, which is a replay.
+pub(crate) fn answer_payment(
+    event_id: &str,
+    outcome: ApiResult<Outcome>,
+) -> ApiResult<HttpResponse> {
     let outcome = match outcome {
-        // Two deliveries of one event at once: the loser's insert of the event id conflicts.
         Err(ApiError::Conflict {
             kind: "conflict", ..
         }) => Ok(Outcome::Replayed),

@@ -6,6 +6,7 @@ pub mod address;
 pub mod checkout;
 pub mod lifecycle;
 pub mod messages;
+pub mod payouts;
 pub mod refunds;
 pub mod seats;
 pub mod webhook;

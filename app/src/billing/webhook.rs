@@ -38,9 +38,27 @@ pub fn apply(
     links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
+    apply_paid(conn, event, None, links, now)
+}
+
+/// [`apply`] for a provider that names each payment (a Stripe PaymentIntent): the payment keeps
+/// `provider_payment_id`, what its refunds are made on, and a payment id recorded already is a
+/// replay whatever the event id. Run in a write transaction.
+pub fn apply_paid(
+    conn: &mut DbConnection,
+    event: &PaymentSucceeded,
+    provider_payment_id: Option<&str>,
+    links: &MailLinks,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
     let at = to_db_time(now);
     if !payments::record_event(conn, &event.event_id, "payment.succeeded", at)? {
         return Ok(Outcome::Replayed);
+    }
+    if let Some(reference) = provider_payment_id {
+        if payments::find_by_provider_payment_id(conn, reference)?.is_some() {
+            return Ok(Outcome::Replayed);
+        }
     }
     let row = subscriptions::find_by_checkout(conn, &event.checkout_id)?
         .ok_or_else(|| refuse("data.checkout_id", "no checkout with this id"))?;
@@ -78,7 +96,15 @@ pub fn apply(
             });
         }
     }
-    let number = record_paid_period(conn, &sub, &event.event_id, event.amount_cents, links, now)?;
+    let number = record_paid_period_with(
+        conn,
+        &sub,
+        &event.event_id,
+        provider_payment_id,
+        event.amount_cents,
+        links,
+        now,
+    )?;
     Ok(Outcome::Applied {
         invoice_number: number,
     })
@@ -122,6 +148,19 @@ pub(crate) fn record_paid_period(
     links: &MailLinks,
     now: DateTime<Utc>,
 ) -> Result<String> {
+    record_paid_period_with(conn, sub, provider_event_id, None, amount_cents, links, now)
+}
+
+/// [`record_paid_period`] of a payment the provider knows as `provider_payment_id`.
+pub(crate) fn record_paid_period_with(
+    conn: &mut DbConnection,
+    sub: &Subscription,
+    provider_event_id: &str,
+    provider_payment_id: Option<&str>,
+    amount_cents: i64,
+    links: &MailLinks,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let at = to_db_time(now);
     let activating = sub.status == SubscriptionStatus::PendingPayment;
     if activating {
@@ -155,7 +194,7 @@ pub(crate) fn record_paid_period(
         paid_at: at,
         period_start: to_db_time(start),
         period_end: to_db_time(end),
-        provider_payment_id: None,
+        provider_payment_id: provider_payment_id.map(str::to_owned),
     };
     payments::insert(conn, &payment)?;
 
@@ -220,4 +259,36 @@ pub(crate) fn record_paid_period(
         ),
     )?;
     Ok(number)
+}
+
+/// A checkout's payment failed at the provider (declined card, failed authentication): the
+/// subscription stays pending, holding its seat while the member retries with another card;
+/// the failure is audited. `false` for a replayed event. Run in a write transaction.
+pub fn checkout_payment_failed(
+    conn: &mut DbConnection,
+    event_id: &str,
+    checkout_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if !payments::record_event(conn, event_id, "payment.failed", to_db_time(now))? {
+        return Ok(false);
+    }
+    let row = subscriptions::find_by_checkout(conn, checkout_id)?
+        .ok_or_else(|| refuse("data.object.id", "no checkout with this id"))?;
+    praxis_persistence::audit::record(
+        conn,
+        &crate::audit::entry::<(), _>(
+            None,
+            "subscription.payment_failed",
+            "subscription",
+            &row.id,
+            None,
+            Some(
+                &serde_json::json!({"checkout_id": checkout_id, "reason": reason, "event": event_id}),
+            ),
+            now,
+        ),
+    )?;
+    Ok(true)
 }
