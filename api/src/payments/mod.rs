@@ -3,6 +3,7 @@
 pub mod local;
 pub mod signature;
 pub mod stripe;
+pub mod webhooks;
 
 pub use local::LocalPaymentProvider;
 pub use stripe::StripePaymentProvider;

@@ -43,8 +43,7 @@ pub async fn list_hub_subscriptions(
     let rows = state
         .read(move |c| subscriptions::list(c, &member, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok()
-        .json(crate::routes::subscriptions::paying_page(&state, rows, limit).await?))
+    Ok(HttpResponse::Ok().json(state.subscription_page(rows, limit).await?))
 }
 
 /// Cancels one of the hub account's subscriptions at once.

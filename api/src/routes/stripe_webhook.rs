@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json_value;
 use crate::payments::signature::{self, SignatureError};
 use crate::payments::stripe::{PURPOSE_CHECKOUT, PURPOSE_RENEWAL};
-use crate::routes::webhook::{answer_payment, raw_body, WebhookResponse};
+use crate::payments::webhooks::{answer_payment, raw_body, WebhookResponse};
 use crate::state::{blocking, AppState};
 use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};

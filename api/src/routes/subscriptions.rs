@@ -1,7 +1,7 @@
 //! Subscriptions to paid plans, and the waitlist of a full plan.
 
 use crate::auth::viewer::Member;
-use crate::dto::billing::{respond, subscription_page, SubscriptionResponse};
+use crate::dto::billing::{respond, SubscriptionResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, PathId, Query};
 use crate::idempotency;
@@ -18,7 +18,6 @@ use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::{BillingPeriod, PlanSlug, PriceVersion};
 use praxis_openapi::Problem;
 use praxis_persistence::from_db_time;
-use praxis_persistence::subscriptions::SubscriptionRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -140,7 +139,7 @@ pub async fn create_subscription(
                 .await?;
             let started = match step {
                 Resumed::Attached(row) => {
-                    let body = serde_json::to_value(answer(&state, row, now).await?)
+                    let body = serde_json::to_value(state.subscription_answer(row, now).await?)
                         .map_err(ApiError::internal)?;
                     return Ok((StatusCode::CREATED, body));
                 }
@@ -148,8 +147,10 @@ pub async fn create_subscription(
             };
             // An upgrade whose credit covers the price is active already: nothing to pay.
             let Some(order) = started.order else {
-                let body = serde_json::to_value(answer(&state, started.subscription, now).await?)
-                    .map_err(ApiError::internal)?;
+                let body = serde_json::to_value(
+                    state.subscription_answer(started.subscription, now).await?,
+                )
+                .map_err(ApiError::internal)?;
                 return Ok((StatusCode::CREATED, body));
             };
             let id = SubscriptionId::from_trusted(started.subscription.id);
@@ -169,7 +170,7 @@ pub async fn create_subscription(
                     return Err(ApiError::Unavailable(e.to_string()));
                 }
             };
-            let body = serde_json::to_value(answer(&state, row, now).await?)
+            let body = serde_json::to_value(state.subscription_answer(row, now).await?)
                 .map_err(ApiError::internal)?;
             Ok((StatusCode::CREATED, body))
         },
@@ -195,31 +196,7 @@ pub async fn list_subscriptions(
     let rows = state
         .read(move |c| subscriptions::list(c, &member.id, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(paying_page(&state, rows, limit).await?))
-}
-
-/// A page of subscriptions, each with how it is paid.
-pub(crate) async fn paying_page(
-    state: &AppState,
-    rows: Vec<SubscriptionRow>,
-    limit: i64,
-) -> ApiResult<Page<SubscriptionResponse>> {
-    let view = state.payment_view(&rows).await?;
-    let mut page = subscription_page(rows, limit, state.now())?;
-    page.items.iter_mut().for_each(|item| view.apply(item));
-    Ok(page)
-}
-
-/// The answer for one subscription, with how it is paid (a pending one's checkout).
-async fn answer(
-    state: &AppState,
-    row: SubscriptionRow,
-    now: DateTime<Utc>,
-) -> ApiResult<SubscriptionResponse> {
-    let view = state.payment_view(std::slice::from_ref(&row)).await?;
-    let mut response = respond(row, now)?;
-    view.apply(&mut response);
-    Ok(response)
+    Ok(HttpResponse::Ok().json(state.subscription_page(rows, limit).await?))
 }
 
 /// One of the caller's subscriptions.
@@ -240,7 +217,7 @@ pub async fn get_subscription(
     let row = state
         .read(move |c| subscriptions::find(c, &member.id, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(answer(&state, row, state.now()).await?))
+    Ok(HttpResponse::Ok().json(state.subscription_answer(row, state.now()).await?))
 }
 
 /// Cancels a subscription at once: its spaces close with this request (cancelling PRO closes

@@ -3,13 +3,13 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_json, parse_json_value};
 use crate::payments::signature::{self, SignatureError};
+use crate::payments::webhooks::{answer_payment, raw_body, WebhookResponse};
 use crate::state::AppState;
 use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use praxis_app::billing::webhook::{self, Outcome, PaymentSucceeded};
+use praxis_app::billing::webhook::{self, PaymentSucceeded};
 use praxis_openapi::Problem;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,24 +17,6 @@ pub const SIGNATURE_HEADER: &str = "Praxis-Signature";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(payment_webhook);
-}
-
-/// The raw body, as signed: webhooks are verified before anything parses them.
-pub(crate) async fn raw_body(
-    state: &AppState,
-    mut payload: web::Payload,
-) -> ApiResult<web::BytesMut> {
-    let limit = state.config.body_limit_bytes;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::BadRequest("The request body could not be read.".into()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -53,13 +35,6 @@ struct PaymentData {
     checkout_id: String,
     amount: i64,
     currency: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookResponse {
-    /// `processed`, `duplicate` or `ignored`.
-    pub status: &'static str,
-    pub invoice_number: Option<String>,
 }
 
 /// Receives signed payment events: header `Praxis-Signature: t=<unix seconds>,v1=<hex
@@ -123,38 +98,4 @@ pub async fn payment_webhook(
         .write(move |conn| webhook::apply(conn, &payment, &links, now))
         .await;
     answer_payment(&event_id, outcome)
-}
-
-/// The answer to a payment event once applied: two deliveries of one event at once make the
-/// loser's insert of the event id (or of the provider's payment id) conflict, which is a replay.
-pub(crate) fn answer_payment(
-    event_id: &str,
-    outcome: ApiResult<Outcome>,
-) -> ApiResult<HttpResponse> {
-    let outcome = match outcome {
-        Err(ApiError::Conflict {
-            kind: "conflict", ..
-        }) => Ok(Outcome::Replayed),
-        other => other,
-    };
-    match outcome {
-        Ok(Outcome::Applied { invoice_number }) => {
-            tracing::info!(event = %event_id, invoice = %invoice_number, "payment applied");
-            Ok(HttpResponse::Ok().json(WebhookResponse {
-                status: "processed",
-                invoice_number: Some(invoice_number),
-            }))
-        }
-        Ok(Outcome::Replayed) => {
-            tracing::info!(event = %event_id, "webhook event replayed; no effect");
-            Ok(HttpResponse::Ok().json(WebhookResponse {
-                status: "duplicate",
-                invoice_number: None,
-            }))
-        }
-        Err(error) => {
-            tracing::warn!(event = %event_id, error = %error, "payment event refused; nothing changed");
-            Err(error)
-        }
-    }
 }

@@ -216,7 +216,13 @@ async fn start(
         praxis_api::telemetry::init(config.log_format);
     }
     let payments = Arc::new(LocalPaymentProvider::new(&config.public_url));
-    let app = Application::build_with(config.clone(), Arc::new(clock.clone()), payments.clone())
+    // The configured provider (Stripe, pointed at localstripe); the local one is inspected.
+    let provider: Arc<dyn praxis_domain::payments::PaymentProvider> = match config.stripe {
+        Some(_) => praxis_api::payments::from_config(&config)
+            .unwrap_or_else(|e| panic!("payment provider: {e}")),
+        None => payments.clone(),
+    };
+    let app = Application::build_with(config.clone(), Arc::new(clock.clone()), provider)
         .await
         .unwrap_or_else(|e| panic!("app failed to start: {e:#}"));
     let address = format!("http://127.0.0.1:{}", app.port());

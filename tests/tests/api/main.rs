@@ -44,5 +44,7 @@ mod search;
 mod seats;
 mod social_helpers;
 mod spaces;
+mod stripe;
+mod stripe_support;
 mod subscriptions;
 mod upgrade_credit;
