@@ -13,6 +13,7 @@ What localstripe 1.15.10 does differently from Stripe, and what this launcher do
   two at once with one key are served one after the other (Stripe answers the second 409; here
   it waits and gets the first answer, which is what a retrying client ends up with);
 - it never sends `charge.refunded`: a refund now sends it, signed, like the other events;
+- it refunds past what remains of a charge: such a refund is refused (400), as Stripe does;
 - a confirmed SetupIntent does not attach its card to the customer: it now does;
 - it lists payment methods oldest first: newest first, as Stripe does;
 - it listens on every interface and keeps state in a pickle shared by every instance under
@@ -111,6 +112,14 @@ _refund_create = Refund._api_create.__func__
 
 
 def _refund_create_patched(cls, **data):
+    intent = data.get('payment_intent')
+    amount = resources.try_convert_to_int(data.get('amount'))
+    if intent and type(amount) is int:
+        charge = PaymentIntent._api_retrieve(intent).latest_charge
+        if charge is not None and amount > charge.amount - charge.amount_refunded:
+            raise resources.UserError(
+                400, 'Refund amount (%d) is greater than unrefunded amount on '
+                'charge (%d)' % (amount, charge.amount - charge.amount_refunded))
     refund = _refund_create(cls, **data)
     charge = resources.Charge._api_retrieve(refund.charge)
     schedule_webhook(Event('charge.refunded', charge))

@@ -350,6 +350,78 @@ async fn a_refund_made_from_stripes_dashboard_is_recorded_and_nothing_is_refunde
 }
 
 #[tokio::test]
+async fn a_refund_stripe_refuses_is_failed_with_its_reason_and_never_paid_past_the_payment() {
+    let (app, stripe) = spawn_stripe_app().await;
+    let member = app.member().await;
+    let host = app.as_host().await;
+    let (active, intent) = paid_with_stripe(&app, &stripe, &member).await;
+    let paid = active.amount_due.amount;
+    let request = asked(&app, &member, &active).await;
+    assert_eq!(request.quote.refundable.amount, paid);
+    // A dashboard refund whose webhook has not reached Praxis yet when the host approves.
+    stripe.register_webhook("http://127.0.0.1:9/lost").await;
+    let (status, outside) = stripe
+        .post(
+            "/v1/refunds",
+            &[("payment_intent", &intent), ("amount", "1000")],
+        )
+        .await;
+    assert_eq!(status, 200, "{outside}");
+    let decided = approved(&app, &host, &request.id).await;
+    let refund = decided.refund.expect("a refund");
+    assert_eq!(refund.status, "failed");
+    let reason = refund.failure_reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("greater than unrefunded amount"),
+        "{reason}"
+    );
+    assert_eq!(stripe.refunds_of(&intent).await.len(), 1);
+    let failed: Page<Refund> = dto::json_with(
+        app.get(
+            "/api/v1/admin/refunds?status=failed",
+            Some(&host.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(failed.items.len(), 1);
+    assert_eq!(
+        failed.items[0].failure_reason.as_deref(),
+        Some(reason.as_str())
+    );
+    assert_eq!(
+        app.count("SELECT CAST(COALESCE(SUM(refunded_cents), 0) AS BIGINT) AS n FROM payments")
+            .await,
+        0,
+        "a failed refund counts nothing against the payment"
+    );
+
+    // The dashboard refund's event arrives late: recorded, and the retry would now refund past
+    // what was paid, so it is refused and nothing moves.
+    let late = stripe.latest_event("charge.refunded").await;
+    let body: Value = dto::json_with(app.stripe_event(&late).await, StatusCode::OK).await;
+    assert_eq!(body["status"], "processed", "{late}");
+    let retried = app
+        .post(
+            &format!("/api/v1/admin/refunds/{}/retry", refund.id),
+            Some(&host.access_token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        problem(retried, StatusCode::CONFLICT).await.kind,
+        "refund-exceeds-payment"
+    );
+    assert_eq!(stripe.refunds_of(&intent).await.len(), 1);
+    assert_eq!(
+        app.count("SELECT CAST(COALESCE(SUM(refunded_cents), 0) AS BIGINT) AS n FROM payments")
+            .await,
+        1000
+    );
+}
+
+#[tokio::test]
 async fn the_hub_shows_the_card_stripe_saved_and_a_new_card_replaces_it() {
     let (app, stripe) = spawn_stripe_app().await;
     let member = app.member().await;

@@ -96,6 +96,16 @@ impl LocalStripe {
         listed["data"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The latest event of `kind` localstripe made, as it sends it.
+    pub async fn latest_event(&self, kind: &str) -> Value {
+        let listed = self.get(&format!("/v1/events?type={kind}&limit=100")).await;
+        let events = listed["data"].as_array().cloned().unwrap_or_default();
+        events
+            .into_iter()
+            .max_by_key(|e| e["created"].as_i64().unwrap_or_default())
+            .unwrap_or(Value::Null)
+    }
+
     /// Sends every event to `url`, signed with the test webhook secret.
     pub async fn register_webhook(&self, url: &str) {
         let response = self
