@@ -2,7 +2,8 @@
 //!
 //! `Stripe-Signature` is the same scheme as `Praxis-Signature` (`t=`, one or more `v1=` HMAC-SHA256
 //! of `"{t}.{body}"`, 5 minutes of tolerance, compared in constant time), keyed with
-//! `PRAXIS_STRIPE_WEBHOOK_SECRET`. Each event id is applied once.
+//! `PRAXIS_STRIPE_WEBHOOK_SECRET`, the tolerance against the real clock. Each event id is
+//! applied once.
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json_value;
@@ -134,11 +135,13 @@ pub async fn stripe_webhook(
         .headers()
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok());
+    // Stripe signs with its own wall clock, so the tolerance is measured against ours, never the
+    // injected one: moving the development clock must not make every Stripe event stale.
     if let Err(reason) = signature::verify(
         stripe.webhook_secret.expose_secret().as_bytes(),
         header,
         &body,
-        state.now().timestamp(),
+        chrono::Utc::now().timestamp(),
     ) {
         tracing::warn!(?reason, "Stripe webhook refused");
         let detail = match reason {

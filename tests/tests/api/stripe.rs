@@ -524,6 +524,24 @@ async fn stripe_events_need_a_valid_signature_and_unknown_types_are_acknowledged
 }
 
 #[tokio::test]
+async fn stripe_signatures_are_timed_by_the_real_clock_not_the_apps_injected_one() {
+    let (app, _stripe) = spawn_stripe_app().await;
+    let event =
+        json!({"id": "evt_clock", "type": "customer.created", "data": {"object": {"id": "cus_1"}}});
+    // The app's clock moved on a month (a development clock): Stripe's events still pass.
+    app.clock.advance(chrono::Duration::days(31));
+    let body: Value = dto::json_with(app.stripe_event(&event).await, StatusCode::OK).await;
+    assert_eq!(body["status"], "ignored");
+    let stale = app
+        .stripe_event_at(&event, chrono::Utc::now().timestamp() - 301)
+        .await;
+    assert_eq!(
+        problem(stale, StatusCode::UNAUTHORIZED).await.kind,
+        "invalid-signature"
+    );
+}
+
+#[tokio::test]
 async fn the_stripe_webhook_is_not_found_with_the_local_provider() {
     let app = spawn_app().await;
     let answer = app

@@ -148,12 +148,18 @@ pub async fn spawn_stripe_app() -> (TestApp, LocalStripe) {
 }
 
 impl TestApp {
-    /// Posts a Stripe event signed with the test webhook secret at the app's now.
+    /// Posts a Stripe event signed with the test webhook secret now (Stripe's real clock).
     pub async fn stripe_event(&self, event: &Value) -> reqwest::Response {
+        self.stripe_event_at(event, chrono::Utc::now().timestamp())
+            .await
+    }
+
+    /// Posts a Stripe event signed at `timestamp` (Unix seconds).
+    pub async fn stripe_event_at(&self, event: &Value, timestamp: i64) -> reqwest::Response {
         let raw = event.to_string();
         let header = praxis_api::payments::signature::sign(
             STRIPE_WEBHOOK_SECRET.as_bytes(),
-            self.clock_now(),
+            timestamp,
             raw.as_bytes(),
         );
         self.client
