@@ -12,6 +12,8 @@ What localstripe 1.15.10 does differently from Stripe, and what this launcher do
 - it ignores `Idempotency-Key`: a POST with a key seen before gets the first answer again, and
   two at once with one key are served one after the other (Stripe answers the second 409; here
   it waits and gets the first answer, which is what a retrying client ends up with);
+- a declined confirmation's 402 error does not name the PaymentIntent: it now carries it
+  (`error.payment_intent`), as Stripe's does;
 - it never sends `charge.refunded`: a refund now sends it, signed, like the other events;
 - it refunds past what remains of a charge: such a refund is refused (400), as Stripe does;
 - a confirmed SetupIntent does not attach its card to the customer: it now does;
@@ -82,6 +84,17 @@ resources.extra_apis[:] = [
     (method, url, PaymentIntent._api_confirm
      if url == '/v1/payment_intents/{id}/confirm' else func)
     for method, url, func in resources.extra_apis]
+
+# A declined confirmation's error names its PaymentIntent.
+def _pi_report_failure_patched(self):
+    schedule_webhook(Event('payment_intent.payment_failed', self))
+    charge = self.latest_charge
+    raise resources.UserError(402, charge.failure_message, {
+        'code': charge.failure_code, 'decline_code': 'generic_decline',
+        'charge': charge.id, 'payment_intent': self._export()})
+
+
+PaymentIntent._report_failure = _pi_report_failure_patched
 
 # A confirmed SetupIntent saves its card on its customer.
 _seti_attach = SetupIntent._attach_pm
