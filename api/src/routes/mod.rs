@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod comments;
+pub mod dev;
 pub mod events;
 pub mod events_admin;
 pub mod follows;
@@ -63,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)
                 .configure(webhook::configure)
+                .configure(dev::configure)
                 .configure(applications::configure)
                 .configure(assistance::configure)
                 .configure(audit_log::configure)

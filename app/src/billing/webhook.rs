@@ -48,7 +48,9 @@ pub fn apply(
     let sub = Subscription::from_row(row, now)?;
     let expected = match sub.status {
         SubscriptionStatus::PendingPayment => sub.row.amount_due_cents,
-        SubscriptionStatus::Active => sub.row.period_price_cents,
+        // A checkout is paid once: another payment event for it is the same money again.
+        // Renewals are separate payments, charged by the renewal job (`renewals`).
+        SubscriptionStatus::Active | SubscriptionStatus::PastDue => return Ok(Outcome::Replayed),
         _ => {
             return Err(Error::Conflict {
                 kind: "checkout-closed",
@@ -78,7 +80,17 @@ pub fn apply(
             });
         }
     }
-    let number = record_paid_period(conn, &sub, &event.event_id, event.amount_cents, links, now)?;
+    let number = record_paid_period(
+        conn,
+        &sub,
+        &PaidWith {
+            event_id: &event.event_id,
+            payment_reference: Some(&event.checkout_id),
+        },
+        event.amount_cents,
+        links,
+        now,
+    )?;
     Ok(Outcome::Applied {
         invoice_number: number,
     })
@@ -109,6 +121,15 @@ fn invoice_description(
     )
 }
 
+/// Where the money of a paid period came from.
+pub(crate) struct PaidWith<'a> {
+    /// The provider's event (or our own id for money that needed none), unique per payment.
+    pub event_id: &'a str,
+    /// The provider's id of the payment: what refunds are made on, and the key that records
+    /// money received once. `None` only when nothing was paid (an upgrade's credit).
+    pub payment_reference: Option<&'a str>,
+}
+
 /// Records a paid period of `sub`: activates a pending subscription (ending the one it
 /// upgrades) or extends an active one, then writes the payment, its invoice with the next
 /// gapless number, the receipt mail and the audit entry. A checkout whose credit covers its
@@ -117,7 +138,7 @@ fn invoice_description(
 pub(crate) fn record_paid_period(
     conn: &mut DbConnection,
     sub: &Subscription,
-    provider_event_id: &str,
+    paid: &PaidWith,
     amount_cents: i64,
     links: &MailLinks,
     now: DateTime<Utc>,
@@ -147,7 +168,7 @@ pub(crate) fn record_paid_period(
         id: uuid::Uuid::now_v7().to_string(),
         subscription_id: sub.row.id.clone(),
         user_id: sub.row.user_id.clone(),
-        provider_event_id: provider_event_id.to_owned(),
+        provider_event_id: paid.event_id.to_owned(),
         amount_cents,
         credit_applied_cents: credit,
         currency: sub.row.currency.clone(),
@@ -155,7 +176,7 @@ pub(crate) fn record_paid_period(
         paid_at: at,
         period_start: to_db_time(start),
         period_end: to_db_time(end),
-        provider_payment_id: None,
+        provider_payment_id: paid.payment_reference.map(str::to_owned),
     };
     payments::insert(conn, &payment)?;
 
