@@ -500,3 +500,87 @@ async fn local_checkout_pays_through_the_webhook_path_once() {
     let bad_card = app.post(&pay, None, &json!({"card": "amex"})).await;
     problem(bad_card, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
+
+/// The local provider, whose answer to a renewal charge is lost after the money moved (a
+/// timeout, a node dying mid-call).
+struct AnswerLost(praxis_api::payments::LocalPaymentProvider);
+
+impl praxis_domain::payments::PaymentProvider for AnswerLost {
+    fn kind(&self) -> praxis_domain::payments::ProviderKind {
+        self.0.kind()
+    }
+    fn create_checkout(
+        &self,
+        request: &praxis_domain::payments::CheckoutRequest,
+    ) -> Result<praxis_domain::payments::Checkout, praxis_domain::payments::ProviderError> {
+        self.0.create_checkout(request)
+    }
+    fn charge_off_session(
+        &self,
+        charge: &praxis_domain::payments::OffSessionCharge,
+    ) -> Result<praxis_domain::payments::ChargeOutcome, praxis_domain::payments::ProviderError>
+    {
+        self.0.charge_off_session(charge)?;
+        Err(praxis_domain::payments::ProviderError("timed out".into()))
+    }
+    fn refund(
+        &self,
+        order: &praxis_domain::payments::RefundOrder,
+    ) -> Result<praxis_domain::payments::RefundReceipt, praxis_domain::payments::ProviderError>
+    {
+        self.0.refund(order)
+    }
+    fn payment_method(
+        &self,
+        customer: &str,
+    ) -> Result<Option<praxis_domain::payments::CardSummary>, praxis_domain::payments::ProviderError>
+    {
+        self.0.payment_method(customer)
+    }
+    fn setup_payment_method(
+        &self,
+        customer: &str,
+    ) -> Result<String, praxis_domain::payments::ProviderError> {
+        self.0.setup_payment_method(customer)
+    }
+}
+
+#[tokio::test]
+async fn a_charge_whose_answer_was_lost_is_asked_again_with_the_same_key_and_paid_once() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let sub = app.subscribed(&member, "practitioner", "monthly").await;
+    app.clock.set(sub.period_end() - Duration::hours(2));
+    let (db, links, rules) = (
+        app.state.db.clone(),
+        app.config.mail_links(),
+        app.config.renewals,
+    );
+    let lost = AnswerLost(praxis_api::payments::LocalPaymentProvider::new(
+        &app.config.public_url,
+        db.clone(),
+    ));
+    let now = app.state.now();
+    let first = tokio::task::spawn_blocking(move || {
+        praxis_app::billing::renewals::run(&db, &lost, rules, &links, now)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.renewed, 0, "{first:?}");
+    assert_eq!(app.payments.charges_made(), 1, "the money moved");
+    // Within 10 minutes the claim is left alone; after, it is asked again with the same key.
+    app.clock.advance(Duration::minutes(5));
+    app.run_jobs().await;
+    assert_eq!(app.payments_of(&sub.id).await, 1);
+    app.clock.advance(Duration::minutes(6));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(app.payments.charges_made(), 1);
+    assert_eq!(app.payments_of(&sub.id).await, 2);
+    let renewed = app.fresh(&member, &sub.id).await;
+    assert_eq!(
+        renewed.current_period_end,
+        Some(praxis_domain::calendar::add_months(sub.period_end(), 1))
+    );
+}
