@@ -47,6 +47,10 @@ pub struct Config {
     pub payment_provider: praxis_domain::payments::ProviderKind,
     /// Stripe's settings, present exactly when the provider is `stripe`.
     pub stripe: Option<StripeConfig>,
+    /// When renewals are charged and how long a failed one keeps access.
+    pub renewals: praxis_domain::subscriptions::RenewalRules,
+    /// `PRAXIS_DEV_CLOCK=on`: `POST /api/v1/dev/clock` moves this server's clock forward.
+    pub dev_clock: bool,
 }
 
 /// How to reach Stripe and check its webhooks.
@@ -114,6 +118,8 @@ impl Config {
             idempotency_lease: std::time::Duration::from_secs(30),
             payment_provider: praxis_domain::payments::ProviderKind::Local,
             stripe: None,
+            renewals: praxis_domain::subscriptions::RenewalRules::default(),
+            dev_clock: false,
         }
     }
 
@@ -317,6 +323,7 @@ impl Config {
                     .map(|k| k.trim().to_owned()),
             });
         }
+        renewal_settings(&plain, &mut config)?;
         Ok(config)
     }
 
@@ -338,6 +345,53 @@ impl Config {
     pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|net| net.contains(&peer))
     }
+}
+
+/// `PRAXIS_RENEWAL_WINDOW_HOURS`, `PRAXIS_GRACE_DAYS` and `PRAXIS_DEV_CLOCK`. The development
+/// clock moves time for every periodic job, so it is refused with Stripe live keys: it would
+/// charge real cards early.
+fn renewal_settings(
+    plain: &dyn Fn(&str) -> Option<String>,
+    config: &mut Config,
+) -> Result<(), ConfigError> {
+    let number = |name: &str, range: std::ops::RangeInclusive<i64>| match plain(name) {
+        None => Ok(None),
+        Some(raw) => raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .map(Some)
+            .ok_or_else(|| {
+                invalid(
+                    name,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                )
+            }),
+    };
+    if let Some(hours) = number("PRAXIS_RENEWAL_WINDOW_HOURS", 1..=720)? {
+        config.renewals.window = chrono::Duration::hours(hours);
+    }
+    if let Some(days) = number("PRAXIS_GRACE_DAYS", 1..=60)? {
+        config.renewals.grace = chrono::Duration::days(days);
+    }
+    config.dev_clock = match plain("PRAXIS_DEV_CLOCK").as_deref().map(str::trim) {
+        None | Some("off") | Some("false") | Some("0") => false,
+        Some("on") | Some("true") | Some("1") => true,
+        Some(_) => return Err(invalid("PRAXIS_DEV_CLOCK", "must be on or off")),
+    };
+    if config.dev_clock {
+        // Read after the Stripe settings: a live key moves real money.
+        let live = config.stripe.as_ref().is_some_and(StripeConfig::is_live);
+        if live {
+            return Err(invalid(
+                "PRAXIS_DEV_CLOCK",
+                "the development clock is refused with Stripe live keys: it would charge real \
+                 cards ahead of time",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn parse_proxies(list: &str) -> Result<Vec<IpNet>, ConfigError> {
@@ -423,6 +477,9 @@ impl std::fmt::Debug for Config {
                     )
                 }),
             )
+            .field("renewal_window_hours", &self.renewals.window.num_hours())
+            .field("grace_days", &self.renewals.grace.num_days())
+            .field("dev_clock", &self.dev_clock)
             .finish()
     }
 }
@@ -459,6 +516,58 @@ mod tests {
                 20
             ))
         );
+    }
+
+    #[test]
+    fn renewal_window_and_grace_default_to_24_hours_and_7_days() {
+        let config = from(&[]).map(|c| {
+            (
+                c.renewals.window.num_hours(),
+                c.renewals.grace.num_days(),
+                c.dev_clock,
+            )
+        });
+        assert_eq!(config.map_err(|e| e.to_string()), Ok((24, 7, false)));
+        let config = from(&[
+            ("PRAXIS_RENEWAL_WINDOW_HOURS", "48"),
+            ("PRAXIS_GRACE_DAYS", "3"),
+            ("PRAXIS_DEV_CLOCK", "on"),
+        ])
+        .map(|c| {
+            (
+                c.renewals.window.num_hours(),
+                c.renewals.grace.num_days(),
+                c.dev_clock,
+            )
+        });
+        assert_eq!(config.map_err(|e| e.to_string()), Ok((48, 3, true)));
+        for (name, value) in [
+            ("PRAXIS_GRACE_DAYS", "0"),
+            ("PRAXIS_RENEWAL_WINDOW_HOURS", "x"),
+            ("PRAXIS_DEV_CLOCK", "maybe"),
+        ] {
+            let error = from(&[(name, value)]).err().map(|e| e.name);
+            assert_eq!(error.as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn dev_clock_is_refused_with_stripe_live_keys() {
+        let live = from(&[
+            ("PRAXIS_DEV_CLOCK", "on"),
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_live_0123456789"),
+        ]);
+        assert_eq!(
+            live.err().map(|e| e.name).as_deref(),
+            Some("PRAXIS_DEV_CLOCK")
+        );
+        let test_mode = from(&[
+            ("PRAXIS_DEV_CLOCK", "on"),
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_0123456789"),
+        ]);
+        assert!(test_mode.is_ok_and(|c| c.dev_clock));
     }
 
     #[test]

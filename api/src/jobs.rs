@@ -1,4 +1,4 @@
-//! Periodic work every node runs: the billing sweep (lapsed periods, abandoned checkouts,
+//! Periodic work every node runs: renewal charges, the billing sweep (lapsed periods, abandoned checkouts,
 //! unanswered offers, offering freed seats), forgetting old idempotency keys, and queuing event
 //! reminders. Every step is a transaction that is safe to run on several nodes at once.
 
@@ -6,6 +6,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 use chrono::Duration;
 use praxis_app::billing::lifecycle::{self, Sweep};
+use praxis_app::billing::renewals::RenewalRun;
 use praxis_persistence::{idempotency, to_db_time};
 
 /// One pass; tests call it directly instead of waiting.
@@ -13,6 +14,27 @@ pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
     let now = state.now();
     let hold = state.config.holds.waitlist_offer;
     let links = state.config.mail_links();
+    // Renewals before the sweep: a period ending now is charged (or its grace begins) before
+    // the sweep would expire it. Their own step: a failure must not hold back the sweep.
+    let (db, provider, rules) = (
+        state.db.clone(),
+        state.payments.clone(),
+        state.config.renewals,
+    );
+    let renewal_links = links.clone();
+    let renewals = actix_web::web::block(move || {
+        praxis_app::billing::renewals::run(&db, provider.as_ref(), rules, &renewal_links, now)
+    })
+    .await;
+    match renewals {
+        Ok(Ok(run)) if run != RenewalRun::default() => {
+            tracing::info!(?run, "renewals");
+            state.wake_mailer();
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "renewals failed; will retry"),
+        Err(e) => tracing::warn!(error = %e, "renewals did not run; will retry"),
+    }
     let sweep = state
         .write(move |conn| lifecycle::sweep(conn, now, hold, &links))
         .await?;

@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod invoices;
 pub mod keyset;
 pub mod learning;
+pub mod local_provider;
 pub mod magic_links;
 pub mod messages;
 pub mod migrations;
@@ -25,6 +26,7 @@ pub mod posts;
 #[cfg(test)]
 mod query_plans;
 pub mod refunds;
+pub mod renewals;
 pub mod reports;
 pub mod schema;
 pub mod search;

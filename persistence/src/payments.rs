@@ -56,6 +56,18 @@ pub fn insert(conn: &mut DbConnection, row: &PaymentRow) -> Result<()> {
     Ok(())
 }
 
+/// The payment recorded for the provider's payment id, if any: money is received once per id.
+pub fn find_by_provider_payment_id(
+    conn: &mut DbConnection,
+    reference: &str,
+) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::provider_payment_id.eq(reference))
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PaymentRow>> {
     Ok(payments::table
         .find(id)
@@ -161,18 +173,6 @@ pub fn keep_customer_reference(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// The payment the provider knows as `reference` (a Stripe PaymentIntent id).
-pub fn find_by_provider_payment_id(
-    conn: &mut DbConnection,
-    reference: &str,
-) -> Result<Option<PaymentRow>> {
-    Ok(payments::table
-        .filter(payments::provider_payment_id.eq(reference))
-        .select(PaymentRow::as_select())
-        .first(conn)
-        .optional()?)
 }
 
 /// Gives back what a refund the provider failed had counted against the payment.

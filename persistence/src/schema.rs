@@ -103,6 +103,44 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
         credit_payment_id -> Nullable<Text>,
+        auto_renew -> Bool,
+        grace_until -> Nullable<Timestamp>,
+        past_due_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    renewal_attempts (id) {
+        id -> Text,
+        subscription_id -> Text,
+        period_end -> Timestamp,
+        attempt -> Integer,
+        idempotency_key -> Text,
+        status -> Text,
+        payment_reference -> Nullable<Text>,
+        failure_reason -> Nullable<Text>,
+        claimed_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    local_provider_ledger (idempotency_key) {
+        idempotency_key -> Text,
+        kind -> Text,
+        reference -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        outcome -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    local_provider_cards (customer_reference) {
+        customer_reference -> Text,
+        declining -> Bool,
+        updated_at -> Timestamp,
     }
 }
 
@@ -634,6 +672,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(conversation_participants -> conversations (conversation_id));
 diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(payments -> subscriptions (subscription_id));
+diesel::joinable!(renewal_attempts -> subscriptions (subscription_id));
 diesel::joinable!(invoices -> payments (payment_id));
 diesel::joinable!(refund_requests -> users (user_id));
 diesel::joinable!(pro_applications -> users (user_id));
@@ -643,6 +682,9 @@ diesel::joinable!(waitlist_entries -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     payment_customers,
+    renewal_attempts,
+    local_provider_ledger,
+    local_provider_cards,
     users,
     user_roles,
     refresh_tokens,

@@ -143,8 +143,14 @@ pub struct SubscriptionResponse {
     pub plan: String,
     pub billing_period: String,
     pub price_version: String,
-    /// `pending_payment`, `active`, `cancelled` or `expired` (as of this request).
+    /// `pending_payment`, `active`, `past_due` (a renewal payment failed: access is kept until
+    /// `grace_until` while it is retried), `cancelled` or `expired` (as of this request).
     pub status: String,
+    /// Renews by itself at `current_period_end`; turned off, the subscription ends then.
+    pub auto_renew: bool,
+    /// While a renewal is under way or has failed: access lasts until then even after
+    /// `current_period_end`.
+    pub grace_until: Option<DateTime<Utc>>,
     /// Pay this checkout to activate; the provider's webhook reports the payment.
     pub checkout_id: String,
     pub checkout_url: String,
@@ -213,6 +219,8 @@ pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
         billing_period: row.billing_period.as_str().to_owned(),
         price_version: row.price_version.as_str().to_owned(),
         status: sub.status.as_str().to_owned(),
+        auto_renew: row.auto_renew,
+        grace_until: row.grace_until.map(from_db_time),
         checkout_id: row.checkout_id.clone(),
         checkout_url: row.checkout_url.clone(),
         amount_due: sub.money(row.amount_due_cents).into(),
@@ -369,4 +377,14 @@ pub fn subscription_page(
             .collect::<ApiResult<_>>()?,
         next_cursor: page.next_cursor,
     })
+}
+
+/// Switches a subscription's auto-renewal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"auto_renew": false}))]
+pub struct AutoRenewRequest {
+    /// `false` cancels at the period's end (no renewal is charged; access ends with the paid
+    /// period); `true` renews again, allowed while the subscription is live.
+    pub auto_renew: bool,
 }

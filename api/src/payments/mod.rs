@@ -12,15 +12,16 @@ use crate::config::Config;
 use praxis_domain::payments::{PaymentProvider, ProviderKind};
 use std::sync::Arc;
 
-/// The provider the configuration chooses.
-pub fn from_config(config: &Config) -> anyhow::Result<Arc<dyn PaymentProvider>> {
+/// The provider the configuration chooses when it is not the local one (which keeps its books
+/// in the database, so `startup::prepare` builds it once the database is open).
+pub fn configured(config: &Config) -> anyhow::Result<Option<Arc<dyn PaymentProvider>>> {
     match (config.payment_provider, &config.stripe) {
-        (ProviderKind::Local, _) => Ok(Arc::new(LocalPaymentProvider::new(&config.public_url))),
-        (ProviderKind::Stripe, Some(stripe)) => Ok(Arc::new(StripePaymentProvider::new(
+        (ProviderKind::Local, _) => Ok(None),
+        (ProviderKind::Stripe, Some(stripe)) => Ok(Some(Arc::new(StripePaymentProvider::new(
             &stripe.api_base,
             stripe.secret_key.clone(),
             stripe.publishable_key.clone(),
-        ))),
+        )))),
         (ProviderKind::Stripe, None) => {
             anyhow::bail!("PRAXIS_PAYMENT_PROVIDER=stripe needs PRAXIS_STRIPE_SECRET_KEY")
         }

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod comments;
+pub mod dev;
 pub mod events;
 pub mod events_admin;
 pub mod follows;
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(webhook::configure)
                 .configure(stripe_webhook::configure)
                 .configure(refunds_admin::configure)
+                .configure(dev::configure)
                 .configure(applications::configure)
                 .configure(assistance::configure)
                 .configure(audit_log::configure)

@@ -15,6 +15,7 @@ use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::billing::payouts;
 use praxis_app::billing::webhook::{self, PaymentSucceeded};
+use praxis_domain::ids::SubscriptionId;
 use praxis_openapi::Problem;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -56,6 +57,24 @@ struct PaymentIntentObject {
 #[derive(Debug, Default, Deserialize)]
 struct PraxisMetadata {
     praxis_purpose: Option<String>,
+    praxis_subscription_id: Option<String>,
+}
+
+impl PaymentIntentObject {
+    /// The renewed subscription, for a renewal's PaymentIntent.
+    fn renewal_of(&self) -> Option<SubscriptionId> {
+        (self.metadata.praxis_purpose.as_deref() == Some(PURPOSE_RENEWAL))
+            .then(|| self.metadata.praxis_subscription_id.clone())
+            .flatten()
+            .map(SubscriptionId::from_trusted)
+    }
+
+    fn failure_reason(&self) -> String {
+        self.last_payment_error
+            .as_ref()
+            .and_then(|e| e.message.clone().or_else(|| e.code.clone()))
+            .unwrap_or_else(|| "The payment failed.".to_owned())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,7 +123,9 @@ fn processed(applied: bool) -> HttpResponse {
 /// `payment_intent.succeeded` for a checkout activates the subscription (seat, invoice, receipt)
 /// exactly as the local provider's payment does, the payment keeping the PaymentIntent id;
 /// `payment_intent.payment_failed` for a checkout leaves it pending (the member may retry) and
-/// audits why; `charge.refunded` reconciles the payment's refunds with Stripe's (ours
+/// audits why; a renewal's PaymentIntent (`praxis_purpose=renewal`) succeeding extends the period
+/// (once, whether the renewal job or this event tells it first), failing starts or continues the
+/// grace period (`past_due`); `charge.refunded` reconciles the payment's refunds with Stripe's (ours
 /// confirmed, those made from Stripe's dashboard recorded, never past what was paid). A replayed
 /// event or payment → 200 `duplicate`; other events → 200 `ignored`; a bad or stale signature →
 /// 401; an unknown checkout or an amount/currency that does not match → 422, nothing changed.
@@ -165,45 +186,73 @@ pub async fn stripe_webhook(
 
 async fn intent_succeeded(state: &AppState, event: StripeEvent) -> ApiResult<HttpResponse> {
     let intent: PaymentIntentObject = parse_json_value(event.data.object, "data.object")?;
-    match intent.metadata.praxis_purpose.as_deref() {
-        Some(PURPOSE_CHECKOUT) => {}
-        // Renewals are charged by the renewal job, whose outcome Stripe confirms here; until
-        // that path is wired they are acknowledged and the job's own answer stands.
-        Some(PURPOSE_RENEWAL) | Some(_) | None => {
-            tracing::info!(event = %event.id, intent = %intent.id, "Stripe payment not for a checkout; ignored");
-            return Ok(ignored());
-        }
+    let renewal = intent.renewal_of();
+    if renewal.is_none() && intent.metadata.praxis_purpose.as_deref() != Some(PURPOSE_CHECKOUT) {
+        tracing::info!(event = %event.id, intent = %intent.id, "Stripe payment not made by Praxis; ignored");
+        return Ok(ignored());
     }
     let payment = PaymentSucceeded {
         event_id: event.id.clone(),
-        checkout_id: intent.id.clone(),
+        checkout_id: intent.id,
         amount_cents: intent.amount_received.unwrap_or(intent.amount),
         currency: intent.currency.to_ascii_uppercase(),
     };
-    let (now, links, reference) = (state.now(), state.config.mail_links(), intent.id);
+    let (now, links) = (state.now(), state.config.mail_links());
     let outcome = state
-        .write(move |conn| webhook::apply_paid(conn, &payment, Some(&reference), &links, now))
+        .write(move |conn| match renewal {
+            // The renewal job usually recorded it already from Stripe's answer: a replay then.
+            Some(subscription) => {
+                webhook::renewal_event_paid(conn, &payment, &subscription, &links, now)
+            }
+            None => webhook::apply(conn, &payment, &links, now),
+        })
         .await;
     answer_payment(&event.id, outcome)
 }
 
 async fn intent_failed(state: &AppState, event: StripeEvent) -> ApiResult<HttpResponse> {
     let intent: PaymentIntentObject = parse_json_value(event.data.object, "data.object")?;
-    if intent.metadata.praxis_purpose.as_deref() != Some(PURPOSE_CHECKOUT) {
-        tracing::info!(event = %event.id, intent = %intent.id, "Stripe payment failure not for a checkout; ignored");
-        return Ok(ignored());
+    let reason = intent.failure_reason();
+    let (now, links, event_id) = (state.now(), state.config.mail_links(), event.id.clone());
+    let recorded = match (
+        intent.renewal_of(),
+        intent.metadata.praxis_purpose.as_deref(),
+    ) {
+        (Some(subscription), _) => {
+            state
+                .write(move |conn| {
+                    webhook::renewal_event_failed(
+                        conn,
+                        &event_id,
+                        &subscription,
+                        &intent.id,
+                        &reason,
+                        &links,
+                        now,
+                    )
+                })
+                .await
+        }
+        (None, Some(PURPOSE_CHECKOUT)) => {
+            state
+                .write(move |conn| {
+                    webhook::checkout_payment_failed(conn, &event_id, &intent.id, &reason, now)
+                })
+                .await
+        }
+        _ => {
+            tracing::info!(event = %event.id, intent = %intent.id, "Stripe payment failure not for Praxis; ignored");
+            return Ok(ignored());
+        }
+    };
+    match recorded {
+        Ok(applied) => Ok(processed(applied)),
+        // A concurrent delivery of the same event won the insert of its id.
+        Err(ApiError::Conflict {
+            kind: "conflict", ..
+        }) => Ok(processed(false)),
+        Err(e) => Err(e),
     }
-    let reason = intent
-        .last_payment_error
-        .and_then(|e| e.message.or(e.code))
-        .unwrap_or_else(|| "The payment failed.".to_owned());
-    let (now, event_id, checkout) = (state.now(), event.id, intent.id);
-    let recorded = state
-        .write(move |conn| {
-            webhook::checkout_payment_failed(conn, &event_id, &checkout, &reason, now)
-        })
-        .await?;
-    Ok(processed(recorded))
 }
 
 async fn charge_refunded(state: &AppState, event: StripeEvent) -> ApiResult<HttpResponse> {

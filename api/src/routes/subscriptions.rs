@@ -1,7 +1,7 @@
 //! Subscriptions to paid plans, and the waitlist of a full plan.
 
 use crate::auth::viewer::Member;
-use crate::dto::billing::{respond, SubscriptionResponse};
+use crate::dto::billing::{respond, AutoRenewRequest, SubscriptionResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, PathId, Query};
 use crate::idempotency;
@@ -9,7 +9,7 @@ use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, NotVisible};
 use crate::state::{blocking, AppState};
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, post};
+use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::subscriptions::{self, Resumed, StartSubscription};
@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_subscriptions)
         .service(get_subscription)
         .service(cancel_subscription)
+        .service(update_subscription)
         .service(join_waitlist)
         .service(get_waitlist_entry)
         .service(leave_waitlist);
@@ -239,6 +240,34 @@ pub async fn cancel_subscription(
     let (id, now, offers) = (id.into_inner(), state.now(), state.offers());
     let row = state
         .write(move |c| subscriptions::cancel(c, &member.id, &id, &member.id, now, &offers))
+        .await?;
+    Ok(HttpResponse::Ok().json(respond(row, state.now())?))
+}
+
+/// Turns auto-renewal off (the subscription ends at its period's end: no renewal is charged and
+/// access ends with the paid period) or back on (while the subscription is live).
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    request_body = AutoRenewRequest,
+    responses(
+        (status = 200, description = "The subscription", body = SubscriptionResponse),
+        AuthErrors,
+        NotVisible,
+        (status = 409, description = "Cancelled or expired (`subscription-not-live`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/subscriptions/{id}")]
+pub async fn update_subscription(
+    state: web::Data<AppState>,
+    member: Member,
+    id: PathId<SubscriptionId>,
+    body: Json<AutoRenewRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, now, on) = (id.into_inner(), state.now(), body.0.auto_renew);
+    let row = state
+        .write(move |c| {
+            praxis_app::billing::renewals::set_auto_renew(c, &member.id, &id, on, &member.id, now)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(respond(row, state.now())?))
 }

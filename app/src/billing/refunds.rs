@@ -259,10 +259,7 @@ pub fn decide(
         };
         repo::insert_refund(conn, &row)?;
         // A refunded subscription ends, if the member had not cancelled it already.
-        if matches!(
-            sub.status,
-            SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
-        ) {
+        if sub.status.is_live() {
             subscriptions::end(
                 conn,
                 &sub.row.id,

@@ -224,6 +224,9 @@ pub struct Subscription {
     pub billing_period: String,
     pub price_version: String,
     pub status: String,
+    pub auto_renew: bool,
+    #[serde(default)]
+    pub grace_until: Option<DateTime<Utc>>,
     pub checkout_id: String,
     pub checkout_url: String,
     pub amount_due: Money,

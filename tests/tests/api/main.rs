@@ -37,6 +37,7 @@ mod price_assistance;
 mod questions;
 mod recordings;
 mod refunds;
+mod renewals;
 mod reports;
 mod resources;
 mod routing;

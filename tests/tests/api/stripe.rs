@@ -7,7 +7,8 @@
 use crate::dto::{self, HubSession, Page, Refund, Subscription};
 use crate::helpers::{problem, spawn_app, Session, TestApp};
 use crate::refunds::{approved, asked};
-use crate::stripe_support::{spawn_stripe_app, LocalStripe};
+use crate::stripe_support::{spawn_stripe_app, spawn_stripe_app_with, LocalStripe};
+use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -585,4 +586,147 @@ async fn the_local_provider_answers_a_checkout_url_and_refunds_list_by_status() 
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+/// Counts rows of `webhook_events` of one kind.
+async fn events_of(app: &TestApp, kind: &'static str) -> i64 {
+    match kind {
+        "renewal.succeeded" => {
+            app.count(
+                "SELECT COUNT(*) AS n FROM webhook_events WHERE event_type = 'renewal.succeeded'",
+            )
+            .await
+        }
+        _ => {
+            app.count(
+                "SELECT COUNT(*) AS n FROM webhook_events WHERE event_type = 'renewal.failed'",
+            )
+            .await
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stripe_renewal_is_charged_off_session_to_the_saved_card_once_per_period() {
+    let (app, stripe) = spawn_stripe_app_with(|c| c.dev_clock = true).await;
+    let member = app.member().await;
+    let (active, checkout) = paid_with_stripe(&app, &stripe, &member).await;
+    let end = active.period_end();
+    app.dev_clock_to(end - Duration::hours(2)).await;
+    let member = app.relogin(&member).await;
+
+    let renewals = stripe.renewals_of(&active.id).await;
+    assert_eq!(renewals.len(), 1, "{renewals:?}");
+    let paid_checkout = stripe.get(&format!("/v1/payment_intents/{checkout}")).await;
+    assert_eq!(renewals[0]["status"], "succeeded");
+    assert_eq!(renewals[0]["amount"], active.period_price.amount);
+    assert_eq!(renewals[0]["customer"], paid_checkout["customer"]);
+    assert_eq!(
+        renewals[0]["payment_method"], paid_checkout["payment_method"],
+        "the card saved at checkout"
+    );
+    let renewed = subscription(&app, &member, &active.id).await;
+    assert_eq!(renewed.status, "active");
+    assert!(
+        renewed.period_end() >= end + Duration::days(28),
+        "{renewed:?}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invoices").await, 2);
+    assert_eq!(app.mail_bodies("receipt").await.len(), 2);
+
+    // Stripe's payment_intent.succeeded for the renewal arrives after the job recorded it.
+    app.eventually("the renewal's webhook", || async {
+        events_of(&app, "renewal.succeeded").await == 1
+    })
+    .await;
+    app.dev_clock_to(end - Duration::hours(1)).await;
+    assert_eq!(stripe.renewals_of(&active.id).await.len(), 1);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM payments").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM invoices").await, 2);
+}
+
+#[tokio::test]
+async fn a_declined_stripe_renewal_is_past_due_retried_then_expired_and_its_seat_freed() {
+    let (app, stripe) = spawn_stripe_app_with(|c| c.dev_clock = true).await;
+    let admin = app.as_admin().await;
+    app.set_seat_limit(&admin, "practitioner", 1).await;
+    let member = app.member().await;
+    let (active, _) = paid_with_stripe(&app, &stripe, &member).await;
+    // The member puts a card on file that Stripe will decline (it saves, charges fail).
+    let hub = hub_token(&app, &member).await;
+    let setup: Value = dto::json_with(
+        app.post("/api/v1/hub/payment-method/setup", Some(&hub), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let setup_intent = setup["client_secret"]
+        .as_str()
+        .and_then(|s| s.split("_secret_").next())
+        .unwrap_or_default()
+        .to_owned();
+    let (status, saved) = stripe
+        .post(
+            &format!("/v1/setup_intents/{setup_intent}/confirm"),
+            &[("payment_method", "pm_card_chargeCustomerFail")],
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let waiting = app.member().await;
+    assert_eq!(
+        app.join_waitlist(&waiting, "practitioner").await.status(),
+        StatusCode::CREATED
+    );
+    let end = active.period_end();
+
+    app.dev_clock_to(end - Duration::hours(2)).await;
+    let mut member = app.relogin(&member).await;
+    assert_eq!(
+        subscription(&app, &member, &active.id).await.status,
+        "past_due"
+    );
+    for (day, charges) in [(1, 2), (3, 3), (5, 4)] {
+        app.dev_clock_to(end + Duration::days(day) + Duration::minutes(1))
+            .await;
+        member = app.relogin(&member).await;
+        assert_eq!(
+            stripe.renewals_of(&active.id).await.len(),
+            charges,
+            "charges by day {day}"
+        );
+        assert_eq!(
+            subscription(&app, &member, &active.id).await.status,
+            "past_due"
+        );
+    }
+    let renewals = stripe.renewals_of(&active.id).await;
+    assert!(
+        renewals
+            .iter()
+            .all(|pi| pi["status"] == "requires_payment_method"),
+        "{renewals:?}"
+    );
+    // Stripe's payment_intent.payment_failed for each decline changes nothing more.
+    app.eventually("the declines' webhooks", || async {
+        events_of(&app, "renewal.failed").await == 4
+    })
+    .await;
+    assert_eq!(app.mail_bodies("renewal_failed").await.len(), 4);
+
+    app.dev_clock_to(end + Duration::days(7) + Duration::minutes(1))
+        .await;
+    let member = app.relogin(&member).await;
+    assert!(!app.granted(&member, "practitioner-lounge").await);
+    assert_eq!(
+        subscription(&app, &member, &active.id).await.status,
+        "expired"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'waitlist_offer'")
+            .await,
+        1,
+        "the freed seat is offered to the waitlist"
+    );
+    assert_eq!(stripe.renewals_of(&active.id).await.len(), 4);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM payments").await, 1);
 }

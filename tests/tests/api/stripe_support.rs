@@ -86,6 +86,23 @@ impl LocalStripe {
             .unwrap_or_else(|e| panic!("localstripe: {e}"))
     }
 
+    /// The renewal PaymentIntents localstripe holds for a subscription, oldest first.
+    pub async fn renewals_of(&self, subscription: &str) -> Vec<Value> {
+        let listed = self.get("/v1/payment_intents?limit=100").await;
+        let mut renewals: Vec<Value> = listed["data"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|pi| {
+                pi["metadata"]["praxis_purpose"] == "renewal"
+                    && pi["metadata"]["praxis_subscription_id"] == subscription
+            })
+            .collect();
+        renewals.sort_by_key(|pi| pi["created"].as_i64().unwrap_or_default());
+        renewals
+    }
+
     /// The refunds localstripe made of a PaymentIntent.
     pub async fn refunds_of(&self, payment_intent: &str) -> Vec<Value> {
         let listed = self
@@ -129,9 +146,17 @@ impl Drop for LocalStripe {
 /// An app with `PRAXIS_PAYMENT_PROVIDER=stripe` pointed at a fresh localstripe, whose webhooks
 /// reach the app.
 pub async fn spawn_stripe_app() -> (TestApp, LocalStripe) {
+    spawn_stripe_app_with(|_| {}).await
+}
+
+/// [`spawn_stripe_app`] with the configuration changed by `customize` too.
+pub async fn spawn_stripe_app_with(
+    customize: impl FnOnce(&mut praxis_api::Config),
+) -> (TestApp, LocalStripe) {
     let stripe = LocalStripe::start();
     let base = stripe.base();
     let app = spawn_app_with(|config| {
+        customize(config);
         config.payment_provider = ProviderKind::Stripe;
         config.stripe = Some(StripeConfig {
             secret_key: SecretString::from(SECRET_KEY),
@@ -170,6 +195,21 @@ impl TestApp {
             .send()
             .await
             .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Moves the server's clock to `at` through `POST /api/v1/dev/clock`, which runs the
+    /// periodic jobs (renewals) at the new time.
+    pub async fn dev_clock_to(&self, at: chrono::DateTime<chrono::Utc>) {
+        use praxis_api::clock::Clock;
+        let by = (at - self.clock.now()).num_seconds();
+        let moved = self
+            .post(
+                "/api/v1/dev/clock",
+                None,
+                &serde_json::json!({"advance_seconds": by}),
+            )
+            .await;
+        assert_eq!(moved.status(), reqwest::StatusCode::OK, "dev clock");
     }
 
     /// Waits (10 s at most) until `ready` holds of the app's state, polling.
