@@ -557,6 +557,7 @@ mod tests {
             ("PRAXIS_DEV_CLOCK", "on"),
             ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
             ("PRAXIS_STRIPE_SECRET_KEY", "sk_live_0123456789"),
+            ("PRAXIS_STRIPE_WEBHOOK_SECRET", "whsec_0123456789"),
         ]);
         assert_eq!(
             live.err().map(|e| e.name).as_deref(),
@@ -566,6 +567,7 @@ mod tests {
             ("PRAXIS_DEV_CLOCK", "on"),
             ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
             ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_0123456789"),
+            ("PRAXIS_STRIPE_WEBHOOK_SECRET", "whsec_0123456789"),
         ]);
         assert!(test_mode.is_ok_and(|c| c.dev_clock));
     }
