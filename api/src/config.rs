@@ -45,6 +45,36 @@ pub struct Config {
     pub idempotency_lease: std::time::Duration,
     /// How often the periodic jobs tick (each step once per tick across all nodes).
     pub job_period: std::time::Duration,
+    /// Which provider takes payments (`PRAXIS_PAYMENT_PROVIDER`, default `local`).
+    pub payment_provider: praxis_domain::payments::ProviderKind,
+    /// Stripe's settings, present exactly when the provider is `stripe`.
+    pub stripe: Option<StripeConfig>,
+    /// When renewals are charged and how long a failed one keeps access.
+    pub renewals: praxis_domain::subscriptions::RenewalRules,
+    /// `PRAXIS_DEV_CLOCK=on`: `POST /api/v1/dev/clock` moves this server's clock forward.
+    pub dev_clock: bool,
+}
+
+/// How to reach Stripe and check its webhooks.
+#[derive(Clone)]
+pub struct StripeConfig {
+    /// `PRAXIS_STRIPE_SECRET_KEY` (`sk_live_…` or `sk_test_…`).
+    pub secret_key: SecretString,
+    /// `PRAXIS_STRIPE_WEBHOOK_SECRET` (`whsec_…`): verifies `Stripe-Signature`.
+    pub webhook_secret: SecretString,
+    /// `PRAXIS_STRIPE_API_BASE`: Stripe's API, or a local stand-in in tests.
+    pub api_base: String,
+    /// `PRAXIS_STRIPE_PUBLISHABLE_KEY` (`pk_…`): given to the SPA for Stripe Elements.
+    pub publishable_key: Option<String>,
+}
+
+impl StripeConfig {
+    /// A live secret key moves real money: development aids are refused with it.
+    pub fn is_live(&self) -> bool {
+        use secrecy::ExposeSecret;
+        let key = self.secret_key.expose_secret();
+        key.starts_with("sk_live_") || key.starts_with("rk_live_")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +119,10 @@ impl Config {
             holds: praxis_domain::subscriptions::Holds::default(),
             idempotency_lease: std::time::Duration::from_secs(30),
             job_period: std::time::Duration::from_secs(60),
+            payment_provider: praxis_domain::payments::ProviderKind::Local,
+            stripe: None,
+            renewals: praxis_domain::subscriptions::RenewalRules::default(),
+            dev_clock: false,
         }
     }
 
@@ -266,6 +300,43 @@ impl Config {
                     })?,
             );
         }
+        if let Some(provider) = plain("PRAXIS_PAYMENT_PROVIDER") {
+            config.payment_provider =
+                <praxis_domain::payments::ProviderKind as praxis_domain::StringEnum>::from_str_opt(
+                    provider.trim(),
+                )
+                .ok_or_else(|| invalid("PRAXIS_PAYMENT_PROVIDER", "must be local or stripe"))?;
+        }
+        let stripe_secret = secret("PRAXIS_STRIPE_SECRET_KEY")?;
+        let stripe_webhook_secret = secret("PRAXIS_STRIPE_WEBHOOK_SECRET")?;
+        if config.payment_provider == praxis_domain::payments::ProviderKind::Stripe {
+            let required = |name: &str| {
+                invalid(
+                    name,
+                    format!("must be set (or {name}_FILE) with PRAXIS_PAYMENT_PROVIDER=stripe"),
+                )
+            };
+            let api_base = plain("PRAXIS_STRIPE_API_BASE")
+                .map(|b| b.trim().trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| crate::payments::stripe::DEFAULT_API_BASE.to_owned());
+            if !(api_base.starts_with("https://") || api_base.starts_with("http://")) {
+                return Err(invalid(
+                    "PRAXIS_STRIPE_API_BASE",
+                    "must be a URL like https://api.stripe.com",
+                ));
+            }
+            config.stripe = Some(StripeConfig {
+                secret_key: stripe_secret.ok_or_else(|| required("PRAXIS_STRIPE_SECRET_KEY"))?,
+                // Never generated: Stripe signs with the secret it shows for the endpoint, so a
+                // made-up one would refuse every real event.
+                webhook_secret: stripe_webhook_secret
+                    .ok_or_else(|| required("PRAXIS_STRIPE_WEBHOOK_SECRET"))?,
+                api_base,
+                publishable_key: plain("PRAXIS_STRIPE_PUBLISHABLE_KEY")
+                    .map(|k| k.trim().to_owned()),
+            });
+        }
+        renewal_settings(&plain, &mut config)?;
         Ok(config)
     }
 
@@ -287,6 +358,53 @@ impl Config {
     pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
         self.trusted_proxies.iter().any(|net| net.contains(&peer))
     }
+}
+
+/// `PRAXIS_RENEWAL_WINDOW_HOURS`, `PRAXIS_GRACE_DAYS` and `PRAXIS_DEV_CLOCK`. The development
+/// clock moves time for every periodic job, so it is refused with Stripe live keys: it would
+/// charge real cards early.
+fn renewal_settings(
+    plain: &dyn Fn(&str) -> Option<String>,
+    config: &mut Config,
+) -> Result<(), ConfigError> {
+    let number = |name: &str, range: std::ops::RangeInclusive<i64>| match plain(name) {
+        None => Ok(None),
+        Some(raw) => raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .map(Some)
+            .ok_or_else(|| {
+                invalid(
+                    name,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                )
+            }),
+    };
+    if let Some(hours) = number("PRAXIS_RENEWAL_WINDOW_HOURS", 1..=720)? {
+        config.renewals.window = chrono::Duration::hours(hours);
+    }
+    if let Some(days) = number("PRAXIS_GRACE_DAYS", 1..=60)? {
+        config.renewals.grace = chrono::Duration::days(days);
+    }
+    config.dev_clock = match plain("PRAXIS_DEV_CLOCK").as_deref().map(str::trim) {
+        None | Some("off") | Some("false") | Some("0") => false,
+        Some("on") | Some("true") | Some("1") => true,
+        Some(_) => return Err(invalid("PRAXIS_DEV_CLOCK", "must be on or off")),
+    };
+    if config.dev_clock {
+        // Read after the Stripe settings: a live key moves real money.
+        let live = config.stripe.as_ref().is_some_and(StripeConfig::is_live);
+        if live {
+            return Err(invalid(
+                "PRAXIS_DEV_CLOCK",
+                "the development clock is refused with Stripe live keys: it would charge real \
+                 cards ahead of time",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn parse_proxies(list: &str) -> Result<Vec<IpNet>, ConfigError> {
@@ -362,6 +480,20 @@ impl std::fmt::Debug for Config {
             )
             .field("idempotency_lease", &self.idempotency_lease)
             .field("job_period", &self.job_period)
+            .field("payment_provider", &self.payment_provider.as_str())
+            .field(
+                "stripe",
+                &self.stripe.as_ref().map(|s| {
+                    format!(
+                        "api_base={} secret_key=*** webhook_secret=*** publishable_key={}",
+                        s.api_base,
+                        s.publishable_key.as_deref().unwrap_or("(unset)")
+                    )
+                }),
+            )
+            .field("renewal_window_hours", &self.renewals.window.num_hours())
+            .field("grace_days", &self.renewals.grace.num_days())
+            .field("dev_clock", &self.dev_clock)
             .finish()
     }
 }
@@ -398,6 +530,60 @@ mod tests {
                 20
             ))
         );
+    }
+
+    #[test]
+    fn renewal_window_and_grace_default_to_24_hours_and_7_days() {
+        let config = from(&[]).map(|c| {
+            (
+                c.renewals.window.num_hours(),
+                c.renewals.grace.num_days(),
+                c.dev_clock,
+            )
+        });
+        assert_eq!(config.map_err(|e| e.to_string()), Ok((24, 7, false)));
+        let config = from(&[
+            ("PRAXIS_RENEWAL_WINDOW_HOURS", "48"),
+            ("PRAXIS_GRACE_DAYS", "3"),
+            ("PRAXIS_DEV_CLOCK", "on"),
+        ])
+        .map(|c| {
+            (
+                c.renewals.window.num_hours(),
+                c.renewals.grace.num_days(),
+                c.dev_clock,
+            )
+        });
+        assert_eq!(config.map_err(|e| e.to_string()), Ok((48, 3, true)));
+        for (name, value) in [
+            ("PRAXIS_GRACE_DAYS", "0"),
+            ("PRAXIS_RENEWAL_WINDOW_HOURS", "x"),
+            ("PRAXIS_DEV_CLOCK", "maybe"),
+        ] {
+            let error = from(&[(name, value)]).err().map(|e| e.name);
+            assert_eq!(error.as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn dev_clock_is_refused_with_stripe_live_keys() {
+        let live = from(&[
+            ("PRAXIS_DEV_CLOCK", "on"),
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_live_0123456789"),
+            ("PRAXIS_STRIPE_WEBHOOK_SECRET", "whsec_0123456789"),
+        ]);
+        assert_eq!(
+            live.err().map(|e| e.name).as_deref(),
+            Some("PRAXIS_DEV_CLOCK")
+        );
+        let test_mode = from(&[
+            ("PRAXIS_DEV_CLOCK", "on"),
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_0123456789"),
+            ("PRAXIS_STRIPE_WEBHOOK_SECRET", "whsec_0123456789"),
+        ]);
+        assert!(test_mode.is_ok_and(|c| c.dev_clock));
     }
 
     #[test]
@@ -483,6 +669,76 @@ mod tests {
         );
         let err = from(&[("PRAXIS_APP_URL", "app.example")]).err();
         assert_eq!(err.map(|e| e.name), Some("PRAXIS_APP_URL".to_owned()));
+    }
+
+    #[test]
+    fn the_local_payment_provider_is_the_default() {
+        let config = from(&[]).ok();
+        assert_eq!(
+            config.map(|c| (c.payment_provider, c.stripe.is_none())),
+            Some((praxis_domain::payments::ProviderKind::Local, true))
+        );
+    }
+
+    #[test]
+    fn the_stripe_provider_without_its_keys_stops_the_start_naming_the_variable() {
+        let err = from(&[("PRAXIS_PAYMENT_PROVIDER", "stripe")]).err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_STRIPE_SECRET_KEY".to_owned())
+        );
+        let err = from(&[
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_123"),
+        ])
+        .err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_STRIPE_WEBHOOK_SECRET".to_owned())
+        );
+        let err = from(&[("PRAXIS_PAYMENT_PROVIDER", "paypal")]).err();
+        assert_eq!(
+            err.map(|e| e.name),
+            Some("PRAXIS_PAYMENT_PROVIDER".to_owned())
+        );
+    }
+
+    #[test]
+    fn stripe_secrets_are_masked_and_may_come_from_files() {
+        use secrecy::ExposeSecret;
+        let dir = std::env::temp_dir().join(format!("praxis-stripe-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("whsec");
+        let _ = std::fs::write(&path, "whsec_from_file_nobody_sees\n");
+        let config = from(&[
+            ("PRAXIS_PAYMENT_PROVIDER", "stripe"),
+            ("PRAXIS_STRIPE_SECRET_KEY", "sk_test_nobody_should_see"),
+            (
+                "PRAXIS_STRIPE_WEBHOOK_SECRET_FILE",
+                path.to_str().unwrap_or_default(),
+            ),
+            ("PRAXIS_STRIPE_API_BASE", "http://127.0.0.1:8420/"),
+            ("PRAXIS_STRIPE_PUBLISHABLE_KEY", "pk_test_123"),
+        ]);
+        let shown = config
+            .as_ref()
+            .map(|c| format!("{c:?}"))
+            .unwrap_or_default();
+        assert!(!shown.contains("nobody"), "{shown}");
+        assert!(shown.contains("pk_test_123"), "{shown}");
+        let stripe = config.ok().and_then(|c| c.stripe);
+        assert_eq!(
+            stripe.as_ref().map(|s| (
+                s.webhook_secret.expose_secret().to_owned(),
+                s.api_base.clone(),
+                s.is_live()
+            )),
+            Some((
+                "whsec_from_file_nobody_sees".to_owned(),
+                "http://127.0.0.1:8420".to_owned(),
+                false
+            ))
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@ use utoipa::OpenApi;
         (name = "learning", description = "Q&A questions, recordings, assignments and the resource library"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "development", description = "For development only, each behind its setting: the development clock and paying with the local provider"),
     )
 )]
 struct ApiDoc;

@@ -1,4 +1,4 @@
-//! Periodic work: the billing sweep (lapsed periods, abandoned checkouts, unanswered offers,
+//! Periodic work: renewal charges, the billing sweep (lapsed periods, abandoned checkouts, unanswered offers,
 //! offering freed seats), forgetting old idempotency keys, paying out approved refunds and
 //! queuing event reminders. Every node runs the loop; each step runs once per tick across all
 //! nodes on one database (`praxis_persistence::job_claims`), and is a transaction that would
@@ -8,6 +8,7 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 use chrono::Duration;
 use praxis_app::billing::lifecycle::{self, Sweep};
+use praxis_app::billing::renewals::RenewalRun;
 use praxis_persistence::{idempotency, job_claims, to_db_time};
 
 /// Which steps a pass runs: all of them, or those this node claims for a tick.
@@ -41,6 +42,29 @@ pub async fn run_once(state: &AppState) -> ApiResult<Sweep> {
 /// One pass of the steps `claims` lets this node run.
 pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
     let now = state.now();
+    // Renewals before the sweep: a period ending now is charged (or its grace begins) before
+    // the sweep would expire it. Their own step: a failure must not hold back the sweep.
+    if claims.take(state, "renewals").await? {
+        let (db, provider, rules) = (
+            state.db.clone(),
+            state.payments.clone(),
+            state.config.renewals,
+        );
+        let links = state.config.mail_links();
+        let renewals = actix_web::web::block(move || {
+            praxis_app::billing::renewals::run(&db, provider.as_ref(), rules, &links, now)
+        })
+        .await;
+        match renewals {
+            Ok(Ok(run)) if run != RenewalRun::default() => {
+                tracing::info!(?run, "renewals");
+                state.wake_mailer();
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "renewals failed; will retry"),
+            Err(e) => tracing::warn!(error = %e, "renewals did not run; will retry"),
+        }
+    }
     let mut sweep = Sweep::default();
     if claims.take(state, "billing-sweep").await? {
         let hold = state.config.holds.waitlist_offer;

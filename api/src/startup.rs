@@ -6,7 +6,7 @@ use crate::auth::hub::HubRateLimiter;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::auth::rate_limit::AuthRateLimiter;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, OffsetClock, SystemClock};
 use crate::config::Config;
 use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
@@ -38,19 +38,35 @@ const WEBHOOK_SECRET_SETTING: &str = "payment_webhook_secret";
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Self::build_with_clock(config, Arc::new(SystemClock)).await
+        // The development clock runs with the system's and can be moved ahead.
+        let clock: Arc<dyn Clock> = if config.dev_clock {
+            Arc::new(OffsetClock::default())
+        } else {
+            Arc::new(SystemClock)
+        };
+        Self::build_with_clock(config, clock).await
     }
 
+    /// Builds with a given clock and the configured payment provider (the local one over the
+    /// same database unless Stripe is configured).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let payments = Arc::new(LocalPaymentProvider::new(&config.public_url));
-        Self::build_with(config, clock, payments).await
+        let payments = crate::payments::configured(&config)?;
+        Self::build_from(config, clock, payments).await
     }
 
-    /// Builds with a given clock and payment provider (tests inspect the local provider).
+    /// Builds with a given clock and payment provider.
     pub async fn build_with(
         config: Config,
         clock: Arc<dyn Clock>,
         payments: Arc<dyn PaymentProvider>,
+    ) -> anyhow::Result<Self> {
+        Self::build_from(config, clock, Some(payments)).await
+    }
+
+    async fn build_from(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        payments: Option<Arc<dyn PaymentProvider>>,
     ) -> anyhow::Result<Self> {
         let state = prepare(config, clock, payments).await?;
         let listener = TcpListener::bind(&state.config.bind)
@@ -61,7 +77,7 @@ impl Application {
         if state.config.mail_worker {
             mail::spawn_worker(state.clone());
         }
-        tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), "praxis is serving");
+        tracing::info!(address = %state.config.bind, port, engine = state.db.engine().as_str(), payments = state.payments.kind().as_str(), "praxis is serving");
         Ok(Self {
             port,
             server,
@@ -87,12 +103,19 @@ impl Application {
     }
 }
 
-/// Opens the database (migrating it), resolves the JWT secret and prepares shared state.
+/// Opens the database (migrating it), resolves the JWT secret and prepares shared state; with
+/// no payment provider given, the local one keeps its books in this database.
 pub async fn prepare(
     config: Config,
     clock: Arc<dyn Clock>,
-    payments: Arc<dyn PaymentProvider>,
+    payments: Option<Arc<dyn PaymentProvider>>,
 ) -> anyhow::Result<AppState> {
+    if config.dev_clock {
+        tracing::warn!(
+            "PRAXIS_DEV_CLOCK is on: POST /api/v1/dev/clock moves this server's time forward and \
+             runs the periodic jobs (renewals charge, grace periods end). Never in production."
+        );
+    }
     let url = config.database_url.expose_secret().to_owned();
     let pool_size = config.db_pool_size;
     let db = tokio::task::spawn_blocking(move || Database::open(&url, pool_size))
@@ -114,6 +137,8 @@ pub async fn prepare(
         &*clock,
     )
     .await?;
+    let payments = payments
+        .unwrap_or_else(|| Arc::new(LocalPaymentProvider::new(&config.public_url, db.clone())));
     let dummy_hash =
         tokio::task::spawn_blocking(|| password::hash(&crate::auth::tokens::generate()))
             .await?

@@ -77,6 +77,47 @@ impl AppState {
         }
     }
 
+    /// What subscription answers say about payment, with the client secrets of `rows`'
+    /// pending checkouts.
+    pub async fn payment_view(
+        &self,
+        rows: &[praxis_persistence::subscriptions::SubscriptionRow],
+    ) -> ApiResult<crate::dto::billing::PaymentView> {
+        let rows = rows.to_vec();
+        let client_secrets = self
+            .read(move |c| praxis_app::subscriptions::client_secrets(c, &rows))
+            .await?;
+        Ok(crate::dto::billing::PaymentView {
+            provider: self.payments.kind(),
+            publishable_key: self.payments.publishable_key(),
+            client_secrets,
+        })
+    }
+
+    /// A page of subscriptions, each with how it is paid.
+    pub async fn subscription_page(
+        &self,
+        rows: Vec<praxis_persistence::subscriptions::SubscriptionRow>,
+        limit: i64,
+    ) -> ApiResult<crate::pagination::Page<crate::dto::billing::SubscriptionResponse>> {
+        let view = self.payment_view(&rows).await?;
+        let mut page = crate::dto::billing::subscription_page(rows, limit, self.now())?;
+        page.items.iter_mut().for_each(|item| view.apply(item));
+        Ok(page)
+    }
+
+    /// The answer for one subscription, with how it is paid (a pending one's checkout).
+    pub async fn subscription_answer(
+        &self,
+        row: praxis_persistence::subscriptions::SubscriptionRow,
+        now: DateTime<Utc>,
+    ) -> ApiResult<crate::dto::billing::SubscriptionResponse> {
+        let view = self.payment_view(std::slice::from_ref(&row)).await?;
+        let mut response = crate::dto::billing::respond(row, now)?;
+        view.apply(&mut response);
+        Ok(response)
+    }
+
     /// Runs a read on the blocking pool with a pooled connection; never on a worker thread.
     /// The closure is a use case (`|c| app::x::y(c, …)`), so its errors are `app::Error`.
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>

@@ -123,6 +123,14 @@ pub fn attach_checkout(
         &CheckoutId::from_trusted(checkout.checkout_id.clone()),
         checkout.url.as_deref().unwrap_or_default(),
     )?;
+    if let Some(secret) = &checkout.client_secret {
+        praxis_persistence::payments::keep_client_secret(
+            conn,
+            &checkout.checkout_id,
+            secret,
+            to_db_time(now),
+        )?;
+    }
     if let Some(customer) = &checkout.customer_reference {
         let row = subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))?;
         praxis_persistence::payments::keep_customer_reference(
@@ -197,4 +205,32 @@ pub fn cancel(
     offers: &Offers,
 ) -> Result<SubscriptionRow> {
     lifecycle::cancel(conn, member, id, actor, now, offers.hold, &offers.links)
+}
+
+/// The client secrets of the given subscriptions' checkouts, by checkout id (one query).
+pub fn client_secrets(
+    conn: &mut DbConnection,
+    rows: &[SubscriptionRow],
+) -> Result<std::collections::HashMap<String, String>> {
+    let ids: Vec<String> = rows
+        .iter()
+        .filter(|r| r.status == SubscriptionStatus::PendingPayment)
+        .map(|r| r.checkout_id.clone())
+        .collect();
+    Ok(praxis_persistence::payments::client_secrets(conn, &ids)?
+        .into_iter()
+        .collect())
+}
+
+/// The member's customer at `provider`, once a checkout created one.
+pub fn customer_reference(
+    conn: &mut DbConnection,
+    member: &UserId,
+    provider: ProviderKind,
+) -> Result<Option<String>> {
+    Ok(praxis_persistence::payments::customer_reference(
+        conn,
+        member.as_str(),
+        provider.as_str(),
+    )?)
 }

@@ -74,7 +74,10 @@ pub enum ChargeOutcome {
 
 #[derive(Debug, Clone)]
 pub struct RefundOrder {
-    /// The provider must pay a given key at most once, so retries are safe (our refund id).
+    /// Our refund id, kept with the provider's refund so its reports can be matched to ours.
+    pub refund_id: String,
+    /// The provider must pay a given key at most once, so retries are safe (our refund id; a
+    /// retry after a failure gets a key of its own).
     pub idempotency_key: String,
     /// The provider's id of the payment refunded (PaymentIntent id).
     pub payment_reference: String,
@@ -92,6 +95,17 @@ pub enum RefundState {
 pub struct RefundReceipt {
     pub reference: String,
     pub state: RefundState,
+}
+
+/// A refund of a payment as the provider lists it, including those made outside Praxis (e.g.
+/// from Stripe's dashboard).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderRefund {
+    pub reference: String,
+    pub amount: Money,
+    pub state: RefundState,
+    /// Our refund id when the refund was made by Praxis.
+    pub refund_id: Option<String>,
 }
 
 /// The card on file, as the provider describes it (never the number).
@@ -132,4 +146,18 @@ pub trait PaymentProvider: Send + Sync {
 
     /// Starts saving a new card for the customer; answers the client secret the SPA confirms.
     fn setup_payment_method(&self, customer_reference: &str) -> Result<String, ProviderError>;
+
+    /// Where a refund the provider accepted but had not settled stands now. Providers that
+    /// settle refunds at once never leave one to ask about.
+    fn refund_status(&self, reference: &str) -> Result<RefundReceipt, ProviderError> {
+        Err(ProviderError(format!(
+            "the {} provider settles refunds at once; {reference} cannot be pending",
+            self.kind().as_str()
+        )))
+    }
+
+    /// Every refund the provider made of a payment, to reconcile those made outside Praxis.
+    fn refunds_of(&self, _payment_reference: &str) -> Result<Vec<ProviderRefund>, ProviderError> {
+        Ok(Vec::new())
+    }
 }

@@ -467,10 +467,12 @@ crate::string_enum! {
 }
 
 crate::string_enum! {
-    /// Whether the payment provider has confirmed paying a refund.
+    /// Whether the payment provider has paid a refund: `pending` until it confirms, `failed`
+    /// with its reason (a host may retry).
     pub enum RefundStatus {
         Pending => "pending",
         Succeeded => "succeeded",
+        Failed => "failed",
     }
     field = "status";
 }

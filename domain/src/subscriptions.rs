@@ -10,23 +10,133 @@ crate::string_enum! {
     pub enum SubscriptionStatus {
         PendingPayment => "pending_payment",
         Active => "active",
+        /// Its renewal payment failed: access is kept through the grace period while the
+        /// payment is retried. Stored as `active` with `past_due_since` set (see the migration).
+        PastDue => "past_due",
         Cancelled => "cancelled",
         Expired => "expired",
     }
     field = "status", message = "unknown subscription status";
 }
 
-/// The status as it is at `now`: an active subscription whose paid period has ended is expired
-/// even before the periodic job writes it down, so access ends exactly at the period's end.
+crate::string_enum! {
+    /// Where one charge of a renewal is.
+    pub enum RenewalAttemptStatus {
+        /// Claimed by a node, which is asking the provider now.
+        Charging => "charging",
+        /// The provider accepted it; its webhook tells the outcome.
+        Pending => "pending",
+        Succeeded => "succeeded",
+        Declined => "declined",
+    }
+    field = "status", message = "unknown renewal attempt status";
+}
+
+impl SubscriptionStatus {
+    /// Pending, active or past due: it holds (or waits for) a seat and can still be changed.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::PendingPayment | Self::Active | Self::PastDue)
+    }
+}
+
+/// Where a subscription's renewal stands, as stored beside its status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenewalState {
+    /// Set when a renewal payment failed and has not succeeded since.
+    pub past_due: bool,
+    /// Set while a renewal is under way (charged, pending or failed): access is kept until
+    /// then even after the paid period ended. Cleared when the member turns auto-renewal off.
+    pub grace_until: Option<DateTime<Utc>>,
+}
+
+/// The status as it is at `now`. An active subscription keeps access until its paid period
+/// ends, or, while a renewal is under way, until the end of the grace period; then it is
+/// expired even before the periodic job writes it down, so access ends exactly on time. A
+/// failed renewal reads `past_due` while access lasts.
 pub fn effective_status(
     stored: SubscriptionStatus,
     period_end: Option<DateTime<Utc>>,
+    renewal: RenewalState,
     now: DateTime<Utc>,
 ) -> SubscriptionStatus {
-    match (stored, period_end) {
-        (SubscriptionStatus::Active, Some(end)) if end <= now => SubscriptionStatus::Expired,
-        (status, _) => status,
+    let live = stored == SubscriptionStatus::Active || stored == SubscriptionStatus::PastDue;
+    match period_end {
+        Some(end) if live => {
+            let access_until = renewal.grace_until.map_or(end, |grace| grace.max(end));
+            if access_until <= now {
+                SubscriptionStatus::Expired
+            } else if renewal.past_due {
+                SubscriptionStatus::PastDue
+            } else {
+                SubscriptionStatus::Active
+            }
+        }
+        _ => stored,
     }
+}
+
+/// How renewals are charged: how long before a period ends the charge is made, and how long
+/// access is kept after the period ends while a failed renewal is retried.
+#[derive(Debug, Clone, Copy)]
+pub struct RenewalRules {
+    pub window: Duration,
+    pub grace: Duration,
+}
+
+impl Default for RenewalRules {
+    fn default() -> Self {
+        Self {
+            window: Duration::hours(24),
+            grace: Duration::days(DEFAULT_GRACE_DAYS),
+        }
+    }
+}
+
+pub const DEFAULT_GRACE_DAYS: i64 = 7;
+
+/// The days of the grace period (counted from the period's end) on which a failed renewal is
+/// charged again: attempts 1, 2 and 3; attempt 0 is the first charge.
+pub const RETRY_DAYS: [i64; 3] = [1, 3, 5];
+
+/// When retry `attempt` (1-3) of the period ending at `period_end` is due.
+pub fn retry_at(period_end: DateTime<Utc>, attempt: u8) -> Option<DateTime<Utc>> {
+    let day = RETRY_DAYS.get(usize::from(attempt).checked_sub(1)?)?;
+    Some(period_end + Duration::days(*day))
+}
+
+/// The attempt of a renewal that is due at `now`, if one is: the first charge once the period
+/// is within `window` of its end; after a failure, the latest retry whose day has come (a node
+/// that was down for days charges once, not once per missed day), never after the grace period.
+/// `last_attempt` is the latest attempt made for this period.
+pub fn attempt_due(
+    period_end: DateTime<Utc>,
+    window: Duration,
+    grace_until: DateTime<Utc>,
+    last_attempt: Option<u8>,
+    now: DateTime<Utc>,
+) -> Option<u8> {
+    if now >= grace_until {
+        return None;
+    }
+    let Some(last) = last_attempt else {
+        return (now >= period_end - window).then_some(0);
+    };
+    (1..=3u8)
+        .rev()
+        .find(|&n| retry_at(period_end, n).is_some_and(|at| at <= now && at < grace_until))
+        .filter(|&n| n > last)
+}
+
+/// When the next retry after `attempt` will be made, if one will be before the grace ends.
+pub fn next_retry(
+    period_end: DateTime<Utc>,
+    grace_until: DateTime<Utc>,
+    attempt: u8,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    (attempt.saturating_add(1)..=3)
+        .filter_map(|n| retry_at(period_end, n))
+        .find(|&at| at > now && at < grace_until)
 }
 
 /// A paid period: one calendar month, or twelve.
@@ -38,16 +148,14 @@ pub fn period_end(start: DateTime<Utc>, period: BillingPeriod) -> DateTime<Utc> 
 }
 
 /// Where a payment's period starts: a first payment starts now; a renewal continues from the
-/// end of the current period, so paying early never loses days.
+/// end of the current period, so paying early never loses days, and paying late (during the
+/// grace period, when access was kept) never gives the grace days for free.
 pub fn next_period(
     current_end: Option<DateTime<Utc>>,
     paid_at: DateTime<Utc>,
     period: BillingPeriod,
 ) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = match current_end {
-        Some(end) if end > paid_at => end,
-        _ => paid_at,
-    };
+    let start = current_end.unwrap_or(paid_at);
     (start, period_end(start, period))
 }
 
@@ -170,17 +278,140 @@ mod tests {
             BillingPeriod::Monthly,
         );
         assert_eq!((start, end), (at(2026, 5, 1), at(2026, 6, 1)));
-        let (start, _) = next_period(Some(at(2026, 5, 1)), at(2026, 5, 3), BillingPeriod::Monthly);
-        assert_eq!(start, at(2026, 5, 3), "a lapsed period restarts at payment");
+        let (start, _) = next_period(None, at(2026, 5, 3), BillingPeriod::Monthly);
+        assert_eq!(start, at(2026, 5, 3), "a first period starts at payment");
+    }
+
+    #[test]
+    fn renewal_paid_late_in_grace_still_continues_from_the_period_end() {
+        let (start, end) =
+            next_period(Some(at(2026, 5, 1)), at(2026, 5, 4), BillingPeriod::Monthly);
+        assert_eq!((start, end), (at(2026, 5, 1), at(2026, 6, 1)));
     }
 
     #[test]
     fn active_subscription_past_its_period_is_expired_at_read_time() {
         let now = at(2026, 6, 1);
-        let s = effective_status(SubscriptionStatus::Active, Some(now), now);
+        let none = RenewalState::default();
+        let s = effective_status(SubscriptionStatus::Active, Some(now), none, now);
         assert_eq!(s, SubscriptionStatus::Expired);
-        let s = effective_status(SubscriptionStatus::Active, Some(at(2026, 6, 2)), now);
+        let s = effective_status(SubscriptionStatus::Active, Some(at(2026, 6, 2)), none, now);
         assert_eq!(s, SubscriptionStatus::Active);
+    }
+
+    #[test]
+    fn renewal_under_way_keeps_access_past_the_period_end_until_grace_ends() {
+        let end = at(2026, 6, 1);
+        let under_way = RenewalState {
+            past_due: false,
+            grace_until: Some(at(2026, 6, 8)),
+        };
+        let s = effective_status(
+            SubscriptionStatus::Active,
+            Some(end),
+            under_way,
+            at(2026, 6, 3),
+        );
+        assert_eq!(s, SubscriptionStatus::Active);
+        let s = effective_status(
+            SubscriptionStatus::Active,
+            Some(end),
+            under_way,
+            at(2026, 6, 8),
+        );
+        assert_eq!(s, SubscriptionStatus::Expired);
+    }
+
+    #[test]
+    fn failed_renewal_reads_past_due_during_grace_then_expired() {
+        let end = at(2026, 6, 1);
+        let failed = RenewalState {
+            past_due: true,
+            grace_until: Some(at(2026, 6, 8)),
+        };
+        let s = effective_status(
+            SubscriptionStatus::Active,
+            Some(end),
+            failed,
+            at(2026, 5, 31),
+        );
+        assert_eq!(
+            s,
+            SubscriptionStatus::PastDue,
+            "failed before the period ended"
+        );
+        let s = effective_status(
+            SubscriptionStatus::Active,
+            Some(end),
+            failed,
+            at(2026, 6, 7),
+        );
+        assert_eq!(s, SubscriptionStatus::PastDue);
+        let s = effective_status(
+            SubscriptionStatus::Active,
+            Some(end),
+            failed,
+            at(2026, 6, 9),
+        );
+        assert_eq!(s, SubscriptionStatus::Expired);
+        let turned_off = RenewalState {
+            past_due: true,
+            grace_until: None,
+        };
+        let s = effective_status(
+            SubscriptionStatus::Active,
+            Some(end),
+            turned_off,
+            at(2026, 6, 2),
+        );
+        assert_eq!(
+            s,
+            SubscriptionStatus::Expired,
+            "no grace without auto-renewal"
+        );
+    }
+
+    #[test]
+    fn renewal_is_charged_within_the_window_before_the_period_ends() {
+        let end = at(2026, 6, 1);
+        let grace = end + Duration::days(7);
+        let day = Duration::days(1);
+        assert_eq!(attempt_due(end, day, grace, None, at(2026, 5, 30)), None);
+        assert_eq!(attempt_due(end, day, grace, None, at(2026, 5, 31)), Some(0));
+        assert_eq!(
+            attempt_due(end, day, grace, None, at(2026, 6, 3)),
+            Some(0),
+            "late job"
+        );
+        assert_eq!(
+            attempt_due(end, day, grace, None, grace),
+            None,
+            "grace over"
+        );
+    }
+
+    #[test]
+    fn failed_renewal_is_retried_on_days_one_three_and_five_of_grace() {
+        let end = at(2026, 6, 1);
+        let grace = end + Duration::days(7);
+        let w = Duration::days(1);
+        assert_eq!(attempt_due(end, w, grace, Some(0), at(2026, 6, 1)), None);
+        assert_eq!(attempt_due(end, w, grace, Some(0), at(2026, 6, 2)), Some(1));
+        assert_eq!(attempt_due(end, w, grace, Some(1), at(2026, 6, 3)), None);
+        assert_eq!(attempt_due(end, w, grace, Some(1), at(2026, 6, 4)), Some(2));
+        assert_eq!(attempt_due(end, w, grace, Some(2), at(2026, 6, 6)), Some(3));
+        assert_eq!(attempt_due(end, w, grace, Some(3), at(2026, 6, 7)), None);
+        // Missed days are charged once, at the latest retry due.
+        assert_eq!(attempt_due(end, w, grace, Some(0), at(2026, 6, 5)), Some(2));
+        // A shorter grace drops the retries it does not reach.
+        let short = end + Duration::days(2);
+        assert_eq!(attempt_due(end, w, short, Some(1), at(2026, 6, 2)), None);
+        assert_eq!(
+            next_retry(end, grace, 0, at(2026, 5, 31)),
+            Some(at(2026, 6, 2))
+        );
+        assert_eq!(next_retry(end, grace, 3, at(2026, 6, 6)), None);
+        assert_eq!(next_retry(end, short, 1, at(2026, 6, 2)), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod invoices;
 pub mod job_claims;
 pub mod keyset;
 pub mod learning;
+pub mod local_provider;
 pub mod magic_links;
 pub mod messages;
 pub mod migrations;
@@ -31,6 +32,7 @@ pub mod posts;
 #[cfg(test)]
 mod query_plans;
 pub mod refunds;
+pub mod renewals;
 pub mod reports;
 pub mod schema;
 pub mod search;

@@ -2,7 +2,7 @@
 //! numbers.
 
 use crate::error::{Error, Result};
-use crate::schema::{payment_customers, payments, webhook_events};
+use crate::schema::{checkout_client_secrets, payment_customers, payments, webhook_events};
 use crate::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -54,6 +54,18 @@ pub fn insert(conn: &mut DbConnection, row: &PaymentRow) -> Result<()> {
         .values(row)
         .execute(conn)?;
     Ok(())
+}
+
+/// The payment recorded for the provider's payment id, if any: money is received once per id.
+pub fn find_by_provider_payment_id(
+    conn: &mut DbConnection,
+    reference: &str,
+) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::provider_payment_id.eq(reference))
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PaymentRow>> {
@@ -161,4 +173,56 @@ pub fn keep_customer_reference(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Gives back what a refund the provider failed had counted against the payment.
+pub fn remove_refunded(conn: &mut DbConnection, id: &str, cents: i64) -> Result<()> {
+    diesel::update(
+        payments::table
+            .filter(payments::id.eq(id))
+            .filter(payments::refunded_cents.ge(cents)),
+    )
+    .set(payments::refunded_cents.eq(payments::refunded_cents - cents))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Keeps what the SPA confirms the checkout `checkout_id` with (its first value stays).
+pub fn keep_client_secret(
+    conn: &mut DbConnection,
+    checkout_id: &str,
+    secret: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    let known: i64 = checkout_client_secrets::table
+        .filter(checkout_client_secrets::checkout_id.eq(checkout_id))
+        .count()
+        .get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(checkout_client_secrets::table)
+            .values((
+                checkout_client_secrets::checkout_id.eq(checkout_id),
+                checkout_client_secrets::client_secret.eq(secret),
+                checkout_client_secrets::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The client secrets of several checkouts in one query: `(checkout_id, client_secret)`.
+pub fn client_secrets(
+    conn: &mut DbConnection,
+    checkout_ids: &[String],
+) -> Result<Vec<(String, String)>> {
+    if checkout_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(checkout_client_secrets::table
+        .filter(checkout_client_secrets::checkout_id.eq_any(checkout_ids))
+        .select((
+            checkout_client_secrets::checkout_id,
+            checkout_client_secrets::client_secret,
+        ))
+        .load(conn)?)
 }

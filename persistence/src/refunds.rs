@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::keyset::{self, StatusQueue};
-use crate::schema::{refund_requests, refunds};
+use crate::schema::{provider_refunds, refund_requests, refunds};
 use crate::text_enum::DbEnum;
 use crate::DbConnection;
 use chrono::NaiveDateTime;
@@ -47,6 +47,23 @@ pub struct RefundRow {
     pub provider_reference: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The provider's reason when it refused or failed the refund.
+    pub failure_reason: Option<String>,
+    /// How many times the refund was sent again after failing: each try has its own
+    /// idempotency key, since the provider answers a key it has seen with its first answer.
+    pub attempt: i32,
+}
+
+impl RefundRow {
+    /// The idempotency key of this refund's current try at the provider: our refund id, then
+    /// `<id>-retry-<n>`.
+    pub fn idempotency_key(&self) -> String {
+        if self.attempt == 0 {
+            self.id.clone()
+        } else {
+            format!("{}-retry-{}", self.id, self.attempt)
+        }
+    }
 }
 
 pub fn insert_request(conn: &mut DbConnection, row: &RefundRequestRow) -> Result<()> {
@@ -153,8 +170,140 @@ pub fn confirm(
         .set((
             refunds::status.eq(DbEnum(RefundStatus::Succeeded)),
             refunds::provider_reference.eq(reference),
+            refunds::failure_reason.eq(None::<String>),
             refunds::updated_at.eq(at),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records the provider's reference of a refund it accepted but has not settled yet.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: &RefundId,
+    reference: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(
+        refunds::table
+            .find(id.as_str())
+            .filter(refunds::status.eq(DbEnum(RefundStatus::Pending))),
+    )
+    .set((
+        refunds::provider_reference.eq(reference),
+        refunds::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Records that the provider refused or failed a pending refund; `false` if it was not pending.
+pub fn fail(
+    conn: &mut DbConnection,
+    id: &RefundId,
+    reference: Option<&str>,
+    reason: &str,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    let updated = diesel::update(
+        refunds::table
+            .find(id.as_str())
+            .filter(refunds::status.eq(DbEnum(RefundStatus::Pending))),
+    )
+    .set((
+        refunds::status.eq(DbEnum(RefundStatus::Failed)),
+        refunds::provider_reference.eq(reference),
+        refunds::failure_reason.eq(reason),
+        refunds::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Sends a failed refund again: pending, under the next attempt's key; `false` if it was not
+/// failed.
+pub fn retry(conn: &mut DbConnection, id: &RefundId, at: NaiveDateTime) -> Result<bool> {
+    let updated = diesel::update(
+        refunds::table
+            .find(id.as_str())
+            .filter(refunds::status.eq(DbEnum(RefundStatus::Failed))),
+    )
+    .set((
+        refunds::status.eq(DbEnum(RefundStatus::Pending)),
+        refunds::provider_reference.eq(None::<String>),
+        refunds::attempt.eq(refunds::attempt + 1),
+        refunds::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn find_refund(conn: &mut DbConnection, id: &str) -> Result<Option<RefundRow>> {
+    Ok(refunds::table
+        .find(id)
+        .select(RefundRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Refunds newest first, optionally of one status, after a keyset cursor.
+pub fn page_refunds(
+    conn: &mut DbConnection,
+    status: Option<RefundStatus>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<RefundRow>> {
+    let query = refunds::table.select(RefundRow::as_select()).into_boxed();
+    let columns = StatusQueue {
+        status: refunds::status,
+        key: refunds::created_at,
+        id: refunds::id,
+    };
+    keyset::status_page(
+        conn,
+        query,
+        columns,
+        status.map(|s| s.as_str()),
+        after,
+        limit,
+    )
+}
+
+/// The refunds of one payment (reconciling the provider's refunds of it).
+pub fn refunds_of_payment(conn: &mut DbConnection, payment_id: &str) -> Result<Vec<RefundRow>> {
+    Ok(refunds::table
+        .filter(refunds::payment_id.eq(payment_id))
+        .select(RefundRow::as_select())
+        .load(conn)?)
+}
+
+/// A refund made at the provider outside Praxis, counted against its payment.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = provider_refunds)]
+pub struct ProviderRefundRow {
+    pub reference: String,
+    pub payment_id: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// Whether the provider refund `reference` was recorded already.
+pub fn provider_refund_known(conn: &mut DbConnection, reference: &str) -> Result<bool> {
+    let ours: i64 = refunds::table
+        .filter(refunds::provider_reference.eq(reference))
+        .count()
+        .get_result(conn)?;
+    let outside: i64 = provider_refunds::table
+        .filter(provider_refunds::reference.eq(reference))
+        .count()
+        .get_result(conn)?;
+    Ok(ours + outside > 0)
+}
+
+pub fn insert_provider_refund(conn: &mut DbConnection, row: &ProviderRefundRow) -> Result<()> {
+    diesel::insert_into(provider_refunds::table)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

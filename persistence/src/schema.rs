@@ -120,6 +120,44 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
         credit_payment_id -> Nullable<Text>,
+        auto_renew -> Bool,
+        grace_until -> Nullable<Timestamp>,
+        past_due_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    renewal_attempts (id) {
+        id -> Text,
+        subscription_id -> Text,
+        period_end -> Timestamp,
+        attempt -> Integer,
+        idempotency_key -> Text,
+        status -> Text,
+        payment_reference -> Nullable<Text>,
+        failure_reason -> Nullable<Text>,
+        claimed_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    local_provider_ledger (idempotency_key) {
+        idempotency_key -> Text,
+        kind -> Text,
+        reference -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        outcome -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    local_provider_cards (customer_reference) {
+        customer_reference -> Text,
+        declining -> Bool,
+        updated_at -> Timestamp,
     }
 }
 
@@ -239,6 +277,26 @@ diesel::table! {
         provider_reference -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        failure_reason -> Nullable<Text>,
+        attempt -> Integer,
+    }
+}
+
+diesel::table! {
+    provider_refunds (reference) {
+        reference -> Text,
+        payment_id -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    checkout_client_secrets (checkout_id) {
+        checkout_id -> Text,
+        client_secret -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -649,6 +707,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(conversation_participants -> conversations (conversation_id));
 diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(payments -> subscriptions (subscription_id));
+diesel::joinable!(renewal_attempts -> subscriptions (subscription_id));
 diesel::joinable!(invoices -> payments (payment_id));
 diesel::joinable!(refund_requests -> users (user_id));
 diesel::joinable!(pro_applications -> users (user_id));
@@ -658,6 +717,9 @@ diesel::joinable!(waitlist_entries -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     payment_customers,
+    renewal_attempts,
+    local_provider_ledger,
+    local_provider_cards,
     users,
     user_roles,
     refresh_tokens,
@@ -673,6 +735,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_addresses,
     refund_requests,
     refunds,
+    provider_refunds,
+    checkout_client_secrets,
     magic_links,
     account_tokens,
     pro_applications,

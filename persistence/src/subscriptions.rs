@@ -49,6 +49,36 @@ pub struct SubscriptionRow {
     pub end_reason: Option<String>,
     /// The payment `credit_cents` was drawn from (an upgrade's credit).
     pub credit_payment_id: Option<String>,
+    /// Renews by itself at the period's end; off, it ends then (cancel at period end).
+    pub auto_renew: bool,
+    /// While a renewal is under way, access lasts until then (see `RenewalState`).
+    pub grace_until: Option<NaiveDateTime>,
+    /// When its renewal payment failed; it reads `past_due` while this is set.
+    pub past_due_since: Option<NaiveDateTime>,
+}
+
+impl SubscriptionRow {
+    /// Where its renewal stands, for `effective_status`.
+    pub fn renewal_state(&self) -> praxis_domain::subscriptions::RenewalState {
+        praxis_domain::subscriptions::RenewalState {
+            past_due: self.past_due_since.is_some(),
+            grace_until: self.grace_until.map(crate::from_db_time),
+        }
+    }
+}
+
+/// Active at `now`: an active subscription in its paid period, or past it while its renewal is
+/// under way (the grace period). Past-due subscriptions are stored `active`, so this covers them.
+macro_rules! holds_access_at {
+    ($now:expr) => {
+        subscriptions::status
+            .eq(DbEnum(SubscriptionStatus::Active))
+            .and(
+                subscriptions::current_period_end
+                    .gt($now)
+                    .or(subscriptions::grace_until.gt($now)),
+            )
+    };
 }
 
 /// Serialises everything that takes or frees a seat of one plan. SQLite's immediate transaction
@@ -108,8 +138,7 @@ pub fn active_plan(
 ) -> Result<Option<String>> {
     Ok(subscriptions::table
         .filter(subscriptions::user_id.eq(user_id))
-        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
-        .filter(subscriptions::current_period_end.gt(now))
+        .filter(holds_access_at!(now))
         .select(subscriptions::plan_slug)
         .first(conn)
         .optional()?)
@@ -149,8 +178,7 @@ pub fn seats_taken(
     let plan_slug = plan.as_str();
     let active: i64 = subscriptions::table
         .filter(subscriptions::plan_slug.eq(plan_slug))
-        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
-        .filter(subscriptions::current_period_end.gt(now))
+        .filter(holds_access_at!(now))
         .count()
         .get_result(conn)?;
     let pending: i64 = subscriptions::table
@@ -210,7 +238,8 @@ pub fn credited_from(conn: &mut DbConnection, payment_id: &str) -> Result<i64> {
     Ok(credits.iter().sum())
 }
 
-/// Records a paid period: activates a pending subscription or extends an active one.
+/// Records a paid period: activates a pending subscription or extends an active one, ending
+/// any renewal under way (it is paid).
 pub fn set_period(
     conn: &mut DbConnection,
     id: &str,
@@ -224,12 +253,15 @@ pub fn set_period(
             subscriptions::current_period_start.eq(start),
             subscriptions::current_period_end.eq(end),
             subscriptions::updated_at.eq(at),
+            subscriptions::grace_until.eq(None::<NaiveDateTime>),
+            subscriptions::past_due_since.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Active subscriptions whose period ended before `now` (for the expiry job).
+/// Active subscriptions whose access ended before `now`: the period is over and no renewal is
+/// under way, or its grace period is over too (for the expiry job).
 pub fn lapsed(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -238,9 +270,89 @@ pub fn lapsed(
     Ok(subscriptions::table
         .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
         .filter(subscriptions::current_period_end.le(now))
+        .filter(
+            subscriptions::grace_until
+                .is_null()
+                .or(subscriptions::grace_until.le(now)),
+        )
         .select(SubscriptionRow::as_select())
         .limit(limit)
         .load(conn)?)
+}
+
+/// Active auto-renewing subscriptions whose period ends by `horizon`, oldest end first: the
+/// candidates for a renewal charge (the caller decides which attempt, if any, is due).
+pub fn renewal_candidates(
+    conn: &mut DbConnection,
+    horizon: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<SubscriptionRow>> {
+    Ok(subscriptions::table
+        .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
+        .filter(subscriptions::auto_renew.eq(true))
+        .filter(subscriptions::current_period_end.le(horizon))
+        .order((
+            subscriptions::current_period_end.asc(),
+            subscriptions::id.asc(),
+        ))
+        .select(SubscriptionRow::as_select())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Turns auto-renewal on or off. Off also ends any grace: a member who stops renewing keeps
+/// access only until the paid period ends.
+pub fn set_auto_renew(
+    conn: &mut DbConnection,
+    id: &str,
+    on: bool,
+    at: NaiveDateTime,
+) -> Result<()> {
+    let target = subscriptions::table.find(id);
+    if on {
+        diesel::update(target)
+            .set((
+                subscriptions::auto_renew.eq(true),
+                subscriptions::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(target)
+            .set((
+                subscriptions::auto_renew.eq(false),
+                subscriptions::grace_until.eq(None::<NaiveDateTime>),
+                subscriptions::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Marks a renewal under way: access is kept until `grace_until` (kept if already set).
+pub fn start_grace(conn: &mut DbConnection, id: &str, grace_until: NaiveDateTime) -> Result<()> {
+    diesel::update(
+        subscriptions::table
+            .filter(subscriptions::id.eq(id))
+            .filter(subscriptions::grace_until.is_null()),
+    )
+    .set(subscriptions::grace_until.eq(grace_until))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Marks the renewal payment failed (kept from the first failure); `false` if it already was.
+pub fn mark_past_due(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<bool> {
+    let updated = diesel::update(
+        subscriptions::table
+            .filter(subscriptions::id.eq(id))
+            .filter(subscriptions::past_due_since.is_null()),
+    )
+    .set((
+        subscriptions::past_due_since.eq(at),
+        subscriptions::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
 }
 
 /// Pending checkouts whose hold ran out before `now` (for the expiry job).

@@ -253,6 +253,7 @@ db_enums!(
     praxis_domain::resources::Language,
     praxis_domain::resources::ResourceKind,
     praxis_domain::resources::ResourceVisibility,
+    praxis_domain::subscriptions::RenewalAttemptStatus,
     praxis_domain::subscriptions::SubscriptionStatus,
     praxis_domain::subscriptions::WaitlistStatus,
 );

@@ -42,7 +42,8 @@ SELECT 'role', r.role FROM user_roles r WHERE r.user_id = {user}
 UNION ALL
 SELECT 'plan', a.plan_slug FROM (
     SELECT s.plan_slug FROM subscriptions s
-    WHERE s.user_id = {user} AND s.status = 'active' AND s.current_period_end > {now}
+    WHERE s.user_id = {user} AND s.status = 'active'
+      AND (s.current_period_end > {now} OR s.grace_until > {now})
     LIMIT 1
 ) a
 UNION ALL

@@ -143,8 +143,14 @@ pub struct SubscriptionResponse {
     pub plan: String,
     pub billing_period: String,
     pub price_version: String,
-    /// `pending_payment`, `active`, `cancelled` or `expired` (as of this request).
+    /// `pending_payment`, `active`, `past_due` (a renewal payment failed: access is kept until
+    /// `grace_until` while it is retried), `cancelled` or `expired` (as of this request).
     pub status: String,
+    /// Renews by itself at `current_period_end`; turned off, the subscription ends then.
+    pub auto_renew: bool,
+    /// While a renewal is under way or has failed: access lasts until then even after
+    /// `current_period_end`.
+    pub grace_until: Option<DateTime<Utc>>,
     /// Pay this checkout to activate; the provider's webhook reports the payment.
     pub checkout_id: String,
     pub checkout_url: String,
@@ -159,6 +165,50 @@ pub struct SubscriptionResponse {
     /// Until when a pending checkout holds its seat.
     pub hold_expires_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// How this subscription is paid; for a pending one, what the SPA pays its checkout with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<SubscriptionPayment>,
+}
+
+/// How a subscription is paid: with the local provider the checkout's page (`checkout_url`);
+/// with Stripe the PaymentIntent's `client_secret` and the `publishable_key` the SPA confirms it
+/// with in Stripe Elements. Checkout fields are given while the subscription waits for payment.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"provider": "stripe", "client_secret": "pi_3Q…_secret_…", "publishable_key": "pk_test_…"}))]
+pub struct SubscriptionPayment {
+    /// `local` or `stripe`.
+    pub provider: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publishable_key: Option<String>,
+}
+
+/// What the subscription answers say about payment: the provider, its publishable key, and the
+/// client secrets of the checkouts answered.
+pub struct PaymentView {
+    pub provider: praxis_domain::payments::ProviderKind,
+    pub publishable_key: Option<String>,
+    pub client_secrets: std::collections::HashMap<String, String>,
+}
+
+impl PaymentView {
+    pub fn apply(&self, response: &mut SubscriptionResponse) {
+        let pending = response.status == SubscriptionStatus::PendingPayment.as_str();
+        response.payment = Some(SubscriptionPayment {
+            provider: self.provider.as_str().to_owned(),
+            checkout_url: Some(response.checkout_url.clone())
+                .filter(|url| pending && !url.is_empty()),
+            client_secret: self
+                .client_secrets
+                .get(&response.checkout_id)
+                .filter(|_| pending)
+                .cloned(),
+            publishable_key: self.publishable_key.clone().filter(|_| pending),
+        });
+    }
 }
 
 pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
@@ -169,6 +219,8 @@ pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
         billing_period: row.billing_period.as_str().to_owned(),
         price_version: row.price_version.as_str().to_owned(),
         status: sub.status.as_str().to_owned(),
+        auto_renew: row.auto_renew,
+        grace_until: row.grace_until.map(from_db_time),
         checkout_id: row.checkout_id.clone(),
         checkout_url: row.checkout_url.clone(),
         amount_due: sub.money(row.amount_due_cents).into(),
@@ -179,6 +231,7 @@ pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
         hold_expires_at: (sub.status == SubscriptionStatus::PendingPayment)
             .then(|| from_db_time(row.hold_expires_at)),
         ended_at: row.ended_at.map(from_db_time),
+        payment: None,
     }
 }
 
@@ -231,12 +284,38 @@ pub struct RefundRequestResponse {
     pub refund: Option<RefundResponse>,
 }
 
+/// A refund paid (or being paid) through the payment provider.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193…", "request_id": "0193…", "amount": {"amount": 18683, "currency": "EUR"}, "status": "failed", "provider_reference": "re_3Q…", "failure_reason": "charge_for_pending_refund_disputed"}))]
 pub struct RefundResponse {
     pub id: String,
+    /// The refund request it pays.
+    pub request_id: String,
     pub amount: MoneyDto,
-    /// `pending` (sent to the provider) or `succeeded`.
+    /// `pending` (sent to the provider, not confirmed yet), `succeeded` or `failed` (see
+    /// `failure_reason`; hosts may retry it).
     pub status: String,
+    /// The provider's id of the refund (a Stripe `re_…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_reference: Option<String>,
+    /// Why the provider refused or failed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+}
+
+pub fn refund_response(refund: RefundRow) -> ApiResult<RefundResponse> {
+    let currency = stored_currency("refund", &refund.id, &refund.currency)?;
+    Ok(RefundResponse {
+        amount: MoneyDto::from(Money {
+            cents: refund.amount_cents,
+            currency,
+        }),
+        status: refund.status.as_str().to_owned(),
+        id: refund.id,
+        request_id: refund.refund_request_id,
+        provider_reference: refund.provider_reference,
+        failure_reason: refund.failure_reason,
+    })
 }
 
 pub fn request_response(
@@ -260,11 +339,7 @@ pub fn request_response(
         requested_at: from_db_time(row.requested_at),
         decided_at: row.decided_at.map(from_db_time),
         note: row.decision_note,
-        refund: refund.map(|r| RefundResponse {
-            id: r.id,
-            amount: money(r.amount_cents),
-            status: r.status.as_str().to_owned(),
-        }),
+        refund: refund.map(refund_response).transpose()?,
     })
 }
 
@@ -302,4 +377,14 @@ pub fn subscription_page(
             .collect::<ApiResult<_>>()?,
         next_cursor: page.next_cursor,
     })
+}
+
+/// Switches a subscription's auto-renewal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"auto_renew": false}))]
+pub struct AutoRenewRequest {
+    /// `false` cancels at the period's end (no renewal is charged; access ends with the paid
+    /// period); `true` renews again, allowed while the subscription is live.
+    pub auto_renew: bool,
 }

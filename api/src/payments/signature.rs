@@ -122,4 +122,68 @@ mod tests {
             Err(SignatureError::Malformed)
         );
     }
+
+    // Stripe's scheme (`Stripe-Signature`) is this one. The payload, secret and timestamp are
+    // those of Stripe's own library tests and documentation (`t=1492774577`, `v0` ignored);
+    // the expected HMAC was computed independently (Python's hmac), not with this module.
+    const STRIPE_SECRET: &[u8] = b"whsec_test_secret";
+    const STRIPE_PAYLOAD: &[u8] = b"{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}";
+    const STRIPE_T: i64 = 1_492_774_577;
+    const STRIPE_V1: &str = "c2f890decbc5ede7c5060bb9a6d31e0626a4342bacb9aeae2adb1bcea72f9812";
+
+    #[test]
+    fn stripe_signature_with_several_v1_values_passes_when_one_matches() {
+        let header = format!(
+            "t={STRIPE_T},v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd,v1={STRIPE_V1},v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39"
+        );
+        assert_eq!(
+            verify(STRIPE_SECRET, Some(&header), STRIPE_PAYLOAD, STRIPE_T + 10),
+            Ok(())
+        );
+        let none_matching = format!(
+            "t={STRIPE_T},v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
+        );
+        assert_eq!(
+            verify(
+                STRIPE_SECRET,
+                Some(&none_matching),
+                STRIPE_PAYLOAD,
+                STRIPE_T
+            ),
+            Err(SignatureError::Mismatch)
+        );
+    }
+
+    #[test]
+    fn stripe_signature_older_than_five_minutes_is_stale() {
+        let header = format!("t={STRIPE_T},v1={STRIPE_V1}");
+        assert_eq!(
+            verify(STRIPE_SECRET, Some(&header), STRIPE_PAYLOAD, STRIPE_T + 301),
+            Err(SignatureError::Stale)
+        );
+    }
+
+    #[test]
+    fn stripe_signature_under_another_secret_is_refused() {
+        let header = format!("t={STRIPE_T},v1={STRIPE_V1}");
+        assert_eq!(
+            verify(
+                b"whsec_wrong_secret",
+                Some(&header),
+                STRIPE_PAYLOAD,
+                STRIPE_T
+            ),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(sign(STRIPE_SECRET, STRIPE_T, STRIPE_PAYLOAD), header);
+    }
+
+    #[test]
+    fn stripe_signature_v0_alone_is_not_accepted() {
+        let header = format!("t={STRIPE_T},v0={STRIPE_V1}");
+        assert_eq!(
+            verify(STRIPE_SECRET, Some(&header), STRIPE_PAYLOAD, STRIPE_T),
+            Err(SignatureError::Malformed)
+        );
+    }
 }

@@ -3,14 +3,14 @@
 
 use crate::auth::hub::HubCaller;
 use crate::dto::billing::{
-    request_response, subscription_page, subscription_response, CreateRefundRequest,
+    request_response, subscription_response, AutoRenewRequest, CreateRefundRequest,
     RefundRequestResponse, SubscriptionResponse,
 };
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
-use actix_web::{get, post};
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use praxis_app::billing::refunds;
 use praxis_app::subscriptions;
@@ -21,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_hub_subscriptions)
         .service(cancel_hub_subscription)
+        .service(update_hub_subscription)
         .service(create_hub_refund_request);
 }
 
@@ -43,7 +44,7 @@ pub async fn list_hub_subscriptions(
     let rows = state
         .read(move |c| subscriptions::list(c, &member, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(subscription_page(rows, limit, state.now())?))
+    Ok(HttpResponse::Ok().json(state.subscription_page(rows, limit).await?))
 }
 
 /// Cancels one of the hub account's subscriptions at once.
@@ -65,6 +66,36 @@ pub async fn cancel_hub_subscription(
     let member = UserId::from_trusted(hub.user_id);
     let row = state
         .write(move |c| subscriptions::cancel(c, &member, &id, &member, now, &offers))
+        .await?;
+    let sub = praxis_app::billing::Subscription::from_row(row, state.now())?;
+    Ok(HttpResponse::Ok().json(subscription_response(&sub)))
+}
+
+/// Turns auto-renewal of one of the hub account's subscriptions off (it ends at its period's
+/// end) or back on (while it is live).
+#[utoipa::path(tag = "hub", security(("hub_token" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    request_body = AutoRenewRequest,
+    responses(
+        (status = 200, description = "The subscription", body = SubscriptionResponse),
+        (status = 401, description = "Missing or invalid hub token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not this account's subscription", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Cancelled or expired (`subscription-not-live`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/hub/subscriptions/{id}")]
+pub async fn update_hub_subscription(
+    state: web::Data<AppState>,
+    hub: HubCaller,
+    id: PathId<SubscriptionId>,
+    body: Json<AutoRenewRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, now, on) = (id.into_inner(), state.now(), body.0.auto_renew);
+    let member = UserId::from_trusted(hub.user_id);
+    let row = state
+        .write(move |c| {
+            praxis_app::billing::renewals::set_auto_renew(c, &member, &id, on, &member, now)
+        })
         .await?;
     let sub = praxis_app::billing::Subscription::from_row(row, state.now())?;
     Ok(HttpResponse::Ok().json(subscription_response(&sub)))

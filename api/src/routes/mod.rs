@@ -7,12 +7,14 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod comments;
+pub mod dev;
 pub mod events;
 pub mod events_admin;
 pub mod follows;
 pub mod health;
 pub mod hub;
 pub mod hub_billing;
+pub mod hub_payment_method;
 pub mod learning;
 pub mod me;
 pub mod members;
@@ -23,9 +25,11 @@ pub mod plans;
 pub mod posts;
 pub mod privacy;
 pub mod refunds;
+pub mod refunds_admin;
 pub mod reports;
 pub mod search;
 pub mod spaces;
+pub mod stripe_webhook;
 pub mod subscriptions;
 pub mod terms;
 pub mod topics_admin;
@@ -69,11 +73,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(subscriptions::configure)
                 .configure(refunds::configure)
                 .configure(webhook::configure)
+                .configure(stripe_webhook::configure)
+                .configure(refunds_admin::configure)
+                .configure(dev::configure)
                 .configure(applications::configure)
                 .configure(assistance::configure)
                 .configure(audit_log::configure)
                 .configure(hub::configure)
                 .configure(hub_billing::configure)
+                .configure(hub_payment_method::configure)
                 .configure(events::configure)
                 .configure(events_admin::configure)
                 .configure(calendar::configure)

@@ -1,7 +1,7 @@
 //! Subscriptions to paid plans, and the waitlist of a full plan.
 
 use crate::auth::viewer::Member;
-use crate::dto::billing::{respond, subscription_page, SubscriptionResponse};
+use crate::dto::billing::{respond, AutoRenewRequest, SubscriptionResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, PathId, Query};
 use crate::idempotency;
@@ -9,7 +9,7 @@ use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, NotVisible};
 use crate::state::{blocking, AppState};
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, post};
+use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::subscriptions::{self, Resumed, StartSubscription};
@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_subscriptions)
         .service(get_subscription)
         .service(cancel_subscription)
+        .service(update_subscription)
         .service(join_waitlist)
         .service(get_waitlist_entry)
         .service(leave_waitlist);
@@ -140,16 +141,18 @@ pub async fn create_subscription(
                 .await?;
             let started = match step {
                 Resumed::Attached(row) => {
-                    let body =
-                        serde_json::to_value(respond(row, now)?).map_err(ApiError::internal)?;
+                    let body = serde_json::to_value(state.subscription_answer(row, now).await?)
+                        .map_err(ApiError::internal)?;
                     return Ok((StatusCode::CREATED, body));
                 }
                 Resumed::Checkout(started) => started,
             };
             // An upgrade whose credit covers the price is active already: nothing to pay.
             let Some(order) = started.order else {
-                let body = serde_json::to_value(respond(started.subscription, now)?)
-                    .map_err(ApiError::internal)?;
+                let body = serde_json::to_value(
+                    state.subscription_answer(started.subscription, now).await?,
+                )
+                .map_err(ApiError::internal)?;
                 return Ok((StatusCode::CREATED, body));
             };
             let id = SubscriptionId::from_trusted(started.subscription.id);
@@ -169,7 +172,8 @@ pub async fn create_subscription(
                     return Err(ApiError::Unavailable(e.to_string()));
                 }
             };
-            let body = serde_json::to_value(respond(row, now)?).map_err(ApiError::internal)?;
+            let body = serde_json::to_value(state.subscription_answer(row, now).await?)
+                .map_err(ApiError::internal)?;
             Ok((StatusCode::CREATED, body))
         },
     )
@@ -194,7 +198,7 @@ pub async fn list_subscriptions(
     let rows = state
         .read(move |c| subscriptions::list(c, &member.id, after, limit + 1))
         .await?;
-    Ok(HttpResponse::Ok().json(subscription_page(rows, limit, state.now())?))
+    Ok(HttpResponse::Ok().json(state.subscription_page(rows, limit).await?))
 }
 
 /// One of the caller's subscriptions.
@@ -215,7 +219,7 @@ pub async fn get_subscription(
     let row = state
         .read(move |c| subscriptions::find(c, &member.id, &id))
         .await?;
-    Ok(HttpResponse::Ok().json(respond(row, state.now())?))
+    Ok(HttpResponse::Ok().json(state.subscription_answer(row, state.now()).await?))
 }
 
 /// Cancels a subscription at once: its spaces close with this request (cancelling PRO closes
@@ -237,6 +241,34 @@ pub async fn cancel_subscription(
     let (id, now, offers) = (id.into_inner(), state.now(), state.offers());
     let row = state
         .write(move |c| subscriptions::cancel(c, &member.id, &id, &member.id, now, &offers))
+        .await?;
+    Ok(HttpResponse::Ok().json(respond(row, state.now())?))
+}
+
+/// Turns auto-renewal off (the subscription ends at its period's end: no renewal is charged and
+/// access ends with the paid period) or back on (while the subscription is live).
+#[utoipa::path(tag = "subscriptions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subscription id")),
+    request_body = AutoRenewRequest,
+    responses(
+        (status = 200, description = "The subscription", body = SubscriptionResponse),
+        AuthErrors,
+        NotVisible,
+        (status = 409, description = "Cancelled or expired (`subscription-not-live`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/subscriptions/{id}")]
+pub async fn update_subscription(
+    state: web::Data<AppState>,
+    member: Member,
+    id: PathId<SubscriptionId>,
+    body: Json<AutoRenewRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, now, on) = (id.into_inner(), state.now(), body.0.auto_renew);
+    let row = state
+        .write(move |c| {
+            praxis_app::billing::renewals::set_auto_renew(c, &member.id, &id, on, &member.id, now)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(respond(row, state.now())?))
 }

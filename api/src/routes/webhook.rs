@@ -3,13 +3,13 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_json, parse_json_value};
 use crate::payments::signature::{self, SignatureError};
+use crate::payments::webhooks::{answer_payment, raw_body, WebhookResponse};
 use crate::state::AppState;
 use actix_web::post;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use praxis_app::billing::webhook::{self, Outcome, PaymentSucceeded};
+use praxis_app::billing::webhook::{self, PaymentSucceeded};
 use praxis_openapi::Problem;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -37,13 +37,6 @@ struct PaymentData {
     currency: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookResponse {
-    /// `processed`, `duplicate` or `ignored`.
-    pub status: &'static str,
-    pub invoice_number: Option<String>,
-}
-
 /// Receives signed payment events: header `Praxis-Signature: t=<unix seconds>,v1=<hex
 /// HMAC-SHA256 of "<t>.<raw body>">`. A bad signature or a timestamp more than 5 minutes off →
 /// 401 and nothing changes; a replayed event id → 200 with no effect; an unknown checkout or an
@@ -62,18 +55,9 @@ pub struct WebhookResponse {
 pub async fn payment_webhook(
     req: HttpRequest,
     state: web::Data<AppState>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let limit = state.config.body_limit_bytes;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::BadRequest("The request body could not be read.".into()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = raw_body(&state, payload).await?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
@@ -113,31 +97,5 @@ pub async fn payment_webhook(
     let outcome = state
         .write(move |conn| webhook::apply(conn, &payment, &links, now))
         .await;
-    let outcome = match outcome {
-        // Two deliveries of one event at once: the loser's insert of the event id conflicts.
-        Err(ApiError::Conflict {
-            kind: "conflict", ..
-        }) => Ok(Outcome::Replayed),
-        other => other,
-    };
-    match outcome {
-        Ok(Outcome::Applied { invoice_number }) => {
-            tracing::info!(event = %event_id, invoice = %invoice_number, "payment applied");
-            Ok(HttpResponse::Ok().json(WebhookResponse {
-                status: "processed",
-                invoice_number: Some(invoice_number),
-            }))
-        }
-        Ok(Outcome::Replayed) => {
-            tracing::info!(event = %event_id, "webhook event replayed; no effect");
-            Ok(HttpResponse::Ok().json(WebhookResponse {
-                status: "duplicate",
-                invoice_number: None,
-            }))
-        }
-        Err(error) => {
-            tracing::warn!(event = %event_id, error = %error, "payment event refused; nothing changed");
-            Err(error)
-        }
-    }
+    answer_payment(&event_id, outcome)
 }

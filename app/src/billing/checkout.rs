@@ -99,6 +99,17 @@ pub fn start(
                 })
             }
             SubscriptionStatus::Active => active = Some(sub),
+            SubscriptionStatus::PastDue => {
+                return Err(Error::Conflict {
+                    kind: "subscription-past-due",
+                    detail: format!(
+                        "The renewal payment of your {} subscription failed. Update your card in \
+                         the customer hub (it is charged again on the next retry) or cancel the \
+                         subscription first.",
+                        sub.plan.as_str()
+                    ),
+                })
+            }
             _ => {}
         }
     }
@@ -164,6 +175,9 @@ pub fn start(
         ended_at: None,
         end_reason: None,
         credit_payment_id: credit_payment_id.filter(|_| credit_applied.cents > 0),
+        auto_renew: true,
+        grace_until: None,
+        past_due_since: None,
     };
     subscriptions::insert(conn, &row)?;
     praxis_persistence::audit::record(
@@ -187,7 +201,11 @@ pub fn start(
         // price, the credit applied and nothing to pay.
         let pending = Subscription::from_row(row, now)?;
         let event = format!("credit_{}", pending.row.id);
-        webhook::record_paid_period(conn, &pending, &event, 0, links, now)?;
+        let paid = webhook::PaidWith {
+            event_id: &event,
+            payment_reference: None,
+        };
+        webhook::record_paid_period(conn, &pending, &paid, 0, links, now)?;
         return subscriptions::find(conn, &pending.row.id)?.ok_or(Error::NotFound("subscription"));
     }
     Ok(row)

@@ -1,7 +1,7 @@
 //! Ending subscriptions: a member's cancellation, and the periodic sweep that expires lapsed
 //! periods, abandoned checkouts and unanswered waitlist offers, then offers freed seats.
 
-use crate::billing::{mail_member, messages, seats, Subscription};
+use crate::billing::{mail_member, messages, seats};
 use crate::error::{Error, Result};
 use crate::mail_links::MailLinks;
 use chrono::{DateTime, Duration, Utc};
@@ -25,15 +25,10 @@ pub fn cancel(
     links: &MailLinks,
 ) -> Result<SubscriptionRow> {
     let at = to_db_time(now);
-    let row = subscriptions::find(conn, id.as_str())?
-        .filter(|r| r.user_id == user.as_str())
-        .ok_or(Error::NotFound("subscription"))?;
-    subscriptions::lock_plan(conn, row.plan_slug)?;
-    let sub = Subscription::from_row(row, now)?;
-    if !matches!(
-        sub.status,
-        SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
-    ) {
+    let plan = crate::billing::owned(conn, user, id, now)?.plan;
+    subscriptions::lock_plan(conn, plan)?;
+    let sub = crate::billing::owned(conn, user, id, now)?;
+    if !sub.status.is_live() {
         return Err(Error::Conflict {
             kind: "subscription-not-live",
             detail: format!("This subscription is already {}.", sub.status.as_str()),
@@ -87,13 +82,13 @@ pub fn sweep(
         subscriptions::lock_plan(conn, plan)?;
     }
     for row in subscriptions::lapsed(conn, at, 500)? {
-        if subscriptions::end(
-            conn,
-            &row.id,
-            SubscriptionStatus::Expired,
-            "period_ended",
-            at,
-        )? {
+        // A failed renewal ends when its grace period does; the seat frees below.
+        let reason = if row.past_due_since.is_some() {
+            "renewal_failed"
+        } else {
+            "period_ended"
+        };
+        if subscriptions::end(conn, &row.id, SubscriptionStatus::Expired, reason, at)? {
             result.expired += 1;
             praxis_persistence::audit::record(
                 conn,
@@ -103,7 +98,9 @@ pub fn sweep(
                     "subscription",
                     &row.id,
                     Some(&serde_json::json!({"status": SubscriptionStatus::Active})),
-                    Some(&serde_json::json!({"status": SubscriptionStatus::Expired})),
+                    Some(
+                        &serde_json::json!({"status": SubscriptionStatus::Expired, "reason": reason}),
+                    ),
                     now,
                 ),
             )?;

@@ -99,3 +99,31 @@ pub fn refund_decision(
         )
     }
 }
+
+/// A renewal charge failed. `next` is when it is tried again, if it will be; `hub` is where the
+/// member puts another card on file.
+pub fn renewal_failed(
+    name: &str,
+    plan: &str,
+    price: Money,
+    reason: &str,
+    next: Option<&str>,
+    access_until: &str,
+    hub: &str,
+) -> (String, String) {
+    let retry = match next {
+        Some(at) => format!("We will try again on {at} (UTC)."),
+        None => "That was our last try.".to_owned(),
+    };
+    (
+        format!("Your {plan} renewal payment failed"),
+        format!(
+            "Hello {name},\n\nwe could not charge {} for the renewal of your {plan} plan: \
+             {reason}\n{retry} Your access continues until {access_until} (UTC); if no payment \
+             succeeds by then, your subscription ends and its place goes to the next person \
+             waiting.\n\nTo pay with another card, open the customer hub, enter the email you \
+             paid with and update your payment method; the next try charges it:\n{hub}\n\n— Praxis",
+            amount(price)
+        ),
+    )
+}

@@ -5,8 +5,11 @@
 pub mod address;
 pub mod checkout;
 pub mod lifecycle;
+pub mod local;
 pub mod messages;
+pub mod payouts;
 pub mod refunds;
+pub mod renewals;
 pub mod seats;
 pub mod webhook;
 
@@ -43,6 +46,7 @@ impl Subscription {
             status: praxis_domain::subscriptions::effective_status(
                 row.status,
                 row.current_period_end.map(from_db_time),
+                row.renewal_state(),
                 now,
             ),
             row,
@@ -60,6 +64,19 @@ impl Subscription {
             currency: self.currency,
         }
     }
+}
+
+/// The member's subscription `id` at `now`; someone else's reads as unknown.
+pub fn owned(
+    conn: &mut praxis_persistence::DbConnection,
+    member: &UserId,
+    id: &praxis_domain::ids::SubscriptionId,
+    now: DateTime<Utc>,
+) -> Result<Subscription, Error> {
+    let row = praxis_persistence::subscriptions::find(conn, id.as_str())?
+        .filter(|r| r.user_id == member.as_str())
+        .ok_or(Error::NotFound("subscription"))?;
+    Subscription::from_row(row, now)
 }
 
 /// A payment locked for the rest of the transaction, with what has been credited from it to

@@ -5,7 +5,7 @@ use crate::billing::{mail_member, messages, LockedPayment, Subscription};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use praxis_domain::ids::{RefundId, RefundRequestId, SubscriptionId, UserId};
-use praxis_domain::payments::{PaymentProvider, RefundOrder};
+use praxis_domain::payments::{PaymentProvider, RefundOrder, RefundReceipt, RefundState};
 use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_domain::{Currency, Money};
@@ -254,13 +254,12 @@ pub fn decide(
             provider_reference: None,
             created_at: at,
             updated_at: at,
+            failure_reason: None,
+            attempt: 0,
         };
         repo::insert_refund(conn, &row)?;
         // A refunded subscription ends, if the member had not cancelled it already.
-        if matches!(
-            sub.status,
-            SubscriptionStatus::Active | SubscriptionStatus::PendingPayment
-        ) {
+        if sub.status.is_live() {
             subscriptions::end(
                 conn,
                 &sub.row.id,
@@ -323,9 +322,11 @@ fn stored_currency(code: &str) -> Result<Currency> {
         .map_err(|_| Error::internal(format!("a stored currency is invalid: {code:?}")))
 }
 
-/// Pays an approved refund through the provider, then records the provider's reference. Safe to
-/// repeat: the provider pays a refund id at most once, and the periodic job retries refunds that
-/// are not confirmed yet. Runs on a blocking thread (the provider may do network I/O), taking
+/// Pays an approved refund through the provider, then records what the provider says: paid
+/// (`succeeded`), accepted but not settled (`pending`, with its reference, asked about again by
+/// the periodic job), or refused (`failed` with the provider's reason, what it counted against
+/// the payment given back, for a host to retry). Safe to repeat: the provider pays an idempotency
+/// key at most once. Runs on a blocking thread (the provider may do network I/O), taking
 /// connections from `db` only around the provider call, never across it.
 pub fn pay_out(
     db: &Database,
@@ -357,32 +358,75 @@ pub fn pay_out(
             return;
         }
     };
-    let order = RefundOrder {
-        idempotency_key: refund.id.clone(),
-        payment_reference,
-        amount: Money {
-            cents: refund.amount_cents,
-            currency,
-        },
+    let answer = match &refund.provider_reference {
+        // Sent already and not settled: ask where it stands rather than sending it again.
+        Some(sent) => provider.refund_status(sent),
+        None => provider.refund(&RefundOrder {
+            refund_id: refund.id.clone(),
+            idempotency_key: refund.idempotency_key(),
+            payment_reference,
+            amount: Money {
+                cents: refund.amount_cents,
+                currency,
+            },
+        }),
     };
-    match provider.refund(&order) {
+    match answer {
         Ok(receipt) => {
-            let confirmed = db.conn().map_err(Error::from).and_then(|mut conn| {
-                write_tx(&mut conn, |conn| -> Result<()> {
-                    Ok(repo::confirm(
-                        conn,
-                        &RefundId::from_trusted(refund.id.clone()),
-                        &receipt.reference,
-                        to_db_time(now),
-                    )?)
-                })
+            let recorded = db.conn().map_err(Error::from).and_then(|mut conn| {
+                write_tx(&mut conn, |conn| settle(conn, &refund, &receipt, now))
             });
-            if let Err(e) = confirmed {
-                tracing::warn!(error = %e, "refund paid but not yet confirmed; the retry will confirm it");
+            if let Err(e) = recorded {
+                tracing::warn!(error = %e, "refund sent but its outcome not recorded yet; the retry will");
             }
         }
         Err(e) => {
             tracing::warn!(refund = %refund.id, error = %e, "refund not paid yet; will retry")
         }
     }
+}
+
+/// Records what the provider said of a pending refund. Run in a write transaction.
+pub fn settle(
+    conn: &mut DbConnection,
+    refund: &RefundRow,
+    receipt: &RefundReceipt,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let at = to_db_time(now);
+    let id = RefundId::from_trusted(refund.id.clone());
+    let reference = Some(receipt.reference.as_str()).filter(|r| !r.is_empty());
+    match (&receipt.state, reference) {
+        (RefundState::Succeeded, Some(reference)) => repo::confirm(conn, &id, reference, at)?,
+        (RefundState::Pending, Some(reference)) => repo::mark_sent(conn, &id, reference, at)?,
+        (RefundState::Failed { reason }, reference) => {
+            payments::lock(conn, &refund.payment_id)?;
+            if repo::fail(conn, &id, reference, reason, at)? {
+                // The money did not move: what the approval counted against the payment is
+                // free again, for the retry or for another refund.
+                payments::remove_refunded(conn, &refund.payment_id, refund.amount_cents)?;
+                praxis_persistence::audit::record(
+                    conn,
+                    &crate::audit::entry::<(), _>(
+                        None,
+                        "refund.failed",
+                        "refund",
+                        &refund.id,
+                        None,
+                        Some(
+                            &serde_json::json!({"reason": reason, "provider_reference": reference}),
+                        ),
+                        now,
+                    ),
+                )?;
+            }
+        }
+        (_, None) => {
+            return Err(Error::internal(format!(
+                "the provider answered refund {} without a reference",
+                refund.id
+            )))
+        }
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ use crate::billing::{messages, Subscription};
 use crate::error::{Error, Result};
 use crate::mail_links::MailLinks;
 use chrono::{DateTime, Datelike, Utc};
+use praxis_domain::ids::SubscriptionId;
 use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
 use praxis_domain::FieldError;
 use praxis_persistence::invoices::{self, InvoiceRow};
@@ -48,7 +49,9 @@ pub fn apply(
     let sub = Subscription::from_row(row, now)?;
     let expected = match sub.status {
         SubscriptionStatus::PendingPayment => sub.row.amount_due_cents,
-        SubscriptionStatus::Active => sub.row.period_price_cents,
+        // A checkout is paid once: another payment event for it is the same money again.
+        // Renewals are separate payments, charged by the renewal job (`renewals`).
+        SubscriptionStatus::Active | SubscriptionStatus::PastDue => return Ok(Outcome::Replayed),
         _ => {
             return Err(Error::Conflict {
                 kind: "checkout-closed",
@@ -78,7 +81,17 @@ pub fn apply(
             });
         }
     }
-    let number = record_paid_period(conn, &sub, &event.event_id, event.amount_cents, links, now)?;
+    let number = record_paid_period(
+        conn,
+        &sub,
+        &PaidWith {
+            event_id: &event.event_id,
+            payment_reference: Some(&event.checkout_id),
+        },
+        event.amount_cents,
+        links,
+        now,
+    )?;
     Ok(Outcome::Applied {
         invoice_number: number,
     })
@@ -109,6 +122,15 @@ fn invoice_description(
     )
 }
 
+/// Where the money of a paid period came from.
+pub(crate) struct PaidWith<'a> {
+    /// The provider's event (or our own id for money that needed none), unique per payment.
+    pub event_id: &'a str,
+    /// The provider's id of the payment: what refunds are made on, and the key that records
+    /// money received once. `None` only when nothing was paid (an upgrade's credit).
+    pub payment_reference: Option<&'a str>,
+}
+
 /// Records a paid period of `sub`: activates a pending subscription (ending the one it
 /// upgrades) or extends an active one, then writes the payment, its invoice with the next
 /// gapless number, the receipt mail and the audit entry. A checkout whose credit covers its
@@ -117,7 +139,7 @@ fn invoice_description(
 pub(crate) fn record_paid_period(
     conn: &mut DbConnection,
     sub: &Subscription,
-    provider_event_id: &str,
+    paid: &PaidWith,
     amount_cents: i64,
     links: &MailLinks,
     now: DateTime<Utc>,
@@ -147,7 +169,7 @@ pub(crate) fn record_paid_period(
         id: uuid::Uuid::now_v7().to_string(),
         subscription_id: sub.row.id.clone(),
         user_id: sub.row.user_id.clone(),
-        provider_event_id: provider_event_id.to_owned(),
+        provider_event_id: paid.event_id.to_owned(),
         amount_cents,
         credit_applied_cents: credit,
         currency: sub.row.currency.clone(),
@@ -155,7 +177,7 @@ pub(crate) fn record_paid_period(
         paid_at: at,
         period_start: to_db_time(start),
         period_end: to_db_time(end),
-        provider_payment_id: None,
+        provider_payment_id: paid.payment_reference.map(str::to_owned),
     };
     payments::insert(conn, &payment)?;
 
@@ -220,4 +242,86 @@ pub(crate) fn record_paid_period(
         ),
     )?;
     Ok(number)
+}
+
+/// A checkout's payment failed at the provider (declined card, failed authentication): the
+/// subscription stays pending, holding its seat while the member retries with another card;
+/// the failure is audited. `false` for a replayed event. Run in a write transaction.
+pub fn checkout_payment_failed(
+    conn: &mut DbConnection,
+    event_id: &str,
+    checkout_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if !payments::record_event(conn, event_id, "payment.failed", to_db_time(now))? {
+        return Ok(false);
+    }
+    let row = subscriptions::find_by_checkout(conn, checkout_id)?
+        .ok_or_else(|| refuse("data.object.id", "no checkout with this id"))?;
+    praxis_persistence::audit::record(
+        conn,
+        &crate::audit::entry::<(), _>(
+            None,
+            "subscription.payment_failed",
+            "subscription",
+            &row.id,
+            None,
+            Some(
+                &serde_json::json!({"checkout_id": checkout_id, "reason": reason, "event": event_id}),
+            ),
+            now,
+        ),
+    )?;
+    Ok(true)
+}
+
+/// A renewal's payment succeeded at the provider, told by its webhook: applied once per event
+/// id, then as the renewal job's own report would be (a payment recorded already is a replay).
+/// Run in a write transaction.
+pub fn renewal_event_paid(
+    conn: &mut DbConnection,
+    event: &PaymentSucceeded,
+    subscription: &SubscriptionId,
+    links: &MailLinks,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    if !payments::record_event(conn, &event.event_id, "renewal.succeeded", to_db_time(now))? {
+        return Ok(Outcome::Replayed);
+    }
+    crate::billing::renewals::renewal_paid(
+        conn,
+        subscription,
+        &event.checkout_id,
+        event.amount_cents,
+        &event.currency,
+        links,
+        now,
+    )
+}
+
+/// A renewal's payment failed at the provider, told by its webhook: applied once per event id,
+/// as the renewal job's own report of the decline would be. `false` for a replayed event. Run
+/// in a write transaction.
+pub fn renewal_event_failed(
+    conn: &mut DbConnection,
+    event_id: &str,
+    subscription: &SubscriptionId,
+    payment_reference: &str,
+    reason: &str,
+    links: &MailLinks,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if !payments::record_event(conn, event_id, "renewal.failed", to_db_time(now))? {
+        return Ok(false);
+    }
+    crate::billing::renewals::renewal_failed(
+        conn,
+        subscription,
+        Some(payment_reference),
+        reason,
+        links,
+        now,
+    )?;
+    Ok(true)
 }

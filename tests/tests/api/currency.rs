@@ -2,11 +2,10 @@
 //! the checkout sent to the provider, the payment, the invoice, the receipt, the refund quote,
 //! the refund and its mail are all in the plan's currency, never a hard-coded EUR.
 
-use crate::dto::{self, RefundRequest, Subscription};
+use crate::dto::Subscription;
 use crate::helpers::{problem, spawn_app};
 use crate::refunds::{asked, quote};
 use reqwest::StatusCode;
-use serde_json::json;
 
 #[tokio::test]
 async fn currency_comes_from_the_plan_in_checkout_invoice_refund_and_mail() {
@@ -51,16 +50,7 @@ async fn currency_comes_from_the_plan_in_checkout_invoice_refund_and_mail() {
     assert_eq!(quoted.deduction.map(|d| d.currency).as_deref(), Some("CHF"));
     let request = asked(&app, &member, &sub).await;
     assert_eq!(request.quote.refundable.currency, "CHF");
-    let approved: RefundRequest = dto::json_with(
-        app.post(
-            &format!("/api/v1/admin/refund-requests/{}/decision", request.id),
-            Some(&host.access_token),
-            &json!({"decision": "approve"}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let approved = crate::refunds::approved(&app, &host, &request.id).await;
     let refund = approved.refund.expect("an approved request has a refund");
     assert_eq!(refund.amount.currency, "CHF");
     let decisions = app.mail_bodies("refund_decision").await;

@@ -228,6 +228,9 @@ pub struct Subscription {
     pub billing_period: String,
     pub price_version: String,
     pub status: String,
+    pub auto_renew: bool,
+    #[serde(default)]
+    pub grace_until: Option<DateTime<Utc>>,
     pub checkout_id: String,
     pub checkout_url: String,
     pub amount_due: Money,
@@ -241,6 +244,20 @@ pub struct Subscription {
     pub hold_expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub ended_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub payment: Option<SubscriptionPayment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionPayment {
+    pub provider: String,
+    #[serde(default)]
+    pub checkout_url: Option<String>,
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub publishable_key: Option<String>,
 }
 
 impl Subscription {
@@ -458,8 +475,13 @@ pub struct RefundQuote {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Refund {
     pub id: String,
+    pub request_id: String,
     pub amount: Money,
     pub status: String,
+    #[serde(default)]
+    pub provider_reference: Option<String>,
+    #[serde(default)]
+    pub failure_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -215,10 +215,14 @@ async fn start(
     if std::env::var("TEST_LOG").is_ok() {
         praxis_api::telemetry::init(config.log_format);
     }
-    let payments = Arc::new(LocalPaymentProvider::new(&config.public_url));
-    let app = Application::build_with(config.clone(), Arc::new(clock.clone()), payments.clone())
+    let app = Application::build_with_clock(config.clone(), Arc::new(clock.clone()))
         .await
         .unwrap_or_else(|e| panic!("app failed to start: {e:#}"));
+    // The local provider keeps its books in the database: this one reads the app's.
+    let payments = Arc::new(LocalPaymentProvider::new(
+        &config.public_url,
+        app.state().db.clone(),
+    ));
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     let handle = app.handle();

@@ -41,6 +41,20 @@ pub async fn asked(app: &TestApp, member: &Session, sub: &Subscription) -> Refun
     request
 }
 
+/// A host approves the request, which must succeed.
+pub async fn approved(app: &TestApp, host: &Session, request_id: &str) -> RefundRequest {
+    dto::json_with(
+        app.post(
+            &format!("/api/v1/admin/refund-requests/{request_id}/decision"),
+            Some(&host.access_token),
+            &json!({"decision": "approve"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
 async fn requests(app: &TestApp, who: &Session, path: &str) -> Vec<RefundRequest> {
     let page: Page<RefundRequest> =
         dto::json_with(app.get(path, Some(&who.access_token)).await, StatusCode::OK).await;

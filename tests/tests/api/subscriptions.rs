@@ -77,15 +77,14 @@ async fn yearly_subscription_runs_twelve_calendar_months_and_renewal_extends_it(
         sub.current_period_end.expect("current_period_end"),
     );
     assert_eq!(praxis_domain::calendar::add_months(start, 12), end);
-    let renewal = app.pay(&sub.checkout_id, 25000).await;
-    let renewal = webhook_reply(renewal).await;
-    assert!(
-        renewal
-            .invoice_number
-            .as_deref()
-            .is_some_and(|n| n.ends_with("-000002")),
-        "{renewal:?}"
-    );
+    // A second payment event for the same checkout is the same money again, not a renewal:
+    // renewals are charged by the renewal job (tests/api/renewals.rs).
+    let again = webhook_reply(app.pay(&sub.checkout_id, 25000).await).await;
+    assert_eq!(again.status, "duplicate", "{again:?}");
+    app.clock.set(end - Duration::hours(1));
+    app.run_jobs().await;
+    assert_eq!(app.invoices(&member).await.len(), 2);
+    let member = app.relogin(&member).await;
     let renewed: Subscription = dto::json_with(
         app.get(
             &format!("/api/v1/subscriptions/{}", &sub.id),
@@ -371,6 +370,15 @@ async fn an_unpaid_period_expires_access_at_read_time_and_in_the_sweep() {
     let app = spawn_app().await;
     let member = app.member().await;
     let sub = app.subscribed(&member, "practitioner", "monthly").await;
+    // Not renewing: an auto-renewing subscription is charged by the job instead of lapsing.
+    let off = app
+        .patch(
+            &format!("/api/v1/subscriptions/{}", sub.id),
+            Some(&member.access_token),
+            &json!({"auto_renew": false}),
+        )
+        .await;
+    assert_eq!(off.status(), StatusCode::OK);
     app.clock
         .set(sub.current_period_end.expect("current_period_end") + Duration::seconds(1));
     let member = app.relogin(&member).await;

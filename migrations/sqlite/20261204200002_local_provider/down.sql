@@ -1,0 +1,2 @@
+DROP TABLE local_provider_cards;
+DROP TABLE local_provider_ledger;
