@@ -342,9 +342,7 @@ async fn keyed_requests_cut_off_by_a_killed_server_are_answered_once_after_resta
     let server = Server::start(&database_url, dir.path()).await;
     let mut members = Vec::new();
     for i in 0..KEYS {
-        members.push(
-            server.member(&format!("crash{i}@example.org")).await,
-        );
+        members.push(server.member(&format!("crash{i}@example.org")).await);
     }
     let host_email = "crash-host@example.org";
     let (_, _) = server.member(host_email).await;
