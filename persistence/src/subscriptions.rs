@@ -280,24 +280,28 @@ pub fn lapsed(
         .load(conn)?)
 }
 
-/// Active auto-renewing subscriptions whose period ends by `horizon`, oldest end first: the
-/// candidates for a renewal charge (the caller decides which attempt, if any, is due).
+/// Active auto-renewing subscriptions whose period ends by `horizon`, oldest end first, a page
+/// of `limit` after the keyset `after` (period end, id): the candidates for a renewal charge (the
+/// caller decides which attempt, if any, is due).
 pub fn renewal_candidates(
     conn: &mut DbConnection,
     horizon: NaiveDateTime,
+    after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<SubscriptionRow>> {
-    Ok(subscriptions::table
+    let end = subscriptions::current_period_end.assume_not_null();
+    let mut query = subscriptions::table
         .filter(subscriptions::status.eq(DbEnum(SubscriptionStatus::Active)))
         .filter(subscriptions::auto_renew.eq(true))
         .filter(subscriptions::current_period_end.le(horizon))
-        .order((
-            subscriptions::current_period_end.asc(),
-            subscriptions::id.asc(),
-        ))
+        .order((end.asc(), subscriptions::id.asc()))
         .select(SubscriptionRow::as_select())
         .limit(limit)
-        .load(conn)?)
+        .into_boxed();
+    if let Some(cursor) = after {
+        query = query.filter(keyset::after(Order::Asc, end, subscriptions::id, cursor));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// Turns auto-renewal on or off. Off also ends any grace: a member who stops renewing keeps

@@ -90,6 +90,12 @@ pub fn sweep(
         };
         if subscriptions::end(conn, &row.id, SubscriptionStatus::Expired, reason, at)? {
             result.expired += 1;
+            if row.past_due_since.is_some() {
+                let (plan, page) = (row.plan_slug.as_str(), links.plan(row.plan_slug));
+                mail_member(conn, &row.user_id, "renewal_ended", at, |name| {
+                    messages::renewal_ended(name, plan, &page)
+                })?;
+            }
             praxis_persistence::audit::record(
                 conn,
                 &crate::audit::entry(

@@ -127,3 +127,16 @@ pub fn renewal_failed(
         ),
     )
 }
+
+/// A subscription ended because its renewal never succeeded during the grace period; `plan_page`
+/// is where the member subscribes again.
+pub fn renewal_ended(name: &str, plan: &str, plan_page: &str) -> (String, String) {
+    (
+        format!("Your {plan} subscription has ended"),
+        format!(
+            "Hello {name},\n\nwe could not charge the renewal of your {plan} plan during the grace \
+             period, so your subscription has ended and its spaces are closed to you from now \
+             on. You are welcome back any time:\n{plan_page}\n\n— Praxis"
+        ),
+    )
+}

@@ -30,6 +30,9 @@ use praxis_persistence::{from_db_time, payments, to_db_time, write_tx, Database,
 /// the provider's answer); longer than any provider call takes.
 const STALE_CLAIM: i64 = 10;
 
+/// Candidates read per query.
+const CANDIDATE_PAGE: i64 = 200;
+
 fn refuse(field: &str, message: impl Into<String>) -> Error {
     Error::invalid(vec![FieldError::new(field, message)])
 }
@@ -327,9 +330,27 @@ fn due_attempts(
     rules: RenewalRules,
     now: DateTime<Utc>,
 ) -> Result<Vec<(SubscriptionRow, u8, DateTime<Utc>)>> {
-    let candidates = subscriptions::renewal_candidates(conn, to_db_time(now + rules.window), 200)?;
-    let ids: Vec<String> = candidates.iter().map(|r| r.id.clone()).collect();
-    let made = attempts::for_subscriptions(conn, &ids)?;
+    // Every candidate, a page at a time: failed renewals waiting for their retry day stay
+    // candidates, and must not crowd out the periods ending now.
+    let horizon = to_db_time(now + rules.window);
+    let mut candidates = Vec::new();
+    let mut after = None;
+    loop {
+        let page = subscriptions::renewal_candidates(conn, horizon, after, CANDIDATE_PAGE)?;
+        let full = page.len() as i64 == CANDIDATE_PAGE;
+        after = page
+            .last()
+            .and_then(|r| r.current_period_end.map(|end| (end, r.id.clone())));
+        candidates.extend(page);
+        if !full || after.is_none() {
+            break;
+        }
+    }
+    let mut made = Vec::new();
+    for ids in candidates.chunks(CANDIDATE_PAGE as usize) {
+        let ids: Vec<String> = ids.iter().map(|r| r.id.clone()).collect();
+        made.extend(attempts::for_subscriptions(conn, &ids)?);
+    }
     let mut due = Vec::new();
     for row in candidates {
         let Some(end) = row.current_period_end else {

@@ -321,6 +321,9 @@ async fn declined_renewal_is_past_due_retried_on_days_one_three_and_five_then_ex
     );
     assert_eq!(app.payments.charges_made(), 4);
     assert_eq!(app.payments_of(&sub.id).await, 1);
+    let ended = app.mail_bodies("renewal_ended").await;
+    assert_eq!(ended.len(), 1, "the member is told it ended");
+    assert!(ended[0].contains("/plans/practitioner"), "{}", ended[0]);
 }
 
 /// A member whose card declined the renewal, an hour before the period's end.
