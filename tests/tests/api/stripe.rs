@@ -653,25 +653,7 @@ async fn a_declined_stripe_renewal_is_past_due_retried_then_expired_and_its_seat
     let member = app.member().await;
     let (active, _) = paid_with_stripe(&app, &stripe, &member).await;
     // The member puts a card on file that Stripe will decline (it saves, charges fail).
-    let hub = hub_token(&app, &member).await;
-    let setup: Value = dto::json_with(
-        app.post("/api/v1/hub/payment-method/setup", Some(&hub), &json!({}))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let setup_intent = setup["client_secret"]
-        .as_str()
-        .and_then(|s| s.split("_secret_").next())
-        .unwrap_or_default()
-        .to_owned();
-    let (status, saved) = stripe
-        .post(
-            &format!("/v1/setup_intents/{setup_intent}/confirm"),
-            &[("payment_method", "pm_card_chargeCustomerFail")],
-        )
-        .await;
-    assert_eq!(status, 200, "{saved}");
+    put_card_on_file(&app, &stripe, &member, "pm_card_chargeCustomerFail").await;
     let waiting = app.member().await;
     assert_eq!(
         app.join_waitlist(&waiting, "practitioner").await.status(),
