@@ -129,7 +129,7 @@ fn processed(applied: bool) -> HttpResponse {
 /// confirmed, those made from Stripe's dashboard recorded, never past what was paid). A replayed
 /// event or payment → 200 `duplicate`; other events → 200 `ignored`; a bad or stale signature →
 /// 401; an unknown checkout or an amount/currency that does not match → 422, nothing changed.
-/// Answers 404 unless the Stripe provider is configured.
+/// Answers 404 unless the Stripe provider is configured (401 first when unsigned).
 #[utoipa::path(tag = "payments", request_body = StripeEvent,
     params(("Stripe-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\">[,v1=…]")),
     responses(
@@ -148,6 +148,13 @@ pub async fn stripe_webhook(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    // An unsigned request is refused the same way whichever provider is configured.
+    if !req.headers().contains_key(SIGNATURE_HEADER) {
+        return Err(ApiError::unauthorized(
+            "invalid-signature",
+            "The Stripe-Signature header is missing.",
+        ));
+    }
     let Some(stripe) = state.config.stripe.as_ref() else {
         return Err(ApiError::NotFound("Stripe webhook"));
     };

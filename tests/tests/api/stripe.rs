@@ -545,10 +545,16 @@ async fn stripe_signatures_are_timed_by_the_real_clock_not_the_apps_injected_one
 #[tokio::test]
 async fn the_stripe_webhook_is_not_found_with_the_local_provider() {
     let app = spawn_app().await;
-    let answer = app
+    let signed = app.stripe_event(&json!({"id": "evt_1", "type": "ping"})).await;
+    problem(signed, StatusCode::NOT_FOUND).await;
+    // Unsigned, it is refused as unsigned whichever provider is configured.
+    let unsigned = app
         .post("/api/v1/payments/stripe/webhook", None, &json!({}))
         .await;
-    problem(answer, StatusCode::NOT_FOUND).await;
+    assert_eq!(
+        problem(unsigned, StatusCode::UNAUTHORIZED).await.kind,
+        "invalid-signature"
+    );
 }
 
 #[tokio::test]
