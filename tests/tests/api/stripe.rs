@@ -545,7 +545,9 @@ async fn stripe_signatures_are_timed_by_the_real_clock_not_the_apps_injected_one
 #[tokio::test]
 async fn the_stripe_webhook_is_not_found_with_the_local_provider() {
     let app = spawn_app().await;
-    let signed = app.stripe_event(&json!({"id": "evt_1", "type": "ping"})).await;
+    let signed = app
+        .stripe_event(&json!({"id": "evt_1", "type": "ping"}))
+        .await;
     problem(signed, StatusCode::NOT_FOUND).await;
     // Unsigned, it is refused as unsigned whichever provider is configured.
     let unsigned = app
