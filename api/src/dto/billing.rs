@@ -165,9 +165,21 @@ pub struct SubscriptionResponse {
     /// Until when a pending checkout holds its seat.
     pub hold_expires_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// When the next renewal is charged and how much: the period's end at the period price,
+    /// while the subscription is active and renews by itself; null otherwise.
+    pub next_renewal: Option<NextRenewal>,
     /// How this subscription is paid; for a pending one, what the SPA pays its checkout with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<SubscriptionPayment>,
+}
+
+/// The next renewal of an auto-renewing subscription, as the customer hub shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextRenewal {
+    /// When it is charged (the end of the current period; the charge may come up to
+    /// `PRAXIS_RENEWAL_WINDOW_HOURS` earlier).
+    pub at: DateTime<Utc>,
+    pub amount: MoneyDto,
 }
 
 /// How a subscription is paid: with the local provider the checkout's page (`checkout_url`);
@@ -231,6 +243,13 @@ pub fn subscription_response(sub: &Subscription) -> SubscriptionResponse {
         hold_expires_at: (sub.status == SubscriptionStatus::PendingPayment)
             .then(|| from_db_time(row.hold_expires_at)),
         ended_at: row.ended_at.map(from_db_time),
+        next_renewal: row
+            .current_period_end
+            .filter(|_| sub.status == SubscriptionStatus::Active && row.auto_renew)
+            .map(|end| NextRenewal {
+                at: from_db_time(end),
+                amount: sub.money(row.period_price_cents).into(),
+            }),
         payment: None,
     }
 }

@@ -244,8 +244,16 @@ pub struct Subscription {
     pub hold_expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub ended_at: Option<DateTime<Utc>>,
+    pub next_renewal: Option<NextRenewal>,
     #[serde(default)]
     pub payment: Option<SubscriptionPayment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextRenewal {
+    pub at: DateTime<Utc>,
+    pub amount: Money,
 }
 
 #[derive(Debug, Clone, Deserialize)]

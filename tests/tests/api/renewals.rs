@@ -432,6 +432,13 @@ async fn the_customer_hub_switches_auto_renewal() {
     let token = crate::hub::emailed_token(&app, &member.email).await;
     let hub: HubSession =
         dto::json_with(crate::hub::open_session(&app, &token).await, StatusCode::OK).await;
+    // The hub shows when the next renewal is charged and how much.
+    let next = sub
+        .next_renewal
+        .clone()
+        .expect("an auto-renewing subscription renews");
+    assert_eq!(Some(next.at), sub.current_period_end);
+    assert_eq!(next.amount, sub.period_price);
     let path = format!("/api/v1/hub/subscriptions/{}", sub.id);
     let off: Subscription = dto::json_with(
         app.patch(&path, Some(&hub.hub_token), &json!({"auto_renew": false}))
@@ -440,6 +447,7 @@ async fn the_customer_hub_switches_auto_renewal() {
     )
     .await;
     assert!(!off.auto_renew);
+    assert!(off.next_renewal.is_none(), "it ends with its period");
     let bad = app
         .patch(&path, Some(&hub.hub_token), &json!({"auto_renew": "no"}))
         .await;
