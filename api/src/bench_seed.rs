@@ -83,13 +83,18 @@ pub fn seed(
     let now = chrono::Utc::now();
     let at = to_db_time(now);
     let hash = password::hash(BENCH_PASSWORD).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-    let run = uuid::Uuid::new_v4().simple().to_string();
+    let run: String = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .chars()
+        .take(8)
+        .collect();
     let authors = authors.max(1);
     let ids: Vec<String> = (0..authors)
         .map(|_| uuid::Uuid::now_v7().to_string())
         .collect();
     let emails: Vec<String> = (0..authors)
-        .map(|i| format!("bench-{}-{i}@praxis.example", &run[..8]))
+        .map(|i| format!("bench-{run}-{i}@praxis.example"))
         .collect();
     let names: Vec<String> = (0..authors).map(|i| format!("Bench Author {i}")).collect();
     let feed_tokens: Vec<String> = (0..authors)

@@ -18,10 +18,15 @@ pub fn client_holds(req: &HttpRequest, etag: &str) -> bool {
         })
 }
 
+/// The strong ETag of a body: the first 16 bytes of its SHA-256, quoted.
+pub fn of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
 pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> HttpResponse {
     let body = serde_json::to_vec(value).unwrap_or_default();
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let etag = of(&body);
     let matches = client_holds(req, &etag);
     let mut response = if matches {
         HttpResponse::NotModified()

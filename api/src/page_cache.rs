@@ -9,7 +9,6 @@
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -26,10 +25,9 @@ pub struct CachedPage {
 
 impl CachedPage {
     pub fn new(version: i64, body: Vec<u8>) -> Self {
-        let digest = Sha256::digest(&body);
         Self {
             version,
-            etag: format!("\"{}\"", hex::encode(&digest[..16])).into(),
+            etag: crate::etag::of(&body).into(),
             body: Bytes::from(body),
         }
     }
