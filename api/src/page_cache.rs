@@ -1,14 +1,16 @@
 //! Rendered pages of post lists, kept in memory per node and keyed by what the page depends on
 //! (the list, cursor and limit, and the caller's access facts — `ViewerContext::access_key` —
-//! or the member for their feed). Each entry is tagged with the content version
-//! (`praxis_persistence::content_version`) read before the page was built; a request reads the
-//! current version first and serves the entry only when it matches, so a write on any node over
-//! the same database makes every node's entries stale at once. Answers carry a strong ETag,
+//! or the member for their feed). Each entry is tagged with the content version of what it
+//! shows (`praxis_persistence::content_version`: its space, or everything for a feed) read
+//! before the page was built; a request reads the current version first and serves the entry
+//! only when it matches, so a write on any node over the same database makes the affected
+//! entries stale on every node at once, and a write in one space leaves the others' pages. Answers carry a strong ETag,
 //! and `If-None-Match` gets 304.
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
+use praxis_app::posts::VersionScope;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -83,15 +85,17 @@ impl Pages {
         }
     }
 
-    /// The page under `key` at the current content version, built by `build` (in the same
-    /// blocking call, after the version was read) when missing or stale.
+    /// The page under `key` at the current content version of `scope` (what the page shows),
+    /// built by `build` (in the same blocking call, after the version was read) when missing or
+    /// stale.
     pub fn get_or_build(
         &self,
         conn: &mut praxis_persistence::DbConnection,
+        scope: VersionScope<'_>,
         key: String,
         build: impl FnOnce(&mut praxis_persistence::DbConnection) -> praxis_app::Result<Vec<u8>>,
     ) -> praxis_app::Result<CachedPage> {
-        let version = praxis_app::posts::content_version(conn)?;
+        let version = praxis_app::posts::content_version(conn, scope)?;
         if let Some(page) = self.get(&key, version) {
             return Ok(page);
         }

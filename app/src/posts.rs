@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use praxis_domain::discussion::{parse_topics, ContentStatus, Markdown, PostKind, PostTitle};
 use praxis_domain::ids::{PostId, SpaceId, UserId};
 use praxis_domain::FieldError;
+pub use praxis_persistence::content_version::Scope as VersionScope;
 use praxis_persistence::posts::{self, PostChanges, PostRow};
 use praxis_persistence::{to_db_time, DbConnection};
 
@@ -110,9 +111,10 @@ pub fn list_in_space(
         .try_map(|rows| content::post_views(conn, ctx, &spaces, rows))
 }
 
-/// The content version public pages are cached under (see `praxis_persistence::content_version`).
-pub fn content_version(conn: &mut DbConnection) -> Result<i64> {
-    Ok(praxis_persistence::content_version::current(conn)?)
+/// The content version cached pages of `scope` are current at (see
+/// `praxis_persistence::content_version`).
+pub fn content_version(conn: &mut DbConnection, scope: VersionScope<'_>) -> Result<i64> {
+    Ok(praxis_persistence::content_version::current(conn, scope)?)
 }
 
 /// One post, if the caller may read it now.

@@ -27,11 +27,15 @@ pub struct ReportedContent {
 }
 
 /// A report with its reporter's name and, in the hosts' queue, the content they may read.
+/// `reason_withheld`: the reporter's words about a post or comment in a space the host may not
+/// read (a sealed room they are not in) stay in that room — a reason usually quotes what it
+/// reports, so the queue says only *that* something there was reported.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub row: ReportRow,
     pub reporter_name: String,
     pub content: Option<ReportedContent>,
+    pub reason_withheld: bool,
 }
 
 /// Whether the caller may read a post or comment: published, in a space they may read.
@@ -108,6 +112,7 @@ pub fn file(
         reporter_name: names.get(reporter_id.as_str()).cloned().unwrap_or_default(),
         row,
         content: None,
+        reason_withheld: false,
     })
 }
 
@@ -129,11 +134,17 @@ fn for_host(
     let comments = repo::comments_facts(conn, &ids_of(SubjectType::Comment))?;
     let reporters: Vec<String> = rows.iter().map(|r| r.reporter_id.clone()).collect();
     let names: HashMap<String, String> = users::display_names(conn, &reporters)?;
-    let content = |row: &ReportRow| -> Option<ReportedContent> {
-        let facts = match SubjectType::parse(&row.subject_type).ok()? {
-            SubjectType::Post => posts.iter().find(|f| f.id == row.subject_id)?,
-            SubjectType::Comment => comments.iter().find(|f| f.id == row.subject_id)?,
-            SubjectType::Message => return None,
+    // What the host may see of each report: `None` when the subject is a post or comment in a
+    // space the host may not read; otherwise the content when it is a post or comment (a message
+    // is the reporter's to show: its reason stays, its content never appears).
+    let visible = |row: &ReportRow| -> Option<Option<ReportedContent>> {
+        let facts = match SubjectType::parse(&row.subject_type).ok() {
+            Some(SubjectType::Post) => posts.iter().find(|f| f.id == row.subject_id),
+            Some(SubjectType::Comment) => comments.iter().find(|f| f.id == row.subject_id),
+            Some(SubjectType::Message) | None => return Some(None),
+        };
+        let Some(facts) = facts else {
+            return Some(None);
         };
         let space = spaces.iter().find(|s| s.row.id == facts.space_id)?;
         // Hidden posts stay visible to a host who may read the space: moderating them is the
@@ -141,22 +152,23 @@ fn for_host(
         if !host.access(space).is_granted() {
             return None;
         }
-        Some(ReportedContent {
+        Some(Some(ReportedContent {
             space_slug: space.row.slug.clone(),
             post_id: facts.post_id.clone(),
             title: facts.title.clone(),
             excerpt: facts.body.chars().take(EXCERPT_CHARS).collect(),
             published: facts.published,
-        })
+        }))
     };
-    let contents: Vec<Option<ReportedContent>> = rows.iter().map(content).collect();
+    let visibility: Vec<Option<Option<ReportedContent>>> = rows.iter().map(visible).collect();
     Ok(rows
         .into_iter()
-        .zip(contents)
-        .map(|(row, content)| Report {
+        .zip(visibility)
+        .map(|(row, visible)| Report {
             reporter_name: names.get(&row.reporter_id).cloned().unwrap_or_default(),
+            reason_withheld: visible.is_none(),
+            content: visible.flatten(),
             row,
-            content,
         })
         .collect())
 }

@@ -466,6 +466,9 @@ diesel::table! {
     }
 }
 
+// A space page's version is read with the space's id, by slug, in one query.
+diesel::allow_tables_to_appear_in_same_query!(content_versions, spaces);
+
 diesel::table! {
     posts (id) {
         id -> Text,

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use actix_web::{delete, get, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::access::load_viewer;
+use praxis_app::posts::VersionScope;
 use praxis_app::{follows, topics};
 use praxis_domain::discussion::NotificationLevel;
 use praxis_domain::ids::TopicId;
@@ -217,7 +218,9 @@ pub async fn get_feed(
                 page.after,
                 ctx.access_key()
             );
-            pages.get_or_build(c, key, |c| page_json(follows::feed(c, &ctx, &page)?))
+            pages.get_or_build(c, VersionScope::Everything, key, |c| {
+                page_json(follows::feed(c, &ctx, &page)?)
+            })
         })
         .await?;
     Ok(cached.respond(&req, false))

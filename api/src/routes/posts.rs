@@ -11,7 +11,7 @@ use crate::state::AppState;
 use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use praxis_app::access::load_viewer;
-use praxis_app::posts::{self, NewPost, PostEdit};
+use praxis_app::posts::{self, NewPost, PostEdit, VersionScope};
 use praxis_domain::ids::PostId;
 use praxis_openapi::Problem;
 use serde::Deserialize;
@@ -63,7 +63,7 @@ pub async fn list_posts(
                 page.after,
                 ctx.access_key()
             );
-            pages.get_or_build(c, key, |c| {
+            pages.get_or_build(c, VersionScope::Space(&slug), key, |c| {
                 page_json(posts::list_in_space(c, &ctx, &slug, &page)?)
             })
         })

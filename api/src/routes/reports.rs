@@ -64,7 +64,13 @@ pub struct ReportResponse {
     /// `post`, `comment` or `message`.
     pub subject_type: String,
     pub subject_id: String,
-    pub reason: String,
+    /// The reporter's words; absent in the hosts' queue when the report is about a sealed room
+    /// (or any space) the host may not read (`reason_withheld: true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `true` when the reason stays in a space the reader may not read: the queue says that
+    /// something there was reported, never what.
+    pub reason_withheld: bool,
     /// `open` or `resolved`.
     pub status: String,
     pub reporter: ReporterResponse,
@@ -91,7 +97,8 @@ fn report_response(report: Report) -> ReportResponse {
         id: row.id,
         subject_type: row.subject_type,
         subject_id: row.subject_id,
-        reason: row.reason,
+        reason: (!report.reason_withheld).then_some(row.reason),
+        reason_withheld: report.reason_withheld,
         status: row.status,
         content: report.content.map(|c| ReportedContent {
             space: c.space_slug,

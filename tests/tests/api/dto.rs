@@ -417,7 +417,9 @@ pub struct Report {
     pub id: String,
     pub subject_type: String,
     pub subject_id: String,
-    pub reason: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub reason_withheld: bool,
     pub status: String,
     pub reporter: Reporter,
     #[serde(default)]

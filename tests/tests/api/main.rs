@@ -33,6 +33,7 @@ mod moderation;
 mod multi_node;
 mod notifications;
 mod openapi;
+mod page_versions;
 mod persistence;
 mod plans;
 mod posts;
