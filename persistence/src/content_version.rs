@@ -8,7 +8,6 @@
 use crate::error::Result;
 use crate::schema::{content_versions, spaces};
 use crate::DbConnection;
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
@@ -26,9 +25,11 @@ pub enum Scope<'a> {
 pub fn current(conn: &mut DbConnection, scope: Scope<'_>) -> Result<i64> {
     let versions: Vec<i64> = match scope {
         Scope::Space(slug) => {
+            // Built from typed parts (no SQL literal) so the statement stays in the prepared
+            // statement cache: this runs on every cached page served.
             let space_counter = spaces::table
                 .filter(spaces::slug.eq(slug))
-                .select(sql::<Text>("'space:' || spaces.id"));
+                .select("space:".into_sql::<Text>().concat(spaces::id));
             content_versions::table
                 .filter(
                     content_versions::name
