@@ -14,8 +14,11 @@ use praxis_domain::payments::{
 use praxis_domain::{Currency, Money};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::time::Duration;
+
+mod wire;
+use wire::*;
 
 /// The Stripe API version every request asks for.
 pub const API_VERSION: &str = "2024-06-20";
@@ -406,173 +409,6 @@ impl PaymentProvider for StripePaymentProvider {
     }
 }
 
-// Requests. Stripe's nested form keys are the serde names; `None` fields are left out.
-
-#[derive(Serialize)]
-struct CreateCustomer<'a> {
-    email: &'a str,
-    name: &'a str,
-    #[serde(rename = "metadata[praxis_user_id]")]
-    user_id: &'a str,
-}
-
-#[derive(Serialize)]
-struct CreatePaymentIntent<'a> {
-    amount: i64,
-    currency: String,
-    customer: &'a str,
-    description: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    setup_future_usage: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payment_method: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    off_session: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    confirm: Option<bool>,
-    #[serde(rename = "metadata[praxis_subscription_id]")]
-    subscription_id: &'a str,
-    #[serde(rename = "metadata[praxis_purpose]")]
-    purpose: &'static str,
-    #[serde(
-        rename = "metadata[praxis_checkout_id]",
-        skip_serializing_if = "Option::is_none"
-    )]
-    checkout_id: Option<&'a str>,
-    /// A renewal's key names its subscription period, so it says which period was charged.
-    #[serde(
-        rename = "metadata[praxis_charge_key]",
-        skip_serializing_if = "Option::is_none"
-    )]
-    charge_key: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CreateRefund<'a> {
-    payment_intent: &'a str,
-    amount: i64,
-    #[serde(rename = "metadata[praxis_refund_id]")]
-    refund_id: &'a str,
-}
-
-#[derive(Serialize)]
-struct CreateSetupIntent<'a> {
-    customer: &'a str,
-    usage: &'static str,
-    #[serde(rename = "metadata[praxis_purpose]")]
-    purpose: &'static str,
-}
-
-// Responses: only the fields Praxis reads.
-
-/// A field Stripe answers as an id, or as the object when expanded.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Expandable<T> {
-    Id(String),
-    Object(Box<T>),
-}
-
-impl<T: HasId> Expandable<T> {
-    pub fn id(&self) -> &str {
-        match self {
-            Self::Id(id) => id,
-            Self::Object(object) => object.id(),
-        }
-    }
-}
-
-pub trait HasId {
-    fn id(&self) -> &str;
-}
-
-#[derive(Debug, Deserialize)]
-struct List<T> {
-    data: Vec<T>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ErrorBody {
-    error: ApiError,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ApiError {
-    #[serde(rename = "type", default)]
-    kind: String,
-    code: Option<String>,
-    decline_code: Option<String>,
-    message: Option<String>,
-    payment_intent: Option<IdOnly>,
-}
-
-#[derive(Debug, Deserialize)]
-struct IdOnly {
-    id: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Customer {
-    id: String,
-    #[serde(default)]
-    deleted: bool,
-    invoice_settings: Option<InvoiceSettings>,
-}
-
-#[derive(Debug, Deserialize)]
-struct InvoiceSettings {
-    default_payment_method: Option<Expandable<PaymentMethod>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PaymentMethod {
-    pub id: String,
-    pub card: Option<Card>,
-}
-
-impl HasId for PaymentMethod {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Card {
-    pub brand: String,
-    pub last4: String,
-    pub exp_month: u32,
-    pub exp_year: i32,
-}
-
-#[derive(Debug, Deserialize)]
-struct PaymentIntent {
-    id: String,
-    status: String,
-    client_secret: Option<String>,
-    last_payment_error: Option<ApiError>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SetupIntent {
-    client_secret: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Refund {
-    id: String,
-    amount: i64,
-    currency: String,
-    status: String,
-    failure_reason: Option<String>,
-    #[serde(default)]
-    metadata: RefundMetadata,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct RefundMetadata {
-    praxis_refund_id: Option<String>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,10 +441,10 @@ mod tests {
     #[test]
     fn expandable_fields_read_as_an_id_or_an_object() {
         let id: Option<Expandable<PaymentMethod>> = serde_json::from_str(r#""pm_1""#).ok();
-        assert_eq!(id.as_ref().map(|e| e.id()), Some("pm_1"));
+        assert!(matches!(id, Some(Expandable::Id(id)) if id == "pm_1"));
         let object: Option<Expandable<PaymentMethod>> =
             serde_json::from_str(r#"{"id": "pm_2", "card": null}"#).ok();
-        assert_eq!(object.as_ref().map(|e| e.id()), Some("pm_2"));
+        assert!(matches!(object, Some(Expandable::Object(pm)) if pm.id == "pm_2"));
     }
 
     #[test]
