@@ -51,6 +51,8 @@ mod seats;
 mod social_helpers;
 mod spaces;
 mod stripe;
+mod stripe_refunds;
+mod stripe_renewals;
 mod stripe_support;
 mod subscriptions;
 mod upgrade_credit;

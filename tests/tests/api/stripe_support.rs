@@ -3,10 +3,12 @@
 //! meets (see the launcher's docstring and the README), and an app pointed at it with its
 //! signed webhooks registered.
 
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::dto::{self, HubSession, Subscription};
+use crate::helpers::{spawn_app_with, Session, TestApp};
 use crate::mail_support::free_port;
 use praxis_api::config::StripeConfig;
 use praxis_domain::payments::ProviderKind;
+use reqwest::StatusCode;
 use secrecy::SecretString;
 use serde_json::Value;
 use std::net::TcpStream;
@@ -224,4 +226,61 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// Subscribes to the monthly Practitioner plan and answers the pending subscription, its
+/// PaymentIntent's id and the raw answer.
+pub async fn stripe_checkout(app: &TestApp, member: &Session) -> (Subscription, String) {
+    let pending = app.checkout(member, "practitioner", "monthly").await;
+    let intent = pending.checkout_id.clone();
+    (pending, intent)
+}
+
+/// What the SPA does with Stripe Elements: confirms the PaymentIntent with a card.
+pub async fn confirm(stripe: &LocalStripe, intent: &str, card: &str) -> (u16, Value) {
+    stripe
+        .post(
+            &format!("/v1/payment_intents/{intent}/confirm"),
+            &[("payment_method", card)],
+        )
+        .await
+}
+
+pub async fn subscription(app: &TestApp, member: &Session, id: &str) -> Subscription {
+    dto::json_with(
+        app.get(
+            &format!("/api/v1/subscriptions/{id}"),
+            Some(&member.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Subscribes, pays with `pm_card_visa` in localstripe and waits for Stripe's webhook to
+/// activate the subscription.
+pub async fn paid_with_stripe(
+    app: &TestApp,
+    stripe: &LocalStripe,
+    member: &Session,
+) -> (Subscription, String) {
+    let (pending, intent) = stripe_checkout(app, member).await;
+    let (status, confirmed) = confirm(stripe, &intent, "pm_card_visa").await;
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["status"], "succeeded", "{confirmed}");
+    let id = pending.id.clone();
+    app.eventually("the payment_intent.succeeded webhook", || async {
+        subscription(app, member, &id).await.status == "active"
+    })
+    .await;
+    (subscription(app, member, &pending.id).await, intent)
+}
+
+pub async fn hub_token(app: &TestApp, member: &Session) -> String {
+    app.deliver_mail().await;
+    let token = crate::hub::emailed_token(app, &member.email).await;
+    let hub: HubSession =
+        dto::json_with(crate::hub::open_session(app, &token).await, StatusCode::OK).await;
+    hub.hub_token
 }
