@@ -221,17 +221,24 @@ impl<'a> From<&'a AssistanceRow> for AuditView<'a> {
     }
 }
 
+/// The granted price as people read it, in the request's currency (the plan's, checked when it
+/// was asked; a stored code that no longer parses is written as it is).
+fn granted_price(cents: i64, currency: &str) -> String {
+    match praxis_domain::Currency::parse("currency", currency) {
+        Ok(currency) => praxis_domain::Money { cents, currency }.to_string(),
+        Err(_) => format!("{cents} (minor units) {currency}"),
+    }
+}
+
 fn decision_mail(recipient: &str, request: &AssistanceRow) -> Mail {
     // The request's currency is the plan's, checked when it was asked.
     let (subject, outcome) = match request.granted_cents {
         Some(cents) => (
             "Your price assistance is granted",
             format!(
-                "The hosts granted you a price of {}.{:02} {} per {} period for the {} plan. \
+                "The hosts granted you a price of {} per {} period for the {} plan. \
                  It applies when you subscribe.",
-                cents / 100,
-                cents % 100,
-                request.currency,
+                granted_price(cents, &request.currency),
                 request.billing_period,
                 request.plan_slug
             ),

@@ -27,6 +27,20 @@ impl Currency {
     }
 }
 
+impl Currency {
+    /// How many digits its minor unit has (ISO 4217): 0 for the yen or the won, 3 for the
+    /// Kuwaiti dinar, 2 for most. Amounts are kept in minor units, so this only shapes how an
+    /// amount is written for people.
+    pub fn minor_digits(&self) -> u32 {
+        match self.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            _ => 2,
+        }
+    }
+}
+
 impl std::fmt::Display for Currency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -63,9 +77,45 @@ impl Money {
     }
 }
 
+/// An amount as people read it, in its own currency's minor unit: `25.00 EUR`, `2500 JPY`,
+/// `1.250 KWD`, `-3.05 CHF`.
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = self.currency.minor_digits();
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let units = self.cents.unsigned_abs();
+        if digits == 0 {
+            return write!(f, "{sign}{units} {}", self.currency);
+        }
+        let scale = 10u64.pow(digits);
+        write!(
+            f,
+            "{sign}{}.{:0width$} {}",
+            units / scale,
+            units % scale,
+            self.currency,
+            width = digits as usize
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_is_written_in_its_currencys_own_minor_unit() {
+        let money = |cents, code| Money {
+            cents,
+            currency: Currency::parse("c", code).unwrap(),
+        };
+        assert_eq!(money(2500, "EUR").to_string(), "25.00 EUR");
+        assert_eq!(money(1990, "CHF").to_string(), "19.90 CHF");
+        assert_eq!(money(2500, "JPY").to_string(), "2500 JPY");
+        assert_eq!(money(1250, "KWD").to_string(), "1.250 KWD");
+        assert_eq!(money(-305, "EUR").to_string(), "-3.05 EUR");
+        assert_eq!(money(5, "EUR").to_string(), "0.05 EUR");
+    }
 
     #[test]
     fn money_is_never_negative_when_parsed() {

@@ -2,14 +2,9 @@
 
 use praxis_domain::Money;
 
-/// An amount as people read it, in its own currency: `25.00 EUR`, `19.90 CHF`.
+/// An amount as people read it, in its own currency: `25.00 EUR`, `2500 JPY`.
 pub fn amount(money: Money) -> String {
-    format!(
-        "{}.{:02} {}",
-        money.cents / 100,
-        money.cents % 100,
-        money.currency
-    )
+    money.to_string()
 }
 
 /// The receipt of a paid period; `credit` is what an upgrade's credit took off the price. It
