@@ -65,6 +65,8 @@ pub struct CircleMember {
 #[derive(Debug, Clone)]
 pub struct Circle {
     pub row: CircleRow,
+    /// The slug of the circle's sealed space (its posts are at `/spaces/{slug}/posts`).
+    pub space_slug: String,
     pub members: Vec<CircleMember>,
     pub my_role: Option<MemberRole>,
 }
@@ -93,7 +95,12 @@ fn with_members(conn: &mut DbConnection, row: CircleRow, me: Option<MemberRole>)
     let ids = repo::members(conn, &CircleId::from_trusted(row.id.clone()))?;
     let keys: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
     let names = users::display_names(conn, &keys)?;
+    let space_slug = spaces::find_by_ids(conn, std::slice::from_ref(&row.space_id))?
+        .pop()
+        .map(|(space, _)| space.slug)
+        .unwrap_or_default();
     Ok(Circle {
+        space_slug,
         members: ids
             .into_iter()
             .map(|(id, role)| CircleMember {

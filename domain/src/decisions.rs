@@ -363,6 +363,48 @@ pub fn review_reminder_due(
     reminded_for != Some(review_at) && now >= review_at - Duration::days(REVIEW_REMINDER_DAYS)
 }
 
+crate::string_enum! {
+    /// How a line of a version differs from the version before.
+    pub enum LineChange {
+        Kept => "kept",
+        Added => "added",
+        Removed => "removed",
+    }
+    field = "op";
+}
+
+/// The lines of `new` compared with `old` (a longest-common-subsequence diff by line), so a
+/// circle sees what a version changed. Texts are bounded by [`LONG_TEXT_MAX`] characters.
+pub fn compare_versions(old: &str, new: &str) -> Vec<(LineChange, String)> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let mut common = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            common[i][j] = if a[i] == b[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push((LineChange::Kept, a[i].to_owned()));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || common[i + 1][j] >= common[i][j + 1]) {
+            out.push((LineChange::Removed, a[i].to_owned()));
+            i += 1;
+        } else {
+            out.push((LineChange::Added, b[j].to_owned()));
+            j += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -513,5 +555,21 @@ mod tests {
         let draft = ProposalDraft::parse("Weekly check-in", "We meet on Mondays.", None).unwrap();
         assert_eq!(draft.review_after_days, DEFAULT_REVIEW_AFTER_DAYS);
         assert!(ProposalDraft::parse("T", "B", Some(0)).is_err());
+    }
+
+    #[test]
+    fn versions_are_compared_line_by_line() {
+        let changes = compare_versions(
+            "We meet weekly.\nOn Mondays.",
+            "We meet weekly.\nOn Tuesdays.",
+        );
+        assert_eq!(
+            changes,
+            vec![
+                (LineChange::Kept, "We meet weekly.".to_owned()),
+                (LineChange::Removed, "On Mondays.".to_owned()),
+                (LineChange::Added, "On Tuesdays.".to_owned()),
+            ]
+        );
     }
 }
