@@ -26,6 +26,8 @@ use utoipa::OpenApi;
         (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
         (name = "events", description = "Monthly themes, events, RSVPs and calendar feeds"),
         (name = "learning", description = "Q&A questions, recordings, assignments and the resource library"),
+        (name = "circles", description = "Circles: named groups deciding by consent, each with a sealed space"),
+        (name = "decisions", description = "Consent decisions: proposals, versions, rounds, objections and agreements"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "development", description = "For development only, each behind its setting: the development clock and paying with the local provider"),

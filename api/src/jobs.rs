@@ -99,6 +99,19 @@ pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
             Err(e) => tracing::warn!(error = %e, "event reminders did not run; will retry"),
         }
     }
+    // Consent rounds past their deadline close, and circles are reminded of reviews due.
+    if claims.take(state, "consent-decisions").await? {
+        let done = state
+            .write(move |conn| {
+                let closed = praxis_app::decisions::rounds::close_due(conn, now)?;
+                let reminded = praxis_app::decisions::agreements::remind_reviews(conn, now)?;
+                Ok((closed, reminded))
+            })
+            .await;
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "consent decisions failed; will retry");
+        }
+    }
     Ok(sweep)
 }
 

@@ -4,6 +4,7 @@
 //! inside the caller's transaction. Nothing here knows about HTTP: the API, the jobs, the CLI
 //! and the demo seeder all call these functions.
 
+pub mod academy;
 pub mod access;
 pub mod accounts;
 pub mod applications;
@@ -12,8 +13,10 @@ pub mod assistance;
 pub mod audit;
 pub mod billing;
 pub mod calendar;
+pub mod circles;
 pub mod comments;
 pub mod content;
+pub mod decisions;
 pub mod directory;
 pub mod error;
 pub mod event_planning;

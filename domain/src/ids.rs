@@ -421,6 +421,40 @@ id_type!(
     TermsVersion, "version", check::terms_version
 );
 
+// Circles and consent decisions, and the Academy built on them.
+id_type!(
+    /// A circle (`circles.id`): a named group deciding by consent, with a sealed space.
+    CircleId, "circle_id", check::uuid, fresh
+);
+id_type!(
+    /// A driver described in a circle (`drivers.id`).
+    DriverId, "driver_id", check::uuid, fresh
+);
+id_type!(
+    /// A proposal answering a driver (`proposals.id`).
+    ProposalId, "proposal_id", check::uuid, fresh
+);
+id_type!(
+    /// One version of a proposal's text (`proposal_versions.id`).
+    ProposalVersionId, "version_id", check::uuid, fresh
+);
+id_type!(
+    /// A consent round on a proposal or an agreement (`consent_rounds.id`).
+    RoundId, "round_id", check::uuid, fresh
+);
+id_type!(
+    /// An objection raised in a consent round (`objections.id`).
+    ObjectionId, "objection_id", check::uuid, fresh
+);
+id_type!(
+    /// An agreement a circle consented to (`agreements.id`).
+    AgreementId, "agreement_id", check::uuid, fresh
+);
+id_type!(
+    /// An organisation's enrolment in the Academy (`academy_enrolments.id`).
+    EnrolmentId, "enrolment_id", check::uuid, fresh
+);
+
 impl EventId {
     /// The id of one occurrence of a series, by its original start.
     pub fn occurrence(series: &SeriesId, original_start: DateTime<Utc>) -> Self {

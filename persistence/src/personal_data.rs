@@ -61,6 +61,13 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "submissions", table: "submissions", rows: AUTHORED, description: "Responses to assignments." },
     Section { name: "feedback_given", table: "submission_feedback", rows: AUTHORED, description: "Feedback given on others' submissions." },
     Section { name: "feedback_received", table: "submission_feedback", rows: "submission_id IN (SELECT s.id FROM submissions s WHERE s.author_id = {user})", description: "Feedback received on one's submissions." },
+    Section { name: "circle_memberships", table: "circle_members", rows: MINE, description: "Circles (implementation circles, pods, the superpod) one is a member or mentor of." },
+    Section { name: "drivers", table: "drivers", rows: AUTHORED, description: "Drivers described in circles." },
+    Section { name: "proposals", table: "proposals", rows: AUTHORED, description: "Proposals drafted in circles." },
+    Section { name: "proposal_versions", table: "proposal_versions", rows: AUTHORED, description: "Versions of proposals written." },
+    Section { name: "consent_answers", table: "round_answers", rows: MINE, description: "Answers given in consent rounds (consent, concern, objection)." },
+    Section { name: "objections", table: "objections", rows: "objector_id = {user}", description: "Objections raised, with their reasons and how each ended." },
+    Section { name: "decision_history", table: "decision_history", rows: "actor_id = {user}", description: "Steps of circle decisions one took." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -161,6 +168,8 @@ const DELETED: &[(&str, &str)] = &[
     ("pro_applications", "user_id"),
     ("user_blocks", "blocker_id"),
     ("user_blocks", "blocked_id"),
+    ("circle_members", "user_id"),
+    ("round_answers", "user_id"),
 ];
 
 /// Rows others still need, kept under the "former member" account: content others replied to
@@ -198,6 +207,13 @@ const REPOINTED: &[(&str, &str)] = &[
     ("price_overrides", "granted_by"),
     ("audit_log", "actor_id"),
     ("audit_log", "subject_id"),
+    ("circles", "created_by"),
+    ("drivers", "author_id"),
+    ("proposals", "author_id"),
+    ("proposal_versions", "author_id"),
+    ("consent_rounds", "opened_by"),
+    ("objections", "objector_id"),
+    ("decision_history", "actor_id"),
 ];
 
 /// What identifies the member being erased.

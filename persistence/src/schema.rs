@@ -891,3 +891,155 @@ diesel::allow_tables_to_appear_in_same_query!(
     resources,
     events,
 );
+
+// Circles and consent decisions (20261205300001_circles_decisions).
+
+diesel::table! {
+    circles (id) {
+        id -> Text,
+        name -> Text,
+        description -> Text,
+        kind -> Text,
+        space_id -> Text,
+        linked_circle_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    circle_members (circle_id, user_id) {
+        circle_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    drivers (id) {
+        id -> Text,
+        circle_id -> Text,
+        author_id -> Nullable<Text>,
+        situation -> Text,
+        effect -> Text,
+        need -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        circle_id -> Text,
+        driver_id -> Text,
+        author_id -> Nullable<Text>,
+        title -> Text,
+        status -> Text,
+        subject_kind -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        topic -> Nullable<Text>,
+        supersedes_id -> Nullable<Text>,
+        review_after_days -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposal_versions (id) {
+        id -> Text,
+        proposal_id -> Text,
+        number -> Integer,
+        body -> Text,
+        author_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consent_rounds (id) {
+        id -> Text,
+        proposal_id -> Text,
+        agreement_id -> Nullable<Text>,
+        version_id -> Text,
+        opened_by -> Nullable<Text>,
+        opened_at -> Timestamp,
+        closes_at -> Timestamp,
+        status -> Text,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    round_answers (round_id, user_id) {
+        round_id -> Text,
+        user_id -> Text,
+        answer -> Text,
+        note -> Nullable<Text>,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> Text,
+        round_id -> Text,
+        proposal_id -> Text,
+        objector_id -> Text,
+        reason -> Text,
+        status -> Text,
+        integrated_version_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    agreements (id) {
+        id -> Text,
+        circle_id -> Text,
+        proposal_id -> Text,
+        version_id -> Text,
+        status -> Text,
+        review_at -> Timestamp,
+        reminded_for -> Nullable<Timestamp>,
+        superseded_by -> Nullable<Text>,
+        agreed_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decision_history (id) {
+        id -> Text,
+        circle_id -> Text,
+        proposal_id -> Nullable<Text>,
+        agreement_id -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(circle_members -> circles (circle_id));
+diesel::joinable!(drivers -> circles (circle_id));
+diesel::joinable!(proposals -> drivers (driver_id));
+diesel::joinable!(proposal_versions -> proposals (proposal_id));
+diesel::joinable!(consent_rounds -> proposals (proposal_id));
+diesel::joinable!(round_answers -> consent_rounds (round_id));
+diesel::joinable!(objections -> consent_rounds (round_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    circles,
+    circle_members,
+    drivers,
+    proposals,
+    proposal_versions,
+    consent_rounds,
+    round_answers,
+    objections,
+    agreements,
+    decision_history,
+);

@@ -258,6 +258,19 @@ db_enums!(
     praxis_domain::subscriptions::WaitlistStatus,
 );
 
+// Circles and consent decisions.
+db_enums!(
+    praxis_domain::decisions::AgreementStatus,
+    praxis_domain::decisions::AgreementTopic,
+    praxis_domain::decisions::AnswerKind,
+    praxis_domain::decisions::CircleKind,
+    praxis_domain::decisions::MemberRole,
+    praxis_domain::decisions::ObjectionStatus,
+    praxis_domain::decisions::ProposalStatus,
+    praxis_domain::decisions::RoundStatus,
+    praxis_domain::decisions::SubjectKind,
+);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

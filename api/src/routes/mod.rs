@@ -6,7 +6,9 @@ pub mod assistance;
 pub mod audit_log;
 pub mod auth;
 pub mod calendar;
+pub mod circles;
 pub mod comments;
+pub mod decisions;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
@@ -86,7 +88,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(events_admin::configure)
                 .configure(calendar::configure)
                 .configure(unsubscribe::configure)
-                .configure(learning::configure),
+                .configure(learning::configure)
+                .configure(circles::configure)
+                .configure(decisions::configure),
         );
 }
 

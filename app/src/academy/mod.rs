@@ -1,0 +1,5 @@
+//! The Sociocracy Academy: implementation circles, mentors, pods and the superpod, all built on
+//! circles and consent decisions.
+
+pub mod pods;
+pub mod superpod;

@@ -1,0 +1,10 @@
+DROP TABLE decision_history;
+DROP TABLE agreements;
+DROP TABLE objections;
+DROP TABLE round_answers;
+DROP TABLE consent_rounds;
+DROP TABLE proposal_versions;
+DROP TABLE proposals;
+DROP TABLE drivers;
+DROP TABLE circle_members;
+DROP TABLE circles;
