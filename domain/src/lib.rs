@@ -8,6 +8,7 @@ pub mod assistance;
 pub mod billing;
 pub mod calendar;
 pub mod conversations;
+pub mod courses;
 pub mod discussion;
 pub mod error;
 pub mod event_plans;

@@ -11,6 +11,8 @@ pub mod bulk;
 pub mod comments;
 pub mod connection;
 pub mod content_version;
+pub mod course_members;
+pub mod courses;
 pub mod directory;
 pub mod error;
 pub mod events;

@@ -61,6 +61,10 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "submissions", table: "submissions", rows: AUTHORED, description: "Responses to assignments." },
     Section { name: "feedback_given", table: "submission_feedback", rows: AUTHORED, description: "Feedback given on others' submissions." },
     Section { name: "feedback_received", table: "submission_feedback", rows: "submission_id IN (SELECT s.id FROM submissions s WHERE s.author_id = {user})", description: "Feedback received on one's submissions." },
+    Section { name: "course_entitlements", table: "course_entitlements", rows: MINE, description: "E-course entitlements: which course, from a subscription, a host's grant or a purchase, and when." },
+    Section { name: "lesson_progress", table: "lesson_progress", rows: MINE, description: "E-course lessons started and completed, with the last video position." },
+    Section { name: "exercise_answers", table: "exercise_answers", rows: MINE, description: "Answers written to e-course exercises." },
+    Section { name: "course_completions", table: "course_completions", rows: MINE, description: "E-course courses completed, and when." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -159,6 +163,10 @@ const DELETED: &[(&str, &str)] = &[
     ("price_overrides", "user_id"),
     ("price_assistance_requests", "user_id"),
     ("pro_applications", "user_id"),
+    ("course_entitlements", "user_id"),
+    ("lesson_progress", "user_id"),
+    ("exercise_answers", "user_id"),
+    ("course_completions", "user_id"),
     ("user_blocks", "blocker_id"),
     ("user_blocks", "blocked_id"),
 ];
@@ -185,6 +193,8 @@ const REPOINTED: &[(&str, &str)] = &[
     ("recordings", "updated_by"),
     ("assignments", "created_by"),
     ("resources", "created_by"),
+    ("courses", "created_by"),
+    ("course_entitlements", "granted_by"),
     ("spaces", "created_by"),
     ("terms_versions", "published_by"),
     ("space_members", "added_by"),

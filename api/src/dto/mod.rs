@@ -3,6 +3,7 @@
 
 pub mod billing;
 pub mod content;
+pub mod courses;
 pub mod events;
 pub mod learning;
 pub mod me;

@@ -7,6 +7,8 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod comments;
+pub mod courses;
+pub mod courses_admin;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
@@ -86,7 +88,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(events_admin::configure)
                 .configure(calendar::configure)
                 .configure(unsubscribe::configure)
-                .configure(learning::configure),
+                .configure(learning::configure)
+                .configure(courses::configure)
+                .configure(courses_admin::configure),
         );
 }
 

@@ -11,6 +11,8 @@ mod audit;
 mod auth;
 mod billing_helpers;
 mod calendar;
+mod course_entitlements;
+mod courses;
 mod crash_recovery;
 mod currency;
 mod directory;
