@@ -420,6 +420,22 @@ id_type!(
     /// A published version of the terms (`terms_versions.version`), named by an admin.
     TermsVersion, "version", check::terms_version
 );
+id_type!(
+    /// A course of the e-course (`courses.id`).
+    CourseId, "course_id", check::uuid, fresh
+);
+id_type!(
+    /// A module of a course (`course_modules.id`).
+    CourseModuleId, "module_id", check::uuid, fresh
+);
+id_type!(
+    /// A lesson of a course module (`lessons.id`).
+    LessonId, "lesson_id", check::uuid, fresh
+);
+id_type!(
+    /// An entitlement that opens a course to a member (`course_entitlements.id`).
+    EntitlementId, "entitlement_id", check::uuid, fresh
+);
 
 // Circles and consent decisions, and the Academy built on them.
 id_type!(

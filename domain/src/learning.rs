@@ -30,7 +30,7 @@ pub fn optional_text(field: &str, raw: &str, max: usize) -> Result<String> {
     Ok(value.to_owned())
 }
 
-fn http_url(field: &str, raw: &str) -> Result<String> {
+pub(crate) fn http_url(field: &str, raw: &str) -> Result<String> {
     let value = raw.trim();
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
         && value.len() > "https://".len()

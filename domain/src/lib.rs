@@ -9,6 +9,7 @@ pub mod billing;
 pub mod calendar;
 pub mod conversations;
 pub mod decisions;
+pub mod courses;
 pub mod discussion;
 pub mod error;
 pub mod event_plans;

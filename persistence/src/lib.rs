@@ -13,6 +13,8 @@ pub mod comments;
 pub mod connection;
 pub mod content_version;
 pub mod decisions;
+pub mod course_members;
+pub mod courses;
 pub mod directory;
 pub mod error;
 pub mod events;

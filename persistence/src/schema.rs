@@ -1043,3 +1043,107 @@ diesel::allow_tables_to_appear_in_same_query!(
     agreements,
     decision_history,
 );
+
+// The e-course: courses, modules, lessons, entitlements, progress, answers, completions.
+
+diesel::table! {
+    courses (id) {
+        id -> Text,
+        translation_group -> Text,
+        language -> Text,
+        title -> Text,
+        summary -> Text,
+        published -> Bool,
+        included_with_yearly -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_modules (id) {
+        id -> Text,
+        course_id -> Text,
+        position -> Integer,
+        title -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lessons (id) {
+        id -> Text,
+        course_id -> Text,
+        module_id -> Text,
+        position -> Integer,
+        title -> Text,
+        video_url -> Nullable<Text>,
+        duration_seconds -> Nullable<Integer>,
+        body -> Text,
+        exercise_prompt -> Nullable<Text>,
+        published -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_entitlements (id) {
+        id -> Text,
+        user_id -> Text,
+        course_id -> Text,
+        source -> Text,
+        source_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        granted_by -> Nullable<Text>,
+        granted_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lesson_progress (user_id, lesson_id) {
+        user_id -> Text,
+        lesson_id -> Text,
+        course_id -> Text,
+        position_seconds -> Integer,
+        started_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    exercise_answers (user_id, lesson_id) {
+        user_id -> Text,
+        lesson_id -> Text,
+        answer -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_completions (user_id, course_id) {
+        user_id -> Text,
+        course_id -> Text,
+        completed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(course_modules -> courses (course_id));
+diesel::joinable!(lessons -> course_modules (module_id));
+diesel::joinable!(lesson_progress -> lessons (lesson_id));
+diesel::joinable!(exercise_answers -> lessons (lesson_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    courses,
+    course_modules,
+    lessons,
+    course_entitlements,
+    lesson_progress,
+    exercise_answers,
+    course_completions,
+);

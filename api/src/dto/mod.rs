@@ -4,6 +4,7 @@
 pub mod billing;
 pub mod content;
 pub mod decisions;
+pub mod courses;
 pub mod events;
 pub mod learning;
 pub mod me;

@@ -9,6 +9,8 @@ pub mod calendar;
 pub mod circles;
 pub mod comments;
 pub mod decisions;
+pub mod courses;
+pub mod courses_admin;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
@@ -90,7 +92,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(unsubscribe::configure)
                 .configure(learning::configure)
                 .configure(circles::configure)
-                .configure(decisions::configure),
+                .configure(decisions::configure)
+                .configure(courses::configure)
+                .configure(courses_admin::configure),
         );
 }
 

@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// `conversations`, `conversation_participants`, `messages` (sent and received in the member's
 /// own conversations), `blocks`, `reports`, `event_rsvps`, `event_reminder_settings`,
 /// `questions`, `question_votes`, `submissions`, `feedback_given`, `feedback_received`,
+/// `course_entitlements`, `lesson_progress`, `exercise_answers`, `course_completions`,
 /// `audit_entries`. Of other people it holds only what the member could already read.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"format": "praxis-export/1", "generated_at": "2026-12-05T00:00:00Z", "member_id": "019380aa-7c4e-7cc3-a1a6-0c1b5f7d2e10", "sections": {"profile": [{"id": "019380aa-7c4e-7cc3-a1a6-0c1b5f7d2e10", "email": "ana@example.org", "display_name": "Ana"}], "posts": []}}))]

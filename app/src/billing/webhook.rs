@@ -180,6 +180,16 @@ pub(crate) fn record_paid_period(
         provider_payment_id: paid.payment_reference.map(str::to_owned),
     };
     payments::insert(conn, &payment)?;
+    if activating {
+        // The first paid yearly subscription opens the e-course for good (DOMAIN.md "Learning").
+        crate::entitlements::grant_for_activation(
+            conn,
+            &sub.owner(),
+            sub.period,
+            &payment.id,
+            now,
+        )?;
+    }
 
     let user = users::find_by_id(conn, &sub.row.user_id)?.ok_or(Error::NotFound("member"))?;
     let address = praxis_persistence::billing_addresses::find(conn, &sub.row.user_id)?

@@ -13,6 +13,8 @@ mod billing_helpers;
 mod calendar;
 mod circle_helpers;
 mod circles;
+mod course_entitlements;
+mod courses;
 mod crash_recovery;
 mod currency;
 mod decisions;
