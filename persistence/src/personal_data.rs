@@ -61,6 +61,11 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "submissions", table: "submissions", rows: AUTHORED, description: "Responses to assignments." },
     Section { name: "feedback_given", table: "submission_feedback", rows: AUTHORED, description: "Feedback given on others' submissions." },
     Section { name: "feedback_received", table: "submission_feedback", rows: "submission_id IN (SELECT s.id FROM submissions s WHERE s.author_id = {user})", description: "Feedback received on one's submissions." },
+    Section { name: "session_proposals", table: "session_proposals", rows: MINE, description: "Sessions proposed to run for peers, and the hosts' decisions." },
+    Section { name: "sessions_facilitated", table: "events", rows: "facilitator_id = {user}", description: "Events run as their facilitator." },
+    Section { name: "event_feedback", table: "event_feedback", rows: MINE, description: "Feedback given on sessions attended." },
+    Section { name: "support_requests", table: "support_requests", rows: MINE, description: "Support requests opened." },
+    Section { name: "support_messages", table: "support_messages", rows: "request_id IN (SELECT r.id FROM support_requests r WHERE r.user_id = {user}) OR author_id = {user}", description: "The threads of one's support requests, and messages written in others' as a host." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -159,6 +164,9 @@ const DELETED: &[(&str, &str)] = &[
     ("price_overrides", "user_id"),
     ("price_assistance_requests", "user_id"),
     ("pro_applications", "user_id"),
+    ("session_proposals", "user_id"),
+    // Their thread goes with each request (ON DELETE CASCADE).
+    ("support_requests", "user_id"),
     ("user_blocks", "blocker_id"),
     ("user_blocks", "blocked_id"),
 ];
@@ -182,6 +190,10 @@ const REPOINTED: &[(&str, &str)] = &[
     ("reports", "resolved_by"),
     ("notifications", "actor_id"),
     ("events", "host_id"),
+    ("events", "facilitator_id"),
+    ("event_feedback", "user_id"),
+    ("session_proposals", "decided_by"),
+    ("support_messages", "author_id"),
     ("recordings", "updated_by"),
     ("assignments", "created_by"),
     ("resources", "created_by"),

@@ -258,6 +258,13 @@ db_enums!(
     praxis_domain::subscriptions::WaitlistStatus,
 );
 
+// PRO give-back (issue 11).
+db_enums!(
+    praxis_domain::giveback::ProposalStatus,
+    praxis_domain::support::SupportStatus,
+    praxis_domain::support::Urgency,
+);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

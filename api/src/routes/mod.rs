@@ -10,6 +10,8 @@ pub mod comments;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
+pub mod facilitation;
+pub mod feedback;
 pub mod follows;
 pub mod health;
 pub mod hub;
@@ -28,9 +30,11 @@ pub mod refunds;
 pub mod refunds_admin;
 pub mod reports;
 pub mod search;
+pub mod session_proposals;
 pub mod spaces;
 pub mod stripe_webhook;
 pub mod subscriptions;
+pub mod support;
 pub mod terms;
 pub mod topics_admin;
 pub mod unsubscribe;
@@ -86,7 +90,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(events_admin::configure)
                 .configure(calendar::configure)
                 .configure(unsubscribe::configure)
-                .configure(learning::configure),
+                .configure(learning::configure)
+                .configure(session_proposals::configure)
+                .configure(facilitation::configure)
+                .configure(feedback::configure)
+                .configure(support::configure),
         );
 }
 
