@@ -32,6 +32,9 @@ pub struct Config {
     pub app_url: Option<String>,
     /// Requests per minute per client IP on login, register and refresh; 0 turns limits off.
     pub auth_rate_per_minute: u32,
+    /// New support requests a PRO member may open in any 24 hours
+    /// (`PRAXIS_SUPPORT_REQUESTS_PER_DAY`, default 5); 0 turns the limit off.
+    pub support_requests_per_day: u32,
     pub trusted_proxies: Vec<IpNet>,
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
@@ -110,6 +113,7 @@ impl Config {
             public_url: "http://127.0.0.1:8080".to_owned(),
             app_url: None,
             auth_rate_per_minute: 20,
+            support_requests_per_day: praxis_domain::support::DEFAULT_REQUESTS_PER_DAY,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             log_format: LogFormat::Human,
@@ -212,6 +216,14 @@ impl Config {
             config.auth_rate_per_minute = rate.trim().parse().map_err(|_| {
                 invalid(
                     "PRAXIS_AUTH_RATE_PER_MINUTE",
+                    "must be a whole number (0 = off)",
+                )
+            })?;
+        }
+        if let Some(limit) = plain("PRAXIS_SUPPORT_REQUESTS_PER_DAY") {
+            config.support_requests_per_day = limit.trim().parse().map_err(|_| {
+                invalid(
+                    "PRAXIS_SUPPORT_REQUESTS_PER_DAY",
                     "must be a whole number (0 = off)",
                 )
             })?;
@@ -468,6 +480,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("app_url", &self.app_url())
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)
+            .field("support_requests_per_day", &self.support_requests_per_day)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("cors_origins", &self.cors_origins)
             .field("log_format", &self.log_format)

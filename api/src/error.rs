@@ -265,6 +265,9 @@ impl From<praxis_app::Error> for ApiError {
             E::Forbidden { kind, detail } => Self::Forbidden { kind, detail },
             E::Conflict { kind, detail } => Self::Conflict { kind, detail },
             E::Unauthenticated { kind, detail } => Self::Unauthorized { kind, detail },
+            E::RateLimited {
+                retry_after_secs, ..
+            } => Self::RateLimited { retry_after_secs },
             E::Internal(cause) => Self::Internal(cause),
         }
     }

@@ -38,6 +38,37 @@ impl PageParams {
     }
 }
 
+/// A queue's `?status=&limit=&cursor=`: a page of items, of one status when given.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// Only items in this status (the values of the items' `status`).
+    pub status: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// What a queue's parameters ask for: the status, the page size and the cursor's key.
+pub type QueueQuery<S> = (Option<S>, i64, Option<(NaiveDateTime, String)>);
+
+impl QueueParams {
+    /// Parses the status with the enum's own parser (422 naming `status`) and the page.
+    pub fn parse<S: praxis_domain::StringEnum>(self) -> Result<QueueQuery<S>, ApiError> {
+        let status = self
+            .status
+            .as_deref()
+            .map(|s| S::parse_field("status", s))
+            .transpose()?;
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        Ok((status, page.limit()?, page.after()?))
+    }
+}
+
 fn invalid_cursor() -> ApiError {
     ApiError::Validation(vec![FieldError::new(
         "cursor",

@@ -26,6 +26,12 @@ pub enum Error {
     /// The caller's identity no longer holds (the account was deleted meanwhile).
     #[error("{detail}")]
     Unauthenticated { kind: &'static str, detail: String },
+    /// The caller did this too often; they may try again after this many seconds.
+    #[error("rate limited: {detail}")]
+    RateLimited {
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// Our own data or code broke an invariant; the cause is for the log, not the caller.
     #[error("internal error: {0}")]
     Internal(String),

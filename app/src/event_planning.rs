@@ -107,6 +107,7 @@ pub fn create(
                 status: EventStatus::Scheduled.as_str().to_owned(),
                 created_at: at,
                 updated_at: at,
+                facilitator_id: plan.facilitator_id.map(|f| f.into_inner()),
             };
             repo::insert_event(conn, &row)?;
             EventRef::Single(id.clone())

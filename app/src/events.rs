@@ -39,6 +39,8 @@ pub struct Occurrence {
     pub join_url: String,
     pub capacity: Option<i32>,
     pub host_id: Option<String>,
+    /// The PRO member who runs this event and manages it (single events only).
+    pub facilitator_id: Option<String>,
     pub cancelled: bool,
     pub updated_at: DateTime<Utc>,
 }
@@ -63,6 +65,7 @@ impl Occurrence {
             join_url: row.join_url,
             capacity: row.capacity,
             host_id: row.host_id,
+            facilitator_id: row.facilitator_id,
             cancelled: row.status == EventStatus::Cancelled.as_str(),
             updated_at: from_db_time(row.updated_at),
         }
@@ -91,6 +94,7 @@ impl Occurrence {
             join_url: series.join_url.clone(),
             capacity: series.capacity,
             host_id: series.host_id.clone(),
+            facilitator_id: None,
             cancelled: false,
             updated_at: from_db_time(series.updated_at),
         };
@@ -276,6 +280,7 @@ pub fn materialize(
             status: EventStatus::Scheduled.as_str().to_owned(),
             created_at: to_db_time(now),
             updated_at: to_db_time(now),
+            facilitator_id: occurrence.facilitator_id.clone(),
         },
     )?;
     Ok(id)

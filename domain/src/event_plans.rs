@@ -153,6 +153,8 @@ pub struct NewEvent {
     pub time_zone: TimeZone,
     /// The rule of a series, and the zone whose wall-clock time it keeps.
     pub recurrence: Option<(Rule, TimeZone)>,
+    /// The PRO member who runs a single event born of their session proposal.
+    pub facilitator_id: Option<crate::ids::UserId>,
 }
 
 impl NewEvent {
@@ -205,6 +207,7 @@ impl NewEvent {
                 capacity,
                 time_zone,
                 recurrence,
+                facilitator_id: None,
             }),
             // Every field that failed recorded an error, so `finish` already answered.
             _ => Err(crate::Error::field("", "invalid event")),

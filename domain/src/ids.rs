@@ -471,6 +471,15 @@ id_type!(
     EnrolmentId, "enrolment_id", check::uuid, fresh
 );
 
+id_type!(
+    /// A PRO member's proposal of a session (`session_proposals.id`).
+    SessionProposalId, "proposal_id", check::uuid, fresh
+);
+id_type!(
+    /// A PRO member's request for support (`support_requests.id`).
+    SupportRequestId, "support_request_id", check::uuid, fresh
+);
+
 impl EventId {
     /// The id of one occurrence of a series, by its original start.
     pub fn occurrence(series: &SeriesId, original_start: DateTime<Utc>) -> Self {

@@ -15,6 +15,8 @@ pub mod error;
 pub mod event_plans;
 pub mod event_queries;
 pub mod events;
+pub mod feedback;
+pub mod giveback;
 pub mod ids;
 pub mod learning;
 pub mod learning_drafts;
@@ -33,6 +35,7 @@ pub mod search;
 pub mod spaces;
 pub mod string_enum;
 pub mod subscriptions;
+pub mod support;
 pub mod terms;
 pub mod text;
 

@@ -72,6 +72,9 @@ pub struct EventRow {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The PRO member who runs the event (an accepted session proposal); they manage this
+    /// event, and only this one.
+    pub facilitator_id: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]

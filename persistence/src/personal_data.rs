@@ -72,6 +72,11 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "lesson_progress", table: "lesson_progress", rows: MINE, description: "E-course lessons started and completed, with the last video position." },
     Section { name: "exercise_answers", table: "exercise_answers", rows: MINE, description: "Answers written to e-course exercises." },
     Section { name: "course_completions", table: "course_completions", rows: MINE, description: "E-course courses completed, and when." },
+    Section { name: "session_proposals", table: "session_proposals", rows: MINE, description: "Sessions proposed to run for peers, and the hosts' decisions." },
+    Section { name: "sessions_facilitated", table: "events", rows: "facilitator_id = {user}", description: "Events run as their facilitator." },
+    Section { name: "event_feedback", table: "event_feedback", rows: MINE, description: "Feedback given on sessions attended." },
+    Section { name: "support_requests", table: "support_requests", rows: MINE, description: "Support requests opened." },
+    Section { name: "support_messages", table: "support_messages", rows: "request_id IN (SELECT r.id FROM support_requests r WHERE r.user_id = {user}) OR author_id = {user}", description: "The threads of one's support requests, and messages written in others' as a host." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -174,6 +179,9 @@ const DELETED: &[(&str, &str)] = &[
     ("lesson_progress", "user_id"),
     ("exercise_answers", "user_id"),
     ("course_completions", "user_id"),
+    ("session_proposals", "user_id"),
+    // Their thread goes with each request (ON DELETE CASCADE).
+    ("support_requests", "user_id"),
     ("user_blocks", "blocker_id"),
     ("user_blocks", "blocked_id"),
     ("circle_members", "user_id"),
@@ -199,6 +207,10 @@ const REPOINTED: &[(&str, &str)] = &[
     ("reports", "resolved_by"),
     ("notifications", "actor_id"),
     ("events", "host_id"),
+    ("events", "facilitator_id"),
+    ("event_feedback", "user_id"),
+    ("session_proposals", "decided_by"),
+    ("support_messages", "author_id"),
     ("recordings", "updated_by"),
     ("assignments", "created_by"),
     ("resources", "created_by"),

@@ -1147,3 +1147,72 @@ diesel::allow_tables_to_appear_in_same_query!(
     exercise_answers,
     course_completions,
 );
+        facilitator_id -> Nullable<Text>,
+
+// PRO give-back (issue 11): session proposals.
+diesel::table! {
+    session_proposals (id) {
+        id -> Text,
+        user_id -> Text,
+        title -> Text,
+        format -> Text,
+        description -> Text,
+        space -> Text,
+        proposed_times -> Text,
+        time_zone -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        event_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(session_proposals, users);
+diesel::allow_tables_to_appear_in_same_query!(session_proposals, events);
+
+diesel::table! {
+    event_feedback (event_id, occurrence_start, user_id) {
+        event_id -> Text,
+        occurrence_start -> Timestamp,
+        user_id -> Text,
+        clarity -> Integer,
+        engagement -> Integer,
+        usefulness -> Integer,
+        worked -> Text,
+        try_next -> Text,
+        anonymous -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(event_feedback, users);
+
+diesel::table! {
+    support_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        topic -> Text,
+        body -> Text,
+        urgency -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        first_response_at -> Nullable<Timestamp>,
+        first_response_seconds -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    support_messages (id) {
+        id -> Text,
+        request_id -> Text,
+        author_id -> Text,
+        from_host -> Bool,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(support_requests, support_messages, users);

@@ -270,6 +270,10 @@ db_enums!(
     praxis_domain::decisions::ProposalStatus,
     praxis_domain::decisions::RoundStatus,
     praxis_domain::decisions::SubjectKind,
+// PRO give-back (issue 11).
+    praxis_domain::giveback::ProposalStatus,
+    praxis_domain::support::SupportStatus,
+    praxis_domain::support::Urgency,
 );
 
 #[cfg(test)]

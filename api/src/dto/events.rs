@@ -88,6 +88,9 @@ pub struct EventResponse {
     /// Only for members who may attend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub join_url: Option<String>,
+    /// The PRO member who runs this session (an accepted session proposal); they manage it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facilitator_id: Option<String>,
 }
 
 /// What a manager learns of an event in a space they may not read (a sealed room they are not
@@ -188,6 +191,7 @@ impl ResponseContext {
             ends_at: o.ends_at,
             event_time_zone: o.time_zone,
             capacity: o.capacity,
+            facilitator_id: o.facilitator_id,
         }
     }
 }

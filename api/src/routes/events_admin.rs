@@ -3,7 +3,7 @@
 
 use crate::auth::{Host, Member};
 use crate::dto::events::{theme_response, ManagedEventResponse, ResponseContext, ThemeResponse};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::responses::{HostOnly, Invalid};
 use crate::state::AppState;
@@ -11,8 +11,9 @@ use actix_web::{delete, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use praxis_app::access::all_spaces;
-use praxis_app::event_planning;
 use praxis_app::events::find_occurrence;
+use praxis_app::{event_planning, facilitation};
+use praxis_domain::account::can_host;
 use praxis_domain::event_plans::{
     EventChange, EventChangeInput, NewEvent, NewEventInput, NewTheme, RecurrenceInput,
 };
@@ -193,7 +194,8 @@ pub struct UpdateEventRequest {
 }
 
 /// Changes one event, or one occurrence of a series (the rest of the series stays as it is).
-/// Hosts and admins; audited. Answers the changed event, or, to a manager who may not read its
+/// Hosts and admins, and the PRO member who facilitates this event (an accepted session
+/// proposal; that event only); audited. Answers the changed event, or, to a manager who may not read its
 /// space (a sealed room they are not in), an acknowledgement without title, description or
 /// join link (`content_withheld`).
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
@@ -209,7 +211,7 @@ pub struct UpdateEventRequest {
 #[patch("/admin/events/{id}")]
 pub async fn update_event(
     state: web::Data<AppState>,
-    Host(host): Host,
+    manager: Member,
     path: web::Path<String>,
     body: Json<UpdateEventRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -223,7 +225,7 @@ pub async fn update_event(
         capacity: body.capacity,
         status: body.status.as_deref(),
     })?;
-    let response = change_event(&state, host, &path, change).await?;
+    let response = change_event(&state, manager, &path, change).await?;
     Ok(HttpResponse::Ok().json(response))
 }
 
@@ -246,17 +248,24 @@ pub async fn cancel_event(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Applies a change to one event or occurrence and answers it as its host sees it.
+/// Applies a change to one event or occurrence and answers it as its host sees it. Hosts may
+/// change any event, a facilitator only theirs (403 `host-role-required` otherwise).
 async fn change_event(
     state: &AppState,
     host: Member,
     raw_id: &str,
     change: EventChange,
 ) -> ApiResult<ManagedEventResponse> {
-    let id = EventRef::parse(raw_id).map_err(|_| ApiError::NotFound("event"))?;
+    let parsed = EventRef::parse(raw_id);
     let now = state.now();
     state
         .write(move |conn| {
+            let id = match parsed {
+                Ok(id) => id,
+                Err(_) if !can_host(host.roles()) => return Err(facilitation::refused()),
+                Err(_) => return Err(praxis_app::Error::NotFound("event")),
+            };
+            facilitation::may_change(conn, &host.ctx, &id)?;
             event_planning::change(conn, &host.id, &id, change, now)?;
             managed_event(conn, &host, &id)
         })

@@ -14,6 +14,8 @@ pub mod courses_admin;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
+pub mod facilitation;
+pub mod feedback;
 pub mod follows;
 pub mod health;
 pub mod hub;
@@ -32,9 +34,11 @@ pub mod refunds;
 pub mod refunds_admin;
 pub mod reports;
 pub mod search;
+pub mod session_proposals;
 pub mod spaces;
 pub mod stripe_webhook;
 pub mod subscriptions;
+pub mod support;
 pub mod terms;
 pub mod topics_admin;
 pub mod unsubscribe;
@@ -94,7 +98,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(circles::configure)
                 .configure(decisions::configure)
                 .configure(courses::configure)
-                .configure(courses_admin::configure),
+                .configure(courses_admin::configure)
+                .configure(session_proposals::configure)
+                .configure(facilitation::configure)
+                .configure(feedback::configure)
+                .configure(support::configure),
         );
 }
 
