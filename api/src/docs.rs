@@ -26,6 +26,7 @@ use utoipa::OpenApi;
         (name = "hub", description = "The customer hub: sign in by emailed link, billing address, invoices"),
         (name = "events", description = "Monthly themes, events, RSVPs and calendar feeds"),
         (name = "learning", description = "Q&A questions, recordings, assignments and the resource library"),
+        (name = "badges", description = "Badges awarded by peer consent, and their Open Badges 3.0 credentials"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "development", description = "For development only, each behind its setting: the development clock and paying with the local provider"),

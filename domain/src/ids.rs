@@ -420,6 +420,18 @@ id_type!(
     /// A published version of the terms (`terms_versions.version`), named by an admin.
     TermsVersion, "version", check::terms_version
 );
+id_type!(
+    /// A badge class (`badge_classes.id`).
+    BadgeClassId, "badge_class_id", check::uuid, fresh
+);
+id_type!(
+    /// A student's request for a badge (`badge_requests.id`).
+    BadgeRequestId, "badge_request_id", check::uuid, fresh
+);
+id_type!(
+    /// A badge awarded to a member (`badge_awards.id`); also the credential's id.
+    BadgeAwardId, "badge_award_id", check::uuid, fresh
+);
 
 impl EventId {
     /// The id of one occurrence of a series, by its original start.

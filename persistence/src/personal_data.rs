@@ -61,6 +61,11 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "submissions", table: "submissions", rows: AUTHORED, description: "Responses to assignments." },
     Section { name: "feedback_given", table: "submission_feedback", rows: AUTHORED, description: "Feedback given on others' submissions." },
     Section { name: "feedback_received", table: "submission_feedback", rows: "submission_id IN (SELECT s.id FROM submissions s WHERE s.author_id = {user})", description: "Feedback received on one's submissions." },
+    Section { name: "badge_requests", table: "badge_requests", rows: MINE, description: "Badges asked for, and where each request is." },
+    Section { name: "badge_evidence", table: "badge_evidence", rows: "request_id IN (SELECT r.id FROM badge_requests r WHERE r.user_id = {user})", description: "Evidence given for those requests." },
+    Section { name: "badge_reviews_given", table: "badge_reviews", rows: "reviewer_id = {user}", description: "Reviews of others' badge requests: answers, reasons and how objections ended." },
+    Section { name: "badge_reviews_received", table: "badge_reviews", rows: "request_id IN (SELECT r.id FROM badge_requests r WHERE r.user_id = {user})", description: "Peers' reviews of one's badge requests." },
+    Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -159,6 +164,8 @@ const DELETED: &[(&str, &str)] = &[
     ("price_overrides", "user_id"),
     ("price_assistance_requests", "user_id"),
     ("pro_applications", "user_id"),
+    ("badge_awards", "user_id"),
+    ("badge_requests", "user_id"),
     ("user_blocks", "blocker_id"),
     ("user_blocks", "blocked_id"),
 ];
@@ -196,6 +203,9 @@ const REPOINTED: &[(&str, &str)] = &[
     ("pro_applications", "decided_by"),
     ("price_assistance_requests", "decided_by"),
     ("price_overrides", "granted_by"),
+    ("badge_reviews", "reviewer_id"),
+    ("badge_classes", "proposed_by"),
+    ("badge_awards", "revoked_by"),
     ("audit_log", "actor_id"),
     ("audit_log", "subject_id"),
 ];

@@ -258,6 +258,15 @@ db_enums!(
     praxis_domain::subscriptions::WaitlistStatus,
 );
 
+// Badges (issue 12).
+db_enums!(
+    praxis_domain::badges::AwardVisibility,
+    praxis_domain::badges::BadgeClassStatus,
+    praxis_domain::badges::BadgeRequestStatus,
+    praxis_domain::badges::ObjectionResolution,
+    praxis_domain::badges::ReviewAnswer,
+);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

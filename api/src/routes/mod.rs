@@ -5,8 +5,12 @@ pub mod applications;
 pub mod assistance;
 pub mod audit_log;
 pub mod auth;
+pub mod badge_awards;
+pub mod badge_requests;
+pub mod badges;
 pub mod calendar;
 pub mod comments;
+pub mod credentials;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
@@ -86,7 +90,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(events_admin::configure)
                 .configure(calendar::configure)
                 .configure(unsubscribe::configure)
-                .configure(learning::configure),
+                .configure(learning::configure)
+                .configure(badges::configure)
+                .configure(badge_requests::configure)
+                .configure(badge_awards::configure)
+                .configure(credentials::configure),
         );
 }
 
