@@ -19,6 +19,9 @@ pub struct Config {
     /// `None`: generated on first start and kept in the database.
     pub jwt_secret: Option<SecretString>,
     pub payment_webhook_secret: Option<SecretString>,
+    /// Seed of the Open Badges signing key; `None`: generated on first start, kept in the
+    /// database.
+    pub credential_key: Option<SecretString>,
     pub smtp_url: Option<SecretString>,
     pub mail_dir: PathBuf,
     /// `From:` of every message, e.g. `Praxis <no-reply@example.org>`.
@@ -106,6 +109,7 @@ impl Config {
             bind: Self::DEFAULT_BIND.to_owned(),
             jwt_secret: None,
             payment_webhook_secret: None,
+            credential_key: None,
             smtp_url: None,
             mail_dir: PathBuf::from("./mail"),
             mail_from: Self::DEFAULT_MAIL_FROM.to_owned(),
@@ -177,6 +181,7 @@ impl Config {
             }
         }
         config.payment_webhook_secret = secret("PRAXIS_PAYMENT_WEBHOOK_SECRET")?;
+        config.credential_key = secret("PRAXIS_CREDENTIAL_KEY")?;
         config.smtp_url = secret("PRAXIS_SMTP_URL")?;
         if let Some(dir) = plain("PRAXIS_MAIL_DIR") {
             config.mail_dir = PathBuf::from(dir);
@@ -473,6 +478,7 @@ impl std::fmt::Debug for Config {
                 "payment_webhook_secret",
                 &masked(&self.payment_webhook_secret),
             )
+            .field("credential_key", &masked(&self.credential_key))
             .field("smtp_url", &masked(&self.smtp_url))
             .field("mail_dir", &self.mail_dir)
             .field("mail_from", &self.mail_from)

@@ -34,6 +34,8 @@ pub struct Application {
 }
 
 const JWT_SECRET_SETTING: &str = "jwt_secret";
+/// The seed of the community's Ed25519 key for Open Badges credentials.
+const CREDENTIAL_KEY_SETTING: &str = "credential_key";
 const WEBHOOK_SECRET_SETTING: &str = "payment_webhook_secret";
 
 impl Application {
@@ -137,6 +139,19 @@ pub async fn prepare(
         &*clock,
     )
     .await?;
+    let credential_key = stored_secret(
+        &db,
+        &config.credential_key,
+        CREDENTIAL_KEY_SETTING,
+        "PRAXIS_CREDENTIAL_KEY",
+        &*clock,
+    )
+    .await?;
+    let issuer = praxis_app::credentials::Issuer::new(
+        &config.public_url,
+        "Praxis",
+        credential_key.as_bytes(),
+    );
     let payments = payments
         .unwrap_or_else(|| Arc::new(LocalPaymentProvider::new(&config.public_url, db.clone())));
     let dummy_hash =
@@ -170,6 +185,7 @@ pub async fn prepare(
         mailer,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         pages: crate::page_cache::Pages::default(),
+        issuer: Arc::new(issuer),
         db_slots: Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(pool_size).unwrap_or(10) + 2,
         )),

@@ -40,6 +40,8 @@ pub struct AppState {
     /// async side, instead of as a parked blocking thread per request (hundreds of threads and
     /// their memory at 200 connections, all waiting for ten connections).
     pub db_slots: Arc<tokio::sync::Semaphore>,
+    /// The community as the issuer of Open Badges credentials, with its signing key.
+    pub issuer: Arc<praxis_app::credentials::Issuer>,
 }
 
 impl AppState {

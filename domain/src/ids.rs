@@ -478,6 +478,12 @@ id_type!(
 id_type!(
     /// A PRO member's request for support (`support_requests.id`).
     SupportRequestId, "support_request_id", check::uuid, fresh
+    /// A badge class (`badge_classes.id`).
+    BadgeClassId, "badge_class_id", check::uuid, fresh
+    /// A student's request for a badge (`badge_requests.id`).
+    BadgeRequestId, "badge_request_id", check::uuid, fresh
+    /// A badge awarded to a member (`badge_awards.id`); also the credential's id.
+    BadgeAwardId, "badge_award_id", check::uuid, fresh
 );
 
 impl EventId {

@@ -6,6 +6,7 @@ pub mod account_tokens;
 pub mod applications;
 pub mod assistance;
 pub mod audit;
+pub mod badges;
 pub mod billing_addresses;
 pub mod bulk;
 pub mod circles;

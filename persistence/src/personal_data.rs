@@ -77,6 +77,11 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "event_feedback", table: "event_feedback", rows: MINE, description: "Feedback given on sessions attended." },
     Section { name: "support_requests", table: "support_requests", rows: MINE, description: "Support requests opened." },
     Section { name: "support_messages", table: "support_messages", rows: "request_id IN (SELECT r.id FROM support_requests r WHERE r.user_id = {user}) OR author_id = {user}", description: "The threads of one's support requests, and messages written in others' as a host." },
+    Section { name: "badge_requests", table: "badge_requests", rows: MINE, description: "Badges asked for, and where each request is." },
+    Section { name: "badge_evidence", table: "badge_evidence", rows: "request_id IN (SELECT r.id FROM badge_requests r WHERE r.user_id = {user})", description: "Evidence given for those requests." },
+    Section { name: "badge_reviews_given", table: "badge_reviews", rows: "reviewer_id = {user}", description: "Reviews of others' badge requests: answers, reasons and how objections ended." },
+    Section { name: "badge_reviews_received", table: "badge_reviews", rows: "request_id IN (SELECT r.id FROM badge_requests r WHERE r.user_id = {user})", description: "Peers' reviews of one's badge requests." },
+    Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -182,6 +187,8 @@ const DELETED: &[(&str, &str)] = &[
     ("session_proposals", "user_id"),
     // Their thread goes with each request (ON DELETE CASCADE).
     ("support_requests", "user_id"),
+    ("badge_awards", "user_id"),
+    ("badge_requests", "user_id"),
     ("user_blocks", "blocker_id"),
     ("user_blocks", "blocked_id"),
     ("circle_members", "user_id"),
@@ -227,6 +234,9 @@ const REPOINTED: &[(&str, &str)] = &[
     ("pro_applications", "decided_by"),
     ("price_assistance_requests", "decided_by"),
     ("price_overrides", "granted_by"),
+    ("badge_reviews", "reviewer_id"),
+    ("badge_classes", "proposed_by"),
+    ("badge_awards", "revoked_by"),
     ("audit_log", "actor_id"),
     ("audit_log", "subject_id"),
     ("circles", "created_by"),

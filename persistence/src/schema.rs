@@ -1216,3 +1216,80 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(support_requests, support_messages, users);
+
+// Badges awarded by peer consent (issue 12).
+diesel::table! {
+    badge_classes (id) {
+        id -> Text,
+        name -> Text,
+        criteria -> Text,
+        skills -> Text,
+        required_reviewers -> Integer,
+        status -> Text,
+        proposed_by -> Nullable<Text>,
+        proposal_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    badge_requests (id) {
+        id -> Text,
+        badge_class_id -> Text,
+        user_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    badge_evidence (id) {
+        id -> Text,
+        request_id -> Text,
+        text -> Text,
+        url -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    badge_reviews (id) {
+        id -> Text,
+        request_id -> Text,
+        reviewer_id -> Text,
+        answer -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    badge_awards (id) {
+        id -> Text,
+        badge_class_id -> Text,
+        request_id -> Nullable<Text>,
+        user_id -> Text,
+        visibility -> Text,
+        awarded_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        revoked_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(badge_requests -> badge_classes (badge_class_id));
+diesel::joinable!(badge_awards -> badge_classes (badge_class_id));
+diesel::joinable!(badge_evidence -> badge_requests (request_id));
+diesel::joinable!(badge_reviews -> badge_requests (request_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    badge_classes,
+    badge_requests,
+    badge_evidence,
+    badge_reviews,
+    badge_awards,
+    users,
+);

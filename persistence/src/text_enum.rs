@@ -274,6 +274,12 @@ db_enums!(
     praxis_domain::giveback::ProposalStatus,
     praxis_domain::support::SupportStatus,
     praxis_domain::support::Urgency,
+// Badges (issue 12).
+    praxis_domain::badges::AwardVisibility,
+    praxis_domain::badges::BadgeClassStatus,
+    praxis_domain::badges::BadgeRequestStatus,
+    praxis_domain::badges::ObjectionResolution,
+    praxis_domain::badges::ReviewAnswer,
 );
 
 #[cfg(test)]

@@ -5,12 +5,16 @@ pub mod applications;
 pub mod assistance;
 pub mod audit_log;
 pub mod auth;
+pub mod badge_awards;
+pub mod badge_requests;
+pub mod badges;
 pub mod calendar;
 pub mod circles;
 pub mod comments;
 pub mod decisions;
 pub mod courses;
 pub mod courses_admin;
+pub mod credentials;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
@@ -102,7 +106,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(session_proposals::configure)
                 .configure(facilitation::configure)
                 .configure(feedback::configure)
-                .configure(support::configure),
+                .configure(support::configure)
+                .configure(badges::configure)
+                .configure(badge_requests::configure)
+                .configure(badge_awards::configure)
+                .configure(credentials::configure),
         );
 }
 
