@@ -20,6 +20,7 @@ pub mod me;
 pub mod members;
 pub mod messages;
 pub mod moderation;
+pub mod notification_settings;
 pub mod notifications;
 pub mod plans;
 pub mod posts;
@@ -86,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(events_admin::configure)
                 .configure(calendar::configure)
                 .configure(unsubscribe::configure)
+                .configure(notification_settings::configure)
                 .configure(learning::configure),
         );
 }
