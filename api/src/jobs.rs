@@ -110,6 +110,20 @@ pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
             .await;
         if let Err(e) = done {
             tracing::warn!(error = %e, "consent decisions failed; will retry");
+    // Notification mail and digests: their own step, so a failure holds back nothing else.
+    if claims.take(state, "notification-mail").await? {
+        let (db, links) = (state.db.clone(), state.config.mail_links());
+        let mailed = actix_web::web::block(move || {
+            praxis_app::notification_mail::queue_due(&db, now, &links)
+        })
+        .await;
+        match mailed {
+            Ok(Ok(run)) if run != praxis_app::notification_mail::MailRun::default() => {
+                state.wake_mailer();
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "notification mail failed; will retry"),
+            Err(e) => tracing::warn!(error = %e, "notification mail did not run; will retry"),
         }
     }
     Ok(sweep)

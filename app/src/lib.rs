@@ -37,6 +37,8 @@ pub mod mail_links;
 pub mod me;
 pub mod messages;
 pub mod moderation;
+pub mod notification_mail;
+pub mod notification_settings;
 pub mod notifications;
 pub mod page;
 pub mod plans;

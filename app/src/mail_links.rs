@@ -56,6 +56,11 @@ impl MailLinks {
         format!("{}/events/{id}", self.app_url)
     }
 
+    /// A post's page (notification mail and digests).
+    pub fn post(&self, id: &str) -> String {
+        format!("{}/posts/{id}", self.app_url)
+    }
+
     /// The page that shows what an unsubscribe token turns off and confirms it, for a person
     /// reading the mail (the SPA answers with `GET`, confirms with `POST /api/v1/unsubscribe/…`).
     pub fn unsubscribe_page(&self, token: &str) -> String {
@@ -85,6 +90,7 @@ mod tests {
             "https://app.example/plans/practitioner"
         );
         assert_eq!(links.event("e1"), "https://app.example/events/e1");
+        assert_eq!(links.post("p1"), "https://app.example/posts/p1");
         assert_eq!(
             links.verify_email("v"),
             "https://app.example/verify-email?token=v"

@@ -17,7 +17,8 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use praxis_domain::ids::UserId;
 use praxis_domain::mail::MailCategory;
-use praxis_persistence::{events as event_repo, settings, to_db_time, users, DbConnection};
+use praxis_persistence::DbConnection;
+use praxis_persistence::{events as event_repo, notification_mail, settings, to_db_time, users};
 use sha2::Sha256;
 
 const SECRET_SETTING: &str = "unsubscribe_secret";
@@ -125,6 +126,9 @@ fn verified(conn: &mut DbConnection, token: &str) -> Result<(UserId, MailCategor
 fn subscribed(conn: &mut DbConnection, user: &UserId, category: MailCategory) -> Result<bool> {
     Ok(match category {
         MailCategory::EventReminders => event_repo::reminders_enabled(conn, user.as_str())?,
+        MailCategory::Notifications => {
+            notification_mail::find(conn, user.as_str())?.is_some_and(|s| s.mail_enabled)
+        }
     })
 }
 
@@ -148,6 +152,9 @@ pub fn unsubscribe(
     match category {
         MailCategory::EventReminders => {
             event_repo::set_reminders(conn, user.as_str(), false, to_db_time(now))?;
+        }
+        MailCategory::Notifications => {
+            notification_mail::disable(conn, user.as_str(), to_db_time(now))?;
         }
     }
     Ok(Unsubscription {

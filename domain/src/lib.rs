@@ -26,6 +26,7 @@ pub mod mail;
 pub mod messaging;
 pub mod moderation;
 pub mod money;
+pub mod notification_mail;
 pub mod payments;
 pub mod plans;
 pub mod profiles;

@@ -8,6 +8,8 @@ crate::string_enum! {
     pub enum MailCategory {
         /// Reminders 24 hours and 1 hour before events the member RSVP'd to.
         EventReminders => "event_reminders",
+        /// Mail about notifications: each one at once, or daily or weekly digests.
+        Notifications => "notifications",
     }
     field = "category";
 }
@@ -18,6 +20,9 @@ impl MailCategory {
         match self {
             Self::EventReminders => {
                 "Email reminders 24 hours and 1 hour before events you RSVP'd to."
+            }
+            Self::Notifications => {
+                "Email about replies, mentions and new posts, one by one or as a daily or weekly digest."
             }
         }
     }

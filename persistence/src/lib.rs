@@ -29,6 +29,7 @@ pub mod local_provider;
 pub mod magic_links;
 pub mod messages;
 pub mod migrations;
+pub mod notification_mail;
 pub mod notifications;
 pub mod outbox;
 pub mod payments;

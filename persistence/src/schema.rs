@@ -1293,3 +1293,36 @@ diesel::allow_tables_to_appear_in_same_query!(
     badge_awards,
     users,
 );
+
+// Notification mail and digests (20261205500001_notification_mail).
+
+diesel::table! {
+    notification_mail_settings (user_id) {
+        user_id -> Text,
+        delivery -> Text,
+        mail_enabled -> Bool,
+        mail_since -> Timestamp,
+        next_digest_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_mailings (notification_id) {
+        notification_id -> Text,
+        user_id -> Text,
+        outbox_id -> Nullable<Text>,
+        mailed_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    notification_mail_settings,
+    notification_mailings,
+    notifications,
+);
+diesel::allow_tables_to_appear_in_same_query!(notification_mail_settings, posts);
+diesel::allow_tables_to_appear_in_same_query!(notification_mail_settings, comments);
+diesel::allow_tables_to_appear_in_same_query!(notification_mail_settings, users);
+diesel::allow_tables_to_appear_in_same_query!(notification_mailings, posts);
+diesel::allow_tables_to_appear_in_same_query!(notification_mailings, comments);

@@ -244,6 +244,7 @@ db_enums!(
     praxis_domain::learning::SubmissionVisibility,
     praxis_domain::moderation::ReportStatus,
     praxis_domain::moderation::SubjectType,
+    praxis_domain::notification_mail::MailDelivery,
     praxis_domain::plans::BillingPeriod,
     praxis_domain::plans::PlanSlug,
     praxis_domain::plans::PriceVersion,

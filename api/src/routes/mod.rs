@@ -30,6 +30,7 @@ pub mod me;
 pub mod members;
 pub mod messages;
 pub mod moderation;
+pub mod notification_settings;
 pub mod notifications;
 pub mod plans;
 pub mod posts;
@@ -110,7 +111,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(badges::configure)
                 .configure(badge_requests::configure)
                 .configure(badge_awards::configure)
-                .configure(credentials::configure),
+                .configure(credentials::configure)
+                .configure(notification_settings::configure)
+                .configure(learning::configure),
         );
 }
 

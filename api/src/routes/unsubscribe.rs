@@ -27,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     "subscribed": false
 }))]
 pub struct UnsubscribeResponse {
-    /// The kind of mail the link turns off: `event_reminders`.
+    /// The kind of mail the link turns off: `event_reminders` or `notifications`.
     #[schema(value_type = String)]
     pub category: MailCategory,
     /// What turning it off stops, for the member to read.

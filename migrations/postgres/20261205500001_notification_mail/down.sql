@@ -1,0 +1,2 @@
+DROP TABLE notification_mailings;
+DROP TABLE notification_mail_settings;
