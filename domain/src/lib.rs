@@ -33,6 +33,7 @@ pub mod string_enum;
 pub mod subscriptions;
 pub mod terms;
 pub mod text;
+pub mod webhooks;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};
