@@ -59,6 +59,9 @@ pub struct Config {
     pub renewals: praxis_domain::subscriptions::RenewalRules,
     /// `PRAXIS_DEV_CLOCK=on`: `POST /api/v1/dev/clock` moves this server's clock forward.
     pub dev_clock: bool,
+    /// Which webhook endpoint URLs admins may register (`PRAXIS_WEBHOOKS_ALLOW_HTTP`,
+    /// `PRAXIS_WEBHOOKS_ALLOW_PRIVATE`; both off: `https://` to public addresses only).
+    pub webhooks: praxis_domain::webhooks::UrlPolicy,
 }
 
 /// How to reach Stripe and check its webhooks.
@@ -131,6 +134,7 @@ impl Config {
             stripe: None,
             renewals: praxis_domain::subscriptions::RenewalRules::default(),
             dev_clock: false,
+            webhooks: praxis_domain::webhooks::UrlPolicy::default(),
         }
     }
 
@@ -354,6 +358,10 @@ impl Config {
             });
         }
         renewal_settings(&plain, &mut config)?;
+        config.webhooks = praxis_domain::webhooks::UrlPolicy {
+            allow_http: switch(&plain, "PRAXIS_WEBHOOKS_ALLOW_HTTP")?,
+            allow_private: switch(&plain, "PRAXIS_WEBHOOKS_ALLOW_PRIVATE")?,
+        };
         Ok(config)
     }
 
@@ -424,6 +432,15 @@ fn renewal_settings(
     Ok(())
 }
 
+/// An on/off variable, off when unset.
+fn switch(plain: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {
+    match plain(name).as_deref().map(str::trim) {
+        None | Some("off") | Some("false") | Some("0") => Ok(false),
+        Some("on") | Some("true") | Some("1") => Ok(true),
+        Some(_) => Err(invalid(name, "must be on or off")),
+    }
+}
+
 fn parse_proxies(list: &str) -> Result<Vec<IpNet>, ConfigError> {
     list.split(',')
         .map(str::trim)
@@ -483,6 +500,7 @@ impl std::fmt::Debug for Config {
             .field("mail_dir", &self.mail_dir)
             .field("mail_from", &self.mail_from)
             .field("mail_worker", &self.mail_worker)
+            .field("webhooks", &self.webhooks)
             .field("public_url", &self.public_url)
             .field("app_url", &self.app_url())
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)

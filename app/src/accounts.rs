@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use praxis_domain::account::{AccountTokenPurpose, Email};
 use praxis_domain::ids::UserId;
 use praxis_domain::profiles::NewAccount;
+use praxis_domain::webhooks::WebhookEvent;
 use praxis_persistence::account_tokens::{self, AccountTokenRow};
 use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::tokens::{self as refresh_tokens, LiveSession};
@@ -62,6 +63,12 @@ pub fn register(
         conn,
         verification_mail(account.email.as_str(), &links.verify_email(&token), &token),
         at,
+    )?;
+    crate::webhooks::emit(
+        conn,
+        WebhookEvent::MemberJoined,
+        serde_json::json!({"member_id": id.as_str()}),
+        now,
     )?;
     Ok(Some(id))
 }

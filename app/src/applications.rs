@@ -116,6 +116,14 @@ pub fn decide(
             now,
         ),
     )?;
+    crate::webhooks::emit(
+        conn,
+        praxis_domain::webhooks::WebhookEvent::ApplicationDecided,
+        serde_json::json!({
+            "application_id": row.id, "member_id": row.user_id, "status": row.status,
+        }),
+        now,
+    )?;
     Ok(row)
 }
 

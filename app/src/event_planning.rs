@@ -168,6 +168,18 @@ pub fn create(
         )
         .in_space(space.row.id.as_str()),
     )?;
+    if matches!(
+        space.visibility,
+        praxis_domain::access::Visibility::Public | praxis_domain::access::Visibility::Members
+    ) {
+        // Events of invite-only, sealed or plan rooms are not announced outside them.
+        crate::webhooks::emit(
+            conn,
+            praxis_domain::webhooks::WebhookEvent::EventCreated,
+            serde_json::json!({"event_id": id, "kind": kind.as_str(), "space": plan.space}),
+            now,
+        )?;
+    }
     Ok(created)
 }
 

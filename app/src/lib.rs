@@ -62,5 +62,6 @@ pub mod tokens;
 pub mod topics;
 pub mod unsubscribe;
 pub mod waitlist;
+pub mod webhooks;
 
 pub use error::{Error, Result};

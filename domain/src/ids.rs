@@ -513,6 +513,15 @@ impl TryFrom<&EventRef> for EventId {
     }
 }
 
+id_type!(
+    /// An integrator's endpoint that receives signed webhooks (`webhook_endpoints.id`).
+    WebhookEndpointId, "webhook_endpoint_id", check::uuid, fresh
+);
+id_type!(
+    /// One event queued for one endpoint (`webhook_deliveries.id`); sent as `webhook-id`.
+    WebhookDeliveryId, "webhook_delivery_id", check::uuid, fresh
+);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

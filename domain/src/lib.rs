@@ -41,6 +41,7 @@ pub mod subscriptions;
 pub mod support;
 pub mod terms;
 pub mod text;
+pub mod webhooks;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};

@@ -53,6 +53,7 @@ pub mod tokens;
 pub mod users;
 pub mod viewer;
 pub mod waitlist;
+pub mod webhooks;
 
 pub use connection::{savepoint, write_tx, Database, DbConnection, Engine, PoolState};
 pub use diesel::result::Error as DieselError;

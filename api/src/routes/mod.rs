@@ -48,6 +48,7 @@ pub mod terms;
 pub mod topics_admin;
 pub mod unsubscribe;
 pub mod webhook;
+pub mod webhooks_admin;
 
 use crate::error::{problem_for_status, problem_response};
 use actix_web::dev::ResourceDef;
@@ -88,6 +89,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(webhook::configure)
                 .configure(stripe_webhook::configure)
                 .configure(refunds_admin::configure)
+                .configure(webhooks_admin::configure)
                 .configure(dev::configure)
                 .configure(applications::configure)
                 .configure(assistance::configure)

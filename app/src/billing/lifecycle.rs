@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use praxis_domain::ids::{SubscriptionId, UserId};
 use praxis_domain::plans::PlanSlug;
 use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_domain::webhooks::WebhookEvent;
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::waitlist::{self, WaitlistStatus};
 use praxis_persistence::{to_db_time, DbConnection};
@@ -55,6 +56,12 @@ pub fn cancel(
             Some(&serde_json::json!({"status": SubscriptionStatus::Cancelled})),
             now,
         ),
+    )?;
+    crate::webhooks::emit(
+        conn,
+        WebhookEvent::SubscriptionCancelled,
+        crate::webhooks::subscription_data(&sub.row),
+        now,
     )?;
     seats::offer_free_seats(conn, sub.plan, now, offer_hold, links)?;
     subscriptions::find(conn, id.as_str())?.ok_or(Error::NotFound("subscription"))
@@ -109,6 +116,12 @@ pub fn sweep(
                     ),
                     now,
                 ),
+            )?;
+            crate::webhooks::emit(
+                conn,
+                WebhookEvent::SubscriptionExpired,
+                crate::webhooks::subscription_data(&row),
+                now,
             )?;
         }
     }

@@ -397,7 +397,18 @@ pub fn settle(
     let id = RefundId::from_trusted(refund.id.clone());
     let reference = Some(receipt.reference.as_str()).filter(|r| !r.is_empty());
     match (&receipt.state, reference) {
-        (RefundState::Succeeded, Some(reference)) => repo::confirm(conn, &id, reference, at)?,
+        (RefundState::Succeeded, Some(reference)) => {
+            repo::confirm(conn, &id, reference, at)?;
+            crate::webhooks::emit(
+                conn,
+                praxis_domain::webhooks::WebhookEvent::RefundPaid,
+                serde_json::json!({
+                    "refund_id": refund.id, "payment_id": refund.payment_id,
+                    "amount": {"amount": refund.amount_cents, "currency": refund.currency},
+                }),
+                now,
+            )?;
+        }
         (RefundState::Pending, Some(reference)) => repo::mark_sent(conn, &id, reference, at)?,
         (RefundState::Failed { reason }, reference) => {
             payments::lock(conn, &refund.payment_id)?;

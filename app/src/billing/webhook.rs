@@ -8,6 +8,7 @@ use crate::mail_links::MailLinks;
 use chrono::{DateTime, Datelike, Utc};
 use praxis_domain::ids::SubscriptionId;
 use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
+use praxis_domain::webhooks::WebhookEvent;
 use praxis_domain::FieldError;
 use praxis_persistence::invoices::{self, InvoiceRow};
 use praxis_persistence::outbox::{self, Mail};
@@ -251,7 +252,39 @@ pub(crate) fn record_paid_period(
             now,
         ),
     )?;
+    emit_paid_period(conn, sub, &payment, activating, now)?;
     Ok(number)
+}
+
+/// Tells integrators of a paid period: the payment, and the activation when it starts one.
+fn emit_paid_period(
+    conn: &mut DbConnection,
+    sub: &Subscription,
+    payment: &PaymentRow,
+    activating: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if activating {
+        crate::webhooks::emit(
+            conn,
+            WebhookEvent::SubscriptionActivated,
+            crate::webhooks::subscription_data(&sub.row),
+            now,
+        )?;
+    }
+    if payment.amount_cents > 0 {
+        crate::webhooks::emit(
+            conn,
+            WebhookEvent::PaymentReceived,
+            serde_json::json!({
+                "payment_id": payment.id, "subscription_id": payment.subscription_id,
+                "member_id": payment.user_id,
+                "amount": {"amount": payment.amount_cents, "currency": payment.currency},
+            }),
+            now,
+        )?;
+    }
+    Ok(())
 }
 
 /// A checkout's payment failed at the provider (declined card, failed authentication): the

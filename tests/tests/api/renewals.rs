@@ -19,7 +19,7 @@ async fn dev_app() -> TestApp {
 
 impl TestApp {
     /// Moves the server's clock through `POST /api/v1/dev/clock` (running the jobs).
-    async fn advance(&self, by: Duration) -> DateTime<Utc> {
+    pub(crate) async fn advance(&self, by: Duration) -> DateTime<Utc> {
         #[derive(serde::Deserialize)]
         struct Now {
             now: DateTime<Utc>,
