@@ -1,7 +1,7 @@
 //! Periodic work: renewal charges, the billing sweep (lapsed periods, abandoned checkouts, unanswered offers,
 //! offering freed seats), forgetting old idempotency keys, paying out approved refunds and
-//! queuing event reminders, and sending
-//! webhook deliveries. Every node runs the loop; each step runs once per tick across all
+//! queuing event reminders, closing consent rounds and reminding circles of reviews, notification
+//! mail and digests, and sending webhook deliveries. Every node runs the loop; each step runs once per tick across all
 //! nodes on one database (`praxis_persistence::job_claims`), and is a transaction that would
 //! also be safe to run twice.
 
@@ -111,6 +111,8 @@ pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
             .await;
         if let Err(e) = done {
             tracing::warn!(error = %e, "consent decisions failed; will retry");
+        }
+    }
     // Notification mail and digests: their own step, so a failure holds back nothing else.
     if claims.take(state, "notification-mail").await? {
         let (db, links) = (state.db.clone(), state.config.mail_links());
@@ -126,6 +128,7 @@ pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
             Ok(Err(e)) => tracing::warn!(error = %e, "notification mail failed; will retry"),
             Err(e) => tracing::warn!(error = %e, "notification mail did not run; will retry"),
         }
+    }
     // Webhook deliveries: their own step, so integrators' slow endpoints hold back nothing else.
     if claims.take(state, "webhook-deliveries").await? {
         crate::webhooks::deliver_due(state).await;

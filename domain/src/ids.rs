@@ -478,10 +478,16 @@ id_type!(
 id_type!(
     /// A PRO member's request for support (`support_requests.id`).
     SupportRequestId, "support_request_id", check::uuid, fresh
+);
+id_type!(
     /// A badge class (`badge_classes.id`).
     BadgeClassId, "badge_class_id", check::uuid, fresh
+);
+id_type!(
     /// A student's request for a badge (`badge_requests.id`).
     BadgeRequestId, "badge_request_id", check::uuid, fresh
+);
+id_type!(
     /// A badge awarded to a member (`badge_awards.id`); also the credential's id.
     BadgeAwardId, "badge_award_id", check::uuid, fresh
 );

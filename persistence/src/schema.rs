@@ -665,6 +665,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        facilitator_id -> Nullable<Text>,
     }
 }
 
@@ -1147,7 +1148,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     exercise_answers,
     course_completions,
 );
-        facilitator_id -> Nullable<Text>,
 
 // PRO give-back (issue 11): session proposals.
 diesel::table! {
