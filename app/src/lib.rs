@@ -45,6 +45,7 @@ pub mod spaces;
 pub mod submissions;
 pub mod subscriptions;
 pub mod terms;
+pub mod themes;
 pub mod tokens;
 pub mod topics;
 pub mod unsubscribe;

@@ -34,6 +34,7 @@ pub mod string_enum;
 pub mod subscriptions;
 pub mod terms;
 pub mod text;
+pub mod themes;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};

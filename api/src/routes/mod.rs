@@ -34,6 +34,7 @@ pub mod spaces;
 pub mod stripe_webhook;
 pub mod subscriptions;
 pub mod terms;
+pub mod themes;
 pub mod topics_admin;
 pub mod unsubscribe;
 pub mod webhook;
@@ -90,7 +91,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(unsubscribe::configure)
                 .configure(learning::configure)
                 .configure(courses::configure)
-                .configure(courses_admin::configure),
+                .configure(courses_admin::configure)
+                .configure(themes::configure),
         );
 }
 

@@ -54,4 +54,5 @@ mod spaces;
 mod stripe;
 mod stripe_support;
 mod subscriptions;
+mod themes;
 mod upgrade_credit;
