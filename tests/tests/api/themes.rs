@@ -83,32 +83,29 @@ async fn events_and_assignments_filter_by_theme_within_what_the_caller_may_read(
     let open = themed(&app, &host, "lobby", "Lobby").await;
     let lounge = themed(&app, &host, "practitioner-lounge", "Lounge").await;
 
-    let events = get_ok(
-        &app,
-        &practitioner,
-        &format!("/api/v1/events?theme_id={open}"),
-    )
-    .await;
-    assert_eq!(titles(&events["items"]), vec!["Lobby meetup"]);
-    let assignments = get_ok(
-        &app,
-        &practitioner,
-        &format!("/api/v1/assignments?theme_id={lounge}"),
-    )
-    .await;
-    assert_eq!(titles(&assignments["items"]), vec!["Lounge assignment"]);
-    let hidden = get_ok(
-        &app,
-        &lobby_member,
-        &format!("/api/v1/assignments?theme_id={lounge}"),
-    )
-    .await;
-    assert!(titles(&hidden["items"]).is_empty());
-    let hidden = get_ok(
-        &app,
-        &lobby_member,
-        &format!("/api/v1/events?theme_id={lounge}"),
-    )
-    .await;
-    assert!(titles(&hidden["items"]).is_empty());
+    for (who, path, expected) in [
+        (
+            &practitioner,
+            format!("/api/v1/events?theme_id={open}"),
+            vec!["Lobby meetup"],
+        ),
+        (
+            &practitioner,
+            format!("/api/v1/assignments?theme_id={lounge}"),
+            vec!["Lounge assignment"],
+        ),
+        (
+            &lobby_member,
+            format!("/api/v1/assignments?theme_id={lounge}"),
+            vec![],
+        ),
+        (
+            &lobby_member,
+            format!("/api/v1/events?theme_id={lounge}"),
+            vec![],
+        ),
+    ] {
+        let page = get_ok(&app, who, &path).await;
+        assert_eq!(titles(&page["items"]), expected, "{path}");
+    }
 }
