@@ -94,11 +94,13 @@ pub fn set(
     Ok(AssignmentView::new(row, space.row.slug, now))
 }
 
-/// Assignments in the spaces the caller may read, latest due first: up to `limit + 1` after
-/// `after` (the extra one tells that another page exists).
+/// Assignments in the spaces the caller may read (of one monthly theme when `theme` is
+/// given), latest due first: up to `limit + 1` after `after` (the extra one tells that another
+/// page exists).
 pub fn list(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
+    theme: Option<&praxis_domain::ids::ThemeId>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
     now: DateTime<Utc>,
@@ -107,13 +109,15 @@ pub fn list(
     let readable = ctx.readable_space_ids(&spaces);
     let slugs: HashMap<String, String> =
         spaces.into_iter().map(|s| (s.row.id, s.row.slug)).collect();
-    Ok(repo::page(conn, &readable, after, limit + 1)?
-        .into_iter()
-        .map(|row| {
-            let slug = slugs.get(&row.space_id).cloned().unwrap_or_default();
-            AssignmentView::new(row, slug, now)
-        })
-        .collect())
+    Ok(
+        repo::page(conn, &readable, theme.map(|t| t.as_str()), after, limit + 1)?
+            .into_iter()
+            .map(|row| {
+                let slug = slugs.get(&row.space_id).cloned().unwrap_or_default();
+                AssignmentView::new(row, slug, now)
+            })
+            .collect(),
+    )
 }
 
 /// One assignment; 404 outside its space.

@@ -286,8 +286,9 @@ pub fn materialize(
     Ok(id)
 }
 
-/// Events overlapping the query's range in the spaces the caller may read, series expanded
-/// into their occurrences, by start; with every space (responses name spaces by slug).
+/// Events overlapping the query's range in the spaces the caller may read (of one monthly
+/// theme when `theme` is given), series expanded into their occurrences, by start; with every
+/// space (responses name spaces by slug).
 ///
 /// At most `take` occurrences after the cursor `(starts_at, id)`: series are expanded over the
 /// bounded range first, then the page is cut.
@@ -295,13 +296,17 @@ pub fn list(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
     query: &EventQuery,
+    theme: Option<&praxis_domain::ids::ThemeId>,
     after: Option<(DateTime<Utc>, String)>,
     take: i64,
 ) -> Result<(Vec<Occurrence>, Vec<Space>)> {
     let spaces = all_spaces(conn)?;
     let readable = ctx.readable_space_ids(&spaces);
     let kind = query.kind.map(|k| k.as_str());
-    let found = occurrences_between(conn, &readable, kind, query.from, query.to)?;
+    let mut found = occurrences_between(conn, &readable, kind, query.from, query.to)?;
+    if let Some(theme) = theme {
+        found.retain(|o| o.theme_id.as_deref() == Some(theme.as_str()));
+    }
     let page = crate::page::after_key(found, |o| (o.starts_at, o.id.clone()), after.as_ref(), take);
     Ok((page, spaces))
 }

@@ -58,6 +58,7 @@ pub mod submissions;
 pub mod subscriptions;
 pub mod support;
 pub mod terms;
+pub mod themes;
 pub mod tokens;
 pub mod topics;
 pub mod unsubscribe;

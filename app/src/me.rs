@@ -24,6 +24,8 @@ pub struct Profile {
     pub user: UserRow,
     pub roles: Vec<Role>,
     pub spaces: Vec<SpaceAccess>,
+    /// The e-course entitlements the member holds, with their source.
+    pub entitlements: Vec<crate::entitlements::EntitlementView>,
 }
 
 fn account_gone() -> Error {
@@ -42,11 +44,13 @@ pub fn profile(conn: &mut DbConnection, member: &UserId, now: DateTime<Utc>) -> 
             access: ctx.access(space),
         })
         .collect();
+    let entitlements = crate::entitlements::mine(conn, &ctx)?;
     let roles = ctx.viewer.member.map(|m| m.roles).unwrap_or_default();
     Ok(Profile {
         user,
         roles,
         spaces,
+        entitlements,
     })
 }
 

@@ -42,6 +42,7 @@ pub mod support;
 pub mod terms;
 pub mod text;
 pub mod webhooks;
+pub mod themes;
 
 pub use error::{Error, FieldError, Result};
 pub use money::{Currency, Money};

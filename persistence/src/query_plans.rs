@@ -380,7 +380,9 @@ fn lists() -> TestResult<Vec<List>> {
             index: Some("assignments_space_due_idx"),
             seek: Some("due_at"),
             tolerated: SORTED,
-            run: Box::new(move |c, after| assignments::page(c, &spaces(), after, 20).map(drop)),
+            run: Box::new(move |c, after| {
+                assignments::page(c, &spaces(), None, after, 20).map(drop)
+            }),
         },
         List {
             name: "submissions",

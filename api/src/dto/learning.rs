@@ -23,6 +23,37 @@ impl AuthorResponse {
     }
 }
 
+/// An assignment, as its own routes and a theme's page answer it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentResponse {
+    pub id: String,
+    /// The slug of its space.
+    pub space: String,
+    pub theme_id: Option<String>,
+    pub title: String,
+    pub instructions: String,
+    pub due_at: chrono::DateTime<chrono::Utc>,
+    /// Whether submissions are still taken and edited.
+    pub open: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<praxis_app::assignments::AssignmentView> for AssignmentResponse {
+    fn from(view: praxis_app::assignments::AssignmentView) -> Self {
+        let row = view.row;
+        Self {
+            id: row.id,
+            space: view.space_slug,
+            theme_id: row.theme_id,
+            title: row.title,
+            instructions: row.instructions,
+            open: view.open,
+            due_at: praxis_persistence::from_db_time(row.due_at),
+            created_at: praxis_persistence::from_db_time(row.created_at),
+        }
+    }
+}
+
 /// Opaque cursors over several sort keys (votes, instants, ids…), for lists whose order is not
 /// just `(instant, id)`.
 pub mod cursor {

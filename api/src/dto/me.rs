@@ -31,7 +31,8 @@ pub struct SpaceAccessResponse {
     "listed": false, "bio": null, "languages": ["es", "en"],
     "roles": [], "time_zone": "Europe/Madrid", "locale": "es",
     "calendar_feed_url": "http://127.0.0.1:8080/api/v1/calendar/4kq….ics",
-    "spaces": [{"slug": "lobby", "access": "granted"}, {"slug": "pro-lounge", "access": "denied", "reason": "requires an active PRO subscription"}]
+    "spaces": [{"slug": "lobby", "access": "granted"}, {"slug": "pro-lounge", "access": "denied", "reason": "requires an active PRO subscription"}],
+    "entitlements": []
 }))]
 pub struct MeResponse {
     pub id: String,
@@ -54,6 +55,9 @@ pub struct MeResponse {
     /// Personal iCalendar feed of the events the member may attend. Keep it private.
     pub calendar_feed_url: String,
     pub spaces: Vec<SpaceAccessResponse>,
+    /// The e-course entitlements the member holds, each with its source (`subscription`,
+    /// `grant`, `purchase`).
+    pub entitlements: Vec<crate::dto::courses::EntitlementResponse>,
 }
 
 impl MeResponse {
@@ -93,6 +97,7 @@ impl MeResponse {
                     }
                 })
                 .collect(),
+            entitlements: profile.entitlements.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -16,7 +16,7 @@ use actix_web::{web, HttpResponse};
 use praxis_app::access::ViewerContext;
 use praxis_app::{events, rsvps};
 use praxis_domain::event_queries::EventQuery;
-use praxis_domain::ids::EventId;
+use praxis_domain::ids::{EventId, ThemeId};
 use praxis_openapi::Problem;
 use praxis_persistence::DbConnection;
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,8 @@ pub struct EventListParams {
     pub to: Option<String>,
     /// Only events of this kind.
     pub kind: Option<String>,
+    /// Only events of this monthly theme.
+    pub theme_id: Option<String>,
 }
 
 /// Events overlapping `[from, to)` in the spaces the caller may read, series expanded into
@@ -120,9 +122,10 @@ pub async fn list_events(
         params.kind.as_deref(),
         state.now(),
     )?;
+    let theme = params.theme_id.as_deref().map(ThemeId::parse).transpose()?;
     let page = state
         .read(move |c| {
-            let (found, spaces) = events::list(c, &ctx, &query, after, limit + 1)?;
+            let (found, spaces) = events::list(c, &ctx, &query, theme.as_ref(), after, limit + 1)?;
             let responses = ResponseContext::load(c, &ctx, &spaces, &found)?;
             Ok(Page::from_rows(
                 found,

@@ -45,6 +45,7 @@ pub mod stripe_webhook;
 pub mod subscriptions;
 pub mod support;
 pub mod terms;
+pub mod themes;
 pub mod topics_admin;
 pub mod unsubscribe;
 pub mod webhook;
@@ -115,7 +116,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(badge_awards::configure)
                 .configure(credentials::configure)
                 .configure(notification_settings::configure)
-                .configure(learning::configure),
+                .configure(themes::configure),
         );
 }
 

@@ -63,6 +63,7 @@ pub fn find(conn: &mut DbConnection, id: &AssignmentId) -> Result<Option<Assignm
 pub fn page(
     conn: &mut DbConnection,
     space_ids: &[String],
+    theme_id: Option<&str>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<AssignmentRow>> {
@@ -75,6 +76,9 @@ pub fn page(
         .order((assignments::due_at.desc(), assignments::id.desc()))
         .limit(limit)
         .into_boxed();
+    if let Some(theme) = theme_id {
+        query = query.filter(assignments::theme_id.eq(theme.to_owned()));
+    }
     if let Some(cursor) = after {
         query = query.filter(keyset::after(
             Order::Desc,

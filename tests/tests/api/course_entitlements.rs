@@ -76,7 +76,7 @@ async fn a_monthly_practitioner_does_not_have_the_e_course() {
 }
 
 #[tokio::test]
-async fn a_yearly_pro_subscription_grants_the_e_course_too() {
+async fn a_yearly_pro_subscription_grants_the_e_course_too_and_me_lists_it_with_its_source() {
     let app = spawn_app().await;
     let host = app.as_host().await;
     let member = app.member().await;
@@ -84,6 +84,8 @@ async fn a_yearly_pro_subscription_grants_the_e_course_too() {
     app.approve_pro_application(&member.user_id).await;
     app.subscribed(&member, "pro", "yearly").await;
     assert_eq!(sources(&app, &member).await, vec!["subscription"]);
+    let me = get_ok(&app, &member, "/api/v1/me").await;
+    assert_eq!(me["entitlements"][0]["source"], "subscription");
 }
 
 #[tokio::test]

@@ -69,6 +69,7 @@ mod stripe_renewals;
 mod stripe_support;
 mod subscriptions;
 mod support_requests;
+mod themes;
 mod upgrade_credit;
 mod webhook_delivery;
 mod webhook_support;

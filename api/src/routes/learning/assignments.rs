@@ -1,6 +1,7 @@
 //! Monthly, optional assignments: set by hosts in a space, read by those who may read it.
 
 use crate::auth::{Host, Viewer};
+use crate::dto::learning::AssignmentResponse;
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
@@ -9,13 +10,12 @@ use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::assignments::{self, AssignmentView};
-use praxis_domain::ids::AssignmentId;
+use praxis_app::assignments;
+use praxis_domain::ids::{AssignmentId, ThemeId};
 use praxis_domain::learning_drafts::NewAssignment;
 use praxis_openapi::Problem;
-use praxis_persistence::from_db_time;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -36,36 +36,6 @@ pub struct CreateAssignmentRequest {
     /// A monthly theme of the same space.
     pub theme_id: Option<String>,
     pub due_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssignmentResponse {
-    pub id: String,
-    /// The slug of its space.
-    pub space: String,
-    pub theme_id: Option<String>,
-    pub title: String,
-    pub instructions: String,
-    pub due_at: DateTime<Utc>,
-    /// Whether submissions are still taken and edited.
-    pub open: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<AssignmentView> for AssignmentResponse {
-    fn from(view: AssignmentView) -> Self {
-        let row = view.row;
-        Self {
-            id: row.id,
-            space: view.space_slug,
-            theme_id: row.theme_id,
-            title: row.title,
-            instructions: row.instructions,
-            open: view.open,
-            due_at: from_db_time(row.due_at),
-            created_at: from_db_time(row.created_at),
-        }
-    }
 }
 
 /// Sets an assignment in a space, optionally on a monthly theme. Hosts and admins; audited.
@@ -105,9 +75,21 @@ pub struct AssignmentPage {
     pub next_cursor: Option<String>,
 }
 
-/// Assignments in the spaces the caller may read, latest due first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentParams {
+    /// Only the assignments of this monthly theme.
+    pub theme_id: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Assignments in the spaces the caller may read, latest due first; `theme_id` keeps those of
+/// one monthly theme.
 #[utoipa::path(tag = "learning",
-    security((), ("bearer" = [])), params(PageParams),
+    security((), ("bearer" = [])), params(AssignmentParams),
     responses(
         (status = 200, description = "A page of assignments", body = AssignmentPage),
         BadToken,
@@ -117,12 +99,18 @@ pub struct AssignmentPage {
 pub async fn list_assignments(
     state: web::Data<AppState>,
     Viewer(ctx): Viewer,
-    query: Query<PageParams>,
+    query: Query<AssignmentParams>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, after) = (query.0.limit()?, query.0.after()?);
+    let params = query.0;
+    let paging = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let (limit, after) = (paging.limit()?, paging.after()?);
+    let theme = params.theme_id.as_deref().map(ThemeId::parse).transpose()?;
     let now = state.now();
     let views = state
-        .read(move |c| assignments::list(c, &ctx, after, limit, now))
+        .read(move |c| assignments::list(c, &ctx, theme.as_ref(), after, limit, now))
         .await?;
     let page = Page::from_rows(
         views,
