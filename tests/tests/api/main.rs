@@ -48,6 +48,7 @@ mod resources;
 mod routing;
 mod search;
 mod seats;
+mod session_revocation;
 mod social_helpers;
 mod spaces;
 mod stripe;
