@@ -17,6 +17,8 @@ pub struct ViewerContext {
     pub viewer: Viewer,
     /// Invite-only and sealed spaces the caller is a named participant of.
     pub participant_of: HashSet<String>,
+    /// The account's session generation (0 for visitors).
+    pub session_generation: i64,
 }
 
 /// A space with its access rule.
@@ -78,7 +80,28 @@ pub fn load_viewer(
             }),
         },
         participant_of: facts.participant_of.into_iter().collect(),
+        session_generation: facts.session_generation,
     })
+}
+
+/// The caller of a request, named by their access token's user id and session generation:
+/// [`load_viewer`] in the same round trip, refused when the token was issued before the account
+/// signed out everywhere or changed its password.
+pub fn load_caller(
+    conn: &mut DbConnection,
+    caller: Option<(&str, i64)>,
+    now: DateTime<Utc>,
+) -> Result<ViewerContext> {
+    let ctx = load_viewer(conn, caller.map(|c| c.0), now)?;
+    match caller {
+        Some((_, generation)) if generation != ctx.session_generation => {
+            Err(Error::unauthenticated(
+                "invalid-token",
+                "This session was signed out (everywhere, or by a password change); log in again.",
+            ))
+        }
+        _ => Ok(ctx),
+    }
 }
 
 impl ViewerContext {

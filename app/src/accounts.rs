@@ -225,6 +225,7 @@ pub fn set_password(
     let user = account(conn, member)?;
     users::set_password_hash(conn, member.as_str(), new_password_hash, at)?;
     refresh_tokens::revoke_all_of(conn, member.as_str(), at)?;
+    users::bump_session_generation(conn, member.as_str())?;
     account_tokens::spend_all(
         conn,
         member.as_str(),
@@ -324,18 +325,17 @@ pub fn sessions(
     Ok(page.cut(rows, |s| (s.last_refreshed_at, s.token_id.clone())))
 }
 
-/// Signs the member out everywhere: every refresh token is revoked, so no session can be renewed
-/// (access tokens already issued lapse within their 15 minutes). Returns how many were live.
+/// Signs the member out everywhere: every refresh token is revoked, so no session can be renewed,
+/// and the session generation moves on, so access tokens already issued stop working at once.
+/// Returns how many sessions were live.
 pub fn sign_out_everywhere(
     conn: &mut DbConnection,
     member: &UserId,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    Ok(refresh_tokens::revoke_all_of(
-        conn,
-        member.as_str(),
-        to_db_time(now),
-    )?)
+    let revoked = refresh_tokens::revoke_all_of(conn, member.as_str(), to_db_time(now))?;
+    users::bump_session_generation(conn, member.as_str())?;
+    Ok(revoked)
 }
 
 // The mails. Links and tokens stand on lines of their own, so mail clients make the link

@@ -16,6 +16,8 @@ pub const REFRESH_TOKEN_DAYS: i64 = 30;
 pub struct Grant {
     pub user: UserId,
     pub refresh_token: String,
+    /// The account's session generation, carried by the access token issued with it.
+    pub generation: i64,
 }
 
 /// Starts a new family (at login) or continues one (at refresh).
@@ -43,6 +45,7 @@ pub fn start(
     Ok(Grant {
         user: user.clone(),
         refresh_token,
+        generation: praxis_persistence::users::session_generation(conn, user.as_str())?,
     })
 }
 

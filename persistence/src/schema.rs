@@ -23,6 +23,7 @@ diesel::table! {
         listed -> Bool,
         bio -> Nullable<Text>,
         languages -> Text,
+        session_generation -> Integer,
     }
 }
 

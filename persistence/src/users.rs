@@ -189,3 +189,20 @@ pub fn display_names(
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// Moves the account's session generation on: access tokens issued before stop working.
+pub fn bump_session_generation(conn: &mut DbConnection, id: &str) -> Result<()> {
+    diesel::update(users::table.find(id))
+        .set(users::session_generation.eq(users::session_generation + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The account's session generation, for the access tokens issued now.
+pub fn session_generation(conn: &mut DbConnection, id: &str) -> Result<i64> {
+    let generation: i32 = users::table
+        .find(id)
+        .select(users::session_generation)
+        .first(conn)?;
+    Ok(i64::from(generation))
+}

@@ -22,6 +22,9 @@ pub struct ViewerFacts {
     /// Whether the member proved they own their email address.
     pub email_verified: bool,
     pub participant_of: Vec<String>,
+    /// Moves on at "sign out everywhere" and password changes; access tokens carry the one they
+    /// were issued under.
+    pub session_generation: i64,
 }
 
 #[derive(QueryableByName)]
@@ -37,6 +40,8 @@ const FACTS: &str = "
 SELECT 'user' AS tag, u.id AS value FROM users u WHERE u.id = {user}
 UNION ALL
 SELECT 'verified', u.id FROM users u WHERE u.id = {user} AND u.email_verified_at IS NOT NULL
+UNION ALL
+SELECT 'generation', CAST(u.session_generation AS TEXT) FROM users u WHERE u.id = {user}
 UNION ALL
 SELECT 'role', r.role FROM user_roles r WHERE r.user_id = {user}
 UNION ALL
@@ -96,6 +101,11 @@ pub fn facts(
             "accepted" => accepted = true,
             "verified" => facts.email_verified = true,
             "space" => facts.participant_of.push(value),
+            "generation" => {
+                facts.session_generation = value.trim().parse().map_err(|_| {
+                    Error::Corrupt(format!("session generation {value:?} is not a number"))
+                })?
+            }
             _ => {}
         }
     }

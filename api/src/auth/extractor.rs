@@ -11,6 +11,8 @@ use std::future::{ready, Ready};
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user_id: String,
+    /// The session generation the token was issued under (checked against the account's).
+    pub generation: i64,
 }
 
 /// A caller if a valid token was sent; a visitor if no `Authorization` header was sent at all.
@@ -45,8 +47,11 @@ fn authenticate(req: &HttpRequest, token: &str) -> Result<Caller, ApiError> {
         .ok_or_else(|| ApiError::internal("application state missing"))?;
     state
         .jwt
-        .verify(token, state.now())
-        .map(|user_id| Caller { user_id })
+        .verify_session(token, state.now())
+        .map(|(user_id, generation)| Caller {
+            user_id,
+            generation,
+        })
         .ok_or_else(|| {
             ApiError::unauthorized(
                 "invalid-token",

@@ -15,6 +15,9 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// The account's session generation when issued; behind the account's, the token is dead.
+    #[serde(default)]
+    pub gen: i64,
 }
 
 #[derive(Clone)]
@@ -34,9 +37,10 @@ impl JwtKeys {
     pub fn issue(
         &self,
         user_id: &str,
+        generation: i64,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
-        self.issue_for(AUDIENCE, user_id, now, ACCESS_TOKEN_SECONDS)
+        self.sign(AUDIENCE, user_id, generation, now, ACCESS_TOKEN_SECONDS)
     }
 
     /// A token for another audience (the customer hub), which API endpoints refuse, and the
@@ -48,12 +52,24 @@ impl JwtKeys {
         now: DateTime<Utc>,
         lifetime_seconds: i64,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.sign(audience, user_id, 0, now, lifetime_seconds)
+    }
+
+    fn sign(
+        &self,
+        audience: &str,
+        user_id: &str,
+        generation: i64,
+        now: DateTime<Utc>,
+        lifetime_seconds: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user_id.to_owned(),
             iss: ISSUER.to_owned(),
             aud: audience.to_owned(),
             iat: now.timestamp(),
             exp: now.timestamp() + lifetime_seconds,
+            gen: generation,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
@@ -64,8 +80,18 @@ impl JwtKeys {
         self.verify_for(AUDIENCE, token, now)
     }
 
+    /// The user id and session generation of a valid access token (see [`JwtKeys::verify`]).
+    pub fn verify_session(&self, token: &str, now: DateTime<Utc>) -> Option<(String, i64)> {
+        self.claims_for(AUDIENCE, token, now)
+            .map(|c| (c.sub, c.gen))
+    }
+
     /// Like [`JwtKeys::verify`], for a token issued to `audience`.
     pub fn verify_for(&self, audience: &str, token: &str, now: DateTime<Utc>) -> Option<String> {
+        self.claims_for(audience, token, now).map(|c| c.sub)
+    }
+
+    fn claims_for(&self, audience: &str, token: &str, now: DateTime<Utc>) -> Option<Claims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[audience]);
@@ -76,7 +102,7 @@ impl JwtKeys {
         if data.claims.exp <= now.timestamp() {
             return None;
         }
-        Some(data.claims.sub)
+        Some(data.claims)
     }
 }
 
@@ -92,7 +118,7 @@ mod tests {
     #[test]
     fn access_token_round_trips_until_it_expires() {
         let now = Utc::now();
-        let token = keys().issue("user-1", now).unwrap_or_default();
+        let token = keys().issue("user-1", 0, now).unwrap_or_default();
         assert_eq!(keys().verify(&token, now).as_deref(), Some("user-1"));
         let later = now + chrono::Duration::seconds(ACCESS_TOKEN_SECONDS);
         assert_eq!(keys().verify(&token, later), None);
@@ -102,7 +128,7 @@ mod tests {
     fn access_token_signed_with_another_secret_is_refused() {
         let now = Utc::now();
         let token = JwtKeys::new(b"another-secret-another-secret-another")
-            .issue("user-1", now)
+            .issue("user-1", 0, now)
             .unwrap_or_default();
         assert_eq!(keys().verify(&token, now), None);
     }

@@ -16,7 +16,7 @@ pub struct TokenPair {
 pub fn pair(jwt: &JwtKeys, grant: Grant, now: DateTime<Utc>) -> ApiResult<TokenPair> {
     Ok(TokenPair {
         access_token: jwt
-            .issue(grant.user.as_str(), now)
+            .issue(grant.user.as_str(), grant.generation, now)
             .map_err(ApiError::internal)?,
         refresh_token: grant.refresh_token,
         expires_in: ACCESS_TOKEN_SECONDS,

@@ -16,7 +16,7 @@ use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use praxis_app::access::{load_viewer, ViewerContext};
+use praxis_app::access::{load_caller, ViewerContext};
 use praxis_domain::account::{can_administer, can_host, Role};
 use praxis_domain::ids::UserId;
 
@@ -56,19 +56,25 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError::internal("application state missing"))
 }
 
-async fn facts(state: &AppState, user_id: Option<String>) -> Result<ViewerContext, ApiError> {
+async fn facts(state: &AppState, caller: Option<Caller>) -> Result<ViewerContext, ApiError> {
     // A visitor has no facts to load: no trip through the blocking pool.
-    if user_id.is_none() {
+    let Some(caller) = caller else {
         return Ok(ViewerContext::default());
-    }
+    };
     let now = state.now();
     state
-        .read(move |conn| load_viewer(conn, user_id.as_deref(), now))
+        .read(move |conn| {
+            load_caller(
+                conn,
+                Some((caller.user_id.as_str(), caller.generation)),
+                now,
+            )
+        })
         .await
 }
 
 async fn member(state: &AppState, caller: Caller) -> Result<Member, ApiError> {
-    let ctx = facts(state, Some(caller.user_id.clone())).await?;
+    let ctx = facts(state, Some(caller.clone())).await?;
     Ok(Member {
         id: UserId::from_trusted(caller.user_id),
         ctx,
@@ -84,7 +90,7 @@ impl FromRequest for Viewer {
         let state = state(req);
         Box::pin(async move {
             let (caller, state) = (caller?, state?);
-            Ok(Viewer(facts(&state, caller.0.map(|c| c.user_id)).await?))
+            Ok(Viewer(facts(&state, caller.0).await?))
         })
     }
 }

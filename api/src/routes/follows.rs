@@ -11,7 +11,7 @@ use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, put};
 use actix_web::{web, HttpRequest, HttpResponse};
-use praxis_app::access::load_viewer;
+use praxis_app::access::load_caller;
 use praxis_app::posts::VersionScope;
 use praxis_app::{follows, topics};
 use praxis_domain::discussion::NotificationLevel;
@@ -210,7 +210,7 @@ pub async fn get_feed(
     // content version too); facts, version and page in one trip.
     let cached = state
         .read(move |c| {
-            let ctx = load_viewer(c, Some(&caller.user_id), now)?;
+            let ctx = load_caller(c, Some((caller.user_id.as_str(), caller.generation)), now)?;
             let key = format!(
                 "feed:{}:{}:{:?}:{}",
                 caller.user_id,

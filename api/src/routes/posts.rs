@@ -10,7 +10,7 @@ use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
-use praxis_app::access::load_viewer;
+use praxis_app::access::load_caller;
 use praxis_app::posts::{self, NewPost, PostEdit, VersionScope};
 use praxis_domain::ids::PostId;
 use praxis_openapi::Problem;
@@ -50,13 +50,13 @@ pub async fn list_posts(
 ) -> ApiResult<HttpResponse> {
     let page = page_request(&query.0)?;
     let slug = slug.into_inner();
-    let user = caller.0.map(|c| c.user_id);
+    let user = caller.0.map(|c| (c.user_id, c.generation));
     let (pages, public, now) = (state.pages.clone(), user.is_none(), state.now());
     // The caller's facts, the content version and, when the node has no current copy, the
     // page, in one trip to the blocking pool. Everyone allowed the same sees the same page.
     let cached = state
         .read(move |c| {
-            let ctx = load_viewer(c, user.as_deref(), now)?;
+            let ctx = load_caller(c, user.as_ref().map(|(id, g)| (id.as_str(), *g)), now)?;
             let key = format!(
                 "posts:{slug}:{}:{:?}:{}",
                 page.limit,

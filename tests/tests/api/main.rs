@@ -61,6 +61,7 @@ mod routing;
 mod search;
 mod seats;
 mod session_proposals;
+mod session_revocation;
 mod social_helpers;
 mod spaces;
 mod stripe;
