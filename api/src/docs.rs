@@ -28,6 +28,7 @@ use utoipa::OpenApi;
         (name = "learning", description = "Q&A questions, recordings, assignments and the resource library"),
         (name = "circles", description = "Circles: named groups deciding by consent, each with a sealed space"),
         (name = "decisions", description = "Consent decisions: proposals, versions, rounds, objections and agreements"),
+        (name = "academy", description = "The Sociocracy Academy: enrolments, cohorts and implementation circles"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "development", description = "For development only, each behind its setting: the development clock and paying with the local provider"),

@@ -68,6 +68,8 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "consent_answers", table: "round_answers", rows: MINE, description: "Answers given in consent rounds (consent, concern, objection)." },
     Section { name: "objections", table: "objections", rows: "objector_id = {user}", description: "Objections raised, with their reasons and how each ended." },
     Section { name: "decision_history", table: "decision_history", rows: "actor_id = {user}", description: "Steps of circle decisions one took." },
+    Section { name: "academy_enrolments", table: "academy_enrolments", rows: "requested_by = {user} OR id IN (SELECT m.enrolment_id FROM academy_enrolment_members m WHERE m.user_id = {user})", description: "Academy enrolments asked for or taken part in, with the organisation." },
+    Section { name: "academy_enrolment_members", table: "academy_enrolment_members", rows: MINE, description: "Implementation circles one was enrolled in." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -170,6 +172,7 @@ const DELETED: &[(&str, &str)] = &[
     ("user_blocks", "blocked_id"),
     ("circle_members", "user_id"),
     ("round_answers", "user_id"),
+    ("academy_enrolment_members", "user_id"),
 ];
 
 /// Rows others still need, kept under the "former member" account: content others replied to
@@ -214,6 +217,8 @@ const REPOINTED: &[(&str, &str)] = &[
     ("consent_rounds", "opened_by"),
     ("objections", "objector_id"),
     ("decision_history", "actor_id"),
+    ("academy_enrolments", "requested_by"),
+    ("academy_enrolments", "confirmed_by"),
 ];
 
 /// What identifies the member being erased.

@@ -269,6 +269,7 @@ db_enums!(
     praxis_domain::decisions::ProposalStatus,
     praxis_domain::decisions::RoundStatus,
     praxis_domain::decisions::SubjectKind,
+    praxis_domain::academy::EnrolmentStatus,
 );
 
 #[cfg(test)]

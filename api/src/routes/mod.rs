@@ -1,5 +1,6 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
+pub mod academy;
 pub mod accounts;
 pub mod applications;
 pub mod assistance;
@@ -90,7 +91,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(unsubscribe::configure)
                 .configure(learning::configure)
                 .configure(circles::configure)
-                .configure(decisions::configure),
+                .configure(decisions::configure)
+                .configure(academy::configure),
         );
 }
 
