@@ -470,6 +470,10 @@ id_type!(
     /// An organisation's enrolment in the Academy (`academy_enrolments.id`).
     EnrolmentId, "enrolment_id", check::uuid, fresh
 );
+id_type!(
+    /// An Academy cohort with a limited number of seats (`academy_cohorts.id`).
+    CohortId, "cohort_id", check::uuid, fresh
+);
 
 id_type!(
     /// A PRO member's proposal of a session (`session_proposals.id`).

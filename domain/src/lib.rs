@@ -1,6 +1,7 @@
 //! The community's rules as plain Rust. Nothing here knows about HTTP, SQL or async runtimes:
 //! values are parsed into types that can only hold valid data, and rules are pure functions.
 
+pub mod academy;
 pub mod access;
 pub mod account;
 pub mod applications;

@@ -2,6 +2,7 @@
 //!
 //! Every function here is synchronous and must run on the blocking pool.
 
+pub mod academy;
 pub mod account_tokens;
 pub mod applications;
 pub mod assistance;

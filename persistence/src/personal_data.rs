@@ -84,6 +84,8 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "badge_reviews_given", table: "badge_reviews", rows: "reviewer_id = {user}", description: "Reviews of others' badge requests: answers, reasons and how objections ended." },
     Section { name: "badge_reviews_received", table: "badge_reviews", rows: "request_id IN (SELECT r.id FROM badge_requests r WHERE r.user_id = {user})", description: "Peers' reviews of one's badge requests." },
     Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
+    Section { name: "academy_enrolments", table: "academy_enrolments", rows: "requested_by = {user} OR id IN (SELECT m.enrolment_id FROM academy_enrolment_members m WHERE m.user_id = {user})", description: "Academy enrolments asked for or taken part in, with the organisation." },
+    Section { name: "academy_enrolment_members", table: "academy_enrolment_members", rows: MINE, description: "Implementation circles one was enrolled in." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -197,6 +199,7 @@ const DELETED: &[(&str, &str)] = &[
     ("user_blocks", "blocked_id"),
     ("circle_members", "user_id"),
     ("round_answers", "user_id"),
+    ("academy_enrolment_members", "user_id"),
 ];
 
 /// Rows others still need, kept under the "former member" account: content others replied to
@@ -250,6 +253,8 @@ const REPOINTED: &[(&str, &str)] = &[
     ("consent_rounds", "opened_by"),
     ("objections", "objector_id"),
     ("decision_history", "actor_id"),
+    ("academy_enrolments", "requested_by"),
+    ("academy_enrolments", "confirmed_by"),
 ];
 
 /// What identifies the member being erased.

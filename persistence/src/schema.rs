@@ -1373,3 +1373,48 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts
 );
+
+// The Academy's enrolments (20261205300002_academy_enrolments).
+
+diesel::table! {
+    academy_cohorts (id) {
+        id -> Text,
+        name -> Text,
+        capacity -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    academy_enrolments (id) {
+        id -> Text,
+        requested_by -> Nullable<Text>,
+        org_name -> Text,
+        org_size -> Integer,
+        org_sector -> Text,
+        org_country -> Text,
+        org_languages -> Text,
+        status -> Text,
+        cohort_id -> Nullable<Text>,
+        seat -> Nullable<Integer>,
+        circle_id -> Nullable<Text>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    academy_enrolment_members (enrolment_id, user_id) {
+        enrolment_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::joinable!(academy_enrolment_members -> academy_enrolments (enrolment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    academy_cohorts,
+    academy_enrolments,
+    academy_enrolment_members,
+);

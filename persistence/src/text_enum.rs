@@ -281,6 +281,7 @@ db_enums!(
     praxis_domain::badges::BadgeRequestStatus,
     praxis_domain::badges::ObjectionResolution,
     praxis_domain::badges::ReviewAnswer,
+    praxis_domain::academy::EnrolmentStatus,
 );
 
 #[cfg(test)]

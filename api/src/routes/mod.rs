@@ -1,5 +1,6 @@
 //! One module per resource; each exposes its handlers, and `configure` mounts them all.
 
+pub mod academy;
 pub mod accounts;
 pub mod applications;
 pub mod assistance;
@@ -116,7 +117,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(badge_awards::configure)
                 .configure(credentials::configure)
                 .configure(notification_settings::configure)
-                .configure(themes::configure),
+                .configure(themes::configure)
+                .configure(academy::configure),
         );
 }
 

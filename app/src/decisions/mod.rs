@@ -47,7 +47,8 @@ pub struct Subject {
     pub supersedes: Option<String>,
 }
 
-/// Records one step of a decision.
+/// Records one step of a decision: where (circle, proposal, agreement), who, what, when.
+#[allow(clippy::too_many_arguments)] // each is one column of the history row
 pub(crate) fn record(
     conn: &mut DbConnection,
     circle: &str,

@@ -3,6 +3,7 @@
 // A test that cannot read what it expects should fail loudly, so tests may `expect` and `unwrap`.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod academy;
 mod accounts;
 mod applications;
 mod architecture;

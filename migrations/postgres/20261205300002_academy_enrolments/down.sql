@@ -1,0 +1,3 @@
+DROP TABLE academy_enrolment_members;
+DROP TABLE academy_enrolments;
+DROP TABLE academy_cohorts;
