@@ -51,6 +51,9 @@ pub struct Config {
     pub idempotency_lease: std::time::Duration,
     /// How often the periodic jobs tick (each step once per tick across all nodes).
     pub job_period: std::time::Duration,
+    /// Exports of more rows than this are built in the background and mailed as a link
+    /// (`PRAXIS_EXPORT_INLINE_MAX_ROWS`, default 5000).
+    pub export_inline_max_rows: i64,
     /// Which provider takes payments (`PRAXIS_PAYMENT_PROVIDER`, default `local`).
     pub payment_provider: praxis_domain::payments::ProviderKind,
     /// Stripe's settings, present exactly when the provider is `stripe`.
@@ -130,6 +133,7 @@ impl Config {
             holds: praxis_domain::subscriptions::Holds::default(),
             idempotency_lease: std::time::Duration::from_secs(30),
             job_period: std::time::Duration::from_secs(60),
+            export_inline_max_rows: 5000,
             payment_provider: praxis_domain::payments::ProviderKind::Local,
             stripe: None,
             renewals: praxis_domain::subscriptions::RenewalRules::default(),
@@ -320,6 +324,18 @@ impl Config {
                         invalid("PRAXIS_JOB_PERIOD_SECS", "must be between 1 and 3600")
                     })?,
             );
+        }
+        if let Some(rows) = plain("PRAXIS_EXPORT_INLINE_MAX_ROWS") {
+            config.export_inline_max_rows = rows
+                .parse()
+                .ok()
+                .filter(|n| (0..=10_000_000).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "PRAXIS_EXPORT_INLINE_MAX_ROWS",
+                        "must be between 0 and 10000000",
+                    )
+                })?;
         }
         if let Some(provider) = plain("PRAXIS_PAYMENT_PROVIDER") {
             config.payment_provider =
@@ -517,6 +533,7 @@ impl std::fmt::Debug for Config {
             )
             .field("idempotency_lease", &self.idempotency_lease)
             .field("job_period", &self.job_period)
+            .field("export_inline_max_rows", &self.export_inline_max_rows)
             .field("payment_provider", &self.payment_provider.as_str())
             .field(
                 "stripe",

@@ -1,7 +1,7 @@
 //! Periodic work: renewal charges, the billing sweep (lapsed periods, abandoned checkouts, unanswered offers,
 //! offering freed seats), forgetting old idempotency keys, paying out approved refunds and
 //! queuing event reminders, closing consent rounds and reminding circles of reviews, notification
-//! mail and digests, and sending webhook deliveries. Every node runs the loop; each step runs once per tick across all
+//! mail and digests, sending webhook deliveries and building large data exports. Every node runs the loop; each step runs once per tick across all
 //! nodes on one database (`praxis_persistence::job_claims`), and is a transaction that would
 //! also be safe to run twice.
 
@@ -132,6 +132,18 @@ pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
     // Webhook deliveries: their own step, so integrators' slow endpoints hold back nothing else.
     if claims.take(state, "webhook-deliveries").await? {
         crate::webhooks::deliver_due(state).await;
+    }
+    // Large personal-data exports: built, stored behind a single-use link, the link mailed.
+    if claims.take(state, "data-exports").await? {
+        let links = state.config.mail_links();
+        let built = state
+            .write(move |conn| praxis_app::exports::build_pending(conn, &links, now))
+            .await;
+        match built {
+            Ok(0) => {}
+            Ok(_) => state.wake_mailer(),
+            Err(e) => tracing::warn!(error = %e, "data exports failed; will retry"),
+        }
     }
     Ok(sweep)
 }

@@ -67,6 +67,11 @@ impl MailLinks {
         format!("{}/unsubscribe/{token}", self.app_url)
     }
 
+    /// A built data export, downloaded once straight from the API (a browser saves it).
+    pub fn export_download(&self, token: &str) -> String {
+        format!("{}/api/v1/me/export/{token}", self.api_url)
+    }
+
     /// The one-click opt-out a mail client POSTs to (`List-Unsubscribe`).
     pub fn one_click_unsubscribe(&self, token: &str) -> String {
         format!("{}/api/v1/unsubscribe/{token}", self.api_url)

@@ -88,7 +88,7 @@ pub fn erase(
         conn,
         &NewUserRow {
             id: former.as_str(),
-            email: &format!("{}@erased.invalid", former.as_str()),
+            email: &format!("{}{}", former.as_str(), personal_data::ERASED_DOMAIN),
             // Not a hash: no password ever matches it.
             password_hash: "!",
             display_name: FORMER_MEMBER,

@@ -116,6 +116,39 @@ fn rows_of(section: &Section, placeholder: &str) -> String {
         .replace("{user}", placeholder)
 }
 
+#[derive(QueryableByName)]
+struct RowCount {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// How many rows the member's export holds across every section, in one query: tells a small
+/// export, answered at once, from a large one, built in the background.
+pub fn export_rows(conn: &mut DbConnection, user_id: &str) -> Result<i64> {
+    let sum = |placeholder: &str| {
+        SECTIONS
+            .iter()
+            .map(|section| {
+                format!(
+                    "(SELECT COUNT(*) FROM {} t WHERE {})",
+                    section.table,
+                    rows_of(section, placeholder)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let count: RowCount = match conn {
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(format!("SELECT {} AS n", sum("?1")))
+            .bind::<Text, _>(user_id)
+            .get_result(sqlite)?,
+        DbConnection::Pg(pg) => diesel::sql_query(format!("SELECT ({})::bigint AS n", sum("$1")))
+            .bind::<Text, _>(user_id)
+            .get_result(pg)?,
+    };
+    Ok(count.n)
+}
+
 /// The rows of one section as JSON objects, column by column as stored.
 pub fn export_section(
     conn: &mut DbConnection,
@@ -165,6 +198,7 @@ pub fn export_section(
 /// points at its request).
 const DELETED: &[(&str, &str)] = &[
     ("account_tokens", "user_id"),
+    ("export_files", "user_id"),
     ("refresh_tokens", "user_id"),
     ("magic_links", "user_id"),
     ("user_roles", "user_id"),
@@ -203,7 +237,8 @@ const DELETED: &[(&str, &str)] = &[
 ];
 
 /// Rows others still need, kept under the "former member" account: content others replied to
-/// or read, conversations kept for the other participant, bookkeeping records (subscriptions,
+/// (the rest is deleted first, `forget_unanswered_content`), conversations kept for the other
+/// participants while any of them remains, bookkeeping records (subscriptions,
 /// payments, invoices with their billing snapshot, refunds), and what the member did as a host.
 const REPOINTED: &[(&str, &str)] = &[
     ("posts", "author_id"),
@@ -256,6 +291,9 @@ const REPOINTED: &[(&str, &str)] = &[
     ("academy_enrolments", "requested_by"),
     ("academy_enrolments", "confirmed_by"),
 ];
+
+/// The mail domain of the accounts that hold an erased member's place ("former member").
+pub const ERASED_DOMAIN: &str = "@erased.invalid";
 
 /// What identifies the member being erased.
 pub struct Erased<'a> {
@@ -333,6 +371,19 @@ pub fn erase(conn: &mut DbConnection, who: &Erased<'_>, former_member: &str) -> 
         &format!("DELETE FROM idempotency_keys WHERE {stored_answers}"),
         &[who.user_id],
     )?;
+    forget_unanswered_content(conn, who.user_id)?;
+    // A conversation whose every other participant has left (was erased: their place is held
+    // by a "former member" account, `@erased.invalid`) has nobody left to keep it for: it goes,
+    // with its messages.
+    run(
+        conn,
+        "DELETE FROM conversations WHERE id IN \
+             (SELECT conversation_id FROM conversation_participants WHERE user_id = {1}) \
+         AND NOT EXISTS (SELECT 1 FROM conversation_participants p JOIN users u ON u.id = p.user_id \
+             WHERE p.conversation_id = conversations.id AND p.user_id <> {1} \
+             AND u.email NOT LIKE {2})",
+        &[who.user_id, &format!("%{ERASED_DOMAIN}")],
+    )?;
     for (table, column) in DELETED {
         run(
             conn,
@@ -348,6 +399,37 @@ pub fn erase(conn: &mut DbConnection, who: &Erased<'_>, former_member: &str) -> 
         )?;
     }
     run(conn, "DELETE FROM users WHERE id = {1}", &[who.user_id])?;
+    Ok(())
+}
+
+/// Deletes the member's comments nobody replied to (leaves first, so a chain of their own
+/// replies goes whole) and their posts nobody commented on, with the reactions to them; what
+/// others answered stays, to be shown as by "former member".
+fn forget_unanswered_content(conn: &mut DbConnection, user_id: &str) -> Result<()> {
+    loop {
+        let leaves = run(
+            conn,
+            "DELETE FROM comments WHERE author_id = {1} \
+             AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id)",
+            &[user_id],
+        )?;
+        if leaves == 0 {
+            break;
+        }
+    }
+    run(
+        conn,
+        "DELETE FROM posts WHERE author_id = {1} \
+         AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.post_id = posts.id)",
+        &[user_id],
+    )?;
+    run(
+        conn,
+        "DELETE FROM reactions WHERE \
+             (target_type = 'post' AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = reactions.target_id)) \
+          OR (target_type = 'comment' AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.id = reactions.target_id))",
+        &[],
+    )?;
     Ok(())
 }
 

@@ -467,6 +467,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    export_files (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Nullable<Text>,
+        body -> Nullable<Text>,
+        requested_at -> Timestamp,
+        built_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        downloaded_at -> Nullable<Timestamp>,
+    }
+}
+
 // A space page's version is read with the space's id, by slug, in one query.
 diesel::allow_tables_to_appear_in_same_query!(content_versions, spaces);
 

@@ -271,11 +271,11 @@ db_enums!(
     praxis_domain::decisions::ProposalStatus,
     praxis_domain::decisions::RoundStatus,
     praxis_domain::decisions::SubjectKind,
-// PRO give-back (issue 11).
+    // PRO give-back (issue 11).
     praxis_domain::giveback::ProposalStatus,
     praxis_domain::support::SupportStatus,
     praxis_domain::support::Urgency,
-// Badges (issue 12).
+    // Badges (issue 12).
     praxis_domain::badges::AwardVisibility,
     praxis_domain::badges::BadgeClassStatus,
     praxis_domain::badges::BadgeRequestStatus,

@@ -4,8 +4,8 @@
 pub mod badges;
 pub mod billing;
 pub mod content;
-pub mod decisions;
 pub mod courses;
+pub mod decisions;
 pub mod events;
 pub mod learning;
 pub mod me;

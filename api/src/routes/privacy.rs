@@ -9,6 +9,7 @@ use crate::responses::{AdminOnly, AuthErrors, Invalid};
 use crate::state::AppState;
 use actix_web::{delete, get};
 use actix_web::{web, HttpRequest, HttpResponse};
+use praxis_app::exports::{self, Export};
 use praxis_app::privacy::{self, ErasedBy};
 use praxis_domain::account::Email;
 use praxis_domain::ids::UserId;
@@ -19,7 +20,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(export_me).service(erase_me).service(erase_user);
+    cfg.service(export_me)
+        .service(download_export)
+        .service(erase_me)
+        .service(erase_user);
 }
 
 /// Everything Praxis holds about the member (GDPR art. 15 and 20). `sections` has one list per
@@ -58,24 +62,77 @@ pub struct EraseUserRequest {
     pub email: String,
 }
 
-/// Everything Praxis holds about the caller, as one JSON document (see `ExportDocument`).
+/// A large export on its way: built in the background and mailed as a single-use link.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "building", "link_valid_hours": 24, "message": "Your export is large: it is being built, and a link to download it will be mailed to you."}))]
+pub struct ExportQueued {
+    /// Always `building`.
+    pub status: &'static str,
+    /// How long the mailed link works once it is sent (it works once).
+    pub link_valid_hours: i64,
+    pub message: String,
+}
+
+/// Everything Praxis holds about the caller, as one JSON document (see `ExportDocument`). A
+/// large export (more rows than `PRAXIS_EXPORT_INLINE_MAX_ROWS`) is built in the background
+/// instead: 202, and the member is mailed a link that downloads it once within 24 hours.
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The export, as an attachment", body = ExportDocument),
+        (status = 202, description = "A large export: built in the background, its link mailed", body = ExportQueued),
         AuthErrors,
     ))]
 #[get("/me/export")]
 pub async fn export_me(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
     let now = state.now();
-    let document = state
-        .read(move |conn| privacy::export(conn, &member.id, now))
+    let max_rows = state.config.export_inline_max_rows;
+    let export = state
+        .write(move |conn| exports::request(conn, &member.id, max_rows, now))
         .await?;
-    Ok(HttpResponse::Ok()
+    Ok(match export {
+        Export::Inline(document) => attachment(HttpResponse::Ok()).json(document),
+        Export::Queued(_) => HttpResponse::Accepted().json(ExportQueued {
+            status: "building",
+            link_valid_hours: exports::EXPORT_LINK_HOURS,
+            message: "Your export is large: it is being built, and a link to download it will \
+                      be mailed to you."
+                .to_owned(),
+        }),
+    })
+}
+
+/// Downloads a large export through the link mailed to the member: once, within 24 hours of
+/// the mail, without signing in (the link is the secret, like a password-reset link).
+#[utoipa::path(tag = "me",
+    params(("token" = String, Path, description = "The token from the mailed export link")),
+    responses(
+        (status = 200, description = "The export, as an attachment", body = ExportDocument),
+        (status = 404, description = "Not a live export link: unknown, used already or expired (`not-found`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/me/export/{token}")]
+pub async fn download_export(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let token = token.into_inner();
+    let body = state
+        .write(move |conn| exports::download(conn, &token, now))
+        .await?;
+    Ok(attachment(HttpResponse::Ok())
+        .content_type("application/json")
+        .body(body))
+}
+
+/// An answer the browser saves as `praxis-export.json`, kept by no cache.
+fn attachment(mut response: actix_web::HttpResponseBuilder) -> actix_web::HttpResponseBuilder {
+    response
         .insert_header((
             "Content-Disposition",
             "attachment; filename=\"praxis-export.json\"",
         ))
-        .json(document))
+        .insert_header(("Cache-Control", "no-store"));
+    response
 }
 
 async fn erase(state: &AppState, member: UserId, by: ErasedBy) -> ApiResult<()> {

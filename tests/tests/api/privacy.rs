@@ -386,3 +386,97 @@ async fn admins_erase_on_request_with_the_address_confirmed_and_it_is_audited() 
     let last = erase_me(&app, &admin, PASSWORD).await;
     assert_eq!(problem(last, StatusCode::CONFLICT).await.kind, "last-admin");
 }
+
+/// Counts the rows a query selects (`SELECT COUNT(*) AS n …`).
+async fn rows(app: &TestApp, sql: String) -> i64 {
+    let db = app.state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+        let count: Count = diesel::sql_query(sql).get_result(&mut *conn).unwrap();
+        count.n
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn erasure_keeps_only_what_others_answered_and_conversations_someone_is_still_in() {
+    let app = spawn_app().await;
+    let (member, friend, third) = (app.member().await, app.member().await, app.member().await);
+    let answered = app.write_post(&member, "lobby", "Answered", &[]).await;
+    app.write_comment(&friend, &answered.id, "An answer", None)
+        .await;
+    let unanswered = app.write_post(&member, "lobby", "Unanswered", &[]).await;
+    let elsewhere = app.write_post(&friend, "lobby", "The friend's", &[]).await;
+    let replied = app
+        .write_comment(&member, &elsewhere.id, "Replied to", None)
+        .await;
+    app.write_comment(&friend, &elsewhere.id, "A reply", Some(&replied.id))
+        .await;
+    let lonely = app
+        .write_comment(&member, &elsewhere.id, "Nobody answered", None)
+        .await;
+    let own_reply = app
+        .write_comment(&member, &elsewhere.id, "My own follow-up", Some(&lonely.id))
+        .await;
+    let kept_for_friend = converse(&app, &member, &friend, "Hello friend").await;
+    let with_third = converse(&app, &member, &third, "Hello third").await;
+    reply(&app, &third, &with_third.id, "Hello back").await;
+
+    // The third leaves first: the member still has that conversation.
+    let third_gone = erase_me(&app, &third, PASSWORD).await;
+    assert_eq!(third_gone.status(), StatusCode::NO_CONTENT);
+    let count_of =
+        |table: &str, id: &str| format!("SELECT COUNT(*) AS n FROM {table} WHERE id = '{id}'");
+    assert_eq!(
+        rows(&app, count_of("conversations", &with_third.id)).await,
+        1
+    );
+
+    let gone = erase_me(&app, &member, PASSWORD).await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    // What others answered stays, as by "former member"; the rest goes.
+    assert_eq!(rows(&app, count_of("posts", &answered.id)).await, 1);
+    assert_eq!(rows(&app, count_of("posts", &unanswered.id)).await, 0);
+    assert_eq!(rows(&app, count_of("comments", &replied.id)).await, 1);
+    for id in [&lonely.id, &own_reply.id] {
+        assert_eq!(rows(&app, count_of("comments", id)).await, 0, "{id}");
+    }
+    let not_found = app
+        .get(
+            &format!("/api/v1/posts/{}", unanswered.id),
+            Some(&friend.access_token),
+        )
+        .await;
+    assert_eq!(not_found.status(), StatusCode::NOT_FOUND);
+    let kept: Post = dto::json_with(
+        app.get(
+            &format!("/api/v1/posts/{}", answered.id),
+            Some(&friend.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(kept.author_name, "former member");
+    // Messages stay for a participant still here; with both gone, the conversation goes.
+    assert_eq!(
+        rows(&app, count_of("conversations", &kept_for_friend.id)).await,
+        1
+    );
+    assert_eq!(
+        rows(&app, count_of("conversations", &with_third.id)).await,
+        0
+    );
+    assert_eq!(
+        rows(
+            &app,
+            format!(
+                "SELECT COUNT(*) AS n FROM messages WHERE conversation_id = '{}'",
+                with_third.id
+            )
+        )
+        .await,
+        0
+    );
+}
