@@ -110,7 +110,7 @@ pub fn summary(conn: &mut DbConnection, ctx: &ViewerContext, id: &EventId) -> Re
         comments: rows
             .into_iter()
             .map(|(row, name)| Comment {
-                author: (!row.anonymous).then(|| (row.user_id, name)),
+                author: (!row.anonymous).then_some((row.user_id, name)),
                 worked: row.worked,
                 try_next: row.try_next,
             })

@@ -153,7 +153,7 @@ pub fn median(mut seconds: Vec<i64>) -> Option<f64> {
     }
     seconds.sort_unstable();
     let mid = seconds.len() / 2;
-    let value = if seconds.len() % 2 == 0 {
+    let value = if seconds.len().is_multiple_of(2) {
         (seconds[mid - 1] as f64 + seconds[mid] as f64) / 2.0
     } else {
         seconds[mid] as f64
