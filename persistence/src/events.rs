@@ -501,3 +501,31 @@ pub fn set_feed_token(
     }
     Ok(())
 }
+
+// Whole series
+
+/// Ends a series on the local date `until`: the last date it may still produce an occurrence.
+pub fn end_series(conn: &mut DbConnection, id: &str, until: &str, at: NaiveDateTime) -> Result<()> {
+    diesel::update(event_series::table.find(id))
+        .set((
+            event_series::until_date.eq(Some(until)),
+            event_series::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The RSVPs to the occurrences of a series originally starting after `after`, by member and
+/// start (over the primary key `(event_id, occurrence_start, user_id)`).
+pub fn series_rsvps_after(
+    conn: &mut DbConnection,
+    series_id: &str,
+    after: NaiveDateTime,
+) -> Result<Vec<RsvpRow>> {
+    Ok(event_rsvps::table
+        .filter(event_rsvps::event_id.eq(series_id))
+        .filter(event_rsvps::occurrence_start.gt(after))
+        .order((event_rsvps::user_id, event_rsvps::occurrence_start))
+        .select(RsvpRow::as_select())
+        .load(conn)?)
+}

@@ -1,5 +1,6 @@
 //! Hosts plan themes and events: single events, recurring series kept at their wall-clock time
-//! in their own zone, and changes to or cancellation of a single occurrence (an exception).
+//! in their own zone, changes to or cancellation of a single occurrence (an exception), and the
+//! end of a whole series.
 
 use crate::auth::{Host, Member};
 use crate::dto::events::{theme_response, ManagedEventResponse, ResponseContext, ThemeResponse};
@@ -12,7 +13,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use praxis_app::access::all_spaces;
 use praxis_app::events::find_occurrence;
-use praxis_app::{event_planning, facilitation};
+use praxis_app::{event_planning, facilitation, series_editing};
 use praxis_domain::account::can_host;
 use praxis_domain::event_plans::{
     EventChange, EventChangeInput, NewEvent, NewEventInput, NewTheme, RecurrenceInput,
@@ -28,7 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_theme)
         .service(create_event)
         .service(update_event)
-        .service(cancel_event);
+        .service(cancel_event)
+        .service(cancel_series);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -245,6 +247,30 @@ pub async fn cancel_event(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     change_event(&state, host, &path, EventChange::cancel()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ends a recurring series now: every occurrence after now is cancelled, past ones (and one under
+/// way) stay, and each member who RSVP'd to a cancelled occurrence and may still read its space
+/// is told once by mail. Hosts and admins; audited. Ending an ended series answers the same.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Series id")),
+    responses(
+        (status = 204, description = "The series ends now"),
+        HostOnly,
+        (status = 404, description = "No such series", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/admin/series/{id}")]
+pub async fn cancel_series(
+    state: web::Data<AppState>,
+    Host(host): Host,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let id = path.into_inner();
+    state
+        .write(move |conn| series_editing::cancel(conn, &host.id, &id, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

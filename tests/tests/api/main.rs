@@ -60,6 +60,7 @@ mod resources;
 mod routing;
 mod search;
 mod seats;
+mod series_editing;
 mod session_proposals;
 mod social_helpers;
 mod spaces;
