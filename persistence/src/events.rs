@@ -529,3 +529,49 @@ pub fn series_rsvps_after(
         .select(RsvpRow::as_select())
         .load(conn)?)
 }
+
+/// Moves what hangs on one occurrence of a series (its RSVPs, the reminders already queued for
+/// them, and its changed row with any questions or recording on it) to the occurrence that
+/// replaces it in the series continuing it; the changed row takes `starts`/`ends`.
+#[allow(clippy::too_many_arguments)]
+pub fn rekey_occurrence(
+    conn: &mut DbConnection,
+    old: (&str, NaiveDateTime),
+    new: (&str, NaiveDateTime),
+    keep_reminders: bool,
+    moved_row: Option<(&str, NaiveDateTime, NaiveDateTime)>,
+) -> Result<()> {
+    diesel::update(
+        event_rsvps::table
+            .filter(event_rsvps::event_id.eq(old.0))
+            .filter(event_rsvps::occurrence_start.eq(old.1)),
+    )
+    .set((
+        event_rsvps::event_id.eq(new.0),
+        event_rsvps::occurrence_start.eq(new.1),
+    ))
+    .execute(conn)?;
+    if keep_reminders {
+        diesel::update(
+            event_reminders_sent::table
+                .filter(event_reminders_sent::event_id.eq(old.0))
+                .filter(event_reminders_sent::occurrence_start.eq(old.1)),
+        )
+        .set((
+            event_reminders_sent::event_id.eq(new.0),
+            event_reminders_sent::occurrence_start.eq(new.1),
+        ))
+        .execute(conn)?;
+    }
+    if let Some((row_id, starts, ends)) = moved_row {
+        diesel::update(events::table.find(row_id))
+            .set((
+                events::series_id.eq(Some(new.0)),
+                events::original_start.eq(Some(new.1)),
+                events::starts_at.eq(starts),
+                events::ends_at.eq(ends),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

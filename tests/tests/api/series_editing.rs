@@ -1,6 +1,7 @@
 //! Hosts edit whole recurring series (issue 11, part 4; DOMAIN.md "Events and recordings"):
-//! ending a series cancels its future occurrences only, and members who RSVP'd to one are told
-//! once each, unless they may no longer read the space.
+//! changing or ending a series changes or cancels its future occurrences only, RSVPs follow a
+//! moved occurrence, and members who RSVP'd to one are told once each, unless they may no
+//! longer read the space.
 
 use crate::events::create_event;
 use crate::helpers::{problem, spawn_app, Session, TestApp};
@@ -9,6 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 const CANCELLED_MAIL: &str = "event_series_cancelled";
+const MOVED_MAIL: &str = "event_series_moved";
 
 /// A weekly series of four one-hour occurrences in `space`, the first a day from the app's
 /// clock (on the hour, UTC); answers the series id and the occurrence ids in order.
@@ -51,6 +53,11 @@ async fn end_series(app: &TestApp, session: &Session, id: &str) -> reqwest::Resp
 
 /// The bodies of the series-cancelled mails queued for `email`.
 async fn cancelled_mails(app: &TestApp, email: &str) -> Vec<String> {
+    mails(app, email, CANCELLED_MAIL).await
+}
+
+/// The bodies of the mails of `kind` queued for `email`.
+async fn mails(app: &TestApp, email: &str, kind: &'static str) -> Vec<String> {
     let db = app.state.db.clone();
     let email = email.to_owned();
     tokio::task::spawn_blocking(move || {
@@ -58,7 +65,7 @@ async fn cancelled_mails(app: &TestApp, email: &str) -> Vec<String> {
         praxis_persistence::outbox::for_recipient(&mut conn, &email)
             .unwrap_or_else(|e| panic!("outbox for {email}: {e}"))
             .into_iter()
-            .filter(|m| m.kind == CANCELLED_MAIL)
+            .filter(|m| m.kind == kind)
             .map(|m| m.body)
             .collect()
     })
@@ -71,9 +78,18 @@ async fn rsvp_ok(app: &TestApp, member: &Session, id: &str) {
     assert_eq!(answer.status(), StatusCode::OK, "RSVP to {id}");
 }
 
-#[tokio::test]
-async fn cancelling_a_series_cancels_only_future_occurrences_and_tells_those_who_rsvpd() {
-    let app = spawn_app().await;
+/// A host's weekly series where one member (in Bogotá) RSVP'd to the first, third and fourth
+/// occurrences, another to the second, and a third member to none.
+struct RsvpdSeries {
+    host: Session,
+    twice: Session,
+    once: Session,
+    never: Session,
+    series_id: String,
+    occurrences: Vec<String>,
+}
+
+async fn rsvpd_series(app: &TestApp) -> RsvpdSeries {
     let host = app.as_host().await;
     let (twice, once, never) = (app.member().await, app.member().await, app.member().await);
     let zone = app
@@ -89,6 +105,27 @@ async fn cancelling_a_series_cancels_only_future_occurrences_and_tells_those_who
         rsvp_ok(&app, &twice, id).await;
     }
     rsvp_ok(&app, &once, &occurrences[1]).await;
+    RsvpdSeries {
+        host,
+        twice,
+        once,
+        never,
+        series_id,
+        occurrences,
+    }
+}
+
+#[tokio::test]
+async fn cancelling_a_series_cancels_only_future_occurrences_and_tells_those_who_rsvpd() {
+    let app = spawn_app().await;
+    let RsvpdSeries {
+        host,
+        twice,
+        once,
+        never,
+        series_id,
+        occurrences,
+    } = rsvpd_series(&app).await;
 
     app.clock.advance(Duration::days(2));
     let (host, never) = (app.relogin(&host).await, app.relogin(&never).await);
@@ -254,4 +291,185 @@ async fn a_member_who_left_a_sealed_room_is_not_told_its_series_ended() {
     );
     assert_eq!(cancelled_mails(&app, &stays.email).await.len(), 1);
     assert!(cancelled_mails(&app, &leaves.email).await.is_empty());
+}
+
+async fn change_series(
+    app: &TestApp,
+    session: &Session,
+    id: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    app.patch(
+        &format!("/api/v1/admin/series/{id}"),
+        Some(&session.access_token),
+        &body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn moving_a_series_moves_its_future_occurrences_keeps_the_past_and_mails_each_rsvpd_member_once(
+) {
+    let app = spawn_app().await;
+    let RsvpdSeries {
+        host,
+        twice,
+        once,
+        never,
+        series_id,
+        occurrences,
+    } = rsvpd_series(&app).await;
+    let first = app.clock_now_utc() + Duration::days(1);
+    let first = first
+        .duration_trunc(Duration::hours(1))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    app.clock.advance(Duration::days(2));
+    let (host, never) = (app.relogin(&host).await, app.relogin(&never).await);
+    let twice = app.relogin(&twice).await;
+    let now = app.clock_now_utc();
+    let hour = (first.format("%H").to_string().parse::<i64>().unwrap_or(0) + 2) % 24;
+    let answer = change_series(
+        &app,
+        &host,
+        &series_id,
+        json!({"time_of_day": format!("{hour:02}:00"), "duration_minutes": 90, "title": "Evening practice"}),
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let answer: serde_json::Value = answer.json().await.unwrap_or_else(|e| panic!("{e}"));
+    let new_id = answer["series_id"].as_str().unwrap_or_default().to_owned();
+    assert!(!new_id.is_empty() && new_id != series_id, "{answer}");
+
+    let seen = app
+        .events_between(
+            Some(&never.access_token),
+            now - Duration::days(7),
+            now + Duration::days(40),
+        )
+        .await;
+    let seen: Vec<(String, String, i64)> = seen
+        .iter()
+        .map(|e| {
+            (
+                e.id.clone(),
+                e.title.clone(),
+                (e.ends_at - e.starts_at).num_minutes(),
+            )
+        })
+        .collect();
+    let moved = |week: i64| {
+        let day = (first + Duration::weeks(week)).date_naive();
+        let at = day
+            .and_hms_opt(u32::try_from(hour).unwrap_or(0), 0, 0)
+            .unwrap_or_default();
+        format!("{new_id}@{}", at.and_utc().format("%Y%m%dT%H%M%SZ"))
+    };
+    assert_eq!(
+        seen,
+        vec![
+            (occurrences[0].clone(), "Weekly practice".to_owned(), 60),
+            (moved(1), "Evening practice".to_owned(), 90),
+            (moved(2), "Evening practice".to_owned(), 90),
+            (moved(3), "Evening practice".to_owned(), 90),
+        ],
+        "the past stays as it was, the future moves"
+    );
+    let followed = app
+        .get(
+            &format!("/api/v1/events/{}", moved(2)),
+            Some(&twice.access_token),
+        )
+        .await;
+    let followed: crate::dto::Event = crate::dto::json_with(followed, StatusCode::OK).await;
+    assert_eq!(
+        (followed.rsvp, followed.attendees),
+        (true, 1),
+        "the RSVP follows"
+    );
+
+    let to_twice = mails(&app, &twice.email, MOVED_MAIL).await;
+    assert_eq!(to_twice.len(), 1, "one mail for two moved occurrences");
+    assert!(to_twice[0].contains("America/Bogota"), "{}", to_twice[0]);
+    assert_eq!(to_twice[0].matches("\n- ").count(), 2, "{}", to_twice[0]);
+    assert_eq!(mails(&app, &once.email, MOVED_MAIL).await.len(), 1);
+    assert!(mails(&app, &never.email, MOVED_MAIL).await.is_empty());
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'series.changed'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn renaming_a_series_keeps_its_times_and_rsvps_and_mails_nobody() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let member = app.member().await;
+    let (series_id, occurrences) = weekly_series(&app, &host, "lobby-members", "qa_session").await;
+    rsvp_ok(&app, &member, &occurrences[1]).await;
+    let answer = change_series(&app, &host, &series_id, json!({"title": "Renamed"})).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let answer: serde_json::Value = answer.json().await.unwrap_or_else(|e| panic!("{e}"));
+    let new_id = answer["series_id"].as_str().unwrap_or_default();
+    let same_time = occurrences[1].replace(&series_id, new_id);
+    let seen = app
+        .get(
+            &format!("/api/v1/events/{same_time}"),
+            Some(&member.access_token),
+        )
+        .await;
+    let seen: crate::dto::Event = crate::dto::json_with(seen, StatusCode::OK).await;
+    assert_eq!((seen.title.as_str(), seen.rsvp), ("Renamed", true));
+    assert!(mails(&app, &member.email, MOVED_MAIL).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_series_change_names_a_bad_field_and_an_unknown_or_ended_series_is_refused() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let member = app.member().await;
+    let (series_id, _) = weekly_series(&app, &host, "lobby-members", "qa_session").await;
+    let refused = problem(
+        change_series(
+            &app,
+            &host,
+            &series_id,
+            json!({"time_of_day": "7pm", "duration_minutes": 0}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<String> = refused
+        .errors
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(fields, vec!["time_of_day", "duration_minutes"]);
+    problem(
+        change_series(&app, &member, &series_id, json!({"title": "Mine"})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        change_series(
+            &app,
+            &host,
+            "0190aaaa-0000-7000-8000-000000000000",
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let ended = end_series(&app, &host, &series_id).await;
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+    let conflict = problem(
+        change_series(&app, &host, &series_id, json!({"title": "Too late"})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(conflict.kind, "series-ended");
 }
