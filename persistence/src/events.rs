@@ -533,7 +533,6 @@ pub fn series_rsvps_after(
 /// Moves what hangs on one occurrence of a series (its RSVPs, the reminders already queued for
 /// them, and its changed row with any questions or recording on it) to the occurrence that
 /// replaces it in the series continuing it; the changed row takes `starts`/`ends`.
-#[allow(clippy::too_many_arguments)]
 pub fn rekey_occurrence(
     conn: &mut DbConnection,
     old: (&str, NaiveDateTime),
