@@ -53,6 +53,7 @@ pub mod resources;
 pub mod rsvps;
 pub mod search;
 pub mod session_proposals;
+pub mod series_editing;
 pub mod sessions;
 pub mod spaces;
 pub mod submissions;

@@ -296,6 +296,91 @@ impl EventChange {
     }
 }
 
+/// A change to a whole series from now on (`PATCH /admin/series/{id}`): texts and the join
+/// link as for one event, and the wall-clock time and length of every future occurrence.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesChange {
+    pub text: EventChange,
+    /// The new local time of day (`HH:MM`, in the series' zone).
+    pub time_of_day: Option<chrono::NaiveTime>,
+    pub duration_minutes: Option<i32>,
+}
+
+/// What a client sends to change a series.
+#[derive(Debug, Default)]
+pub struct SeriesChangeInput<'a> {
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub join_url: Option<&'a str>,
+    pub time_of_day: Option<&'a str>,
+    pub duration_minutes: Option<i64>,
+}
+
+/// The longest occurrence of a series, in minutes (a working day).
+pub const SERIES_DURATION_MAX: i64 = 12 * 60;
+
+impl SeriesChange {
+    pub fn parse(input: &SeriesChangeInput<'_>) -> Result<Self> {
+        let text = EventChange::parse(&EventChangeInput {
+            title: input.title,
+            description: input.description,
+            join_url: input.join_url,
+            ..EventChangeInput::default()
+        });
+        let mut errors = Errors::new();
+        let time_of_day = input.time_of_day.and_then(|raw| {
+            let parsed = chrono::NaiveTime::parse_from_str(raw, "%H:%M").ok();
+            if parsed.is_none() {
+                errors.push("time_of_day", "must be HH:MM (24-hour, in the series' time zone)");
+            }
+            parsed
+        });
+        let duration_minutes = input.duration_minutes.and_then(|m| {
+            if !(1..=SERIES_DURATION_MAX).contains(&m) {
+                errors.push(
+                    "duration_minutes",
+                    format!("must be between 1 and {SERIES_DURATION_MAX}"),
+                );
+            }
+            i32::try_from(m).ok()
+        });
+        let text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                errors.finish()?;
+                return Err(e);
+            }
+        };
+        errors.finish()?;
+        Ok(Self {
+            text,
+            time_of_day,
+            duration_minutes,
+        })
+    }
+
+    /// Whether the change moves occurrences (so members who RSVP'd are told).
+    pub fn moves(&self) -> bool {
+        self.time_of_day.is_some() || self.duration_minutes.is_some()
+    }
+}
+
+#[cfg(test)]
+mod series_change_tests {
+    use super::*;
+
+    #[test]
+    fn a_series_change_names_a_bad_time_of_day_and_duration() {
+        let refused = SeriesChange::parse(&SeriesChangeInput {
+            time_of_day: Some("25:00"),
+            duration_minutes: Some(0),
+            ..SeriesChangeInput::default()
+        });
+        let text = format!("{refused:?}");
+        assert!(text.contains("time_of_day") && text.contains("duration_minutes"), "{text}");
+    }
+}
+
 /// Kinds belong to spaces (DOMAIN.md "Events and recordings"): community meet-ups, learning and
 /// Q&A sessions go anywhere a host plans them; a PRO meet-up only to a space that PRO alone opens
 /// (the PRO Lounge); supervision and intervision to such a space or to a sealed or invite-only

@@ -501,3 +501,76 @@ pub fn set_feed_token(
     }
     Ok(())
 }
+
+// Whole series
+
+/// Ends a series on the local date `until`: the last date it may still produce an occurrence.
+pub fn end_series(conn: &mut DbConnection, id: &str, until: &str, at: NaiveDateTime) -> Result<()> {
+    diesel::update(event_series::table.find(id))
+        .set((
+            event_series::until_date.eq(Some(until)),
+            event_series::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The RSVPs to the occurrences of a series originally starting after `after`, by member and
+/// start (over the primary key `(event_id, occurrence_start, user_id)`).
+pub fn series_rsvps_after(
+    conn: &mut DbConnection,
+    series_id: &str,
+    after: NaiveDateTime,
+) -> Result<Vec<RsvpRow>> {
+    Ok(event_rsvps::table
+        .filter(event_rsvps::event_id.eq(series_id))
+        .filter(event_rsvps::occurrence_start.gt(after))
+        .order((event_rsvps::user_id, event_rsvps::occurrence_start))
+        .select(RsvpRow::as_select())
+        .load(conn)?)
+}
+
+/// Moves what hangs on one occurrence of a series (its RSVPs, the reminders already queued for
+/// them, and its changed row with any questions or recording on it) to the occurrence that
+/// replaces it in the series continuing it; the changed row takes `starts`/`ends`.
+pub fn rekey_occurrence(
+    conn: &mut DbConnection,
+    old: (&str, NaiveDateTime),
+    new: (&str, NaiveDateTime),
+    keep_reminders: bool,
+    moved_row: Option<(&str, NaiveDateTime, NaiveDateTime)>,
+) -> Result<()> {
+    diesel::update(
+        event_rsvps::table
+            .filter(event_rsvps::event_id.eq(old.0))
+            .filter(event_rsvps::occurrence_start.eq(old.1)),
+    )
+    .set((
+        event_rsvps::event_id.eq(new.0),
+        event_rsvps::occurrence_start.eq(new.1),
+    ))
+    .execute(conn)?;
+    if keep_reminders {
+        diesel::update(
+            event_reminders_sent::table
+                .filter(event_reminders_sent::event_id.eq(old.0))
+                .filter(event_reminders_sent::occurrence_start.eq(old.1)),
+        )
+        .set((
+            event_reminders_sent::event_id.eq(new.0),
+            event_reminders_sent::occurrence_start.eq(new.1),
+        ))
+        .execute(conn)?;
+    }
+    if let Some((row_id, starts, ends)) = moved_row {
+        diesel::update(events::table.find(row_id))
+            .set((
+                events::series_id.eq(Some(new.0)),
+                events::original_start.eq(Some(new.1)),
+                events::starts_at.eq(starts),
+                events::ends_at.eq(ends),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

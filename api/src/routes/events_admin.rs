@@ -1,5 +1,6 @@
 //! Hosts plan themes and events: single events, recurring series kept at their wall-clock time
-//! in their own zone, and changes to or cancellation of a single occurrence (an exception).
+//! in their own zone, changes to or cancellation of a single occurrence (an exception), and the
+//! end of a whole series.
 
 use crate::auth::{Host, Member};
 use crate::dto::events::{theme_response, ManagedEventResponse, ResponseContext, ThemeResponse};
@@ -12,15 +13,16 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use praxis_app::access::all_spaces;
 use praxis_app::events::find_occurrence;
-use praxis_app::{event_planning, facilitation};
+use praxis_app::{event_planning, facilitation, series_editing};
 use praxis_domain::account::can_host;
 use praxis_domain::event_plans::{
     EventChange, EventChangeInput, NewEvent, NewEventInput, NewTheme, RecurrenceInput,
+    SeriesChange, SeriesChangeInput,
 };
 use praxis_domain::events::EventRef;
 use praxis_openapi::Problem;
 use praxis_persistence::DbConnection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -28,7 +30,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_theme)
         .service(create_event)
         .service(update_event)
-        .service(cancel_event);
+        .service(cancel_event)
+        .service(cancel_series)
+        .service(update_series);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -245,6 +249,92 @@ pub async fn cancel_event(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     change_event(&state, host, &path, EventChange::cancel()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"time_of_day": "19:00", "duration_minutes": 75, "title": "Weekly Q&A (evening)"}))]
+pub struct UpdateSeriesRequest {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub join_url: Option<String>,
+    /// `HH:MM`, the new wall-clock start in the series' own time zone.
+    pub time_of_day: Option<String>,
+    pub duration_minutes: Option<i64>,
+}
+
+/// The series that continues a changed one (future occurrences have new ids under it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeriesChangedResponse {
+    pub series_id: String,
+    /// `<series id>@<original start>` of the next occurrence.
+    pub next_occurrence_id: String,
+}
+
+/// Changes a recurring series from now on: past occurrences keep their history, future ones
+/// take the new texts, time of day and length and continue under a new series id with their
+/// RSVPs; each member who RSVP'd to a moved occurrence and may still read its space is told
+/// once by mail, in their own time zone. Hosts and admins; audited. The answer carries no
+/// content, so it is the same to hosts outside a sealed room.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Series id")),
+    request_body = UpdateSeriesRequest,
+    responses(
+        (status = 200, description = "The series continuing this one", body = SeriesChangedResponse),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        HostOnly,
+        (status = 404, description = "No such series", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No occurrence is left to change (`series-ended`)", body = Problem, content_type = "application/problem+json"),
+        Invalid,
+    ))]
+#[patch("/admin/series/{id}")]
+pub async fn update_series(
+    state: web::Data<AppState>,
+    Host(host): Host,
+    path: web::Path<String>,
+    body: Json<UpdateSeriesRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let change = SeriesChange::parse(&SeriesChangeInput {
+        title: body.title.as_deref(),
+        description: body.description.as_deref(),
+        join_url: body.join_url.as_deref(),
+        time_of_day: body.time_of_day.as_deref(),
+        duration_minutes: body.duration_minutes,
+    })?;
+    let now = state.now();
+    let id = path.into_inner();
+    let changed = state
+        .write(move |conn| series_editing::change(conn, &host.id, &id, change, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(SeriesChangedResponse {
+        series_id: changed.series_id,
+        next_occurrence_id: changed.next_occurrence_id,
+    }))
+}
+
+/// Ends a recurring series now: every occurrence after now is cancelled, past ones (and one under
+/// way) stay, and each member who RSVP'd to a cancelled occurrence and may still read its space
+/// is told once by mail. Hosts and admins; audited. Ending an ended series answers the same.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Series id")),
+    responses(
+        (status = 204, description = "The series ends now"),
+        HostOnly,
+        (status = 404, description = "No such series", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/admin/series/{id}")]
+pub async fn cancel_series(
+    state: web::Data<AppState>,
+    Host(host): Host,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let id = path.into_inner();
+    state
+        .write(move |conn| series_editing::cancel(conn, &host.id, &id, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

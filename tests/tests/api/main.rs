@@ -62,6 +62,7 @@ mod resources;
 mod routing;
 mod search;
 mod seats;
+mod series_editing;
 mod session_proposals;
 mod session_revocation;
 mod social_helpers;
