@@ -331,7 +331,10 @@ impl SeriesChange {
         let time_of_day = input.time_of_day.and_then(|raw| {
             let parsed = chrono::NaiveTime::parse_from_str(raw, "%H:%M").ok();
             if parsed.is_none() {
-                errors.push("time_of_day", "must be HH:MM (24-hour, in the series' time zone)");
+                errors.push(
+                    "time_of_day",
+                    "must be HH:MM (24-hour, in the series' time zone)",
+                );
             }
             parsed
         });
@@ -377,7 +380,10 @@ mod series_change_tests {
             ..SeriesChangeInput::default()
         });
         let text = format!("{refused:?}");
-        assert!(text.contains("time_of_day") && text.contains("duration_minutes"), "{text}");
+        assert!(
+            text.contains("time_of_day") && text.contains("duration_minutes"),
+            "{text}"
+        );
     }
 }
 

@@ -107,7 +107,7 @@ mod tests {
     fn an_amount_is_written_in_its_currencys_own_minor_unit() {
         let money = |cents, code| Money {
             cents,
-            currency: Currency::parse("c", code).unwrap(),
+            currency: Currency::parse("c", code).unwrap_or_else(|e| panic!("{code}: {e:?}")),
         };
         assert_eq!(money(2500, "EUR").to_string(), "25.00 EUR");
         assert_eq!(money(1990, "CHF").to_string(), "19.90 CHF");

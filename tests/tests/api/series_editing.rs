@@ -100,11 +100,11 @@ async fn rsvpd_series(app: &TestApp) -> RsvpdSeries {
         )
         .await;
     assert_eq!(zone.status(), StatusCode::OK);
-    let (series_id, occurrences) = weekly_series(&app, &host, "lobby-members", "qa_session").await;
+    let (series_id, occurrences) = weekly_series(app, &host, "lobby-members", "qa_session").await;
     for id in [&occurrences[0], &occurrences[2], &occurrences[3]] {
-        rsvp_ok(&app, &twice, id).await;
+        rsvp_ok(app, &twice, id).await;
     }
-    rsvp_ok(&app, &once, &occurrences[1]).await;
+    rsvp_ok(app, &once, &occurrences[1]).await;
     RsvpdSeries {
         host,
         twice,
