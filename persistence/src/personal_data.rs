@@ -84,6 +84,8 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "badge_reviews_given", table: "badge_reviews", rows: "reviewer_id = {user}", description: "Reviews of others' badge requests: answers, reasons and how objections ended." },
     Section { name: "badge_reviews_received", table: "badge_reviews", rows: "request_id IN (SELECT r.id FROM badge_requests r WHERE r.user_id = {user})", description: "Peers' reviews of one's badge requests." },
     Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
+    Section { name: "newsletter_subscription", table: "newsletter_subscribers", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "The newsletter subscription of the account's address: language, when asked for and confirmed." },
+    Section { name: "newsletter_deliveries", table: "newsletter_deliveries", rows: "recipient = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Newsletter issues mailed, or to be mailed, to the account's address." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -93,6 +95,7 @@ const SECRET_COLUMNS: &[&str] = &[
     "token_hash",
     "calendar_feed_token",
     "request_hash",
+    "unsubscribe_token",
 ];
 
 #[derive(QueryableByName)]
@@ -250,6 +253,7 @@ const REPOINTED: &[(&str, &str)] = &[
     ("consent_rounds", "opened_by"),
     ("objections", "objector_id"),
     ("decision_history", "actor_id"),
+    ("newsletter_issues", "created_by"),
 ];
 
 /// What identifies the member being erased.
@@ -342,6 +346,17 @@ pub fn erase(conn: &mut DbConnection, who: &Erased<'_>, former_member: &str) -> 
             &[who.user_id, former_member],
         )?;
     }
+    // Not keyed by the account: the list holds addresses, members' or not.
+    run(
+        conn,
+        "DELETE FROM newsletter_subscribers WHERE email = {1}",
+        &[who.email],
+    )?;
+    run(
+        conn,
+        "DELETE FROM newsletter_deliveries WHERE recipient = {1}",
+        &[who.email],
+    )?;
     run(conn, "DELETE FROM users WHERE id = {1}", &[who.user_id])?;
     Ok(())
 }

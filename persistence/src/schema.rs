@@ -1372,3 +1372,47 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts
 );
+
+diesel::table! {
+    newsletter_subscribers (id) {
+        id -> Text,
+        email -> Text,
+        language -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        token_hash -> Nullable<Text>,
+        token_expires_at -> Nullable<Timestamp>,
+        unsubscribe_token -> Text,
+    }
+}
+
+diesel::table! {
+    newsletter_issues (id) {
+        id -> Text,
+        subject -> Text,
+        body -> Text,
+        language -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        recipients -> Integer,
+    }
+}
+
+diesel::table! {
+    newsletter_deliveries (id) {
+        id -> Text,
+        issue_id -> Text,
+        recipient -> Text,
+        created_at -> Timestamp,
+        queued_at -> Nullable<Timestamp>,
+        outbox_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(newsletter_deliveries -> newsletter_issues (issue_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    newsletter_subscribers,
+    newsletter_issues,
+    newsletter_deliveries,
+    outbox
+);

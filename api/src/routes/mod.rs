@@ -11,10 +11,10 @@ pub mod badges;
 pub mod calendar;
 pub mod circles;
 pub mod comments;
-pub mod decisions;
 pub mod courses;
 pub mod courses_admin;
 pub mod credentials;
+pub mod decisions;
 pub mod dev;
 pub mod events;
 pub mod events_admin;
@@ -30,6 +30,8 @@ pub mod me;
 pub mod members;
 pub mod messages;
 pub mod moderation;
+pub mod newsletter;
+pub mod newsletters_admin;
 pub mod notification_settings;
 pub mod notifications;
 pub mod plans;
@@ -115,6 +117,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(badge_awards::configure)
                 .configure(credentials::configure)
                 .configure(notification_settings::configure)
+                .configure(newsletter::configure)
+                .configure(newsletters_admin::configure)
                 .configure(learning::configure),
         );
 }

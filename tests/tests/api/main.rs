@@ -41,6 +41,7 @@ mod mail_support;
 mod messages;
 mod moderation;
 mod multi_node;
+mod newsletter;
 mod notification_mail;
 mod notifications;
 mod openapi;
