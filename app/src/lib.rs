@@ -18,6 +18,7 @@ pub mod billing;
 pub mod calendar;
 pub mod circles;
 pub mod comments;
+pub mod contact;
 pub mod content;
 pub mod course_progress;
 pub mod courses;

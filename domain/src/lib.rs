@@ -8,6 +8,7 @@ pub mod assistance;
 pub mod badges;
 pub mod billing;
 pub mod calendar;
+pub mod contact;
 pub mod conversations;
 pub mod courses;
 pub mod credentials;

@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod circles;
 pub mod comments;
 pub mod connection;
+pub mod contact;
 pub mod content_version;
 pub mod course_members;
 pub mod courses;

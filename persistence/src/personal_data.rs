@@ -86,6 +86,7 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
     Section { name: "newsletter_subscription", table: "newsletter_subscribers", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "The newsletter subscription of the account's address: language, when asked for and confirmed." },
     Section { name: "newsletter_deliveries", table: "newsletter_deliveries", rows: "recipient = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Newsletter issues mailed, or to be mailed, to the account's address." },
+    Section { name: "contact_messages", table: "contact_messages", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Messages sent through the contact form from the account's address." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -355,6 +356,11 @@ pub fn erase(conn: &mut DbConnection, who: &Erased<'_>, former_member: &str) -> 
     run(
         conn,
         "DELETE FROM newsletter_deliveries WHERE recipient = {1}",
+        &[who.email],
+    )?;
+    run(
+        conn,
+        "DELETE FROM contact_messages WHERE email = {1}",
         &[who.email],
     )?;
     run(conn, "DELETE FROM users WHERE id = {1}", &[who.user_id])?;

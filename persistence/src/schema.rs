@@ -374,6 +374,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         list_unsubscribe -> Nullable<Text>,
+        reply_to -> Nullable<Text>,
     }
 }
 
@@ -1416,3 +1417,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     newsletter_deliveries,
     outbox
 );
+
+diesel::table! {
+    contact_messages (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -11,6 +11,7 @@ pub mod badges;
 pub mod calendar;
 pub mod circles;
 pub mod comments;
+pub mod contact;
 pub mod courses;
 pub mod courses_admin;
 pub mod credentials;
@@ -119,6 +120,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(notification_settings::configure)
                 .configure(newsletter::configure)
                 .configure(newsletters_admin::configure)
+                .configure(contact::configure)
                 .configure(learning::configure),
         );
 }

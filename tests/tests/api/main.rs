@@ -37,6 +37,7 @@ mod hub_billing;
 mod list_pages;
 mod mail;
 mod mail_links;
+mod contact;
 mod mail_support;
 mod messages;
 mod moderation;
