@@ -38,6 +38,11 @@ pub struct Config {
     /// New support requests a PRO member may open in any 24 hours
     /// (`PRAXIS_SUPPORT_REQUESTS_PER_DAY`, default 5); 0 turns the limit off.
     pub support_requests_per_day: u32,
+    /// Newsletter mails put in the outbox per minute (`PRAXIS_NEWSLETTER_PER_MINUTE`, default
+    /// 120); 0 holds them all.
+    pub newsletter_per_minute: u32,
+    /// Where contact-form messages are mailed (`PRAXIS_CONTACT_TO`); unset: stored only.
+    pub contact_to: Option<String>,
     pub trusted_proxies: Vec<IpNet>,
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
@@ -124,6 +129,8 @@ impl Config {
             app_url: None,
             auth_rate_per_minute: 20,
             support_requests_per_day: praxis_domain::support::DEFAULT_REQUESTS_PER_DAY,
+            newsletter_per_minute: 120,
+            contact_to: None,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             log_format: LogFormat::Human,
@@ -240,6 +247,17 @@ impl Config {
                     "must be a whole number (0 = off)",
                 )
             })?;
+        }
+        if let Some(rate) = plain("PRAXIS_NEWSLETTER_PER_MINUTE") {
+            config.newsletter_per_minute = rate
+                .trim()
+                .parse()
+                .map_err(|_| invalid("PRAXIS_NEWSLETTER_PER_MINUTE", "must be a whole number"))?;
+        }
+        if let Some(to) = plain("PRAXIS_CONTACT_TO") {
+            let to = praxis_domain::account::Email::parse(&to)
+                .map_err(|_| invalid("PRAXIS_CONTACT_TO", "must be an email address"))?;
+            config.contact_to = Some(to.as_str().to_owned());
         }
         if let Some(list) = plain("PRAXIS_TRUSTED_PROXIES") {
             config.trusted_proxies = parse_proxies(&list)?;
@@ -521,6 +539,8 @@ impl std::fmt::Debug for Config {
             .field("app_url", &self.app_url())
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)
             .field("support_requests_per_day", &self.support_requests_per_day)
+            .field("newsletter_per_minute", &self.newsletter_per_minute)
+            .field("contact_to", &self.contact_to)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("cors_origins", &self.cors_origins)
             .field("log_format", &self.log_format)

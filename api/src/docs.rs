@@ -30,6 +30,7 @@ use utoipa::OpenApi;
         (name = "decisions", description = "Consent decisions: proposals, versions, rounds, objections and agreements"),
         (name = "badges", description = "Badges awarded by peer consent, and their Open Badges 3.0 credentials"),
         (name = "academy", description = "The Sociocracy Academy: enrolments, cohorts and implementation circles"),
+        (name = "newsletter", description = "The mailing list: double opt-in, confirm and unsubscribe links"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "development", description = "For development only, each behind its setting: the development clock and paying with the local provider"),

@@ -129,6 +129,23 @@ pub async fn run_pass(state: &AppState, claims: &Claims) -> ApiResult<Sweep> {
             Err(e) => tracing::warn!(error = %e, "notification mail did not run; will retry"),
         }
     }
+    // Newsletter issues into the outbox, within the budget per minute: their own step.
+    if claims.take(state, "newsletter").await? {
+        let (links, per_minute) = (
+            state.config.mail_links(),
+            state.config.newsletter_per_minute,
+        );
+        let queued = state
+            .write(move |conn| {
+                praxis_app::newsletter_issues::queue_due(conn, now, &links, per_minute)
+            })
+            .await;
+        match queued {
+            Ok(0) => {}
+            Ok(_) => state.wake_mailer(),
+            Err(e) => tracing::warn!(error = %e, "newsletter failed; will retry"),
+        }
+    }
     // Webhook deliveries: their own step, so integrators' slow endpoints hold back nothing else.
     if claims.take(state, "webhook-deliveries").await? {
         crate::webhooks::deliver_due(state).await;

@@ -81,6 +81,12 @@ impl Mailer {
                 .header(ListUnsubscribe(url.clone()))
                 .header(ListUnsubscribePost);
         }
+        if let Some(reply_to) = &row.reply_to {
+            let reply_to: Mailbox = reply_to
+                .parse()
+                .map_err(|e| format!("invalid reply-to: {e}"))?;
+            builder = builder.reply_to(reply_to);
+        }
         builder
             .from(self.from.clone())
             .to(to)
@@ -270,6 +276,7 @@ mod tests {
             sent_at: None,
             last_error: None,
             list_unsubscribe,
+            reply_to: None,
         }
     }
 

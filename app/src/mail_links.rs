@@ -72,6 +72,23 @@ impl MailLinks {
         format!("{}/api/v1/me/export/{token}", self.api_url)
     }
 
+    /// A newsletter subscription's confirmation: the SPA sends `token` to
+    /// `POST /api/v1/newsletter/confirm`.
+    pub fn newsletter_confirm(&self, token: &str) -> String {
+        format!("{}/newsletter/confirm?token={token}", self.app_url)
+    }
+
+    /// Leaving the newsletter from a mail: the SPA sends `token` to
+    /// `POST /api/v1/newsletter/unsubscribe`.
+    pub fn newsletter_unsubscribe_page(&self, token: &str) -> String {
+        format!("{}/newsletter/unsubscribe?token={token}", self.app_url)
+    }
+
+    /// The one-click newsletter opt-out a mail client POSTs to (`List-Unsubscribe`).
+    pub fn newsletter_one_click(&self, token: &str) -> String {
+        format!("{}/api/v1/newsletter/unsubscribe/{token}", self.api_url)
+    }
+
     /// The one-click opt-out a mail client POSTs to (`List-Unsubscribe`).
     pub fn one_click_unsubscribe(&self, token: &str) -> String {
         format!("{}/api/v1/unsubscribe/{token}", self.api_url)

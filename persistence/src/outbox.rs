@@ -27,6 +27,8 @@ pub struct OutboxRow {
     /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058); `None` for transactional
     /// mail.
     pub list_unsubscribe: Option<String>,
+    /// Where replies go (`Reply-To`), when not to us: the sender of a contact-form message.
+    pub reply_to: Option<String>,
 }
 
 /// A message to send.
@@ -41,7 +43,17 @@ pub struct Mail {
 /// Queues a transactional message (no opt-out). Call it inside the transaction of the change the
 /// message reports.
 pub fn enqueue(conn: &mut DbConnection, mail: Mail, now: NaiveDateTime) -> Result<String> {
-    insert(conn, mail, None, now)
+    insert(conn, mail, None, None, now)
+}
+
+/// Queues a transactional message whose replies go to `reply_to` rather than to us.
+pub fn enqueue_with_reply_to(
+    conn: &mut DbConnection,
+    mail: Mail,
+    reply_to: String,
+    now: NaiveDateTime,
+) -> Result<String> {
+    insert(conn, mail, None, Some(reply_to), now)
 }
 
 /// Queues a bulk or notification message whose recipient can turn its kind off at
@@ -52,13 +64,14 @@ pub fn enqueue_bulk(
     list_unsubscribe: String,
     now: NaiveDateTime,
 ) -> Result<String> {
-    insert(conn, mail, Some(list_unsubscribe), now)
+    insert(conn, mail, Some(list_unsubscribe), None, now)
 }
 
 fn insert(
     conn: &mut DbConnection,
     mail: Mail,
     list_unsubscribe: Option<String>,
+    reply_to: Option<String>,
     now: NaiveDateTime,
 ) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
@@ -76,6 +89,7 @@ fn insert(
             sent_at: None,
             last_error: None,
             list_unsubscribe,
+            reply_to,
         })
         .execute(conn)?;
     Ok(id)

@@ -86,6 +86,9 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
     Section { name: "academy_enrolments", table: "academy_enrolments", rows: "requested_by = {user} OR id IN (SELECT m.enrolment_id FROM academy_enrolment_members m WHERE m.user_id = {user})", description: "Academy enrolments asked for or taken part in, with the organisation." },
     Section { name: "academy_enrolment_members", table: "academy_enrolment_members", rows: MINE, description: "Implementation circles one was enrolled in." },
+    Section { name: "newsletter_subscription", table: "newsletter_subscribers", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "The newsletter subscription of the account's address: language, when asked for and confirmed." },
+    Section { name: "newsletter_deliveries", table: "newsletter_deliveries", rows: "recipient = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Newsletter issues mailed, or to be mailed, to the account's address." },
+    Section { name: "contact_messages", table: "contact_messages", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Messages sent through the contact form from the account's address." },
     Section { name: "audit_entries", table: "audit_log", rows: "actor_id = {user} OR subject_id = {user}", description: "Audit entries of what the member did, or was done about their account." },
 ];
 
@@ -95,6 +98,7 @@ const SECRET_COLUMNS: &[&str] = &[
     "token_hash",
     "calendar_feed_token",
     "request_hash",
+    "unsubscribe_token",
 ];
 
 #[derive(QueryableByName)]
@@ -290,6 +294,7 @@ const REPOINTED: &[(&str, &str)] = &[
     ("decision_history", "actor_id"),
     ("academy_enrolments", "requested_by"),
     ("academy_enrolments", "confirmed_by"),
+    ("newsletter_issues", "created_by"),
 ];
 
 /// The mail domain of the accounts that hold an erased member's place ("former member").
@@ -398,6 +403,22 @@ pub fn erase(conn: &mut DbConnection, who: &Erased<'_>, former_member: &str) -> 
             &[who.user_id, former_member],
         )?;
     }
+    // Not keyed by the account: the list holds addresses, members' or not.
+    run(
+        conn,
+        "DELETE FROM newsletter_subscribers WHERE email = {1}",
+        &[who.email],
+    )?;
+    run(
+        conn,
+        "DELETE FROM newsletter_deliveries WHERE recipient = {1}",
+        &[who.email],
+    )?;
+    run(
+        conn,
+        "DELETE FROM contact_messages WHERE email = {1}",
+        &[who.email],
+    )?;
     run(conn, "DELETE FROM users WHERE id = {1}", &[who.user_id])?;
     Ok(())
 }

@@ -375,6 +375,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         list_unsubscribe -> Nullable<Text>,
+        reply_to -> Nullable<Text>,
     }
 }
 
@@ -1431,3 +1432,57 @@ diesel::allow_tables_to_appear_in_same_query!(
     academy_enrolments,
     academy_enrolment_members,
 );
+diesel::table! {
+    newsletter_subscribers (id) {
+        id -> Text,
+        email -> Text,
+        language -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        token_hash -> Nullable<Text>,
+        token_expires_at -> Nullable<Timestamp>,
+        unsubscribe_token -> Text,
+    }
+}
+
+diesel::table! {
+    newsletter_issues (id) {
+        id -> Text,
+        subject -> Text,
+        body -> Text,
+        language -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        recipients -> Integer,
+    }
+}
+
+diesel::table! {
+    newsletter_deliveries (id) {
+        id -> Text,
+        issue_id -> Text,
+        recipient -> Text,
+        created_at -> Timestamp,
+        queued_at -> Nullable<Timestamp>,
+        outbox_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(newsletter_deliveries -> newsletter_issues (issue_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    newsletter_subscribers,
+    newsletter_issues,
+    newsletter_deliveries,
+    outbox
+);
+
+diesel::table! {
+    contact_messages (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -21,6 +21,10 @@ pub enum Limited {
     PasswordReset,
     /// Asking for a verification link, and spending one (also a new address's confirmation).
     Verification,
+    /// Asking for the newsletter, and confirming or leaving it.
+    Newsletter,
+    /// The public contact form.
+    Contact,
 }
 
 /// Requests per email address per hour on each limited endpoint.

@@ -12,6 +12,7 @@ pub mod badges;
 pub mod calendar;
 pub mod circles;
 pub mod comments;
+pub mod contact;
 pub mod courses;
 pub mod courses_admin;
 pub mod credentials;
@@ -31,6 +32,8 @@ pub mod me;
 pub mod members;
 pub mod messages;
 pub mod moderation;
+pub mod newsletter;
+pub mod newsletters_admin;
 pub mod notification_settings;
 pub mod notifications;
 pub mod plans;
@@ -118,7 +121,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(credentials::configure)
                 .configure(notification_settings::configure)
                 .configure(themes::configure)
-                .configure(academy::configure),
+                .configure(academy::configure)
+                .configure(newsletter::configure)
+                .configure(newsletters_admin::configure)
+                .configure(contact::configure),
         );
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE newsletter_deliveries;
+DROP TABLE newsletter_issues;
