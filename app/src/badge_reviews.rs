@@ -230,7 +230,9 @@ fn settle(
         let award = crate::badges::new_award(class, Some(&request.id), &request.user_id, now);
         // The request row is locked, so this is the only award; the unique index still holds
         // if a revoked award is being replaced.
-        badges::insert_award(conn, &award)?;
+        if badges::insert_award(conn, &award)? {
+            crate::badges::announce(conn, &award, now)?;
+        }
         badges::mark_awarded(conn, &request.id)?;
         request.status = BadgeRequestStatus::Awarded;
     }

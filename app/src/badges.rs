@@ -112,6 +112,7 @@ pub fn grant(
             "This member already holds this badge.",
         ));
     }
+    announce(conn, &row, now)?;
     audit::record(
         conn,
         &crate::audit::entry(
@@ -125,6 +126,18 @@ pub fn grant(
         ),
     )?;
     Ok(row)
+}
+
+/// Tells integrators' webhooks of an award: the award and its class, not the holder (who
+/// chooses who may see their badges, and has not chosen yet).
+pub fn announce(conn: &mut DbConnection, award: &AwardRow, now: DateTime<Utc>) -> Result<()> {
+    crate::webhooks::emit(
+        conn,
+        praxis_domain::webhooks::WebhookEvent::BadgeAwarded,
+        serde_json::json!({"award_id": award.id, "badge_class_id": award.badge_class_id}),
+        now,
+    )?;
+    Ok(())
 }
 
 /// A new award of `class`, seen by members until its holder chooses otherwise.

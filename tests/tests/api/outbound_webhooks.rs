@@ -151,3 +151,23 @@ async fn an_endpoint_receives_only_the_events_it_subscribed_to() {
     let log = hooked.log().await;
     assert!(log.is_empty(), "{log:?}");
 }
+
+#[tokio::test]
+async fn an_awarded_badge_is_announced_with_ids_only() {
+    let hooked = Hooked::start(&[], &["badge.awarded"]).await;
+    let class = crate::badges::active_class(&hooked.app, &hooked.admin, "Facilitator").await;
+    let holders = crate::badges::founding_holders(&hooked.app, &hooked.admin, &class, 1).await;
+    hooked.app.tick(chrono::Duration::seconds(1)).await;
+    let received = hooked.receiver.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    let body = received[0].json();
+    assert_eq!(body["type"], "badge.awarded");
+    assert_eq!(body["data"]["badge_class_id"], class.id.as_str());
+    assert!(body["data"]["award_id"].is_string());
+    // The holder chooses who sees their badges: integrators are not told who it is.
+    assert!(
+        !received[0].body.contains(&holders[0].user_id),
+        "{}",
+        received[0].body
+    );
+}
