@@ -169,7 +169,8 @@ pub fn create(
     existing_users(conn, "member_ids", &circle.member_ids)?;
     let id = CircleId::new();
     let space_id = SpaceId::new();
-    let slug = format!("circle-{}", &id.as_str().replace('-', "")[20..]);
+    let tail: String = id.as_str().replace('-', "").chars().skip(20).collect();
+    let slug = format!("circle-{tail}");
     let at = to_db_time(now);
     spaces::insert(
         conn,

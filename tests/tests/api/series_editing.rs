@@ -23,7 +23,13 @@ async fn weekly_series(
     let start = (app.clock_now_utc() + Duration::days(1))
         .duration_trunc(Duration::hours(1))
         .unwrap_or_else(|e| panic!("{e}"));
-    let weekday = start.format("%a").to_string().to_lowercase()[..2].to_owned();
+    let weekday = start
+        .format("%a")
+        .to_string()
+        .to_lowercase()
+        .chars()
+        .take(2)
+        .collect::<String>();
     let body = json!({
         "kind": kind, "title": "Weekly practice", "description": "Every week.", "space": space,
         "starts_at": start.to_rfc3339(), "ends_at": (start + Duration::hours(1)).to_rfc3339(),
@@ -259,7 +265,13 @@ async fn a_member_who_left_a_sealed_room_is_not_told_its_series_ended() {
     let start = (app.clock_now_utc() + Duration::days(1))
         .duration_trunc(Duration::hours(1))
         .unwrap_or_else(|e| panic!("{e}"));
-    let weekday = start.format("%a").to_string().to_lowercase()[..2].to_owned();
+    let weekday = start
+        .format("%a")
+        .to_string()
+        .to_lowercase()
+        .chars()
+        .take(2)
+        .collect::<String>();
     let response = app
         .post(
             "/api/v1/admin/events",
