@@ -171,6 +171,8 @@ pub async fn prepare(
             hub_sweeper.forget_idle();
         }
     });
+    let write_gate = matches!(db.engine(), praxis_persistence::Engine::Sqlite)
+        .then(|| Arc::new(tokio::sync::Semaphore::new(1)));
     Ok(AppState {
         db,
         jwt: JwtKeys::new(jwt_secret.as_bytes()),
@@ -186,6 +188,7 @@ pub async fn prepare(
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         pages: crate::page_cache::Pages::default(),
         issuer: Arc::new(issuer),
+        write_gate,
         db_slots: Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(pool_size).unwrap_or(10) + 2,
         )),
