@@ -133,18 +133,13 @@ pub fn change(
             "instructions_changed": r.instructions != before.instructions,
         })
     };
-    audit::record(
+    crate::audit::record_change(
         conn,
-        &crate::audit::entry(
-            Some(&user),
-            "assignment.changed",
-            "assignment",
-            &row.id,
-            Some(&summary(&before)),
-            Some(&summary(&row)),
-            now,
-        )
-        .in_space(&row.space_id),
+        &user,
+        ("assignment.changed", "assignment", &row.id),
+        Some(&row.space_id),
+        (&summary(&before), &summary(&row)),
+        now,
     )?;
     Ok(AssignmentView::new(row, space.row.slug, now))
 }

@@ -307,18 +307,16 @@ pub fn change(
     after["text_changed"] = serde_json::Value::Bool(
         row.body_or_url != before.body_or_url || row.summary != before.summary,
     );
-    let entry = crate::audit::entry(
-        Some(&user),
-        "resource.changed",
-        "resource",
-        &row.id,
-        Some(&summary(&before)),
-        Some(&after),
-        now,
-    );
-    // Tied to the space it was in, or the one it moved to: the more private one hides it.
+    // Tied to the space it was in (or, for a public one, the space it moved to).
     let tied = before.space_id.as_ref().or(row.space_id.as_ref());
-    audit::record(conn, &audited(entry, tied))?;
+    crate::audit::record_change(
+        conn,
+        &user,
+        ("resource.changed", "resource", &row.id),
+        tied.map(String::as_str),
+        (&summary(&before), &after),
+        now,
+    )?;
     one(conn, ctx, row)
 }
 

@@ -15,7 +15,7 @@ use praxis_domain::event_queries::EventQuery;
 use praxis_domain::ids::{SpaceId, ThemeId};
 use praxis_persistence::events::{self as repo, ThemeRow};
 use praxis_persistence::learning::recordings::{self, ThemeRecording};
-use praxis_persistence::{audit, DbConnection};
+use praxis_persistence::DbConnection;
 
 /// At most this many items of each kind on a theme's page: a month holds far fewer.
 const PAGE_ITEMS: i64 = 100;
@@ -97,18 +97,13 @@ pub fn change(
         other => other?,
     }
     let summary = |r: &ThemeRow| serde_json::json!({"month": r.month, "title": r.title, "description": r.description});
-    audit::record(
+    crate::audit::record_change(
         conn,
-        &crate::audit::entry(
-            Some(&user),
-            "theme.changed",
-            "theme",
-            &row.id,
-            Some(&summary(&before)),
-            Some(&summary(&row)),
-            now,
-        )
-        .in_space(&row.space_id),
+        &user,
+        ("theme.changed", "theme", &row.id),
+        Some(&row.space_id),
+        (&summary(&before), &summary(&row)),
+        now,
     )?;
     Ok((row, space.row.slug))
 }
