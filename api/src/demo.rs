@@ -170,6 +170,7 @@ pub fn community(
                 created_by: Some(host.clone()),
                 created_at: at,
                 updated_at: at,
+                theme_id: None,
             },
         )?;
     }

@@ -346,3 +346,14 @@ impl<T> PathId<T> {
         self.0
     }
 }
+
+/// For `#[serde(default, deserialize_with = "nullable")]` on an `Option<Option<T>>` field of a
+/// PATCH body: absent is `None` (unchanged), `null` is `Some(None)` (cleared), a value is
+/// `Some(Some(value))`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

@@ -6,7 +6,7 @@ use crate::learning::{readable_content_space, signed_in};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use praxis_domain::ids::{AssignmentId, SpaceId};
 use praxis_domain::learning;
-use praxis_domain::learning_drafts::NewAssignment;
+use praxis_domain::learning_drafts::{AssignmentChange, NewAssignment};
 use praxis_persistence::learning::assignments::{self as repo, AssignmentRow};
 use praxis_persistence::{audit, from_db_time, to_db_time, DbConnection};
 use std::collections::HashMap;
@@ -90,6 +90,56 @@ pub fn set(
             now,
         )
         .in_space(&row.space_id),
+    )?;
+    Ok(AssignmentView::new(row, space.row.slug, now))
+}
+
+/// A host's change to an assignment in a space they may read (404 otherwise): the rules of a
+/// new one hold (a due date sent is in the future, a theme is one of its space); audited with
+/// what changed.
+pub fn change(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &AssignmentId,
+    change: AssignmentChange,
+    now: DateTime<Utc>,
+) -> Result<AssignmentView> {
+    let user = signed_in(ctx)?;
+    let (before, space) = readable_assignment(conn, ctx, id)?;
+    if let Some(Some(theme)) = &change.theme_id {
+        if repo::theme_space(conn, theme)?.as_deref() != Some(&before.space_id) {
+            return Err(Error::field(
+                "theme_id",
+                "must be a monthly theme of the assignment's space",
+            ));
+        }
+    }
+    let row = AssignmentRow {
+        title: change.title.unwrap_or_else(|| before.title.clone()),
+        instructions: change
+            .instructions
+            .unwrap_or_else(|| before.instructions.clone()),
+        due_at: change.due_at.map(to_db_time).unwrap_or(before.due_at),
+        theme_id: change.theme_id.unwrap_or_else(|| before.theme_id.clone()),
+        updated_at: to_db_time(now),
+        ..before.clone()
+    };
+    repo::update(conn, &row)?;
+    let summary = |r: &AssignmentRow| {
+        serde_json::json!({
+            "title": r.title,
+            "due_at": from_db_time(r.due_at),
+            "theme_id": r.theme_id,
+            "instructions_changed": r.instructions != before.instructions,
+        })
+    };
+    crate::audit::record_change(
+        conn,
+        &user,
+        ("assignment.changed", "assignment", &row.id),
+        Some(&row.space_id),
+        (&summary(&before), &summary(&row)),
+        now,
     )?;
     Ok(AssignmentView::new(row, space.row.slug, now))
 }

@@ -78,3 +78,31 @@ fn withhold_unless_readable(mut row: AuditRow, readable: &HashSet<String>) -> Au
     }
     AuditEntry { row, withheld }
 }
+
+/// Records a host's change to `(action, subject type, subject id)`, the fields `before` and
+/// `after` it, tied to the space the subject lives in (if any) so the log withholds them from
+/// admins who may not read it.
+pub fn record_change(
+    conn: &mut praxis_persistence::DbConnection,
+    actor: &UserId,
+    (action, subject_type, subject_id): (&str, &str, &str),
+    space: Option<&str>,
+    (before, after): (&serde_json::Value, &serde_json::Value),
+    at: DateTime<Utc>,
+) -> crate::Result<()> {
+    let row = entry(
+        Some(actor),
+        action,
+        subject_type,
+        subject_id,
+        Some(before),
+        Some(after),
+        at,
+    );
+    let row = match space {
+        Some(space) => row.in_space(space),
+        None => row,
+    };
+    praxis_persistence::audit::record(conn, &row)?;
+    Ok(())
+}

@@ -58,7 +58,7 @@ pub fn managed(conn: &mut DbConnection, ctx: &ViewerContext, id: &EventId) -> Re
     } else {
         Err(Error::forbidden(
             "event-manager-required",
-            "Only hosts and the event's facilitator see who attends.",
+            "Only hosts and the event's facilitator manage this event.",
         ))
     }
 }

@@ -24,6 +24,7 @@ pub mod course_progress;
 pub mod courses;
 pub mod credentials;
 pub mod decisions;
+pub mod derived_resources;
 pub mod directory;
 pub mod entitlements;
 pub mod error;

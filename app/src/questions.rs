@@ -1,8 +1,10 @@
 //! Q&A: members of an event's space ask questions before it starts, edit their own until then,
-//! up-vote others' once each; hosts mark them answered and the asker is told by e-mail.
+//! up-vote others' once each; hosts (and an event's facilitator) mark them answered and the
+//! asker is told by e-mail.
 
 use crate::access::{load_viewer, Space, ViewerContext};
 use crate::error::{Error, Result};
+use crate::facilitation;
 use crate::learning::{readable_event, renamed, require_write, signed_in};
 use crate::mail_links::MailLinks;
 use chrono::{DateTime, Utc};
@@ -208,7 +210,9 @@ fn may_vote(
 
 /// Marks a question answered, optionally at a second of the recording; the asker is e-mailed
 /// even if they were absent (linking to the event's page in the app), but only while they may
-/// still read the event's space. Hosts; audited.
+/// still read the event's space. Those who manage the event: hosts, and the PRO member who
+/// facilitates it, for that event only (404 outside its space, 403 `event-manager-required`
+/// to other readers). Audited.
 pub fn answer(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
@@ -219,6 +223,8 @@ pub fn answer(
 ) -> Result<Question> {
     let user = signed_in(ctx)?;
     let (question, event, space) = readable_question(conn, ctx, id, now)?;
+    facilitation::managed(conn, ctx, &EventId::from_trusted(event.id.clone()))
+        .map_err(|e| renamed(e, "question"))?;
     let duration = recordings::find(conn, &EventId::from_trusted(event.id.clone()))?
         .map(|(r, _)| r.duration_seconds);
     let (seconds, note) =

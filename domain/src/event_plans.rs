@@ -105,6 +105,38 @@ impl NewTheme {
     }
 }
 
+/// A host's change to a monthly theme: each field sent replaces the stored one (at least one).
+/// The space stays: the theme's events and assignments live there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeChange {
+    pub month: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl ThemeChange {
+    pub fn parse(
+        month: Option<&str>,
+        title: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<Self> {
+        let mut errors = Errors::new();
+        if month.is_none() && title.is_none() && description.is_none() {
+            errors.push("body", "send at least one of: month, title, description");
+        }
+        let month = month.and_then(|m| errors.take(events::parse_month(m)));
+        let title = title.map(|t| text(&mut errors, "title", t, TITLE_MAX, true));
+        let description =
+            description.map(|d| text(&mut errors, "description", d, DESCRIPTION_MAX, false));
+        errors.finish()?;
+        Ok(Self {
+            month,
+            title,
+            description,
+        })
+    }
+}
+
 /// How a series repeats, as sent.
 #[derive(Debug, Clone, Default)]
 pub struct RecurrenceInput<'a> {

@@ -3,6 +3,7 @@
 //! valid. The rules themselves are in `learning` and `resources`.
 
 use crate::error::Errors;
+use crate::ids::ThemeId;
 use crate::learning::{self, SubmissionVisibility};
 use crate::resources::{Language, ResourceKind};
 use crate::{Error, Result};
@@ -54,6 +55,55 @@ impl NewAssignment {
             space: space.to_owned(),
             theme_id: theme_id.map(str::to_owned),
             due_at,
+        })
+    }
+}
+
+/// A host's change to an assignment: each field sent replaces the stored one (at least one);
+/// `theme_id` sent as null takes it off its theme. The rules of a new assignment hold: a due
+/// date sent is in the future, and a theme is one of the assignment's space (checked against
+/// the database).
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentChange {
+    pub title: Option<String>,
+    pub instructions: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub theme_id: Option<Option<String>>,
+}
+
+impl AssignmentChange {
+    pub fn parse(
+        title: Option<&str>,
+        instructions: Option<&str>,
+        due_at: Option<DateTime<Utc>>,
+        theme_id: Option<Option<&str>>,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        let mut errors = Errors::new();
+        if title.is_none() && instructions.is_none() && due_at.is_none() && theme_id.is_none() {
+            errors.push(
+                "body",
+                "send at least one of: title, instructions, due_at, theme_id",
+            );
+        }
+        let title =
+            title.and_then(|t| errors.take(learning::text("title", t, ASSIGNMENT_TITLE_MAX_CHARS)));
+        let instructions = instructions.and_then(|i| {
+            errors.take(learning::text(
+                "instructions",
+                i,
+                ASSIGNMENT_INSTRUCTIONS_MAX_CHARS,
+            ))
+        });
+        if let Some(due) = due_at {
+            errors.take(learning::due_in_future(due, now));
+        }
+        errors.finish()?;
+        Ok(Self {
+            title,
+            instructions,
+            due_at,
+            theme_id: theme_id.map(|t| t.map(str::to_owned)),
         })
     }
 }
@@ -126,11 +176,30 @@ pub struct ResourceQuery {
     pub kind: Option<ResourceKind>,
     pub language: Option<Language>,
     pub text: Option<String>,
+    /// Only the resources of this monthly theme.
+    pub theme_id: Option<ThemeId>,
+    /// Only the case studies of this kind of organisation (organisation types are free text,
+    /// so any value is a filter; matched exactly after trimming).
+    pub org_type: Option<String>,
 }
 
 impl ResourceQuery {
-    pub fn parse(kind: Option<&str>, lang: Option<&str>, q: Option<&str>) -> Result<Self> {
+    pub fn parse(
+        kind: Option<&str>,
+        lang: Option<&str>,
+        q: Option<&str>,
+        theme_id: Option<&str>,
+        org_type: Option<&str>,
+    ) -> Result<Self> {
         let mut errors = Errors::new();
+        let theme_id = theme_id.and_then(|t| errors.take(ThemeId::parse(t)));
+        let org_type = org_type.and_then(|o| {
+            errors.take(learning::text(
+                "org_type",
+                o,
+                crate::resources::ORG_TYPE_MAX_CHARS,
+            ))
+        });
         let kind = kind.and_then(|k| {
             errors.take(ResourceKind::parse(k).map_err(|_| {
                 Error::field(
@@ -156,6 +225,8 @@ impl ResourceQuery {
             kind,
             language,
             text: text.map(str::to_owned),
+            theme_id,
+            org_type,
         })
     }
 }

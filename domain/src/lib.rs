@@ -14,6 +14,7 @@ pub mod conversations;
 pub mod courses;
 pub mod credentials;
 pub mod decisions;
+pub mod derivation;
 pub mod discussion;
 pub mod error;
 pub mod event_plans;

@@ -79,7 +79,9 @@ pub fn parse_resource(input: &ResourceInput<'_>) -> Result<Resource> {
     }
     let org_type = input.org_type.map(str::trim).filter(|s| !s.is_empty());
     let org_type = match (kind, org_type) {
-        (Some(ResourceKind::CaseStudy), Some(o)) => errors.take(text("org_type", o, 100)),
+        (Some(ResourceKind::CaseStudy), Some(o)) => {
+            errors.take(text("org_type", o, ORG_TYPE_MAX_CHARS))
+        }
         (Some(_), Some(_)) => {
             errors.push("org_type", "only case studies have an organisation type");
             None
@@ -106,6 +108,60 @@ pub fn parse_resource(input: &ResourceInput<'_>) -> Result<Resource> {
             org_type,
         }),
         _ => Err(Error::field("body", "invalid resource")),
+    }
+}
+
+/// The longest organisation type of a case study.
+pub const ORG_TYPE_MAX_CHARS: usize = 100;
+
+/// A host's change to a resource, as sent: each field sent replaces the stored one; `space`
+/// and `org_type` sent as null clear it. The merged resource is parsed as a new one is, so
+/// every rule of a new resource still holds after a change.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceChange {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body_or_url: Option<String>,
+    pub language: Option<String>,
+    pub visibility: Option<String>,
+    pub space: Option<Option<String>>,
+    pub org_type: Option<Option<String>>,
+}
+
+impl ResourceChange {
+    /// Whether it changes none of its own fields.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.summary.is_none()
+            && self.body_or_url.is_none()
+            && self.language.is_none()
+            && self.visibility.is_none()
+            && self.space.is_none()
+            && self.org_type.is_none()
+    }
+
+    /// The resource after the change, checked. Making a resource public without naming a
+    /// space takes it out of its space (a public resource names none).
+    pub fn apply(&self, current: &ResourceInput<'_>) -> Result<Resource> {
+        let visibility = self.visibility.as_deref().unwrap_or(current.visibility);
+        let space = match (&self.space, self.visibility.as_deref()) {
+            (Some(space), _) => space.as_deref(),
+            (None, Some("public")) => None,
+            (None, _) => current.space,
+        };
+        parse_resource(&ResourceInput {
+            kind: current.kind,
+            title: self.title.as_deref().unwrap_or(current.title),
+            summary: self.summary.as_deref().unwrap_or(current.summary),
+            body_or_url: self.body_or_url.as_deref().unwrap_or(current.body_or_url),
+            language: self.language.as_deref().unwrap_or(current.language),
+            visibility,
+            space,
+            org_type: match &self.org_type {
+                Some(org_type) => org_type.as_deref(),
+                None => current.org_type,
+            },
+        })
     }
 }
 
@@ -151,6 +207,35 @@ mod tests {
             ..base
         };
         assert!(parse_resource(&case_study).is_ok());
+    }
+
+    #[test]
+    fn a_change_is_checked_as_a_new_resource_and_making_it_public_leaves_its_space() {
+        let current = ResourceInput {
+            kind: "article",
+            title: "Consent",
+            summary: "",
+            body_or_url: "Text",
+            language: "en",
+            visibility: "space",
+            space: Some("practitioner-lounge"),
+            org_type: None,
+        };
+        let public = ResourceChange {
+            visibility: Some("public".into()),
+            ..Default::default()
+        };
+        assert_eq!(public.apply(&current).map(|r| r.space).ok(), Some(None));
+        let bad = ResourceChange {
+            title: Some(" ".into()),
+            org_type: Some(Some("cooperative".into())),
+            ..Default::default()
+        };
+        let fields = match bad.apply(&current) {
+            Err(Error::Validation(e)) => e.into_iter().map(|e| e.field).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fields, vec!["title", "org_type"]);
     }
 
     #[test]

@@ -118,7 +118,19 @@ pub fn find_theme(conn: &mut DbConnection, id: &str) -> Result<Option<ThemeRow>>
         .optional()?)
 }
 
-/// Themes of these spaces, newest month first.
+/// Replaces a theme's month, title and description. Another theme of its space in the new
+/// month is a `UniqueViolation`.
+pub fn update_theme(conn: &mut DbConnection, row: &ThemeRow) -> Result<()> {
+    diesel::update(themes::table.find(&row.id))
+        .set((
+            themes::month.eq(&row.month),
+            themes::title.eq(&row.title),
+            themes::description.eq(&row.description),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// A page of the themes of these spaces, newest month first, after the cursor `(month, id)`.
 ///
 /// Keyed by the `"YYYY-MM"` text of the month, so not `keyset::after`'s `(instant, id)`; the

@@ -414,6 +414,35 @@ fn lists() -> TestResult<Vec<List>> {
             }),
         },
         List {
+            name: "resources of a theme",
+            table: "resources",
+            index: Some("resources_theme_idx"),
+            seek: Some("created_at"),
+            tolerated: &[],
+            run: Box::new(move |c, after| {
+                let filter = learning::resources::ResourceFilter {
+                    theme_id: Some("t1".to_owned()),
+                    ..Default::default()
+                };
+                learning::resources::page(c, &spaces(), &filter, after, 20).map(drop)
+            }),
+        },
+        List {
+            name: "case studies by organisation type",
+            table: "resources",
+            index: Some("resources_org_type_idx"),
+            seek: Some("created_at"),
+            tolerated: &[],
+            run: Box::new(move |c, after| {
+                let filter = learning::resources::ResourceFilter {
+                    kind: Some("case_study".to_owned()),
+                    org_type: Some("cooperative".to_owned()),
+                    ..Default::default()
+                };
+                learning::resources::page(c, &spaces(), &filter, after, 20).map(drop)
+            }),
+        },
+        List {
             // Keyed by (votes DESC, created_at, id): not an (instant, id) keyset, so the cursor
             // filters within the event's index range rather than seeking.
             name: "questions of an event",

@@ -885,6 +885,8 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        // 20261206400001_resource_themes_derivations
+        theme_id -> Nullable<Text>,
     }
 }
 
@@ -1486,3 +1488,17 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// 20261206400001_resource_themes_derivations: a resource a host derived from a discussion.
+diesel::table! {
+    resource_derivations (resource_id) {
+        resource_id -> Text,
+        post_id -> Text,
+        post_space_id -> Text,
+        derived_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(resource_derivations -> resources (resource_id));
+diesel::allow_tables_to_appear_in_same_query!(resource_derivations, resources);

@@ -3,7 +3,10 @@
 
 use crate::error::{ApiError, ApiResult};
 use base64::Engine;
+use chrono::{DateTime, Utc};
+use praxis_app::resources::ResourceView;
 use praxis_domain::FieldError;
+use praxis_persistence::from_db_time;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -99,5 +102,60 @@ pub mod cursor {
 
     pub fn int(raw: &str) -> ApiResult<i32> {
         raw.parse().map_err(|_| invalid())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TranslationLink {
+    pub id: String,
+    pub language: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+/// A library resource, as its own routes and a theme's page answer it.
+pub struct ResourceResponse {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub body_or_url: String,
+    pub language: String,
+    pub visibility: String,
+    /// The slug of the space a `space` resource is limited to.
+    pub space: Option<String>,
+    pub org_type: Option<String>,
+    /// The monthly theme it belongs to.
+    pub theme_id: Option<String>,
+    /// The same resource in other languages, those the caller may see.
+    pub translations: Vec<TranslationLink>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ResourceView> for ResourceResponse {
+    fn from(view: ResourceView) -> Self {
+        let row = view.row;
+        Self {
+            translations: view
+                .translations
+                .into_iter()
+                .map(|s| TranslationLink {
+                    id: s.id,
+                    language: s.language,
+                    title: s.title,
+                })
+                .collect(),
+            space: view.space_slug,
+            id: row.id,
+            kind: row.kind,
+            title: row.title,
+            summary: row.summary,
+            body_or_url: row.body_or_url,
+            language: row.language,
+            visibility: row.visibility,
+            org_type: row.org_type,
+            theme_id: row.theme_id,
+            created_at: from_db_time(row.created_at),
+        }
     }
 }

@@ -51,6 +51,20 @@ pub fn insert(conn: &mut DbConnection, row: &AssignmentRow) -> Result<()> {
     Ok(())
 }
 
+/// Replaces an assignment's title, instructions, due date and theme.
+pub fn update(conn: &mut DbConnection, row: &AssignmentRow) -> Result<()> {
+    diesel::update(assignments::table.filter(assignments::id.eq(&row.id)))
+        .set((
+            assignments::title.eq(&row.title),
+            assignments::instructions.eq(&row.instructions),
+            assignments::due_at.eq(row.due_at),
+            assignments::theme_id.eq(&row.theme_id),
+            assignments::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn find(conn: &mut DbConnection, id: &AssignmentId) -> Result<Option<AssignmentRow>> {
     Ok(assignments::table
         .filter(assignments::id.eq(id.as_str()))

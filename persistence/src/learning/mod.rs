@@ -2,6 +2,7 @@
 //! and the resource library.
 
 pub mod assignments;
+pub mod derivations;
 pub mod questions;
 pub mod recordings;
 pub mod resources;

@@ -158,3 +158,39 @@ pub fn search(
         )
         .collect())
 }
+
+/// A recording listed on a theme's page, with its event.
+#[derive(Debug, Clone)]
+pub struct ThemeRecording {
+    pub recording: RecordingRow,
+    pub event_title: String,
+    pub event_starts_at: NaiveDateTime,
+}
+
+/// The recordings of a theme's events in `space_ids`, by the events' start: one query.
+pub fn of_theme(
+    conn: &mut DbConnection,
+    theme_id: &str,
+    space_ids: &[String],
+    limit: i64,
+) -> Result<Vec<ThemeRecording>> {
+    if space_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(RecordingRow, String, NaiveDateTime)> = recordings::table
+        .inner_join(events::table)
+        .filter(events::theme_id.eq(theme_id))
+        .filter(events::space_id.eq_any(space_ids))
+        .select((RecordingRow::as_select(), events::title, events::starts_at))
+        .order((events::starts_at.asc(), events::id.asc()))
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(recording, event_title, event_starts_at)| ThemeRecording {
+            recording,
+            event_title,
+            event_starts_at,
+        })
+        .collect())
+}

@@ -26,14 +26,19 @@ pub struct ResourceRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The monthly theme it belongs to.
+    pub theme_id: Option<String>,
 }
 
-/// Filters of the library list.
+/// Filters of the library list. `theme_id` and `org_type` each lead an index of their own
+/// (`resources_theme_idx`, `resources_org_type_idx`) ending in the keyset's columns.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceFilter {
     pub kind: Option<String>,
     pub language: Option<String>,
     pub query: Option<String>,
+    pub theme_id: Option<String>,
+    pub org_type: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ResourceRow) -> Result<()> {
@@ -49,6 +54,25 @@ pub fn find(conn: &mut DbConnection, id: &ResourceId) -> Result<Option<ResourceR
         .select(ResourceRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Replaces a resource's editable fields (all but its kind, translation group and author).
+/// Another resource of its group in the new language is a `UniqueViolation`.
+pub fn update(conn: &mut DbConnection, row: &ResourceRow) -> Result<()> {
+    diesel::update(resources::table.filter(resources::id.eq(&row.id)))
+        .set((
+            resources::title.eq(&row.title),
+            resources::summary.eq(&row.summary),
+            resources::body_or_url.eq(&row.body_or_url),
+            resources::language.eq(&row.language),
+            resources::visibility.eq(&row.visibility),
+            resources::space_id.eq(&row.space_id),
+            resources::org_type.eq(&row.org_type),
+            resources::theme_id.eq(&row.theme_id),
+            resources::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Resources the reader may see (public ones, and those of `space_ids`), newest first.
@@ -74,6 +98,12 @@ pub fn page(
     }
     if let Some(language) = &filter.language {
         query = query.filter(resources::language.eq(language.clone()));
+    }
+    if let Some(theme) = &filter.theme_id {
+        query = query.filter(resources::theme_id.eq(theme.clone()));
+    }
+    if let Some(org_type) = &filter.org_type {
+        query = query.filter(resources::org_type.eq(org_type.clone()));
     }
     if let Some(q) = &filter.query {
         let pattern = contains_pattern(q);

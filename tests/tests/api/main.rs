@@ -37,6 +37,7 @@ mod helpers;
 mod http;
 mod hub;
 mod hub_billing;
+mod learning_editing;
 mod list_pages;
 mod mail;
 mod mail_links;

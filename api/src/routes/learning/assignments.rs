@@ -3,16 +3,16 @@
 use crate::auth::{Host, Viewer};
 use crate::dto::learning::AssignmentResponse;
 use crate::error::ApiResult;
-use crate::extract::{Json, PathId, Query};
+use crate::extract::{nullable, Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
 use crate::responses::{BadToken, HostOnly, Invalid, NotVisible};
 use crate::state::AppState;
-use actix_web::{get, post};
+use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use praxis_app::assignments;
 use praxis_domain::ids::{AssignmentId, ThemeId};
-use praxis_domain::learning_drafts::NewAssignment;
+use praxis_domain::learning_drafts::{AssignmentChange, NewAssignment};
 use praxis_openapi::Problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,6 +20,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_assignment)
+        .service(change_assignment)
         .service(list_assignments)
         .service(get_assignment);
 }
@@ -67,6 +68,56 @@ pub async fn create_assignment(
         .write(move |c| assignments::set(c, &host.ctx, draft, now))
         .await?;
     Ok(HttpResponse::Created().json(AssignmentResponse::from(view)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"due_at": "2027-01-15T23:59:00Z", "theme_id": null}))]
+pub struct ChangeAssignmentRequest {
+    /// 1–200 characters.
+    pub title: Option<String>,
+    /// 1–20000 characters.
+    pub instructions: Option<String>,
+    /// In the future.
+    pub due_at: Option<DateTime<Utc>>,
+    /// A monthly theme of the assignment's space; `null` takes it off its theme.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable, value_type = Option<String>)]
+    pub theme_id: Option<Option<String>>,
+}
+
+/// Changes an assignment (the fields sent; at least one): the rules of a new one hold (a due
+/// date in the future, a theme of its space). Hosts and admins who may read its space;
+/// audited.
+#[utoipa::path(tag = "admin",
+    security(("bearer" = [])), request_body = ChangeAssignmentRequest,
+    params(("id" = String, Path, description = "Assignment id")),
+    responses(
+        (status = 200, description = "The assignment as changed", body = AssignmentResponse),
+        HostOnly,
+        NotVisible,
+        Invalid,
+    ))]
+#[patch("/admin/assignments/{id}")]
+pub async fn change_assignment(
+    state: web::Data<AppState>,
+    Host(host): Host,
+    PathId(id): PathId<AssignmentId>,
+    body: Json<ChangeAssignmentRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let now = state.now();
+    let change = AssignmentChange::parse(
+        body.title.as_deref(),
+        body.instructions.as_deref(),
+        body.due_at,
+        body.theme_id.as_ref().map(Option::as_deref),
+        now,
+    )?;
+    let view = state
+        .write(move |c| assignments::change(c, &host.ctx, &id, change, now))
+        .await?;
+    Ok(HttpResponse::Ok().json(AssignmentResponse::from(view)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,12 +1,12 @@
 //! Q&A: members of an event's space ask questions before it starts, edit their own until then,
 //! up-vote others' once each; hosts mark them answered and the asker is told by email.
 
-use crate::auth::{Host, Member, Viewer};
+use crate::auth::{Member, Viewer};
 use crate::dto::learning::{cursor, AuthorResponse};
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::PageParams;
-use crate::responses::{AuthErrors, BadToken, HostOnly, Invalid, NotVisible};
+use crate::responses::{AuthErrors, BadToken, Invalid, NotVisible};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, put};
 use actix_web::{web, HttpResponse};
@@ -252,20 +252,22 @@ pub async fn unvote_question(
 }
 
 /// Marks a question answered, optionally at a recording time; the asker is emailed even if
-/// they were absent. Hosts and admins.
+/// they were absent. Hosts and admins, and the PRO member who facilitates the question's
+/// event (that event only).
 #[utoipa::path(tag = "admin",
     security(("bearer" = [])), request_body = AnswerRequest,
     params(("id" = String, Path, description = "Question id")),
     responses(
         (status = 200, description = "Answered", body = QuestionResponse),
-        HostOnly,
+        AuthErrors,
+        (status = 403, description = "Neither a host nor the event's facilitator (`event-manager-required`), or terms to accept", body = Problem, content_type = "application/problem+json"),
         NotVisible,
         Invalid,
     ))]
 #[post("/admin/questions/{id}/answer")]
 pub async fn answer_question(
     state: web::Data<AppState>,
-    Host(host): Host,
+    host: Member,
     PathId(id): PathId<QuestionId>,
     body: Json<AnswerRequest>,
 ) -> ApiResult<HttpResponse> {
