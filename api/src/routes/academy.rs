@@ -42,12 +42,17 @@ pub struct OrganisationRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"organisation": {"name": "Acme Cooperative", "size": 40, "sector": "software",
-    "country": "DE", "languages": ["de", "en"]}, "member_ids": ["0190c5a4-7b1e-7c3d-9f00-2a6b1c0d4e5f"]}))]
+    "country": "DE", "languages": ["de", "en"]}, "member_ids": ["0190c5a4-7b1e-7c3d-9f00-2a6b1c0d4e5f"],
+    "topics": ["onboarding", "governance"]}))]
 pub struct EnrolmentRequest {
     pub organisation: OrganisationRequest,
     /// The implementation circle: 1–3 members.
     #[schema(value_type = Vec<String>)]
     pub member_ids: Vec<UserId>,
+    /// What the organisation wants a mentor for (up to 20, 1–80 characters each; compared
+    /// without regard to case). The organisation's sector always counts as one more topic.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,6 +77,17 @@ pub struct EnrolmentResponse {
     pub circle_id: Option<String>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Lower case, alphabetically.
+    pub topics: Vec<String>,
+    /// The mentor a host matched it with, once matched.
+    pub mentor: Option<MentorRef>,
+}
+
+/// A mentor as their mentees see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorRef {
+    pub id: String,
+    pub display_name: String,
 }
 
 impl From<Enrolment> for EnrolmentResponse {
@@ -98,6 +114,10 @@ impl From<Enrolment> for EnrolmentResponse {
             circle_id: r.circle_id,
             confirmed_at: r.confirmed_at.map(from_db_time),
             created_at: from_db_time(r.created_at),
+            topics: e.topics,
+            mentor: e
+                .mentor
+                .map(|(id, display_name)| MentorRef { id, display_name }),
         }
     }
 }
@@ -159,9 +179,12 @@ pub async fn enrol(
     let body = body.0;
     let o = &body.organisation;
     let organisation = Organisation::parse(&o.name, o.size, &o.sector, &o.country, &o.languages)?;
+    let topics = praxis_domain::mentoring::topics("topics", &body.topics)?;
     let now = state.now();
     let enrolment = state
-        .write(move |c| enrolments::enrol(c, &member.id, organisation, body.member_ids, now))
+        .write(move |c| {
+            enrolments::enrol(c, &member.id, organisation, body.member_ids, topics, now)
+        })
         .await?;
     Ok(HttpResponse::Created().json(EnrolmentResponse::from(enrolment)))
 }
