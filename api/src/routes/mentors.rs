@@ -3,12 +3,12 @@
 //! confirm at once); a mentor lists their mentees and reads only their circles.
 
 use crate::auth::{Host, Member};
+use crate::dto::academy::EnrolmentResponse;
 use crate::dto::content::page_request;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
 use crate::responses::{AuthErrors, HostOnly, Invalid};
-use crate::routes::academy::EnrolmentResponse;
 use crate::state::AppState;
 use actix_web::{get, post, put};
 use actix_web::{web, HttpResponse};
