@@ -53,30 +53,48 @@ impl Organisation {
                 "must be an ISO 3166-1 alpha-2 code such as DE",
             );
         }
-        let mut codes: Vec<String> = Vec::new();
-        for raw in languages {
-            let code = raw.trim().to_ascii_lowercase();
-            if code.len() != 2 || !code.chars().all(|c| c.is_ascii_lowercase()) {
-                errors.push(
-                    "organisation.languages",
-                    "each must be an ISO 639-1 code such as en",
-                );
-            } else if !codes.contains(&code) {
-                codes.push(code);
-            }
-        }
-        if languages.is_empty() {
-            errors.push("organisation.languages", "name at least one language");
-        }
+        let languages = errors.take(language_codes("organisation.languages", languages));
         errors.finish()?;
         Ok(Self {
             name: name.unwrap_or_default(),
             size: size.unwrap_or_default(),
             sector: sector.unwrap_or_default(),
             country,
-            languages: codes,
+            languages: languages.unwrap_or_default(),
         })
     }
+}
+
+/// How many languages an organisation or a mentor may name.
+pub const MAX_LANGUAGES: usize = 10;
+
+/// ISO 639-1 codes (two letters), lower-cased, in the order given, without repeats: at least
+/// one and at most [`MAX_LANGUAGES`]. Organisations and mentors name languages the same way, so
+/// the matcher can compare them as they are stored.
+pub fn language_codes(field: &str, raw: &[String]) -> Result<Vec<String>> {
+    let mut codes: Vec<String> = Vec::new();
+    for raw in raw {
+        let code = raw.trim().to_ascii_lowercase();
+        if code.len() != 2 || !code.chars().all(|c| c.is_ascii_lowercase()) {
+            return Err(Error::field(
+                field,
+                "each must be an ISO 639-1 code such as en",
+            ));
+        }
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    if codes.is_empty() {
+        return Err(Error::field(field, "name at least one language"));
+    }
+    if codes.len() > MAX_LANGUAGES {
+        return Err(Error::field(
+            field,
+            format!("name at most {MAX_LANGUAGES} languages"),
+        ));
+    }
+    Ok(codes)
 }
 
 /// An implementation circle has 1–3 people, each named once.

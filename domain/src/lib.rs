@@ -26,6 +26,7 @@ pub mod ids;
 pub mod learning;
 pub mod learning_drafts;
 pub mod mail;
+pub mod mentoring;
 pub mod messaging;
 pub mod moderation;
 pub mod money;

@@ -30,6 +30,7 @@ pub mod keyset;
 pub mod learning;
 pub mod local_provider;
 pub mod magic_links;
+pub mod mentoring;
 pub mod messages;
 pub mod migrations;
 pub mod newsletter;

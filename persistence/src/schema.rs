@@ -1502,3 +1502,44 @@ diesel::table! {
 
 diesel::joinable!(resource_derivations -> resources (resource_id));
 diesel::allow_tables_to_appear_in_same_query!(resource_derivations, resources);
+
+// Academy mentor matching (20261206100001_academy_mentors).
+
+diesel::table! {
+    academy_mentor_profiles (user_id) {
+        user_id -> Text,
+        languages -> Text,
+        time_zone -> Text,
+        topics -> Text,
+        capacity -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    academy_mentorships (enrolment_id) {
+        enrolment_id -> Text,
+        mentor_id -> Text,
+        place -> Integer,
+        matched_by -> Nullable<Text>,
+        matched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    academy_enrolment_topics (enrolment_id, topic) {
+        enrolment_id -> Text,
+        topic -> Text,
+    }
+}
+
+diesel::joinable!(academy_mentorships -> academy_enrolments (enrolment_id));
+diesel::joinable!(academy_mentorships -> academy_mentor_profiles (mentor_id));
+diesel::joinable!(academy_enrolment_topics -> academy_enrolments (enrolment_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    academy_mentor_profiles,
+    academy_mentorships,
+    academy_enrolment_topics,
+    academy_enrolments,
+);

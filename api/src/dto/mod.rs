@@ -1,6 +1,7 @@
 //! Response and request bodies shared by several resources. A route module never imports
 //! another route module: what two of them share lives here.
 
+pub mod academy;
 pub mod badges;
 pub mod billing;
 pub mod content;

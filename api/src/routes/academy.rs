@@ -2,6 +2,7 @@
 //! confirm enrolments into them (seats are limited, even when hosts confirm at once).
 
 use crate::auth::{Host, Member};
+use crate::dto::academy::EnrolmentResponse;
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId};
 use crate::responses::{AuthErrors, HostOnly, Invalid};
@@ -9,7 +10,7 @@ use crate::state::AppState;
 use actix_web::{get, post};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::academy::enrolments::{self, Enrolment};
+use praxis_app::academy::enrolments;
 use praxis_domain::academy::Organisation;
 use praxis_domain::ids::{CohortId, EnrolmentId, UserId};
 use praxis_openapi::Problem;
@@ -42,64 +43,17 @@ pub struct OrganisationRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"organisation": {"name": "Acme Cooperative", "size": 40, "sector": "software",
-    "country": "DE", "languages": ["de", "en"]}, "member_ids": ["0190c5a4-7b1e-7c3d-9f00-2a6b1c0d4e5f"]}))]
+    "country": "DE", "languages": ["de", "en"]}, "member_ids": ["0190c5a4-7b1e-7c3d-9f00-2a6b1c0d4e5f"],
+    "topics": ["onboarding", "governance"]}))]
 pub struct EnrolmentRequest {
     pub organisation: OrganisationRequest,
     /// The implementation circle: 1–3 members.
     #[schema(value_type = Vec<String>)]
     pub member_ids: Vec<UserId>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OrganisationResponse {
-    pub name: String,
-    pub size: i32,
-    pub sector: String,
-    pub country: String,
-    pub languages: Vec<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EnrolmentResponse {
-    pub id: String,
-    pub organisation: OrganisationResponse,
-    pub member_ids: Vec<String>,
-    /// `pending` or `confirmed`.
-    pub status: String,
-    pub cohort_id: Option<String>,
-    pub seat: Option<i32>,
-    /// The implementation circle, once confirmed.
-    pub circle_id: Option<String>,
-    pub confirmed_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Enrolment> for EnrolmentResponse {
-    fn from(e: Enrolment) -> Self {
-        let r = e.row;
-        Self {
-            organisation: OrganisationResponse {
-                name: r.org_name,
-                size: r.org_size,
-                sector: r.org_sector,
-                country: r.org_country,
-                languages: r
-                    .org_languages
-                    .split(',')
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            },
-            member_ids: e.member_ids,
-            id: r.id,
-            status: r.status.as_str().to_owned(),
-            cohort_id: r.cohort_id,
-            seat: r.seat,
-            circle_id: r.circle_id,
-            confirmed_at: r.confirmed_at.map(from_db_time),
-            created_at: from_db_time(r.created_at),
-        }
-    }
+    /// What the organisation wants a mentor for (up to 20, 1–80 characters each; compared
+    /// without regard to case). The organisation's sector always counts as one more topic.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -159,9 +113,12 @@ pub async fn enrol(
     let body = body.0;
     let o = &body.organisation;
     let organisation = Organisation::parse(&o.name, o.size, &o.sector, &o.country, &o.languages)?;
+    let topics = praxis_domain::mentoring::topics("topics", &body.topics)?;
     let now = state.now();
     let enrolment = state
-        .write(move |c| enrolments::enrol(c, &member.id, organisation, body.member_ids, now))
+        .write(move |c| {
+            enrolments::enrol(c, &member.id, organisation, body.member_ids, topics, now)
+        })
         .await?;
     Ok(HttpResponse::Created().json(EnrolmentResponse::from(enrolment)))
 }

@@ -30,6 +30,7 @@ pub mod hub_payment_method;
 pub mod learning;
 pub mod me;
 pub mod members;
+pub mod mentors;
 pub mod messages;
 pub mod moderation;
 pub mod newsletter;
@@ -122,6 +123,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(notification_settings::configure)
                 .configure(themes::configure)
                 .configure(academy::configure)
+                .configure(mentors::configure)
                 .configure(newsletter::configure)
                 .configure(newsletters_admin::configure)
                 .configure(contact::configure),

@@ -9,26 +9,47 @@ use praxis_domain::academy::{self, EnrolmentStatus, Organisation};
 use praxis_domain::decisions::CircleKind;
 use praxis_domain::ids::{CohortId, EnrolmentId, UserId};
 use praxis_persistence::academy::{self as repo, CohortRow, EnrolmentRow};
-use praxis_persistence::{audit, to_db_time, DbConnection};
+use praxis_persistence::{audit, mentoring, to_db_time, users, DbConnection};
 
-/// An enrolment with the people of its implementation circle.
+/// An enrolment with the people of its implementation circle, its topics and its mentor.
 #[derive(Debug, Clone)]
 pub struct Enrolment {
     pub row: EnrolmentRow,
     pub member_ids: Vec<String>,
+    /// What the organisation wants its mentor to know about, lower case.
+    pub topics: Vec<String>,
+    /// The mentor a host matched it with: id and display name.
+    pub mentor: Option<(String, String)>,
 }
 
-fn load(conn: &mut DbConnection, row: EnrolmentRow) -> Result<Enrolment> {
+pub(crate) fn load(conn: &mut DbConnection, row: EnrolmentRow) -> Result<Enrolment> {
     let member_ids = repo::members_of(conn, &row.id)?;
-    Ok(Enrolment { row, member_ids })
+    let topics = mentoring::topics_of(conn, &row.id)?;
+    let mentor = match mentoring::mentorship_of(conn, &row.id)? {
+        Some(m) => {
+            let name = users::display_names(conn, std::slice::from_ref(&m.mentor_id))?
+                .remove(&m.mentor_id)
+                .unwrap_or_default();
+            Some((m.mentor_id, name))
+        }
+        None => None,
+    };
+    Ok(Enrolment {
+        row,
+        member_ids,
+        topics,
+        mentor,
+    })
 }
 
-/// A member enrols an organisation with its implementation circle (1–3 existing members).
+/// A member enrols an organisation with its implementation circle (1–3 existing members) and
+/// the topics it wants a mentor for (checked with [`praxis_domain::mentoring::topics`]).
 pub fn enrol(
     conn: &mut DbConnection,
     user: &UserId,
     organisation: Organisation,
     member_ids: Vec<UserId>,
+    topics: Vec<String>,
     now: DateTime<Utc>,
 ) -> Result<Enrolment> {
     let ids: Vec<String> = member_ids.iter().map(|m| m.as_str().to_owned()).collect();
@@ -51,6 +72,7 @@ pub fn enrol(
         created_at: to_db_time(now),
     };
     repo::insert_enrolment(conn, &row, &ids)?;
+    mentoring::insert_topics(conn, &row.id, &topics)?;
     load(conn, row)
 }
 

@@ -2,5 +2,6 @@
 //! circles and consent decisions.
 
 pub mod enrolments;
+pub mod mentors;
 pub mod pods;
 pub mod superpod;

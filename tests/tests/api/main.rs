@@ -42,6 +42,7 @@ mod list_pages;
 mod mail;
 mod mail_links;
 mod mail_support;
+mod mentors;
 mod messages;
 mod moderation;
 mod multi_node;
