@@ -86,6 +86,8 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "badge_awards", table: "badge_awards", rows: MINE, description: "Badges awarded, who may see them, and any revocation." },
     Section { name: "academy_enrolments", table: "academy_enrolments", rows: "requested_by = {user} OR id IN (SELECT m.enrolment_id FROM academy_enrolment_members m WHERE m.user_id = {user})", description: "Academy enrolments asked for or taken part in, with the organisation." },
     Section { name: "academy_enrolment_members", table: "academy_enrolment_members", rows: MINE, description: "Implementation circles one was enrolled in." },
+    Section { name: "academy_pod_memberships", table: "academy_pod_members", rows: MINE, description: "The Academy pod one is a student in." },
+    Section { name: "academy_delegations", table: "academy_pods", rows: "delegate_id = {user}", description: "Pods one is the delegate of to the superpod." },
     Section { name: "newsletter_subscription", table: "newsletter_subscribers", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "The newsletter subscription of the account's address: language, when asked for and confirmed." },
     Section { name: "newsletter_deliveries", table: "newsletter_deliveries", rows: "recipient = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Newsletter issues mailed, or to be mailed, to the account's address." },
     Section { name: "contact_messages", table: "contact_messages", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Messages sent through the contact form from the account's address." },
@@ -238,6 +240,7 @@ const DELETED: &[(&str, &str)] = &[
     ("circle_members", "user_id"),
     ("round_answers", "user_id"),
     ("academy_enrolment_members", "user_id"),
+    ("academy_pod_members", "user_id"),
 ];
 
 /// Rows others still need, kept under the "former member" account: content others replied to
@@ -294,6 +297,7 @@ const REPOINTED: &[(&str, &str)] = &[
     ("decision_history", "actor_id"),
     ("academy_enrolments", "requested_by"),
     ("academy_enrolments", "confirmed_by"),
+    ("academy_pods", "created_by"),
     ("newsletter_issues", "created_by"),
 ];
 

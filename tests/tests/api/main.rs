@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod academy;
+mod academy_journey;
 mod accounts;
 mod applications;
 mod architecture;
@@ -52,6 +53,7 @@ mod outbound_webhooks;
 mod page_versions;
 mod persistence;
 mod plans;
+mod pods;
 mod posts;
 mod price_assistance;
 mod privacy;
@@ -74,6 +76,7 @@ mod stripe_refunds;
 mod stripe_renewals;
 mod stripe_support;
 mod subscriptions;
+mod superpod;
 mod support_requests;
 mod themes;
 mod upgrade_credit;
