@@ -89,6 +89,17 @@ pub(crate) fn agreed(conn: &mut DbConnection, proposal: &ProposalRow) -> Result<
     Ok(())
 }
 
+/// The superpod retired the agreement that made a class: the class is retired (it can no
+/// longer be asked for; awards made stay).
+pub(crate) fn retired(conn: &mut DbConnection, proposal: &ProposalRow) -> Result<()> {
+    if proposal.subject_kind == Some(SubjectKind::BadgeClass) {
+        if let Some(class) = &proposal.subject_id {
+            badges::retire_class(conn, class)?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether two members share a pod.
 pub fn share_a_pod(conn: &mut DbConnection, student: &str, reviewer: &str) -> Result<bool> {
     pods::share_a_pod(conn, student, reviewer)

@@ -312,7 +312,8 @@ pub async fn review_agreement(
     Ok(HttpResponse::Created().json(AgreementResponse::from(agreement)))
 }
 
-/// Retires an active agreement (the circle's members); recorded in its history.
+/// Retires an active agreement (the circle's members); recorded in its history. A badge class the
+/// superpod agreed to is retired with its agreement.
 #[utoipa::path(tag = "decisions", security(("bearer" = [])),
     params(("id" = String, Path, description = "Agreement id")),
     responses(

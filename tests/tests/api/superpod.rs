@@ -290,6 +290,41 @@ async fn a_badge_class_proposed_by_a_student_becomes_active_when_the_superpod_ag
 }
 
 #[tokio::test]
+async fn a_badge_class_is_retired_when_the_superpod_retires_its_agreement() {
+    let app = spawn_app().await;
+    let a = academy(&app).await;
+    let proposed = body(
+        propose_badge(&app, &a.others[1], "Facilitation").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let open = app
+        .proposal_of(&a.delegates[1], proposed["proposal_id"].as_str().unwrap())
+        .await;
+    let round = last_round(&open);
+    app.answered(&a.delegates[0], &round, "consent", None).await;
+    let agreed = app.answered(&a.delegates[1], &round, "consent", None).await;
+    let class_id = proposed["id"].as_str().unwrap();
+    let agreement = agreed["agreement_id"].as_str().unwrap();
+    body(
+        app.post(
+            &format!("/api/v1/agreements/{agreement}/retire"),
+            Some(&a.delegates[1].access_token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let retired: BadgeClass = dto::json_with(
+        app.get(&format!("/api/v1/badges/{class_id}"), None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(retired.status, "retired");
+}
+
+#[tokio::test]
 async fn a_pod_member_may_review_a_badge_request() {
     let app = spawn_app().await;
     let host = app.as_host().await;
