@@ -218,7 +218,10 @@ mod tests {
         let pods = form(&students, range(2, 3)).unwrap();
         assert_eq!(pods.len(), 3);
         for pod in &pods {
-            let mut orgs: Vec<&str> = pod.iter().map(|id| organisation_of(&students, id)).collect();
+            let mut orgs: Vec<&str> = pod
+                .iter()
+                .map(|id| organisation_of(&students, id))
+                .collect();
             orgs.sort_unstable();
             orgs.dedup();
             assert_eq!(orgs.len(), 3, "{pod:?}");
@@ -237,7 +240,13 @@ mod tests {
         for pod in &pods {
             let zones: Vec<i32> = pod
                 .iter()
-                .map(|id| students.iter().find(|s| &s.id == id).unwrap().utc_offset_minutes)
+                .map(|id| {
+                    students
+                        .iter()
+                        .find(|s| &s.id == id)
+                        .unwrap()
+                        .utc_offset_minutes
+                })
                 .collect();
             assert_ne!(zones[0], zones[1], "{pod:?}");
         }
@@ -245,7 +254,9 @@ mod tests {
 
     #[test]
     fn forming_pods_is_deterministic_whatever_the_order_given() {
-        let students: Vec<Student> = (0..10).map(|i| student(i, i % 3, (i as i32) * 60)).collect();
+        let students: Vec<Student> = (0..10)
+            .map(|i| student(i, i % 3, (i as i32) * 60))
+            .collect();
         let mut reversed = students.clone();
         reversed.reverse();
         assert_eq!(

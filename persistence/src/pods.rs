@@ -126,7 +126,10 @@ pub fn of_circles(conn: &mut DbConnection, circles: &[String]) -> Result<Vec<Pod
     Ok(academy_pods::table
         .filter(academy_pods::circle_id.eq_any(circles))
         .select(PodRow::as_select())
-        .order((academy_pods::created_at.asc(), academy_pods::circle_id.asc()))
+        .order((
+            academy_pods::created_at.asc(),
+            academy_pods::circle_id.asc(),
+        ))
         .load(conn)?)
 }
 
@@ -135,7 +138,10 @@ pub fn with_delegates(conn: &mut DbConnection) -> Result<Vec<PodRow>> {
     Ok(academy_pods::table
         .filter(academy_pods::delegate_id.is_not_null())
         .select(PodRow::as_select())
-        .order((academy_pods::created_at.asc(), academy_pods::circle_id.asc()))
+        .order((
+            academy_pods::created_at.asc(),
+            academy_pods::circle_id.asc(),
+        ))
         .load(conn)?)
 }
 
@@ -269,9 +275,11 @@ pub fn links_page(
         .into_boxed();
     if let Some((at, id)) = after {
         query = query.filter(
-            academy_linked_agreements::created_at.gt(at).or(academy_linked_agreements::created_at
-                .eq(at)
-                .and(academy_linked_agreements::agreement_id.gt(id))),
+            academy_linked_agreements::created_at
+                .gt(at)
+                .or(academy_linked_agreements::created_at
+                    .eq(at)
+                    .and(academy_linked_agreements::agreement_id.gt(id))),
         );
     }
     Ok(query.load(conn)?)

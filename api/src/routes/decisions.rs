@@ -63,7 +63,12 @@ impl ProposalRequest {
             &self.body,
             self.review_after_days,
         ));
-        let kind = errors.take(self.subject_kind.as_deref().map(SubjectKind::parse).transpose());
+        let kind = errors.take(
+            self.subject_kind
+                .as_deref()
+                .map(SubjectKind::parse)
+                .transpose(),
+        );
         let topic = errors.take(self.topic.as_deref().map(AgreementTopic::parse).transpose());
         errors.finish()?;
         let subject = Subject {

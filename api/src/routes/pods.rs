@@ -193,7 +193,8 @@ impl From<Superpod> for SuperpodResponse {
     }
 }
 
-const POD_409: &str = "A student named is already in a pod (`already-in-a-pod`): a student is in one pod at most";
+const POD_409: &str =
+    "A student named is already in a pod (`already-in-a-pod`): a student is in one pod at most";
 
 /// Makes a pod of students of confirmed enrolments (hosts): a circle of kind `pod` with its
 /// own sealed space. The first pod also makes the Academy circle, with this host as its first

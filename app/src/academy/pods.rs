@@ -217,7 +217,14 @@ pub(crate) fn delegate_agreed(
     let superpod = superpod::superpod_circle(conn, now)?;
     let superpod_id = CircleId::from_trusted(superpod.id.clone());
     let delegate_id = UserId::from_trusted(delegate.to_owned());
-    circles::put_member(conn, None, &superpod_id, &delegate_id, MemberRole::Member, now)?;
+    circles::put_member(
+        conn,
+        None,
+        &superpod_id,
+        &delegate_id,
+        MemberRole::Member,
+        now,
+    )?;
     if let Some(previous) = pod.delegate_id.as_deref().filter(|p| *p != delegate) {
         if repo::delegations(conn, previous)? == 0 {
             superpod::leave(conn, &superpod, previous)?;

@@ -81,7 +81,11 @@ pub(crate) fn superpod_circle(conn: &mut DbConnection, now: DateTime<Utc>) -> Re
 pub(crate) fn leave(conn: &mut DbConnection, superpod: &CircleRow, user: &str) -> Result<()> {
     let user = UserId::from_trusted(user.to_owned());
     if circle_repo::remove_member(conn, &CircleId::from_trusted(superpod.id.clone()), &user)? {
-        spaces::remove_member(conn, &SpaceId::from_trusted(superpod.space_id.clone()), &user)?;
+        spaces::remove_member(
+            conn,
+            &SpaceId::from_trusted(superpod.space_id.clone()),
+            &user,
+        )?;
     }
     Ok(())
 }
@@ -104,7 +108,11 @@ pub(crate) fn agreement_made(
 ) -> Result<()> {
     let circle = circle_repo::find(conn, &CircleId::from_trusted(proposal.circle_id.clone()))?
         .ok_or_else(|| Error::internal("proposal without its circle"))?;
-    match (circle.kind, proposal.topic, circle.linked_circle_id.as_deref()) {
+    match (
+        circle.kind,
+        proposal.topic,
+        circle.linked_circle_id.as_deref(),
+    ) {
         (CircleKind::Superpod, Some(topic), Some(academy)) => {
             put_before(conn, proposal, agreement, topic, academy, now)
         }
@@ -244,8 +252,9 @@ pub fn show(conn: &mut DbConnection, user: &UserId, page: &PageRequest) -> Resul
     let id = CircleId::from_trusted(row.id.clone());
     let in_superpod = circle_repo::role_of(conn, &id, user)?.is_some();
     let in_academy = match row.linked_circle_id.as_deref() {
-        Some(academy) => circle_repo::role_of(conn, &CircleId::from_trusted(academy), user)?
-            .is_some(),
+        Some(academy) => {
+            circle_repo::role_of(conn, &CircleId::from_trusted(academy), user)?.is_some()
+        }
         None => false,
     };
     if !in_superpod && !in_academy {
@@ -322,9 +331,7 @@ fn delegates(conn: &mut DbConnection) -> Result<Vec<Delegate>> {
     people.sort();
     people.dedup();
     let names = users::display_names(conn, &people)?;
-    let pod_names: HashMap<String, String> = repo::names(conn, &circle_ids)?
-        .into_iter()
-        .collect();
+    let pod_names: HashMap<String, String> = repo::names(conn, &circle_ids)?.into_iter().collect();
     Ok(pods
         .into_iter()
         .filter_map(|p| {

@@ -7,8 +7,7 @@ use crate::error::{Error, Result};
 use crate::page::{PageRequest, Paged};
 use chrono::{DateTime, Utc};
 use praxis_domain::decisions::{
-    self, DriverDraft, ObjectionStatus, ProposalDraft, ProposalStatus, SubjectKind,
-    LONG_TEXT_MAX,
+    self, DriverDraft, ObjectionStatus, ProposalDraft, ProposalStatus, SubjectKind, LONG_TEXT_MAX,
 };
 use praxis_domain::ids::{CircleId, DriverId, ObjectionId, ProposalId, UserId};
 use praxis_domain::learning::text;

@@ -91,9 +91,17 @@ async fn an_organisation_walks_from_enrolment_to_a_verified_badge() {
     let class = active_class(&app, &host, "Consent facilitator").await;
     let student = &acme[1];
     let request = ask_for(&app, student, &class).await;
-    let bare = review(&app, &bricks[0], &request.id, json!({"answer": "objection"})).await;
+    let bare = review(
+        &app,
+        &bricks[0],
+        &request.id,
+        json!({"answer": "objection"}),
+    )
+    .await;
     assert_eq!(
-        problem(bare, StatusCode::UNPROCESSABLE_ENTITY).await.fields(),
+        problem(bare, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields(),
         ["reason"]
     );
     let objected: BadgeRequest = dto::json_with(

@@ -158,9 +158,17 @@ async fn forming_pods_balances_sizes_and_mixes_organisations() {
         }
     }
     // Nine students cannot be split into pods of five or six; nothing is formed.
-    let refused = problem(form(&app, &host, 5, 6).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let refused = problem(
+        form(&app, &host, 5, 6).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(refused.fields(), ["size_min"]);
-    let invalid = problem(form(&app, &host, 0, 99).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let invalid = problem(
+        form(&app, &host, 0, 99).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(invalid.fields(), ["size_min", "size_max"]);
     let student = app.member().await;
     problem(
@@ -182,7 +190,11 @@ async fn forming_pods_balances_sizes_and_mixes_organisations() {
         let members = ids_of(pod);
         assert_eq!(members.len(), 3, "{pod}");
         let orgs: HashSet<&str> = members.iter().map(|m| organisation_of[m]).collect();
-        assert_eq!(orgs.len(), 3, "each pod mixes the three organisations: {pod}");
+        assert_eq!(
+            orgs.len(),
+            3,
+            "each pod mixes the three organisations: {pod}"
+        );
         everyone.extend(members);
     }
     assert_eq!(everyone.len(), 9);
@@ -206,7 +218,10 @@ async fn a_student_is_never_in_two_pods() {
             &json!({"name": "Again", "member_ids": [acme[0].user_id, acme[1].user_id]}),
         )
         .await;
-    assert_eq!(problem(twice, StatusCode::CONFLICT).await.kind, "already-in-a-pod");
+    assert_eq!(
+        problem(twice, StatusCode::CONFLICT).await.kind,
+        "already-in-a-pod"
+    );
     let stranger = app.member().await;
     let not_a_student = app
         .post(
@@ -228,7 +243,10 @@ async fn a_student_is_never_in_two_pods() {
                 placed.extend(ids_of(pod));
             }
         } else {
-            assert_eq!(problem(response, StatusCode::CONFLICT).await.kind, "already-in-a-pod");
+            assert_eq!(
+                problem(response, StatusCode::CONFLICT).await.kind,
+                "already-in-a-pod"
+            );
         }
     }
     placed.sort();
@@ -308,7 +326,10 @@ async fn a_delegate_is_chosen_by_a_consent_round_in_the_pod_and_joins_the_superp
     let agreed = elect(&app, pod_id, &members, &acme[0].user_id).await;
     assert_eq!(agreed["subject_kind"], "delegate");
     let mine = my_pods(&app, &bricks[1]).await;
-    assert_eq!(mine["items"][0]["delegate"]["user_id"], acme[0].user_id.as_str());
+    assert_eq!(
+        mine["items"][0]["delegate"]["user_id"],
+        acme[0].user_id.as_str()
+    );
     let seen = body(superpod(&app, &acme[0]).await, StatusCode::OK).await;
     assert_eq!(seen["circle"]["kind"], "superpod");
     assert_eq!(ids_of(&seen["circle"]), vec![acme[0].user_id.clone()]);

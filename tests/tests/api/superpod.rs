@@ -28,7 +28,10 @@ pub async fn academy(app: &TestApp) -> Academy {
     let bricks = students(app, &host, &spring, "Bricks", "America/Bogota", 2).await;
     let north = make_pod(app, &host, "North", &[&acme[0], &bricks[0]]).await;
     let south = make_pod(app, &host, "South", &[&acme[1], &bricks[1]]).await;
-    for (pod, members) in [(&north, [&acme[0], &bricks[0]]), (&south, [&acme[1], &bricks[1]])] {
+    for (pod, members) in [
+        (&north, [&acme[0], &bricks[0]]),
+        (&south, [&acme[1], &bricks[1]]),
+    ] {
         let pod = pod["circle_id"].as_str().unwrap();
         elect(app, pod, &members, &members[0].user_id).await;
     }
@@ -61,7 +64,8 @@ async fn agree(
         Some(driver) => driver,
         None => id(&app.driver(members[0], circle).await),
     };
-    let mut request = json!({"title": "Sessions on Tuesdays", "body": "Pods meet on Tuesdays at 15:00 UTC."});
+    let mut request =
+        json!({"title": "Sessions on Tuesdays", "body": "Pods meet on Tuesdays at 15:00 UTC."});
     for (k, v) in extra.as_object().unwrap() {
         request[k] = v.clone();
     }
@@ -170,8 +174,14 @@ async fn a_superpod_agreement_on_scheduling_is_put_before_the_academy_circle_whi
     problem(superpod(&app, outsider).await, StatusCode::NOT_FOUND).await;
     for path in [
         format!("/api/v1/circles/{}/drivers", a.academy_circle),
-        format!("/api/v1/agreements/{}", answer["agreement_id"].as_str().unwrap()),
-        format!("/api/v1/agreements/{}", scheduling["agreement_id"].as_str().unwrap()),
+        format!(
+            "/api/v1/agreements/{}",
+            answer["agreement_id"].as_str().unwrap()
+        ),
+        format!(
+            "/api/v1/agreements/{}",
+            scheduling["agreement_id"].as_str().unwrap()
+        ),
     ] {
         problem(
             app.get(&path, Some(&outsider.access_token)).await,
@@ -194,7 +204,9 @@ async fn a_topic_is_refused_outside_the_superpod() {
         )
         .await;
     assert_eq!(
-        problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await.fields(),
+        problem(refused, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields(),
         ["topic"]
     );
     let unknown = app
@@ -205,7 +217,9 @@ async fn a_topic_is_refused_outside_the_superpod() {
         )
         .await;
     assert_eq!(
-        problem(unknown, StatusCode::UNPROCESSABLE_ENTITY).await.fields(),
+        problem(unknown, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .fields(),
         ["subject_kind"]
     );
 }
@@ -230,8 +244,12 @@ async fn the_superpod_is_404_to_a_student_who_is_not_a_delegate() {
 }
 
 async fn propose_badge(app: &TestApp, student: &Session, name: &str) -> reqwest::Response {
-    app.post("/api/v1/badges", Some(&student.access_token), &class_body(name))
-        .await
+    app.post(
+        "/api/v1/badges",
+        Some(&student.access_token),
+        &class_body(name),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -243,12 +261,18 @@ async fn a_badge_class_proposed_by_a_student_becomes_active_when_the_superpod_ag
     make_pod(&app, &host, "Early pod", &[&early[0], &early[1]]).await;
     // No superpod yet: nobody could decide it.
     let waiting = propose_badge(&app, &early[0], "Role selection").await;
-    assert_eq!(problem(waiting, StatusCode::CONFLICT).await.kind, "no-superpod");
+    assert_eq!(
+        problem(waiting, StatusCode::CONFLICT).await.kind,
+        "no-superpod"
+    );
 
     let a = academy(&app).await;
     let stranger = app.member().await;
     let refused = propose_badge(&app, &stranger, "Role selection").await;
-    assert_eq!(problem(refused, StatusCode::FORBIDDEN).await.kind, "not-a-student");
+    assert_eq!(
+        problem(refused, StatusCode::FORBIDDEN).await.kind,
+        "not-a-student"
+    );
 
     let student = &a.others[0];
     let proposed: Value = body(
