@@ -116,8 +116,14 @@ pub async fn elect(app: &TestApp, pod: &str, members: &[&Session], delegate: &st
         StatusCode::CREATED,
     )
     .await;
+    agreed_by(app, &proposal, members).await
+}
+
+/// Opens a week's round on `proposal` (by `members[0]`) and every member consents; the agreed
+/// proposal.
+pub async fn agreed_by(app: &TestApp, proposal: &Value, members: &[&Session]) -> Value {
     let proposal = app
-        .round(members[0], &id(&proposal), Duration::days(7))
+        .round(members[0], &id(proposal), Duration::days(7))
         .await;
     let round = last_round(&proposal);
     let mut last = proposal;

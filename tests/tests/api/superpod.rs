@@ -6,8 +6,7 @@ use crate::badges::{active_class, ask_for, class_body, consent, review, BadgeCla
 use crate::circle_helpers::{body, id, last_round};
 use crate::dto;
 use crate::helpers::{problem, spawn_app, Session, TestApp};
-use crate::pods::{cohort, elect, make_pod, students, superpod};
-use chrono::Duration;
+use crate::pods::{agreed_by, cohort, elect, make_pod, students, superpod};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -79,16 +78,7 @@ async fn agree(
         StatusCode::CREATED,
     )
     .await;
-    let proposal = app
-        .round(members[0], &id(&proposal), Duration::days(7))
-        .await;
-    let round = last_round(&proposal);
-    let mut last = proposal;
-    for member in members {
-        last = app.answered(member, &round, "consent", None).await;
-    }
-    assert_eq!(last["status"], "agreed", "{last}");
-    last
+    agreed_by(app, &proposal, members).await
 }
 
 fn agreements(seen: &Value) -> &Vec<Value> {
