@@ -29,7 +29,7 @@ use utoipa::OpenApi;
         (name = "circles", description = "Circles: named groups deciding by consent, each with a sealed space"),
         (name = "decisions", description = "Consent decisions: proposals, versions, rounds, objections and agreements"),
         (name = "badges", description = "Badges awarded by peer consent, and their Open Badges 3.0 credentials"),
-        (name = "academy", description = "The Sociocracy Academy: enrolments, cohorts, implementation circles and mentor matching"),
+        (name = "academy", description = "The Sociocracy Academy: enrolments, cohorts, implementation circles, mentor matching, pods and the superpod"),
         (name = "newsletter", description = "The mailing list: double opt-in, confirm and unsubscribe links"),
         (name = "admin", description = "For hosts and admins"),
         (name = "operations", description = "Health, readiness and metrics"),

@@ -34,6 +34,7 @@ pub mod newsletter;
 pub mod notification_mail;
 pub mod payments;
 pub mod plans;
+pub mod pods;
 pub mod profiles;
 pub mod refunds;
 pub mod reminders;

@@ -371,3 +371,20 @@ pub fn revoke(
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// Retires a class that is proposed or active (its superpod agreement was retired); `false`
+/// when it was retired already.
+pub fn retire_class(conn: &mut DbConnection, id: &str) -> Result<bool> {
+    let live = [
+        DbEnum(BadgeClassStatus::Proposed),
+        DbEnum(BadgeClassStatus::Active),
+    ];
+    let changed = diesel::update(
+        badge_classes::table
+            .find(id)
+            .filter(badge_classes::status.eq_any(live)),
+    )
+    .set(badge_classes::status.eq(DbEnum(BadgeClassStatus::Retired)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

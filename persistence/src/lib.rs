@@ -41,6 +41,7 @@ pub mod outbox;
 pub mod payments;
 pub mod personal_data;
 pub mod plans;
+pub mod pods;
 pub mod posts;
 #[cfg(test)]
 mod query_plans;

@@ -88,6 +88,8 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "academy_enrolment_members", table: "academy_enrolment_members", rows: MINE, description: "Implementation circles one was enrolled in." },
     Section { name: "academy_mentor_profile", table: "academy_mentor_profiles", rows: MINE, description: "One's Academy mentor profile: languages, time zone, topics and capacity." },
     Section { name: "academy_mentorships", table: "academy_mentorships", rows: "mentor_id = {user}", description: "The enrolments one mentors, with one's place and when each was matched." },
+    Section { name: "academy_pod_memberships", table: "academy_pod_members", rows: MINE, description: "The Academy pod one is a student in." },
+    Section { name: "academy_delegations", table: "academy_pods", rows: "delegate_id = {user}", description: "Pods one is the delegate of to the superpod." },
     Section { name: "newsletter_subscription", table: "newsletter_subscribers", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "The newsletter subscription of the account's address: language, when asked for and confirmed." },
     Section { name: "newsletter_deliveries", table: "newsletter_deliveries", rows: "recipient = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Newsletter issues mailed, or to be mailed, to the account's address." },
     Section { name: "contact_messages", table: "contact_messages", rows: "email = (SELECT u.email FROM users u WHERE u.id = {user})", description: "Messages sent through the contact form from the account's address." },
@@ -243,6 +245,7 @@ const DELETED: &[(&str, &str)] = &[
     // A mentor's mentees are freed before the profile goes.
     ("academy_mentorships", "mentor_id"),
     ("academy_mentor_profiles", "user_id"),
+    ("academy_pod_members", "user_id"),
 ];
 
 /// Rows others still need, kept under the "former member" account: content others replied to
@@ -300,6 +303,7 @@ const REPOINTED: &[(&str, &str)] = &[
     ("academy_enrolments", "requested_by"),
     ("academy_enrolments", "confirmed_by"),
     ("academy_mentorships", "matched_by"),
+    ("academy_pods", "created_by"),
     ("newsletter_issues", "created_by"),
 ];
 

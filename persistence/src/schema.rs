@@ -1543,3 +1543,46 @@ diesel::allow_tables_to_appear_in_same_query!(
     academy_enrolment_topics,
     academy_enrolments,
 );
+
+// The Academy's pods, delegates and the superpod's double link (20261206200001_academy_pods).
+
+diesel::table! {
+    academy_pods (circle_id) {
+        circle_id -> Text,
+        delegate_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    academy_pod_members (user_id) {
+        user_id -> Text,
+        pod_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    academy_linked_agreements (agreement_id) {
+        agreement_id -> Text,
+        topic -> Text,
+        answering_circle_id -> Text,
+        driver_id -> Text,
+        answer_agreement_id -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(academy_pod_members -> academy_pods (pod_id));
+diesel::joinable!(academy_pods -> circles (circle_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    academy_pods,
+    academy_pod_members,
+    academy_linked_agreements,
+    academy_enrolment_members,
+    circles,
+    users,
+);

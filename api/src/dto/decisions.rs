@@ -168,7 +168,9 @@ pub struct HistoryResponse {
     /// `driver.described`, `proposal.drafted`, `proposal.amended`, `round.opened`,
     /// `round.answered`, `objection.resolved`, `round.closed`, `agreement.made`,
     /// `agreement.reviewed`, `agreement.superseded`, `agreement.retired`,
-    /// `agreement.review_reminded`, …
+    /// `agreement.review_reminded`, `delegate.chosen` (a pod's delegate agreed),
+    /// `agreement.put_before_academy` and `agreement.answered_by_academy` (the superpod's
+    /// double link), …
     pub action: String,
     pub actor: Option<AuthorResponse>,
     #[schema(value_type = Object)]

@@ -122,14 +122,16 @@ pub async fn get_badge(
     Ok(HttpResponse::Ok().json(BadgeClassResponse::from(row)))
 }
 
-/// A student proposes a new badge: the class is `proposed` and a proposal opens in the
-/// superpod; it becomes `active` when that proposal becomes an agreement.
+/// A student proposes a new badge: the class is `proposed` and a proposal (subject kind
+/// `badge_class`) opens in the superpod with a 14-day round; the class becomes `active` when
+/// the superpod agrees. Only students in a pod propose, and only once the superpod exists.
 #[utoipa::path(tag = "badges", security(("bearer" = [])), request_body = BadgeClassRequest,
     responses(
         (status = 201, description = "Proposed", body = BadgeClassResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = PROBLEM),
         AuthErrors,
-        (status = 409, description = "A badge with this name exists (`badge-name-taken`)", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "The caller is not a student in a pod (`not-a-student`)", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "A badge with this name exists (`badge-name-taken`), or no superpod exists yet to decide it (`no-superpod`)", body = Problem, content_type = PROBLEM),
         Invalid,
     ))]
 #[post("/badges")]

@@ -10,8 +10,8 @@ use crate::state::AppState;
 use actix_web::{get, post, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use praxis_app::decisions::{agreements, proposals, rounds};
-use praxis_domain::decisions::{Answer, ProposalDraft};
+use praxis_app::decisions::{agreements, proposals, rounds, Subject};
+use praxis_domain::decisions::{AgreementTopic, Answer, ProposalDraft, SubjectKind};
 use praxis_domain::ids::{AgreementId, DriverId, ObjectionId, ProposalId, RoundId};
 use praxis_openapi::Problem;
 use serde::Deserialize;
@@ -43,6 +43,45 @@ pub struct ProposalRequest {
     pub review_after_days: Option<i32>,
     /// An active agreement of the same circle this proposal replaces once agreed.
     pub supersedes: Option<String>,
+    /// What the proposal decides beyond its text: `delegate` (in a pod's circle: the member
+    /// named in `subject_id` becomes the pod's delegate to the superpod once agreed). Badge
+    /// classes are proposed with `POST /api/v1/badges`.
+    pub subject_kind: Option<String>,
+    /// The subject: for `delegate`, a member of the pod.
+    pub subject_id: Option<String>,
+    /// In the superpod only: `programming`, `enrolment` or `scheduling`. Once agreed, the
+    /// agreement goes before the Academy circle, which answers it.
+    pub topic: Option<String>,
+}
+
+impl ProposalRequest {
+    /// The draft and what it decides, every invalid field reported at once.
+    fn parse(self) -> praxis_domain::Result<(ProposalDraft, Subject)> {
+        let mut errors = praxis_domain::error::Errors::new();
+        let draft = errors.take(ProposalDraft::parse(
+            &self.title,
+            &self.body,
+            self.review_after_days,
+        ));
+        let kind = errors.take(
+            self.subject_kind
+                .as_deref()
+                .map(SubjectKind::parse)
+                .transpose(),
+        );
+        let topic = errors.take(self.topic.as_deref().map(AgreementTopic::parse).transpose());
+        errors.finish()?;
+        let subject = Subject {
+            kind: kind.flatten(),
+            id: self.subject_id,
+            topic: topic.flatten(),
+            supersedes: self.supersedes,
+        };
+        match draft {
+            Some(draft) => Ok((draft, subject)),
+            None => Err(praxis_domain::Error::field("title", "invalid")),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -78,7 +117,9 @@ pub struct AnswerRequest {
 const MENTOR_403: &str =
     "A mentor of the circle, who reads without taking part (`not-a-circle-member`)";
 
-/// Drafts a proposal answering a driver (the circle's members).
+/// Drafts a proposal answering a driver (the circle's members). In a pod, a proposal with
+/// `subject_kind: delegate` chooses the pod's delegate to the superpod; in the superpod, a
+/// `topic` puts the agreement before the Academy circle.
 #[utoipa::path(tag = "decisions", security(("bearer" = [])), request_body = ProposalRequest,
     params(("id" = String, Path, description = "Driver id")),
     responses(
@@ -96,11 +137,10 @@ pub async fn propose(
     PathId(driver): PathId<DriverId>,
     body: Json<ProposalRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
-    let draft = ProposalDraft::parse(&body.title, &body.body, body.review_after_days)?;
+    let (draft, subject) = body.0.parse()?;
     let now = state.now();
     let proposal = state
-        .write(move |c| proposals::propose(c, &member.id, &driver, draft, body.supersedes, now))
+        .write(move |c| proposals::propose(c, &member.id, &driver, draft, subject, now))
         .await?;
     Ok(HttpResponse::Created().json(ProposalResponse::from(proposal)))
 }
@@ -277,7 +317,8 @@ pub async fn review_agreement(
     Ok(HttpResponse::Created().json(AgreementResponse::from(agreement)))
 }
 
-/// Retires an active agreement (the circle's members); recorded in its history.
+/// Retires an active agreement (the circle's members); recorded in its history. A badge class the
+/// superpod agreed to is retired with its agreement.
 #[utoipa::path(tag = "decisions", security(("bearer" = [])),
     params(("id" = String, Path, description = "Agreement id")),
     responses(

@@ -38,6 +38,7 @@ pub mod newsletters_admin;
 pub mod notification_settings;
 pub mod notifications;
 pub mod plans;
+pub mod pods;
 pub mod posts;
 pub mod privacy;
 pub mod refunds;
@@ -124,6 +125,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(themes::configure)
                 .configure(academy::configure)
                 .configure(mentors::configure)
+                .configure(pods::configure)
                 .configure(newsletter::configure)
                 .configure(newsletters_admin::configure)
                 .configure(contact::configure),

@@ -117,8 +117,7 @@ pub fn on_agreement(
     match proposal.subject_kind {
         None => {}
         Some(SubjectKind::Delegate) => crate::academy::pods::delegate_agreed(conn, proposal, now)?,
-        // Badge classes are acted on by the badges module once it exists.
-        Some(SubjectKind::BadgeClass) => {}
+        Some(SubjectKind::BadgeClass) => crate::badge_proposals::agreed(conn, proposal)?,
     }
     crate::academy::superpod::agreement_made(conn, proposal, agreement, now)
 }

@@ -148,6 +148,7 @@ pub fn retire(
         serde_json::json!({}),
         now,
     )?;
+    crate::badge_proposals::retired(conn, &proposal)?;
     show(conn, user, id)
 }
 

@@ -12,8 +12,7 @@
 //!   in the superpod, a topic the Academy circle must answer.
 //! - When a proposal becomes an agreement, [`agreed::on_agreement`] runs in the same
 //!   transaction with the proposal and the agreement: it dispatches on `subject_kind`. A
-//!   module that needs to act on agreements adds an arm there (the badge arm is a no-op
-//!   until badges exist).
+//!   module that needs to act on agreements adds an arm there.
 //! - [`proposal_status`] tells where a proposal stands; [`crate::circles::members_of`] names
 //!   who answers.
 //! - Time: [`rounds::close_due`] closes rounds past their deadline and

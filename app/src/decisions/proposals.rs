@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::page::{PageRequest, Paged};
 use chrono::{DateTime, Utc};
 use praxis_domain::decisions::{
-    self, DriverDraft, ObjectionStatus, ProposalDraft, ProposalStatus, LONG_TEXT_MAX,
+    self, DriverDraft, ObjectionStatus, ProposalDraft, ProposalStatus, SubjectKind, LONG_TEXT_MAX,
 };
 use praxis_domain::ids::{CircleId, DriverId, ObjectionId, ProposalId, UserId};
 use praxis_domain::learning::text;
@@ -125,30 +125,37 @@ pub(crate) fn insert_proposal(
     Ok(id)
 }
 
-/// A member drafts a proposal answering a driver of their circle. `supersedes` names an
-/// active agreement of the same circle that this one replaces once agreed.
+/// A member drafts a proposal answering a driver of their circle. `subject.supersedes` names
+/// an active agreement of the same circle that this one replaces once agreed; a pod's proposal
+/// may name a member of the pod as its delegate, and a superpod's proposal may carry a topic
+/// the Academy circle answers (`praxis_domain::pods::proposal_subject`).
 pub fn propose(
     conn: &mut DbConnection,
     user: &UserId,
     driver: &DriverId,
     draft: ProposalDraft,
-    supersedes: Option<String>,
+    subject: Subject,
     now: DateTime<Utc>,
 ) -> Result<ProposalView> {
     let driver = repo::find_driver(conn, driver.as_str())?.ok_or(Error::NotFound("driver"))?;
     let circle = CircleId::from_trusted(driver.circle_id.clone());
     circles::readable(conn, user, &circle).map_err(|_| Error::NotFound("driver"))?;
-    as_member(conn, user, &circle)?;
-    if let Some(old) = &supersedes {
+    let row = as_member(conn, user, &circle)?;
+    praxis_domain::pods::proposal_subject(
+        row.kind,
+        subject.kind,
+        subject.id.as_deref(),
+        subject.topic,
+    )?;
+    if let (Some(SubjectKind::Delegate), Some(delegate)) = (subject.kind, subject.id.as_deref()) {
+        crate::academy::pods::check_delegate(conn, &row.id, delegate)?;
+    }
+    if let Some(old) = &subject.supersedes {
         let agreement = repo::find_agreement(conn, old)?
             .filter(|a| a.circle_id == driver.circle_id)
             .ok_or_else(|| Error::field("supersedes", "no agreement of this circle has this id"))?;
         decisions::may_change_agreement(agreement.status)?;
     }
-    let subject = Subject {
-        supersedes,
-        ..Subject::default()
-    };
     let id = insert_proposal(conn, &driver, Some(user), draft, subject, now)?;
     show(conn, user, &id)
 }

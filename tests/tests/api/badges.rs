@@ -211,7 +211,8 @@ async fn only_hosts_create_active_badges_and_a_class_names_what_it_certifies() {
 #[tokio::test]
 async fn a_badge_a_student_proposes_waits_as_proposed_and_cannot_be_requested_yet() {
     let app = spawn_app().await;
-    let student = app.member().await;
+    let academy = crate::superpod::academy(&app).await;
+    let student = academy.others[0].clone();
     let response = app
         .post(
             "/api/v1/badges",

@@ -15,20 +15,20 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 #[derive(Debug, Deserialize)]
-struct Credential {
-    id: String,
-    format: String,
-    credential: String,
+pub struct Credential {
+    pub id: String,
+    pub format: String,
+    pub credential: String,
 }
 
 #[derive(Debug, Deserialize)]
-struct Verdict {
-    valid: bool,
-    reason: Option<String>,
+pub struct Verdict {
+    pub valid: bool,
+    pub reason: Option<String>,
 }
 
 /// Verifies `token` with joserfc against `jwk`: the answer of the Python script.
-fn independent_verify(jwk: &Value, token: &str) -> Value {
+pub fn independent_verify(jwk: &Value, token: &str) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("verify_credential.py");
     let mut child = Command::new("python3")
         .arg(&script)
@@ -52,7 +52,7 @@ fn independent_verify(jwk: &Value, token: &str) -> Value {
     serde_json::from_slice(&output.stdout).expect("the verifier answers JSON")
 }
 
-async fn issuer(app: &TestApp) -> Value {
+pub async fn issuer(app: &TestApp) -> Value {
     dto::json_with(
         app.get("/api/v1/credentials/issuer", None).await,
         StatusCode::OK,
@@ -60,7 +60,7 @@ async fn issuer(app: &TestApp) -> Value {
     .await
 }
 
-async fn verify(app: &TestApp, token: &str) -> Verdict {
+pub async fn verify(app: &TestApp, token: &str) -> Verdict {
     dto::json_with(
         app.post(
             "/api/v1/credentials/verify",

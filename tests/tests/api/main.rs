@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod academy;
+mod academy_journey;
 mod accounts;
 mod applications;
 mod architecture;
@@ -54,6 +55,7 @@ mod outbound_webhooks;
 mod page_versions;
 mod persistence;
 mod plans;
+mod pods;
 mod posts;
 mod price_assistance;
 mod privacy;
@@ -76,6 +78,7 @@ mod stripe_refunds;
 mod stripe_renewals;
 mod stripe_support;
 mod subscriptions;
+mod superpod;
 mod support_requests;
 mod themes;
 mod upgrade_credit;
