@@ -11,7 +11,8 @@ use diesel::prelude::*;
 #[diesel(table_name = payments)]
 pub struct PaymentRow {
     pub id: String,
-    pub subscription_id: String,
+    /// The subscription whose period this pays; `None` for a course bought on its own.
+    pub subscription_id: Option<String>,
     pub user_id: String,
     pub provider_event_id: String,
     pub amount_cents: i64,
@@ -23,6 +24,9 @@ pub struct PaymentRow {
     pub period_end: NaiveDateTime,
     /// The provider's id of the payment (a Stripe PaymentIntent); refunds are made on it.
     pub provider_payment_id: Option<String>,
+    /// The course order this pays, for a course bought on its own (exactly one of this and
+    /// `subscription_id` is set).
+    pub course_order_id: Option<String>,
 }
 
 /// Records a webhook event id; `false` when it was seen before (a replay).

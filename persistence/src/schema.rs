@@ -186,7 +186,7 @@ diesel::table! {
 diesel::table! {
     payments (id) {
         id -> Text,
-        subscription_id -> Text,
+        subscription_id -> Nullable<Text>,
         user_id -> Text,
         provider_event_id -> Text,
         amount_cents -> BigInt,
@@ -197,6 +197,8 @@ diesel::table! {
         period_start -> Timestamp,
         period_end -> Timestamp,
         provider_payment_id -> Nullable<Text>,
+        // 20261206300001_course_orders
+        course_order_id -> Nullable<Text>,
     }
 }
 
@@ -1074,6 +1076,9 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        // 20261206300001_course_orders
+        price_cents -> Nullable<BigInt>,
+        price_currency -> Nullable<Text>,
     }
 }
 
@@ -1484,5 +1489,24 @@ diesel::table! {
         subject -> Text,
         body -> Text,
         created_at -> Timestamp,
+    }
+}
+
+// 20261206300001_course_orders
+diesel::table! {
+    course_orders (id) {
+        id -> Text,
+        user_id -> Text,
+        course_id -> Text,
+        course_group -> Text,
+        description -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        status -> Text,
+        checkout_id -> Text,
+        checkout_url -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
     }
 }

@@ -4,6 +4,7 @@
 pub mod badges;
 pub mod billing;
 pub mod content;
+pub mod course_orders;
 pub mod courses;
 pub mod decisions;
 pub mod events;

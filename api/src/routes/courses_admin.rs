@@ -7,6 +7,7 @@ use crate::dto::courses::{
     CourseResponse, EntitlementResponse, ExerciseAnswerPage, ExerciseAnswerResponse,
     LessonResponse, ModuleResponse,
 };
+use crate::dto::money::MoneyDto;
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
@@ -81,16 +82,32 @@ pub async fn create_course(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"published": true}))]
+#[schema(example = json!({"published": true, "price": {"amount": 9900, "currency": "EUR"}}))]
 pub struct UpdateCourseRequest {
     pub title: Option<String>,
     pub summary: Option<String>,
     /// Publishing shows the course to members; `false` makes it a draft again.
     pub published: Option<bool>,
     pub included_with_yearly: Option<bool>,
+    /// Its price bought alone (above zero), for every translation; `null` removes it (a course
+    /// included with yearly subscriptions then costs the plans' e-course deduction; another is
+    /// not sold alone). Left out, the price stays.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<MoneyDto>)]
+    pub price: Option<Option<MoneyDto>>,
 }
 
-/// Edits, publishes or withdraws a course. Fields left out stay as they are. Audited.
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Edits, publishes or withdraws a course, or sets its price bought alone. Fields left out stay
+/// as they are. Audited.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Course id")), request_body = UpdateCourseRequest,
     responses(
@@ -108,12 +125,20 @@ pub async fn update_course(
     body: Json<UpdateCourseRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let changes = rules::parse_course_changes(
+    let mut changes = rules::parse_course_changes(
         body.title.as_deref(),
         body.summary.as_deref(),
         body.published,
         body.included_with_yearly,
     )?;
+    changes.price = body
+        .price
+        .map(|price| {
+            price
+                .map(|p| rules::parse_price(p.amount, &p.currency))
+                .transpose()
+        })
+        .transpose()?;
     let now = state.now();
     let view = state
         .write(move |c| courses::update(c, &host.ctx, &id, changes, now))

@@ -343,8 +343,9 @@ pub fn pay_out(
         if let Some(reference) = payment.provider_payment_id {
             return Ok(reference);
         }
-        let sub = subscriptions::find(conn, &payment.subscription_id)?
-            .ok_or(Error::NotFound("subscription"))?;
+        let sub =
+            subscriptions::find(conn, payment.subscription_id.as_deref().unwrap_or_default())?
+                .ok_or(Error::NotFound("subscription"))?;
         Ok(sub.checkout_id)
     })();
     let Ok(payment_reference) = reference else {
