@@ -23,6 +23,7 @@ use praxis_persistence::course_members::{self as members, NewEntitlementRow};
 use praxis_persistence::course_orders::{self as repo, CourseOrderRow, NewCourseOrderRow};
 use praxis_persistence::courses::{self as content, CourseRow};
 use praxis_persistence::payments::{self, PaymentRow};
+use praxis_persistence::refunds::{self, RefundRow};
 use praxis_persistence::{audit, plans, subscriptions, to_db_time, DbConnection};
 
 /// The checkout id of an order whose provider checkout is not open yet.
@@ -378,4 +379,61 @@ pub fn payment_failed(
         ),
     )?;
     Ok(())
+}
+
+/// A host refunds a course bought alone, whole (what remains unrefunded of its payment): the
+/// course is taken back at once (the entitlement reads the payment), the refund is paid
+/// through the provider after commit like an approved request's. 404 for an unknown order, 409
+/// `nothing-paid` for an unpaid one, 409 `nothing-refundable` once all of it is refunded. Run
+/// in a write transaction; audited, and the member is told by mail.
+pub fn refund(
+    conn: &mut DbConnection,
+    ctx: &ViewerContext,
+    id: &CourseOrderId,
+    now: DateTime<Utc>,
+) -> Result<RefundRow> {
+    let host = signed_in(ctx)?;
+    if !crate::entitlements::is_host(ctx) {
+        return Err(Error::forbidden(
+            "host-role-required",
+            "Only hosts and admins may do this.",
+        ));
+    }
+    let order = repo::find(conn, id.as_str())?.ok_or(Error::NotFound("course order"))?;
+    let payment = payments::find_by_course_order(conn, &order.id)?
+        .ok_or_else(|| Error::conflict("nothing-paid", "This course order was never paid."))?;
+    let paid = crate::billing::LockedPayment::lock(conn, &payment.id)?.row;
+    let remaining = paid.amount_cents - paid.refunded_cents;
+    if remaining <= 0 {
+        return Err(Error::conflict(
+            "nothing-refundable",
+            "This course's payment is refunded already.",
+        ));
+    }
+    let at = to_db_time(now);
+    payments::add_refunded(conn, &paid.id, remaining)?;
+    let row = RefundRow::pending(None, &paid.id, remaining, &paid.currency, at);
+    refunds::insert_refund(conn, &row)?;
+    let money = Money {
+        cents: remaining,
+        ..order_money(&order)?
+    };
+    mail_member(conn, &order.user_id, "refund_decision", at, |name| {
+        messages::refund_decision(name, true, money, None)
+    })?;
+    audit::record(
+        conn,
+        &crate::audit::entry::<(), _>(
+            Some(&host),
+            "course_order.refunded",
+            "course_order",
+            &order.id,
+            None,
+            Some(&serde_json::json!({
+                "refund_id": row.id, "payment_id": paid.id, "amount": remaining,
+            })),
+            now,
+        ),
+    )?;
+    Ok(row)
 }

@@ -80,6 +80,15 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PaymentRow>> {
         .optional()?)
 }
 
+/// The payment of a course order, once paid.
+pub fn find_by_course_order(conn: &mut DbConnection, order_id: &str) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::course_order_id.eq(order_id))
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Locks a payment until commit (PostgreSQL; SQLite's immediate transaction is already serial),
 /// so an upgrade drawing credit from it and a refund paying from it take turns, and neither
 /// counts days the other has just taken.

@@ -38,7 +38,7 @@ pub const SECTIONS: &[Section] = &[
     Section { name: "course_orders", table: "course_orders", rows: MINE, description: "Courses bought on their own: the course, the price and whether it was paid." },
     Section { name: "billing_addresses", table: "billing_addresses", rows: MINE, description: "The billing address put on new invoices." },
     Section { name: "refund_requests", table: "refund_requests", rows: MINE, description: "Refund requests with their quotes and decisions." },
-    Section { name: "refunds", table: "refunds", rows: "refund_request_id IN (SELECT r.id FROM refund_requests r WHERE r.user_id = {user})", description: "Refunds paid out on those requests." },
+    Section { name: "refunds", table: "refunds", rows: "payment_id IN (SELECT p.id FROM payments p WHERE p.user_id = {user})", description: "Refunds paid out of one's payments: on one's requests, or of a course bought alone." },
     Section { name: "price_assistance_requests", table: "price_assistance_requests", rows: MINE, description: "Requests for a reduced price, and decisions." },
     Section { name: "price_overrides", table: "price_overrides", rows: MINE, description: "Reduced prices granted." },
     Section { name: "pro_applications", table: "pro_applications", rows: MINE, description: "PRO applications and decisions." },

@@ -272,7 +272,7 @@ diesel::table! {
 diesel::table! {
     refunds (id) {
         id -> Text,
-        refund_request_id -> Text,
+        refund_request_id -> Nullable<Text>, // 20261206300002_course_refunds
         payment_id -> Text,
         amount_cents -> BigInt,
         currency -> Text,

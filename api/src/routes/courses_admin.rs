@@ -3,6 +3,7 @@
 //! Every change is audited.
 
 use crate::auth::Host;
+use crate::dto::billing::{refund_response, RefundResponse};
 use crate::dto::courses::{
     CourseResponse, EntitlementResponse, ExerciseAnswerPage, ExerciseAnswerResponse,
     LessonResponse, ModuleResponse,
@@ -16,9 +17,9 @@ use crate::state::AppState;
 use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use praxis_app::entitlements::{self, EntitlementView};
-use praxis_app::{course_progress, courses};
+use praxis_app::{course_orders, course_progress, courses};
 use praxis_domain::courses::{self as rules, LessonInput};
-use praxis_domain::ids::{CourseId, CourseModuleId, LessonId, UserId};
+use praxis_domain::ids::{CourseId, CourseModuleId, CourseOrderId, LessonId, RefundId, UserId};
 use praxis_openapi::Problem;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -32,7 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_lesson)
         .service(update_lesson)
         .service(list_answers)
-        .service(grant_entitlement);
+        .service(grant_entitlement)
+        .service(refund_course_order);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -378,4 +380,34 @@ pub async fn grant_entitlement(
             course: None,
         })),
     )
+}
+
+/// Refunds a course bought alone, whole (what remains unrefunded of its payment), through the
+/// payment provider: the member loses the course at once, and is told by mail. The refund is
+/// listed in `GET /admin/refunds` (with `request_id` null) and retried from there if the
+/// provider fails it. Audited.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Course order id")),
+    responses(
+        (status = 200, description = "The refund (`succeeded`, `pending` until the provider confirms, or `failed`)", body = RefundResponse),
+        HostOnly,
+        NotVisible,
+        (status = 409, description = "The order was never paid (`nothing-paid`), or its payment is refunded already (`nothing-refundable`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/admin/course-orders/{id}/refund")]
+pub async fn refund_course_order(
+    state: web::Data<AppState>,
+    Host(host): Host,
+    PathId(id): PathId<CourseOrderId>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let refund = state
+        .write(move |c| course_orders::refund(c, &host.ctx, &id, now))
+        .await?;
+    let refund_id = RefundId::from_trusted(refund.id.clone());
+    state.pay_out(refund).await;
+    let refund = state
+        .read(move |c| praxis_app::billing::payouts::find(c, &refund_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(refund_response(refund)?))
 }

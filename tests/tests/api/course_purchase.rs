@@ -449,3 +449,65 @@ async fn a_course_without_its_own_price_follows_the_e_course_deduction_of_the_re
     let pending = ordered(&app, &member, &built.course).await;
     assert_eq!(pending["amount"]["amount"], 7500);
 }
+
+#[tokio::test]
+async fn a_host_refunds_a_course_bought_alone_whole_and_the_course_is_taken_back() {
+    let app = spawn_app().await;
+    let host = app.as_host().await;
+    let member = app.member().await;
+    let built = published_course(&app, &host, 1).await;
+    let pending = ordered(&app, &member, &built.course).await;
+    let checkout = pending["checkout_id"].as_str().expect("checkout");
+    let refund_path = format!("/api/v1/admin/course-orders/{}/refund", id(&pending));
+    // Nothing paid yet, nothing to refund.
+    let unpaid = problem(
+        app.post(&refund_path, Some(&host.access_token), &json!({}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(unpaid.kind, "nothing-paid");
+    json(
+        app.post(
+            &format!("/api/v1/dev/checkouts/{checkout}/pay"),
+            None,
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(sources(&app, &member).await, vec!["purchase"]);
+
+    // Only hosts refund.
+    let refused = app
+        .post(&refund_path, Some(&member.access_token), &json!({}))
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let refund = json(
+        app.post(&refund_path, Some(&host.access_token), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(refund["status"], "succeeded", "{refund}");
+    assert_eq!(refund["amount"], json!({"amount": 9900, "currency": "EUR"}));
+    assert_eq!(refund["request_id"], Value::Null);
+    assert!(sources(&app, &member).await.is_empty());
+    assert_eq!(
+        lesson_status(&app, &member, &built.lessons[0]).await,
+        StatusCode::FORBIDDEN
+    );
+    // Refunded whole once: a second refund has nothing left to pay.
+    let again = problem(
+        app.post(&refund_path, Some(&host.access_token), &json!({}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(again.kind, "nothing-refundable");
+    let invoices = app.invoices(&member).await;
+    assert_eq!(invoices[0].refunded.amount, 9900);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM refunds").await, 1);
+}
