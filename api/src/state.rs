@@ -126,6 +126,23 @@ impl AppState {
         Ok(response)
     }
 
+    /// The answer for a course order, with how a pending one's checkout is paid.
+    pub async fn course_order_answer(
+        &self,
+        row: praxis_persistence::course_orders::CourseOrderRow,
+    ) -> ApiResult<crate::dto::course_orders::CourseOrderResponse> {
+        let order = row.clone();
+        let secret = self
+            .read(move |c| praxis_app::course_orders::client_secret(c, &order))
+            .await?;
+        Ok(crate::dto::course_orders::CourseOrderResponse::new(
+            row,
+            self.payments.kind(),
+            self.payments.publishable_key(),
+            secret,
+        ))
+    }
+
     /// Runs a read on the blocking pool with a pooled connection; never on a worker thread.
     /// The closure is a use case (`|c| app::x::y(c, …)`), so its errors are `app::Error`.
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>

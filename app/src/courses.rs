@@ -4,28 +4,34 @@
 //! and exercise need an entitlement (403 `entitlement-required`).
 
 use crate::access::ViewerContext;
-use crate::entitlements::{is_host, may_open};
+use crate::entitlements::{held, is_host, may_open};
 use crate::error::{Error, Result};
 use crate::learning::signed_in;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use praxis_domain::courses::{self as rules, CourseChanges, CourseDraft, LessonFields};
 use praxis_domain::ids::{CourseId, CourseModuleId, LessonId, UserId};
 use praxis_domain::resources::{may_translate, Language};
+use praxis_domain::Money;
 use praxis_persistence::courses::{self as repo, CourseRow, LessonRow, ModuleRow};
 use praxis_persistence::{audit, to_db_time, DbConnection};
+use std::collections::HashSet;
 
-/// A course as one caller sees it: its translations, and whether they may open its lessons.
+/// A course as one caller sees it: its translations, whether they may open its lessons, and
+/// what it costs bought alone (empty when it is not sold alone).
 #[derive(Debug, Clone)]
 pub struct CourseView {
     pub row: CourseRow,
     pub translations: Vec<CourseRow>,
     pub entitled: bool,
+    pub prices: Vec<Money>,
 }
 
 fn visible(ctx: &ViewerContext, published: bool) -> bool {
     published || is_host(ctx)
 }
 
+/// The views of `rows` in a fixed number of queries however many there are: their
+/// translations at once, the caller's holding entitlements at once, the plans' deductions once.
 fn views(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
@@ -33,21 +39,29 @@ fn views(
 ) -> Result<Vec<CourseView>> {
     let groups: Vec<String> = rows.iter().map(|r| r.translation_group.clone()).collect();
     let siblings = repo::in_groups(conn, &groups)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let entitled = may_open(conn, ctx, &row)?;
-        out.push(CourseView {
-            translations: siblings
-                .iter()
-                .filter(|s| s.translation_group == row.translation_group && s.id != row.id)
-                .filter(|s| visible(ctx, s.published))
-                .cloned()
-                .collect(),
-            entitled,
-            row,
-        });
-    }
-    Ok(out)
+    let held: HashSet<String> = match (is_host(ctx), ctx.user_id.as_deref()) {
+        (false, Some(user)) => held(conn, &UserId::from_trusted(user), None)?
+            .into_iter()
+            .map(|e| e.course_id)
+            .collect(),
+        _ => HashSet::new(),
+    };
+    let deductions = crate::course_orders::e_course_deductions(conn)?;
+    rows.into_iter()
+        .map(|row| -> Result<CourseView> {
+            Ok(CourseView {
+                translations: siblings
+                    .iter()
+                    .filter(|s| s.translation_group == row.translation_group && s.id != row.id)
+                    .filter(|s| visible(ctx, s.published))
+                    .cloned()
+                    .collect(),
+                entitled: is_host(ctx) || held.contains(&row.translation_group),
+                prices: crate::course_orders::prices_of(&row, &deductions)?,
+                row,
+            })
+        })
+        .collect()
 }
 
 /// A course the caller may see; 404 for a draft unless they host.
@@ -176,8 +190,9 @@ pub fn create(
 ) -> Result<CourseView> {
     let host = signed_in(ctx)?;
     let id = CourseId::new().into_inner();
-    let group = match translation_of {
-        None => id.clone(),
+    // A translation is the same course: it takes the original's price.
+    let (group, price_cents, price_currency) = match translation_of {
+        None => (id.clone(), None, None),
         Some(original) => {
             let original = repo::find_course(conn, original.as_str())?
                 .ok_or_else(|| Error::field("translation_of", "is not a course"))?;
@@ -190,7 +205,11 @@ pub fn create(
             let first = Language::parse(&original.language)
                 .map_err(|_| Error::internal("stored language is invalid"))?;
             may_translate(first, &taken, draft.language)?;
-            original.translation_group
+            (
+                original.translation_group,
+                original.price_cents,
+                original.price_currency,
+            )
         }
     };
     let at = to_db_time(now);
@@ -205,6 +224,8 @@ pub fn create(
         created_by: Some(host.as_str().to_owned()),
         created_at: at,
         updated_at: at,
+        price_cents,
+        price_currency,
     };
     repo::insert_course(conn, &row)?;
     audited(
@@ -221,7 +242,8 @@ pub fn create(
         .ok_or(Error::NotFound("course"))
 }
 
-/// Edits a course (title, summary, published, included with yearly). Hosts; audited.
+/// Edits a course (title, summary, published, included with yearly, its price bought alone:
+/// set on every translation, since they are one course). Hosts; audited.
 pub fn update(
     conn: &mut DbConnection,
     ctx: &ViewerContext,
@@ -230,11 +252,22 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<CourseView> {
     let host = signed_in(ctx)?;
-    repo::find_course(conn, id.as_str())?.ok_or(Error::NotFound("course"))?;
+    let course = repo::find_course(conn, id.as_str())?.ok_or(Error::NotFound("course"))?;
     let after = serde_json::json!({
         "title": changes.title, "published": changes.published,
         "included_with_yearly": changes.included_with_yearly,
+        "price": changes.price.map(|p| p.map(|m| serde_json::json!({
+            "amount": m.cents, "currency": m.currency.as_str(),
+        }))),
     });
+    if let Some(price) = changes.price {
+        repo::set_group_price(
+            conn,
+            &course.translation_group,
+            price.map(|m| (m.cents, m.currency.to_string())),
+            to_db_time(now),
+        )?;
+    }
     repo::update_course(
         conn,
         id.as_str(),

@@ -20,6 +20,7 @@ pub mod circles;
 pub mod comments;
 pub mod contact;
 pub mod content;
+pub mod course_orders;
 pub mod course_progress;
 pub mod courses;
 pub mod credentials;

@@ -7,10 +7,10 @@ use crate::error::{Error, Result};
 use crate::mail_links::MailLinks;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use praxis_domain::ids::{CheckoutId, SubscriptionId, UserId};
-use praxis_domain::payments::{Checkout, CheckoutRequest, Payer, ProviderKind};
+use praxis_domain::payments::{Checkout, CheckoutRequest, ProviderKind, Purchase};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
-use praxis_persistence::{to_db_time, users, DbConnection};
+use praxis_persistence::{to_db_time, DbConnection};
 
 pub use crate::billing::checkout::StartSubscription;
 
@@ -50,18 +50,10 @@ fn started(
     now: DateTime<Utc>,
 ) -> Result<Started> {
     let due = crate::billing::Subscription::from_row(row.clone(), now)?.money(row.amount_due_cents);
-    let user = users::find_by_id(conn, &row.user_id)?.ok_or(Error::NotFound("member"))?;
-    let customer_reference =
-        praxis_persistence::payments::customer_reference(conn, &row.user_id, provider.as_str())?;
     let order = CheckoutRequest {
-        subscription_id: row.id.clone(),
+        purchase: Purchase::Subscription(row.id.clone()),
         idempotency_key: format!("checkout-{}", row.id),
-        payer: Payer {
-            user_id: user.id,
-            email: user.email,
-            name: user.display_name,
-            customer_reference,
-        },
+        payer: crate::billing::payer(conn, &row.user_id, provider)?,
         description: format!("{} plan, {}", row.plan_slug, row.billing_period),
         amount: due,
     };

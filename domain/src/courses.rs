@@ -6,7 +6,7 @@ use crate::error::Errors;
 use crate::learning::{http_url, optional_text, text};
 use crate::plans::BillingPeriod;
 use crate::resources::Language;
-use crate::{Error, Result};
+use crate::{Currency, Error, Money, Result};
 
 crate::string_enum! {
     /// Where an entitlement to a course came from.
@@ -19,6 +19,20 @@ crate::string_enum! {
         Purchase => "purchase",
     }
     field = "source";
+}
+
+crate::string_enum! {
+    /// Where a course bought on its own stands.
+    pub enum CourseOrderStatus {
+        /// Waiting for the provider to confirm the payment (a failed attempt leaves it here, for
+        /// the member to pay again).
+        Pending => "pending",
+        /// Paid: the course is granted and invoiced.
+        Paid => "paid",
+        /// The provider could not open its checkout; nothing was charged.
+        Abandoned => "abandoned",
+    }
+    field = "status";
 }
 
 pub const TITLE_MAX_CHARS: usize = 200;
@@ -66,6 +80,8 @@ pub struct CourseChanges {
     pub summary: Option<String>,
     pub published: Option<bool>,
     pub included_with_yearly: Option<bool>,
+    /// `Some(None)` clears the course's own price.
+    pub price: Option<Option<Money>>,
 }
 
 pub fn parse_course_changes(
@@ -83,6 +99,7 @@ pub fn parse_course_changes(
         summary,
         published,
         included_with_yearly,
+        price: None,
     })
 }
 
@@ -233,6 +250,77 @@ pub fn payment_keeps_course(amount_cents: i64, refunded_cents: i64) -> bool {
     amount_cents <= 0 || refunded_cents < amount_cents
 }
 
+/// A course's own price as a host sets it: above zero, in a known currency.
+pub fn parse_price(amount: i64, currency: &str) -> Result<Money> {
+    let mut errors = Errors::new();
+    let currency = errors.take(Currency::parse("price.currency", currency));
+    if amount <= 0 {
+        errors.push("price.amount", "a course's price must be above zero");
+    }
+    errors.finish()?;
+    let currency = currency.ok_or_else(|| Error::field("price.currency", "is invalid"))?;
+    Money::non_negative("price.amount", amount, currency)
+}
+
+/// What a course costs bought on its own, one price per currency. Its own price when a host
+/// set one; otherwise a course included with yearly subscriptions costs what a yearly refund
+/// deducts for it (DOMAIN.md "Refunds": the plans' e-course deduction, the one figure both
+/// rules read), the lowest per currency when plans differ; any other course has no price and
+/// is not sold alone.
+pub fn course_prices(
+    own: Option<Money>,
+    included_with_yearly: bool,
+    deductions: &[Money],
+) -> Vec<Money> {
+    if let Some(own) = own {
+        return vec![own];
+    }
+    if !included_with_yearly {
+        return Vec::new();
+    }
+    let mut prices: Vec<Money> = Vec::new();
+    for d in deductions.iter().filter(|d| d.cents > 0) {
+        match prices.iter_mut().find(|p| p.currency == d.currency) {
+            Some(p) => p.cents = p.cents.min(d.cents),
+            None => prices.push(*d),
+        }
+    }
+    prices.sort_by(|a, b| a.currency.as_str().cmp(b.currency.as_str()));
+    prices
+}
+
+/// The price a member pays for a course bought alone: the one in `currency` when asked, the
+/// only one otherwise. 409 `course-not-for-sale` when the course has no price; 422 `currency`
+/// when the asked currency is not offered or a choice is needed.
+pub fn choose_price(prices: &[Money], currency: Option<&str>) -> Result<Money> {
+    let offered = || {
+        prices
+            .iter()
+            .map(|p| p.currency.as_str().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (prices, currency) {
+        ([], _) => Err(Error::conflict(
+            "course-not-for-sale",
+            "This course has no price of its own, so it cannot be bought alone: it comes with a \
+             yearly subscription or a host's grant.",
+        )),
+        ([only], None) => Ok(*only),
+        (_, None) => Err(Error::field(
+            "currency",
+            format!("is required: the course is priced in {}", offered()),
+        )),
+        (_, Some(code)) => prices
+            .iter()
+            .find(|p| p.currency.as_str() == code)
+            .copied()
+            .ok_or_else(|| {
+                Error::field("currency", format!("the course is priced in {}", offered()))
+            }),
+    }
+}
+
 /// Percent of `done` out of `total`, rounded down; an empty course is at 0.
 pub fn percent(done: usize, total: usize) -> u8 {
     if total == 0 {
@@ -270,6 +358,39 @@ mod tests {
         assert!(payment_keeps_course(25000, 25000 - 9900));
         assert!(!payment_keeps_course(25000, 25000));
         assert!(payment_keeps_course(0, 0));
+    }
+
+    #[test]
+    fn a_course_without_its_own_price_costs_the_e_course_deduction_when_included_with_yearly() {
+        let deductions = [Money::eur(9900), Money::eur(12000), Money::eur(0)];
+        assert_eq!(
+            course_prices(None, true, &deductions),
+            vec![Money::eur(9900)]
+        );
+        assert_eq!(
+            course_prices(Some(Money::eur(4900)), true, &deductions),
+            vec![Money::eur(4900)]
+        );
+        assert!(course_prices(None, false, &deductions).is_empty());
+    }
+
+    #[test]
+    fn a_course_with_no_price_is_not_for_sale_and_a_currency_is_chosen_among_its_prices() {
+        assert!(matches!(
+            choose_price(&[], None),
+            Err(Error::Conflict {
+                kind: "course-not-for-sale",
+                ..
+            })
+        ));
+        assert_eq!(
+            choose_price(&[Money::eur(9900)], None).ok(),
+            Some(Money::eur(9900))
+        );
+        assert!(choose_price(&[Money::eur(9900)], Some("USD")).is_err());
+        assert!(parse_price(0, "EUR").is_err());
+        assert!(parse_price(100, "eur").is_err());
+        assert_eq!(parse_price(4900, "EUR").ok(), Some(Money::eur(4900)));
     }
 
     #[test]

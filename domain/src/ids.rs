@@ -436,6 +436,10 @@ id_type!(
     /// An entitlement that opens a course to a member (`course_entitlements.id`).
     EntitlementId, "entitlement_id", check::uuid, fresh
 );
+id_type!(
+    /// A course bought on its own, paid through the payment port (`course_orders.id`).
+    CourseOrderId, "course_order_id", check::uuid, fresh
+);
 
 // Circles and consent decisions, and the Academy built on them.
 id_type!(

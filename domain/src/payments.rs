@@ -26,10 +26,26 @@ pub struct Payer {
     pub customer_reference: Option<String>,
 }
 
+/// What a checkout pays for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purchase {
+    /// A subscription's first period (`subscriptions.id`); the card is kept for renewals.
+    Subscription(String),
+    /// A course bought on its own (`course_orders.id`): paid once, no card kept.
+    Course(String),
+}
+
+impl Purchase {
+    /// Whether the card paying it is kept to charge later periods off-session.
+    pub fn renews(&self) -> bool {
+        matches!(self, Self::Subscription(_))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CheckoutRequest {
-    pub subscription_id: String,
-    /// The provider creates at most one payment per key (our subscription id).
+    pub purchase: Purchase,
+    /// The provider creates at most one payment per key (our subscription or order id).
     pub idempotency_key: String,
     pub payer: Payer,
     pub description: String,

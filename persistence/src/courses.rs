@@ -21,6 +21,10 @@ pub struct CourseRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Its own price bought alone, with `price_currency`; NULL for none (then a course
+    /// included with yearly subscriptions costs the plans' e-course deduction).
+    pub price_cents: Option<i64>,
+    pub price_currency: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -92,6 +96,25 @@ pub fn find_course(conn: &mut DbConnection, id: &str) -> Result<Option<CourseRow
 pub fn update_course(conn: &mut DbConnection, id: &str, changes: &CourseChanges) -> Result<()> {
     diesel::update(courses::table.find(id))
         .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets (or with `None` clears) the price of every translation of a course: the price is the
+/// course's, whatever language it is bought in.
+pub fn set_group_price(
+    conn: &mut DbConnection,
+    group: &str,
+    price: Option<(i64, String)>,
+    at: NaiveDateTime,
+) -> Result<()> {
+    let (cents, currency) = price.unzip();
+    diesel::update(courses::table.filter(courses::translation_group.eq(group)))
+        .set((
+            courses::price_cents.eq(cents),
+            courses::price_currency.eq(currency),
+            courses::updated_at.eq(at),
+        ))
         .execute(conn)?;
     Ok(())
 }

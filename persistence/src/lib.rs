@@ -16,6 +16,7 @@ pub mod connection;
 pub mod contact;
 pub mod content_version;
 pub mod course_members;
+pub mod course_orders;
 pub mod courses;
 pub mod decisions;
 pub mod directory;

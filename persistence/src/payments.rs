@@ -11,7 +11,8 @@ use diesel::prelude::*;
 #[diesel(table_name = payments)]
 pub struct PaymentRow {
     pub id: String,
-    pub subscription_id: String,
+    /// The subscription whose period this pays; `None` for a course bought on its own.
+    pub subscription_id: Option<String>,
     pub user_id: String,
     pub provider_event_id: String,
     pub amount_cents: i64,
@@ -23,6 +24,9 @@ pub struct PaymentRow {
     pub period_end: NaiveDateTime,
     /// The provider's id of the payment (a Stripe PaymentIntent); refunds are made on it.
     pub provider_payment_id: Option<String>,
+    /// The course order this pays, for a course bought on its own (exactly one of this and
+    /// `subscription_id` is set).
+    pub course_order_id: Option<String>,
 }
 
 /// Records a webhook event id; `false` when it was seen before (a replay).
@@ -71,6 +75,15 @@ pub fn find_by_provider_payment_id(
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PaymentRow>> {
     Ok(payments::table
         .find(id)
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The payment of a course order, once paid.
+pub fn find_by_course_order(conn: &mut DbConnection, order_id: &str) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::course_order_id.eq(order_id))
         .select(PaymentRow::as_select())
         .first(conn)
         .optional()?)

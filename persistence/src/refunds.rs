@@ -38,7 +38,8 @@ pub struct RefundRequestRow {
 #[diesel(table_name = refunds)]
 pub struct RefundRow {
     pub id: String,
-    pub refund_request_id: String,
+    /// The member's request it pays; `None` for a host's refund of a course bought alone.
+    pub refund_request_id: Option<String>,
     pub payment_id: String,
     pub amount_cents: i64,
     pub currency: String,
@@ -55,6 +56,30 @@ pub struct RefundRow {
 }
 
 impl RefundRow {
+    /// A new refund of `amount_cents` of a payment, pending until the provider pays it; for a
+    /// member's request, or (`None`) a host's refund of a course bought alone.
+    pub fn pending(
+        request: Option<String>,
+        payment_id: &str,
+        amount_cents: i64,
+        currency: &str,
+        at: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            refund_request_id: request,
+            payment_id: payment_id.to_owned(),
+            amount_cents,
+            currency: currency.to_owned(),
+            status: RefundStatus::Pending,
+            provider_reference: None,
+            created_at: at,
+            updated_at: at,
+            failure_reason: None,
+            attempt: 0,
+        }
+    }
+
     /// The idempotency key of this refund's current try at the provider: our refund id, then
     /// `<id>-retry-<n>`.
     pub fn idempotency_key(&self) -> String {

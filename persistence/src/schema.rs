@@ -186,7 +186,7 @@ diesel::table! {
 diesel::table! {
     payments (id) {
         id -> Text,
-        subscription_id -> Text,
+        subscription_id -> Nullable<Text>,
         user_id -> Text,
         provider_event_id -> Text,
         amount_cents -> BigInt,
@@ -197,6 +197,8 @@ diesel::table! {
         period_start -> Timestamp,
         period_end -> Timestamp,
         provider_payment_id -> Nullable<Text>,
+        // 20261206300001_course_orders
+        course_order_id -> Nullable<Text>,
     }
 }
 
@@ -270,7 +272,7 @@ diesel::table! {
 diesel::table! {
     refunds (id) {
         id -> Text,
-        refund_request_id -> Text,
+        refund_request_id -> Nullable<Text>, // 20261206300002_course_refunds
         payment_id -> Text,
         amount_cents -> BigInt,
         currency -> Text,
@@ -1076,6 +1078,9 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        // 20261206300001_course_orders
+        price_cents -> Nullable<BigInt>,
+        price_currency -> Nullable<Text>,
     }
 }
 
@@ -1586,3 +1591,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     circles,
     users,
 );
+
+// 20261206300001_course_orders
+diesel::table! {
+    course_orders (id) {
+        id -> Text,
+        user_id -> Text,
+        course_id -> Text,
+        course_group -> Text,
+        description -> Text,
+        amount_cents -> BigInt,
+        currency -> Text,
+        status -> Text,
+        checkout_id -> Text,
+        checkout_url -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+    }
+}

@@ -234,6 +234,7 @@ db_enums!(
     praxis_domain::applications::ApplicationStatus,
     praxis_domain::assistance::AssistanceStatus,
     praxis_domain::courses::EntitlementSource,
+    praxis_domain::courses::CourseOrderStatus,
     praxis_domain::discussion::ContentStatus,
     praxis_domain::discussion::NotificationKind,
     praxis_domain::discussion::NotificationLevel,

@@ -308,8 +308,8 @@ pub struct RefundRequestResponse {
 #[schema(example = json!({"id": "0193…", "request_id": "0193…", "amount": {"amount": 18683, "currency": "EUR"}, "status": "failed", "provider_reference": "re_3Q…", "failure_reason": "charge_for_pending_refund_disputed"}))]
 pub struct RefundResponse {
     pub id: String,
-    /// The refund request it pays.
-    pub request_id: String,
+    /// The refund request it pays; `null` for a host's refund of a course bought alone.
+    pub request_id: Option<String>,
     pub amount: MoneyDto,
     /// `pending` (sent to the provider, not confirmed yet), `succeeded` or `failed` (see
     /// `failure_reason`; hosts may retry it).

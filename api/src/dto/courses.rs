@@ -1,6 +1,7 @@
 //! The e-course as members and hosts see it: courses, outlines with progress, lessons,
 //! exercise answers and entitlements.
 
+use crate::dto::money::MoneyDto;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use praxis_app::course_progress::CourseProgress;
 use praxis_app::courses::{CourseView, Outline};
@@ -25,7 +26,7 @@ pub struct CourseTranslation {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "019380aa-7c4e-7cc3-a1a6-0c1b5f7d2e10", "language": "en", "title": "Sociocracy 3.0 step by step",
     "summary": "Twelve lessons…", "published": true, "included_with_yearly": true, "translations": [], "entitled": true,
-    "created_at": "2026-12-01T10:00:00Z"}))]
+    "prices": [{"amount": 9900, "currency": "EUR"}], "own_price": null, "created_at": "2026-12-01T10:00:00Z"}))]
 pub struct CourseResponse {
     pub id: String,
     /// `en` or `es`.
@@ -40,6 +41,13 @@ pub struct CourseResponse {
     pub translations: Vec<CourseTranslation>,
     /// Whether the caller may open its lessons (an entitlement, or the host role).
     pub entitled: bool,
+    /// What it costs bought alone (`POST /courses/{id}/checkout`), one price per currency;
+    /// empty when it is not sold alone. Without a price of its own, a course included with
+    /// yearly subscriptions costs the plans' e-course deduction (the figure a yearly refund
+    /// deducts for it).
+    pub prices: Vec<MoneyDto>,
+    /// The price a host set for it, if any (`PATCH /admin/courses/{id}` `price`).
+    pub own_price: Option<MoneyDto>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -57,6 +65,11 @@ impl From<CourseView> for CourseResponse {
                 })
                 .collect(),
             entitled: view.entitled,
+            prices: view.prices.into_iter().map(MoneyDto::from).collect(),
+            own_price: row
+                .price_cents
+                .zip(row.price_currency)
+                .map(|(amount, currency)| MoneyDto { amount, currency }),
             id: row.id,
             language: row.language,
             title: row.title,

@@ -5,6 +5,7 @@ pub mod academy;
 pub mod badges;
 pub mod billing;
 pub mod content;
+pub mod course_orders;
 pub mod courses;
 pub mod decisions;
 pub mod events;

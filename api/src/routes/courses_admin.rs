@@ -3,10 +3,12 @@
 //! Every change is audited.
 
 use crate::auth::Host;
+use crate::dto::billing::{refund_response, RefundResponse};
 use crate::dto::courses::{
     CourseResponse, EntitlementResponse, ExerciseAnswerPage, ExerciseAnswerResponse,
     LessonResponse, ModuleResponse,
 };
+use crate::dto::money::MoneyDto;
 use crate::error::ApiResult;
 use crate::extract::{Json, PathId, Query};
 use crate::pagination::{Page, PageParams};
@@ -15,9 +17,9 @@ use crate::state::AppState;
 use actix_web::{get, patch, post};
 use actix_web::{web, HttpResponse};
 use praxis_app::entitlements::{self, EntitlementView};
-use praxis_app::{course_progress, courses};
+use praxis_app::{course_orders, course_progress, courses};
 use praxis_domain::courses::{self as rules, LessonInput};
-use praxis_domain::ids::{CourseId, CourseModuleId, LessonId, UserId};
+use praxis_domain::ids::{CourseId, CourseModuleId, CourseOrderId, LessonId, RefundId, UserId};
 use praxis_openapi::Problem;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -31,7 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_lesson)
         .service(update_lesson)
         .service(list_answers)
-        .service(grant_entitlement);
+        .service(grant_entitlement)
+        .service(refund_course_order);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,16 +84,32 @@ pub async fn create_course(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"published": true}))]
+#[schema(example = json!({"published": true, "price": {"amount": 9900, "currency": "EUR"}}))]
 pub struct UpdateCourseRequest {
     pub title: Option<String>,
     pub summary: Option<String>,
     /// Publishing shows the course to members; `false` makes it a draft again.
     pub published: Option<bool>,
     pub included_with_yearly: Option<bool>,
+    /// Its price bought alone (above zero), for every translation; `null` removes it (a course
+    /// included with yearly subscriptions then costs the plans' e-course deduction; another is
+    /// not sold alone). Left out, the price stays.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<MoneyDto>)]
+    pub price: Option<Option<MoneyDto>>,
 }
 
-/// Edits, publishes or withdraws a course. Fields left out stay as they are. Audited.
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Edits, publishes or withdraws a course, or sets its price bought alone. Fields left out stay
+/// as they are. Audited.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Course id")), request_body = UpdateCourseRequest,
     responses(
@@ -108,12 +127,20 @@ pub async fn update_course(
     body: Json<UpdateCourseRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let changes = rules::parse_course_changes(
+    let mut changes = rules::parse_course_changes(
         body.title.as_deref(),
         body.summary.as_deref(),
         body.published,
         body.included_with_yearly,
     )?;
+    changes.price = body
+        .price
+        .map(|price| {
+            price
+                .map(|p| rules::parse_price(p.amount, &p.currency))
+                .transpose()
+        })
+        .transpose()?;
     let now = state.now();
     let view = state
         .write(move |c| courses::update(c, &host.ctx, &id, changes, now))
@@ -353,4 +380,34 @@ pub async fn grant_entitlement(
             course: None,
         })),
     )
+}
+
+/// Refunds a course bought alone, whole (what remains unrefunded of its payment), through the
+/// payment provider: the member loses the course at once, and is told by mail. The refund is
+/// listed in `GET /admin/refunds` (with `request_id` null) and retried from there if the
+/// provider fails it. Audited.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Course order id")),
+    responses(
+        (status = 200, description = "The refund (`succeeded`, `pending` until the provider confirms, or `failed`)", body = RefundResponse),
+        HostOnly,
+        NotVisible,
+        (status = 409, description = "The order was never paid (`nothing-paid`), or its payment is refunded already (`nothing-refundable`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/admin/course-orders/{id}/refund")]
+pub async fn refund_course_order(
+    state: web::Data<AppState>,
+    Host(host): Host,
+    PathId(id): PathId<CourseOrderId>,
+) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let refund = state
+        .write(move |c| course_orders::refund(c, &host.ctx, &id, now))
+        .await?;
+    let refund_id = RefundId::from_trusted(refund.id.clone());
+    state.pay_out(refund).await;
+    let refund = state
+        .read(move |c| praxis_app::billing::payouts::find(c, &refund_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(refund_response(refund)?))
 }

@@ -3,6 +3,7 @@
 
 use crate::auth::viewer::Member;
 use crate::dto::billing::{respond, SubscriptionResponse};
+use crate::dto::course_orders::CourseOrderResponse;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::responses::AuthErrors;
@@ -10,7 +11,7 @@ use crate::state::AppState;
 use actix_web::{post, put};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
-use praxis_app::billing::local;
+use praxis_app::billing::local::{self, PaidCheckout};
 use praxis_domain::payments::ProviderKind;
 use praxis_domain::FieldError;
 use praxis_openapi::Problem;
@@ -108,18 +109,19 @@ fn local_provider_only(state: &AppState) -> ApiResult<()> {
     }
 }
 
-/// Pays a checkout with the local payment provider: the `checkout_url` of a subscription
-/// started with it. The payment takes the path a provider's webhook takes (activation, the seat,
-/// an invoice with the next gapless number, the receipt mail); paying again changes nothing.
+/// Pays a checkout with the local payment provider: the `checkout_url` of a subscription or of
+/// a course bought alone started with it. The payment takes the path a provider's webhook takes
+/// (activation and the seat, or the course granted; an invoice with the next gapless number, the
+/// receipt mail); paying again changes nothing.
 /// `card` saves a card for later renewals (`declining` to see a renewal fail). Only while the
 /// local provider is active; otherwise 404.
 #[utoipa::path(tag = "development", request_body = LocalCardRequest,
     params(("checkout_id" = String, Path, description = "The subscription's `checkout_id`")),
     responses(
-        (status = 200, description = "The paid subscription", body = SubscriptionResponse),
+        (status = 200, description = "The paid subscription, or the paid course order", body = PaidCheckoutResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such checkout, or the local provider is not active", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The subscription has ended (`checkout-closed`), or its hold expired and the plan is full (`checkout-expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The subscription has ended or the course order was abandoned (`checkout-closed`), or its hold expired and the plan is full (`checkout-expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown card", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -136,10 +138,25 @@ pub async fn pay_checkout(
         state.config.mail_links(),
         state.now(),
     );
-    let (_, row) = state
+    let (_, paid) = state
         .write(move |c| local::pay_checkout(c, &checkout_id, declining, &links, now))
         .await?;
-    Ok(HttpResponse::Ok().json(respond(row, state.now())?))
+    Ok(HttpResponse::Ok().json(match paid {
+        PaidCheckout::Subscription(row) => {
+            PaidCheckoutResponse::Subscription(respond(row, state.now())?)
+        }
+        PaidCheckout::Course(order) => {
+            PaidCheckoutResponse::CourseOrder(state.course_order_answer(order).await?)
+        }
+    }))
+}
+
+/// What a paid checkout paid for: a subscription, or a course bought on its own.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PaidCheckoutResponse {
+    Subscription(SubscriptionResponse),
+    CourseOrder(CourseOrderResponse),
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod circles;
 pub mod comments;
 pub mod contact;
+pub mod course_checkout;
 pub mod courses;
 pub mod courses_admin;
 pub mod credentials;
@@ -112,6 +113,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(circles::configure)
                 .configure(decisions::configure)
                 .configure(courses::configure)
+                .configure(course_checkout::configure)
                 .configure(courses_admin::configure)
                 .configure(session_proposals::configure)
                 .configure(facilitation::configure)

@@ -8,7 +8,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json_value;
 use crate::payments::signature::{self, SignatureError};
-use crate::payments::stripe::{PURPOSE_CHECKOUT, PURPOSE_RENEWAL};
+use crate::payments::stripe::{PURPOSE_CHECKOUT, PURPOSE_COURSE, PURPOSE_RENEWAL};
 use crate::payments::webhooks::{answer_payment, raw_body, WebhookResponse};
 use crate::state::{blocking, AppState};
 use actix_web::post;
@@ -69,6 +69,15 @@ impl PaymentIntentObject {
             .map(SubscriptionId::from_trusted)
     }
 
+    /// Whether it pays a checkout opened by Praxis: a subscription's first period or a course
+    /// bought on its own (both found by their checkout id).
+    fn pays_checkout(&self) -> bool {
+        matches!(
+            self.metadata.praxis_purpose.as_deref(),
+            Some(PURPOSE_CHECKOUT | PURPOSE_COURSE)
+        )
+    }
+
     fn failure_reason(&self) -> String {
         self.last_payment_error
             .as_ref()
@@ -121,7 +130,8 @@ fn processed(applied: bool) -> HttpResponse {
 /// Receives Stripe's events (give Stripe this URL and subscribe it to
 /// `payment_intent.succeeded`, `payment_intent.payment_failed` and `charge.refunded`).
 /// `payment_intent.succeeded` for a checkout activates the subscription (seat, invoice, receipt)
-/// exactly as the local provider's payment does, the payment keeping the PaymentIntent id;
+/// exactly as the local provider's payment does, the payment keeping the PaymentIntent id; for a
+/// course bought alone (`praxis_purpose=course`) it grants the course with its own invoice;
 /// `payment_intent.payment_failed` for a checkout leaves it pending (the member may retry) and
 /// audits why; a renewal's PaymentIntent (`praxis_purpose=renewal`) succeeding extends the period
 /// (once, whether the renewal job or this event tells it first), failing starts or continues the
@@ -194,7 +204,7 @@ pub async fn stripe_webhook(
 async fn intent_succeeded(state: &AppState, event: StripeEvent) -> ApiResult<HttpResponse> {
     let intent: PaymentIntentObject = parse_json_value(event.data.object, "data.object")?;
     let renewal = intent.renewal_of();
-    if renewal.is_none() && intent.metadata.praxis_purpose.as_deref() != Some(PURPOSE_CHECKOUT) {
+    if renewal.is_none() && !intent.pays_checkout() {
         tracing::info!(event = %event.id, intent = %intent.id, "Stripe payment not made by Praxis; ignored");
         return Ok(ignored());
     }
@@ -221,10 +231,7 @@ async fn intent_failed(state: &AppState, event: StripeEvent) -> ApiResult<HttpRe
     let intent: PaymentIntentObject = parse_json_value(event.data.object, "data.object")?;
     let reason = intent.failure_reason();
     let (now, links, event_id) = (state.now(), state.config.mail_links(), event.id.clone());
-    let recorded = match (
-        intent.renewal_of(),
-        intent.metadata.praxis_purpose.as_deref(),
-    ) {
+    let recorded = match (intent.renewal_of(), intent.pays_checkout()) {
         (Some(subscription), _) => {
             state
                 .write(move |conn| {
@@ -240,7 +247,7 @@ async fn intent_failed(state: &AppState, event: StripeEvent) -> ApiResult<HttpRe
                 })
                 .await
         }
-        (None, Some(PURPOSE_CHECKOUT)) => {
+        (None, true) => {
             state
                 .write(move |conn| {
                     webhook::checkout_payment_failed(conn, &event_id, &intent.id, &reason, now)

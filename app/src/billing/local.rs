@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use praxis_domain::ids::UserId;
 use praxis_domain::payments::ProviderKind;
 use praxis_domain::subscriptions::SubscriptionStatus;
+use praxis_persistence::course_orders::{self, CourseOrderRow};
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::{local_provider, payments, to_db_time, DbConnection};
 
@@ -37,6 +38,12 @@ pub fn set_card(
     Ok(reference)
 }
 
+/// What a paid local checkout paid for, as it stands after the payment.
+pub enum PaidCheckout {
+    Subscription(SubscriptionRow),
+    Course(CourseOrderRow),
+}
+
 /// Pays a checkout as the member would on the provider's page, saving `card` (declining or not)
 /// for renewals when given. The payment goes through [`webhook::apply`] under an event id of its
 /// own, so paying twice is a replay. Run in a write transaction.
@@ -46,7 +53,26 @@ pub fn pay_checkout(
     declining_card: Option<bool>,
     links: &MailLinks,
     now: DateTime<Utc>,
-) -> Result<(Outcome, SubscriptionRow)> {
+) -> Result<(Outcome, PaidCheckout)> {
+    if let Some(order) = course_orders::find_by_checkout(conn, checkout_id)? {
+        if let Some(declining) = declining_card {
+            set_card(
+                conn,
+                &UserId::from_trusted(order.user_id.clone()),
+                declining,
+                now,
+            )?;
+        }
+        let event = PaymentSucceeded {
+            event_id: format!("dev_pay_{checkout_id}"),
+            checkout_id: checkout_id.to_owned(),
+            amount_cents: order.amount_cents,
+            currency: order.currency.clone(),
+        };
+        let outcome = webhook::apply(conn, &event, links, now)?;
+        let order = course_orders::find(conn, &order.id)?.ok_or(Error::NotFound("checkout"))?;
+        return Ok((outcome, PaidCheckout::Course(order)));
+    }
     let row =
         subscriptions::find_by_checkout(conn, checkout_id)?.ok_or(Error::NotFound("checkout"))?;
     let sub = Subscription::from_row(row, now)?;
@@ -74,5 +100,5 @@ pub fn pay_checkout(
     };
     let outcome = webhook::apply(conn, &event, links, now)?;
     let row = subscriptions::find(conn, &sub.row.id)?.ok_or(Error::NotFound("subscription"))?;
-    Ok((outcome, row))
+    Ok((outcome, PaidCheckout::Subscription(row)))
 }

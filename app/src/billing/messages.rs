@@ -7,6 +7,26 @@ pub fn amount(money: Money) -> String {
     money.to_string()
 }
 
+/// The receipt of a course bought on its own.
+pub fn course_receipt(
+    name: &str,
+    invoice_number: &str,
+    paid: Money,
+    description: &str,
+    hub: &str,
+) -> (String, String) {
+    (
+        format!("Your Praxis receipt {invoice_number}"),
+        format!(
+            "Hello {name},\n\nthank you for your payment of {} for the {description}.\n\
+             Invoice: {invoice_number}\nThe course is yours: open its lessons whenever you like.\n\n\
+             In the customer hub you can see your invoices and update your billing address. Open\n\
+             it and enter the email you paid with; we mail you a sign-in link:\n{hub}\n\n— Praxis",
+            amount(paid)
+        ),
+    )
+}
+
 /// The receipt of a paid period; `credit` is what an upgrade's credit took off the price. It
 /// carries the customer hub's link the community's FAQ promises ("by following the link in the
 /// email you received with the invoice"): `hub` is the hub's page in the app, where the member

@@ -128,3 +128,50 @@ pub fn mail_member(
     }
     Ok(())
 }
+
+/// Who pays a checkout: the member, with their customer at `provider` once one exists.
+pub fn payer(
+    conn: &mut praxis_persistence::DbConnection,
+    user_id: &str,
+    provider: praxis_domain::payments::ProviderKind,
+) -> Result<praxis_domain::payments::Payer, Error> {
+    let user =
+        praxis_persistence::users::find_by_id(conn, user_id)?.ok_or(Error::NotFound("member"))?;
+    Ok(praxis_domain::payments::Payer {
+        customer_reference: payments::customer_reference(conn, user_id, provider.as_str())?,
+        user_id: user.id,
+        email: user.email,
+        name: user.display_name,
+    })
+}
+
+/// Issues the invoice of `payment` with the next number of the year's gapless sequence (shared
+/// by every kind of payment) and the member's billing address as it is now; answers the number.
+/// Run in the payment's write transaction, so a rolled-back payment gives its number back.
+pub fn issue_invoice(
+    conn: &mut praxis_persistence::DbConnection,
+    payment: &PaymentRow,
+    description: String,
+    now: DateTime<Utc>,
+) -> Result<String, Error> {
+    use chrono::Datelike;
+    let address = praxis_persistence::billing_addresses::find(conn, &payment.user_id)?
+        .map(|row| address::snapshot(&row));
+    let number = payments::next_invoice_number(conn, now.year())?;
+    praxis_persistence::invoices::insert(
+        conn,
+        &praxis_persistence::invoices::InvoiceRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            number: number.clone(),
+            user_id: payment.user_id.clone(),
+            payment_id: payment.id.clone(),
+            issued_at: payment.paid_at,
+            description,
+            amount_cents: payment.amount_cents,
+            credit_applied_cents: payment.credit_applied_cents,
+            currency: payment.currency.clone(),
+            billing_address_json: address,
+        },
+    )?;
+    Ok(number)
+}

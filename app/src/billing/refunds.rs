@@ -10,9 +10,7 @@ use praxis_domain::refunds::{quote, PaidPeriod, RefundQuote};
 use praxis_domain::subscriptions::SubscriptionStatus;
 use praxis_domain::{Currency, Money};
 use praxis_persistence::payments::{self, PaymentRow};
-use praxis_persistence::refunds::{
-    self as repo, RefundRequestRow, RefundRequestStatus, RefundRow, RefundStatus,
-};
+use praxis_persistence::refunds::{self as repo, RefundRequestRow, RefundRequestStatus, RefundRow};
 use praxis_persistence::subscriptions::{self, SubscriptionRow};
 use praxis_persistence::{from_db_time, plans, to_db_time, write_tx, Database, DbConnection};
 
@@ -179,7 +177,7 @@ pub fn list_requests(
     let mut refunds: std::collections::HashMap<String, RefundRow> =
         repo::refunds_for_requests(conn, &ids)?
             .into_iter()
-            .map(|r| (r.refund_request_id.clone(), r))
+            .filter_map(|r| r.refund_request_id.clone().map(|id| (id, r)))
             .collect();
     Ok(rows
         .into_iter()
@@ -244,19 +242,13 @@ pub fn decide(
         }
         let payment = paid.row;
         payments::add_refunded(conn, &payment.id, amount)?;
-        let row = RefundRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            refund_request_id: request.id.clone(),
-            payment_id: payment.id.clone(),
-            amount_cents: amount,
-            currency: request.currency.clone(),
-            status: RefundStatus::Pending,
-            provider_reference: None,
-            created_at: at,
-            updated_at: at,
-            failure_reason: None,
-            attempt: 0,
-        };
+        let row = RefundRow::pending(
+            Some(request.id.clone()),
+            &payment.id,
+            amount,
+            &request.currency,
+            at,
+        );
         repo::insert_refund(conn, &row)?;
         // A refunded subscription ends, if the member had not cancelled it already.
         if sub.status.is_live() {
@@ -343,8 +335,9 @@ pub fn pay_out(
         if let Some(reference) = payment.provider_payment_id {
             return Ok(reference);
         }
-        let sub = subscriptions::find(conn, &payment.subscription_id)?
-            .ok_or(Error::NotFound("subscription"))?;
+        let sub =
+            subscriptions::find(conn, payment.subscription_id.as_deref().unwrap_or_default())?
+                .ok_or(Error::NotFound("subscription"))?;
         Ok(sub.checkout_id)
     })();
     let Ok(payment_reference) = reference else {

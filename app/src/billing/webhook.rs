@@ -5,15 +5,16 @@
 use crate::billing::{messages, Subscription};
 use crate::error::{Error, Result};
 use crate::mail_links::MailLinks;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use praxis_domain::ids::SubscriptionId;
 use praxis_domain::subscriptions::{next_period, SubscriptionStatus};
 use praxis_domain::webhooks::WebhookEvent;
 use praxis_domain::FieldError;
-use praxis_persistence::invoices::{self, InvoiceRow};
 use praxis_persistence::outbox::{self, Mail};
 use praxis_persistence::payments::{self, PaymentRow};
-use praxis_persistence::{from_db_time, subscriptions, to_db_time, users, DbConnection};
+use praxis_persistence::{
+    course_orders, from_db_time, subscriptions, to_db_time, users, DbConnection,
+};
 
 pub struct PaymentSucceeded {
     pub event_id: String,
@@ -43,6 +44,10 @@ pub fn apply(
     let at = to_db_time(now);
     if !payments::record_event(conn, &event.event_id, "payment.succeeded", at)? {
         return Ok(Outcome::Replayed);
+    }
+    // A course bought on its own is paid through a checkout of its own.
+    if let Some(order) = course_orders::find_by_checkout(conn, &event.checkout_id)? {
+        return crate::course_orders::paid(conn, order, event, links, now);
     }
     let row = subscriptions::find_by_checkout(conn, &event.checkout_id)?
         .ok_or_else(|| refuse("data.checkout_id", "no checkout with this id"))?;
@@ -168,7 +173,7 @@ pub(crate) fn record_paid_period(
     let credit = if activating { sub.row.credit_cents } else { 0 };
     let payment = PaymentRow {
         id: uuid::Uuid::now_v7().to_string(),
-        subscription_id: sub.row.id.clone(),
+        subscription_id: Some(sub.row.id.clone()),
         user_id: sub.row.user_id.clone(),
         provider_event_id: paid.event_id.to_owned(),
         amount_cents,
@@ -179,6 +184,7 @@ pub(crate) fn record_paid_period(
         period_start: to_db_time(start),
         period_end: to_db_time(end),
         provider_payment_id: paid.payment_reference.map(str::to_owned),
+        course_order_id: None,
     };
     payments::insert(conn, &payment)?;
     if activating {
@@ -193,23 +199,11 @@ pub(crate) fn record_paid_period(
     }
 
     let user = users::find_by_id(conn, &sub.row.user_id)?.ok_or(Error::NotFound("member"))?;
-    let address = praxis_persistence::billing_addresses::find(conn, &sub.row.user_id)?
-        .map(|row| crate::billing::address::snapshot(&row));
-    let number = payments::next_invoice_number(conn, now.year())?;
-    invoices::insert(
+    let number = crate::billing::issue_invoice(
         conn,
-        &InvoiceRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            number: number.clone(),
-            user_id: sub.row.user_id.clone(),
-            payment_id: payment.id.clone(),
-            issued_at: at,
-            description: invoice_description(sub, start, end, credit),
-            amount_cents,
-            credit_applied_cents: credit,
-            currency: sub.row.currency.clone(),
-            billing_address_json: address,
-        },
+        &payment,
+        invoice_description(sub, start, end, credit),
+        now,
     )?;
     let (subject, body) = messages::receipt(
         &user.display_name,
@@ -299,6 +293,10 @@ pub fn checkout_payment_failed(
 ) -> Result<bool> {
     if !payments::record_event(conn, event_id, "payment.failed", to_db_time(now))? {
         return Ok(false);
+    }
+    if let Some(order) = course_orders::find_by_checkout(conn, checkout_id)? {
+        crate::course_orders::payment_failed(conn, &order, event_id, reason, now)?;
+        return Ok(true);
     }
     let row = subscriptions::find_by_checkout(conn, checkout_id)?
         .ok_or_else(|| refuse("data.object.id", "no checkout with this id"))?;

@@ -11,7 +11,8 @@ use praxis_domain::{Currency, Money};
 use reqwest::StatusCode;
 use serde_json::json;
 
-async fn sources(app: &TestApp, member: &Session) -> Vec<String> {
+/// The sources of the member's entitlements that hold, oldest first.
+pub async fn sources(app: &TestApp, member: &Session) -> Vec<String> {
     get_ok(app, member, "/api/v1/me/entitlements").await["items"]
         .as_array()
         .expect("items")

@@ -485,7 +485,7 @@ pub struct RefundQuote {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Refund {
     pub id: String,
-    pub request_id: String,
+    pub request_id: Option<String>,
     pub amount: Money,
     pub status: String,
     #[serde(default)]

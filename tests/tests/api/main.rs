@@ -19,6 +19,7 @@ mod circle_helpers;
 mod circles;
 mod contact;
 mod course_entitlements;
+mod course_purchase;
 mod courses;
 mod crash_recovery;
 mod credentials;

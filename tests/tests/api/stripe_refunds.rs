@@ -30,7 +30,7 @@ async fn twenty_concurrent_approvals_create_exactly_one_refund_at_stripe() {
         refund.id.as_str()
     );
     assert_eq!(refund.status, "succeeded");
-    assert_eq!(refund.request_id, request.id);
+    assert_eq!(refund.request_id.as_deref(), Some(request.id.as_str()));
     assert_eq!(
         refund.provider_reference.as_deref(),
         at_stripe[0]["id"].as_str()

@@ -9,7 +9,7 @@
 
 use praxis_domain::payments::{
     CardSummary, ChargeOutcome, Checkout, CheckoutRequest, OffSessionCharge, PaymentProvider,
-    ProviderError, ProviderKind, ProviderRefund, RefundOrder, RefundReceipt, RefundState,
+    ProviderError, ProviderKind, ProviderRefund, Purchase, RefundOrder, RefundReceipt, RefundState,
 };
 use praxis_domain::{Currency, Money};
 use secrecy::{ExposeSecret, SecretString};
@@ -27,6 +27,8 @@ pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
 /// What `metadata[praxis_purpose]` says a PaymentIntent pays for.
 pub const PURPOSE_CHECKOUT: &str = "checkout";
 pub const PURPOSE_RENEWAL: &str = "renewal";
+/// A course bought on its own: paid once, routed by its checkout like a subscription's.
+pub const PURPOSE_COURSE: &str = "course";
 
 pub struct StripePaymentProvider {
     api_base: String,
@@ -235,6 +237,10 @@ impl PaymentProvider for StripePaymentProvider {
 
     fn create_checkout(&self, request: &CheckoutRequest) -> Result<Checkout, ProviderError> {
         let customer = self.customer_for(request)?;
+        let (subscription_id, course_order_id, purpose) = match &request.purchase {
+            Purchase::Subscription(id) => (Some(id.as_str()), None, PURPOSE_CHECKOUT),
+            Purchase::Course(id) => (None, Some(id.as_str()), PURPOSE_COURSE),
+        };
         let intent: PaymentIntent = self.post(
             "/v1/payment_intents",
             &request.idempotency_key,
@@ -243,12 +249,14 @@ impl PaymentProvider for StripePaymentProvider {
                 currency: stripe_currency(&request.amount),
                 customer: &customer,
                 description: &request.description,
-                setup_future_usage: Some("off_session"),
+                // Only a subscription keeps the card, for its renewals.
+                setup_future_usage: request.purchase.renews().then_some("off_session"),
                 payment_method: None,
                 off_session: None,
                 confirm: None,
-                subscription_id: &request.subscription_id,
-                purpose: PURPOSE_CHECKOUT,
+                subscription_id,
+                course_order_id,
+                purpose,
                 checkout_id: Some(&request.idempotency_key),
                 charge_key: None,
             },
@@ -283,7 +291,8 @@ impl PaymentProvider for StripePaymentProvider {
                 payment_method: Some(&card.id),
                 off_session: Some(true),
                 confirm: Some(true),
-                subscription_id: &charge.subscription_id,
+                subscription_id: Some(&charge.subscription_id),
+                course_order_id: None,
                 purpose: PURPOSE_RENEWAL,
                 checkout_id: None,
                 charge_key: Some(&charge.idempotency_key),
@@ -424,7 +433,8 @@ mod tests {
             payment_method: None,
             off_session: None,
             confirm: None,
-            subscription_id: "sub-1",
+            subscription_id: Some("sub-1"),
+            course_order_id: None,
             purpose: PURPOSE_CHECKOUT,
             checkout_id: Some("checkout-sub-1"),
             charge_key: None,

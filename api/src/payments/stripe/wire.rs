@@ -28,8 +28,16 @@ pub(super) struct CreatePaymentIntent<'a> {
     pub(super) off_session: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) confirm: Option<bool>,
-    #[serde(rename = "metadata[praxis_subscription_id]")]
-    pub(super) subscription_id: &'a str,
+    #[serde(
+        rename = "metadata[praxis_subscription_id]",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub(super) subscription_id: Option<&'a str>,
+    #[serde(
+        rename = "metadata[praxis_course_order_id]",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub(super) course_order_id: Option<&'a str>,
     #[serde(rename = "metadata[praxis_purpose]")]
     pub(super) purpose: &'static str,
     #[serde(

@@ -1,0 +1,11 @@
+DROP INDEX course_entitlements_purchase;
+DELETE FROM course_entitlements WHERE source = 'purchase';
+DELETE FROM invoices WHERE payment_id IN (SELECT id FROM payments WHERE course_order_id IS NOT NULL);
+DELETE FROM provider_refunds WHERE payment_id IN (SELECT id FROM payments WHERE course_order_id IS NOT NULL);
+DELETE FROM payments WHERE course_order_id IS NOT NULL;
+ALTER TABLE payments DROP CONSTRAINT payments_pays_one_thing;
+ALTER TABLE payments DROP COLUMN course_order_id;
+ALTER TABLE payments ALTER COLUMN subscription_id SET NOT NULL;
+DROP TABLE course_orders;
+ALTER TABLE courses DROP COLUMN price_currency;
+ALTER TABLE courses DROP COLUMN price_cents;
