@@ -11,7 +11,7 @@ use crate::dto;
 use crate::helpers::{problem, spawn_app};
 use crate::pods::{cohort, elect, form, my_pods, students, superpod};
 use chrono::Duration;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -24,7 +24,62 @@ async fn an_organisation_walks_from_enrolment_to_a_verified_badge() {
     let acme = students(&app, &host, &spring, "Acme", "Europe/Berlin", 3).await;
     let bricks = students(&app, &host, &spring, "Bricks", "America/Bogota", 3).await;
 
-    // mentor match: added on merge
+    // A mentor speaking the organisation's language is proposed with the score's parts, and a
+    // host confirms the match: the mentor then reads Acme's implementation circle.
+    let mentor = app.member().await;
+    let profile = json!({"languages": ["en", "es"], "time_zone": "Europe/Berlin",
+        "topics": ["education", "facilitation"], "capacity": 2});
+    let published = app
+        .request(
+            Method::PUT,
+            "/api/v1/academy/mentor-profile",
+            Some(&mentor.access_token),
+            Some(&profile),
+        )
+        .await;
+    body(published, StatusCode::OK).await;
+    let mine = body(
+        app.get(
+            "/api/v1/academy/enrolments/mine",
+            Some(&acme[0].access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let enrolment = mine["items"][0]["id"].as_str().unwrap().to_owned();
+    let acme_circle = mine["items"][0]["circle_id"].as_str().unwrap().to_owned();
+    let proposed = body(
+        app.get(
+            &format!("/api/v1/admin/academy/enrolments/{enrolment}/mentor-matches"),
+            Some(&host.access_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let best = &proposed["items"][0];
+    assert_eq!(best["mentor_id"], mentor.user_id.as_str());
+    assert_eq!(best["score"]["language"], 30, "{best}");
+    assert!(best["score"]["total"].as_i64().unwrap() > 30, "{best}");
+    let matched = app
+        .post(
+            &format!("/api/v1/admin/academy/enrolments/{enrolment}/mentor"),
+            Some(&host.access_token),
+            &json!({"mentor_id": mentor.user_id}),
+        )
+        .await;
+    assert_eq!(
+        body(matched, StatusCode::OK).await["mentor"]["id"],
+        mentor.user_id.as_str()
+    );
+    let mentored = app
+        .get(
+            &format!("/api/v1/circles/{acme_circle}"),
+            Some(&mentor.access_token),
+        )
+        .await;
+    assert_eq!(mentored.status(), StatusCode::OK);
 
     // A pod is formed of both organisations' students.
     let formed = body(form(&app, &host, 3, 6).await, StatusCode::CREATED).await;
